@@ -1,0 +1,66 @@
+/**
+ * The `synth` command: a thin layer over the library. Each subcommand lives in
+ * `src/cli/commands/<name>.ts` and exports `register(program)`; this file only wires
+ * them together and turns failures into exit codes (0 ok, 1 user error, 2 internal).
+ */
+import { readdirSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import { fileURLToPath, pathToFileURL } from 'node:url';
+import { Command, CommanderError } from 'commander';
+import { EXIT_INTERNAL_ERROR, EXIT_OK, EXIT_USER_ERROR, UserError } from './errors.ts';
+
+export interface CommandModule {
+  register(program: Command): void;
+}
+
+const commandsDir = join(dirname(fileURLToPath(import.meta.url)), 'commands');
+
+export async function buildProgram(): Promise<Command> {
+  const program = new Command('synth')
+    .description('Symbolic-neural program synthesis with graph neural network modules (G-SSNN).')
+    .version(process.env.npm_package_version ?? '0.1.0')
+    .showHelpAfterError('(run with --help for usage)')
+    .exitOverride();
+  const files = readdirSync(commandsDir)
+    .filter((f) => f.endsWith('.ts') && !f.endsWith('.d.ts'))
+    .sort();
+  for (const file of files) {
+    const mod = (await import(pathToFileURL(join(commandsDir, file)).href)) as Partial<CommandModule>;
+    if (typeof mod.register !== 'function') {
+      throw new Error(`command module ${file} does not export register(program)`);
+    }
+    mod.register(program);
+  }
+  program.commands.forEach((cmd) => cmd.exitOverride());
+  return program;
+}
+
+export async function main(argv: string[]): Promise<number> {
+  let program: Command;
+  try {
+    program = await buildProgram();
+  } catch (err) {
+    process.stderr.write(`synth: internal error while loading commands: ${describe(err)}\n`);
+    return EXIT_INTERNAL_ERROR;
+  }
+  try {
+    await program.parseAsync(argv);
+    return typeof process.exitCode === 'number' ? process.exitCode : EXIT_OK;
+  } catch (err) {
+    if (err instanceof CommanderError) {
+      // Help and version requests end through this path too, with exit code 0.
+      return err.exitCode === 0 ? EXIT_OK : EXIT_USER_ERROR;
+    }
+    if (err instanceof UserError) {
+      process.stderr.write(`synth: ${err.message}\n${err.hint ? `hint: ${err.hint}\n` : ''}`);
+      return EXIT_USER_ERROR;
+    }
+    process.stderr.write(`synth: internal error: ${describe(err)}\n`);
+    if (process.env.SYNTH_DEBUG) process.stderr.write(`${(err as Error)?.stack ?? ''}\n`);
+    return EXIT_INTERNAL_ERROR;
+  }
+}
+
+function describe(err: unknown): string {
+  return err instanceof Error ? err.message : String(err);
+}
