@@ -1,0 +1,263 @@
+/**
+ * The evaluator: runs a program term (a CPS transformer `S -> S`) on the domain's initial
+ * state, call-by-value like the original. It is an abstract machine with an explicit
+ * continuation stack, so continuation chains of any length use constant JS stack; only
+ * sub-programs run by branching primitives (`func`, `if_positions_equal`) nest, and that
+ * nesting is bounded. Every machine step counts against a step budget and a wall-clock budget,
+ * so a program that would run for ever (or exponentially long) ends in a budget error.
+ */
+import { DomainFailure, TailCall, type DomainPrimitive, type ProgramFunction } from './domain.ts';
+import { graphPrimitives, initialState, toProgramGraph, DEFAULT_MAX_CONN, type GraphState } from './domains/graph.ts';
+import type { ProgramGraph } from './graph.ts';
+import { err, ok, type Result } from './result.ts';
+import type { Term } from './term.ts';
+
+export interface EvalBudget {
+  /** Machine steps (each evaluation, application or return is one). */
+  readonly maxSteps: number;
+  /** Wall-clock milliseconds. */
+  readonly maxMillis: number;
+  /** Nested sub-program runs (inside `func` / `if_positions_equal`). */
+  readonly maxDepth: number;
+}
+
+export const DEFAULT_BUDGET: EvalBudget = { maxSteps: 1_000_000, maxMillis: 1_000, maxDepth: 1_000 };
+
+export type EvalError =
+  | { readonly kind: 'budget'; readonly limit: 'steps' | 'time' | 'depth'; readonly message: string }
+  | { readonly kind: 'runtime'; readonly message: string };
+
+/** A closure: a lambda body with the values of its free variables. */
+class Closure implements ProgramFunction {
+  declare readonly __programFunction: true;
+  constructor(
+    readonly body: Term,
+    readonly env: Env | null,
+  ) {}
+}
+
+/** A primitive applied to fewer arguments than it takes. */
+class PartialApplication implements ProgramFunction {
+  declare readonly __programFunction: true;
+  constructor(
+    readonly name: string,
+    readonly primitive: DomainPrimitive<unknown>,
+    readonly args: readonly Value[],
+  ) {}
+}
+
+type Value = Closure | PartialApplication | unknown;
+
+interface Env {
+  readonly value: Value;
+  readonly outer: Env | null;
+}
+
+/** Continuation frames: evaluate an argument next, or apply a function to the value returned. */
+class EvalArgument {
+  constructor(
+    readonly term: Term,
+    readonly env: Env | null,
+  ) {}
+}
+class ApplyFunction {
+  constructor(readonly fn: Value) {}
+}
+class ApplyTo {
+  constructor(readonly arg: Value) {}
+}
+type Frame = EvalArgument | ApplyFunction | ApplyTo;
+
+/** Thrown inside the machine, caught at its entry: expected failures of a program. */
+class Abort {
+  constructor(readonly error: EvalError) {}
+}
+
+const isFunction = (v: Value): v is Closure | PartialApplication => v instanceof Closure || v instanceof PartialApplication;
+
+const EVAL = 0;
+const APPLY = 1;
+const RETURN = 2;
+
+/** One evaluation: budgets, counters and the primitives' values. */
+class Machine {
+  private steps = 0;
+  private depth = 0;
+  private readonly deadline: number;
+  private readonly primitiveValues = new Map<string, PartialApplication>();
+  private readonly runNested = (fn: ProgramFunction, state: unknown): unknown => {
+    const result = this.run(null, null, fn, state);
+    if (isFunction(result)) throw this.runtime('a sub-program returned a function where a state was expected');
+    return result;
+  };
+
+  constructor(
+    private readonly primitives: Readonly<Record<string, DomainPrimitive<unknown>>>,
+    private readonly budget: EvalBudget,
+  ) {
+    this.deadline = performance.now() + budget.maxMillis;
+  }
+
+  /** Evaluates `term` to a value and applies it to `state`. */
+  runProgram(term: Term, state: unknown): unknown {
+    return this.run(term, new ApplyTo(state), undefined, undefined);
+  }
+
+  private runtime(message: string): Abort {
+    return new Abort({ kind: 'runtime', message });
+  }
+
+  private primitiveValue(name: string): PartialApplication {
+    let value = this.primitiveValues.get(name);
+    if (value === undefined) {
+      const primitive = Object.hasOwn(this.primitives, name) ? this.primitives[name] : undefined;
+      if (primitive === undefined) throw this.runtime(`unknown primitive "${name}"`);
+      value = new PartialApplication(name, primitive, []);
+      this.primitiveValues.set(name, value);
+    }
+    return value;
+  }
+
+  /**
+   * The machine loop. Starts by evaluating `term` (with `first` as the bottom frame) when a
+   * term is given, else by applying `fn` to `arg`.
+   */
+  private run(term: Term | null, first: Frame | null, fn: Value, arg: Value): Value {
+    if (++this.depth > this.budget.maxDepth) {
+      throw new Abort({
+        kind: 'budget',
+        limit: 'depth',
+        message: `sub-programs nested deeper than ${this.budget.maxDepth} levels`,
+      });
+    }
+    const stack: Frame[] = first === null ? [] : [first];
+    let mode = term === null ? APPLY : EVAL;
+    let env: Env | null = null;
+    let value: Value = undefined;
+    let t = term as Term;
+    for (;;) {
+      if (++this.steps > this.budget.maxSteps) {
+        throw new Abort({ kind: 'budget', limit: 'steps', message: `ran past ${this.budget.maxSteps} evaluation steps` });
+      }
+      if ((this.steps & 1023) === 0 && performance.now() > this.deadline) {
+        throw new Abort({ kind: 'budget', limit: 'time', message: `ran past ${this.budget.maxMillis} ms` });
+      }
+      if (mode === EVAL) {
+        switch (t.kind) {
+          case 'apply':
+            stack.push(new EvalArgument(t.arg, env));
+            t = t.fn;
+            continue;
+          case 'lambda':
+            value = new Closure(t.body, env);
+            break;
+          case 'index': {
+            let e = env;
+            for (let i = t.index; i > 0 && e !== null; i--) e = e.outer;
+            if (e === null) throw this.runtime(`unbound variable $${t.index}`);
+            value = e.value;
+            break;
+          }
+          case 'primitive':
+            value = this.primitiveValue(t.name);
+            break;
+          case 'invention':
+            // Inventions are closed terms: their body runs in the empty environment.
+            t = t.body;
+            env = null;
+            continue;
+          case 'param':
+            throw this.runtime(`abstraction parameter #${t.index} outside an abstraction body`);
+        }
+        mode = RETURN;
+      } else if (mode === RETURN) {
+        const frame = stack.pop();
+        if (frame === undefined) {
+          this.depth--;
+          return value;
+        }
+        if (frame instanceof EvalArgument) {
+          stack.push(new ApplyFunction(value));
+          t = frame.term;
+          env = frame.env;
+          mode = EVAL;
+        } else if (frame instanceof ApplyFunction) {
+          fn = frame.fn;
+          arg = value;
+          mode = APPLY;
+        } else {
+          fn = value;
+          arg = frame.arg;
+          mode = APPLY;
+        }
+      } else if (fn instanceof Closure) {
+        t = fn.body;
+        env = { value: arg, outer: fn.env };
+        mode = EVAL;
+      } else if (fn instanceof PartialApplication) {
+        const { primitive } = fn;
+        if (fn.args.length < primitive.arity) {
+          if (!isFunction(arg)) throw this.runtime(`${fn.name} expects a function as argument ${fn.args.length + 1}, got a state`);
+          value = new PartialApplication(fn.name, primitive, [...fn.args, arg]);
+          mode = RETURN;
+          continue;
+        }
+        if (isFunction(arg)) throw this.runtime(`${fn.name} expects a state as its last argument, got a function`);
+        let out: unknown;
+        try {
+          out = primitive.implementation(fn.args as ProgramFunction[], arg, this.runNested);
+        } catch (e) {
+          if (e instanceof DomainFailure) throw this.runtime(e.message);
+          throw e;
+        }
+        if (out instanceof TailCall) {
+          fn = out.fn;
+          arg = out.state;
+        } else {
+          value = out;
+          mode = RETURN;
+        }
+      } else {
+        throw this.runtime('a state was applied as a function');
+      }
+    }
+  }
+}
+
+/**
+ * Runs `term` on `state` with the given primitives table. The generic entry point: any
+ * domain whose primitives follow src/dsl/domain.ts can be evaluated here.
+ */
+export function runOnState<State>(
+  term: Term,
+  state: State,
+  primitives: Readonly<Record<string, DomainPrimitive<State>>>,
+  budget: EvalBudget = DEFAULT_BUDGET,
+): Result<State, EvalError> {
+  const machine = new Machine(primitives as Readonly<Record<string, DomainPrimitive<unknown>>>, budget);
+  try {
+    const result = machine.runProgram(term, state);
+    if (isFunction(result)) return err({ kind: 'runtime', message: 'the program returned a function, not a state' });
+    return ok(result as State);
+  } catch (e) {
+    if (e instanceof Abort) return err(e.error);
+    throw e;
+  }
+}
+
+export interface GraphEvalOptions {
+  readonly maxConn?: number;
+  readonly budget?: Partial<EvalBudget>;
+}
+
+/** Runs a graph program on the initial state and returns its final state. */
+export function evaluateGraphState(term: Term, options: GraphEvalOptions = {}): Result<GraphState, EvalError> {
+  const budget = options.budget === undefined ? DEFAULT_BUDGET : { ...DEFAULT_BUDGET, ...options.budget };
+  return runOnState(term, initialState(options.maxConn ?? DEFAULT_MAX_CONN), graphPrimitives, budget);
+}
+
+/** Runs a graph program (type `S -> S`) on the initial state and returns the graph it built. */
+export function evaluate(term: Term, options: GraphEvalOptions = {}): Result<ProgramGraph, EvalError> {
+  const result = evaluateGraphState(term, options);
+  return result.ok ? ok(toProgramGraph(result.value.graph)) : result;
+}

@@ -1,0 +1,130 @@
+/**
+ * Program metrics as the original defines them (antireduce `Program.size` / `Program.mass`,
+ * recorded by `Exploration` for every program):
+ * - size: leaves of the term as written; an invention counts as one leaf;
+ * - mass: leaves (primitives and variables) of the beta-normal form with every invention
+ *   inlined, i.e. how much base-DSL code the program really is.
+ */
+import { err, ok, type Result } from './result.ts';
+import type { Term } from './term.ts';
+
+export function programSize(term: Term): number {
+  switch (term.kind) {
+    case 'apply':
+      return programSize(term.fn) + programSize(term.arg);
+    case 'lambda':
+      return programSize(term.body);
+    default:
+      return 1;
+  }
+}
+
+export interface MassError {
+  readonly kind: 'budget';
+  readonly message: string;
+}
+
+/**
+ * Normalization by evaluation: terms are evaluated into values (closures or stuck
+ * applications); reading a value back gives the beta-normal form, whose leaves we count.
+ */
+type NormalValue = NormalClosure | Stuck;
+
+class NormalClosure {
+  constructor(
+    readonly body: Term,
+    readonly env: Scope | null,
+  ) {}
+}
+
+/** A head that cannot reduce (primitive, free variable at a binder level, parameter) and its arguments. */
+class Stuck {
+  constructor(
+    readonly head: string,
+    readonly args: readonly NormalValue[],
+  ) {}
+}
+
+interface Scope {
+  readonly value: NormalValue;
+  readonly outer: Scope | null;
+}
+
+class OutOfBudget {
+  constructor(readonly limit: 'steps' | 'depth') {}
+}
+
+const MAX_NORMALIZE_DEPTH = 2_000;
+
+class Normalizer {
+  private steps = 0;
+  private depth = 0;
+  constructor(private readonly maxSteps: number) {}
+
+  private tick(): void {
+    if (++this.steps > this.maxSteps) throw new OutOfBudget('steps');
+  }
+
+  evaluate(term: Term, env: Scope | null): NormalValue {
+    // Bounded recursion: a term without normal form must end in a budget error, not a stack overflow.
+    if (++this.depth > MAX_NORMALIZE_DEPTH) throw new OutOfBudget('depth');
+    const value = this.evaluateInner(term, env);
+    this.depth--;
+    return value;
+  }
+
+  private evaluateInner(term: Term, env: Scope | null): NormalValue {
+    this.tick();
+    switch (term.kind) {
+      case 'apply':
+        return this.apply(this.evaluate(term.fn, env), this.evaluate(term.arg, env));
+      case 'lambda':
+        return new NormalClosure(term.body, env);
+      case 'index': {
+        let e = env;
+        for (let i = term.index; i > 0 && e !== null; i--) e = e.outer;
+        // A free variable of the whole term stays a leaf.
+        return e === null ? new Stuck(`$free${term.index}`, []) : e.value;
+      }
+      case 'primitive':
+        return new Stuck(term.name, []);
+      case 'param':
+        return new Stuck(`#${term.index}`, []);
+      case 'invention':
+        return this.evaluate(term.body, null);
+    }
+  }
+
+  apply(fn: NormalValue, arg: NormalValue): NormalValue {
+    this.tick();
+    if (fn instanceof NormalClosure) return this.evaluate(fn.body, { value: arg, outer: fn.env });
+    return new Stuck(fn.head, [...fn.args, arg]);
+  }
+
+  /** Leaves of the normal form of `value`, under `depth` binders. */
+  leaves(value: NormalValue, depth: number): number {
+    this.tick();
+    if (depth > MAX_NORMALIZE_DEPTH) throw new OutOfBudget('depth');
+    if (value instanceof NormalClosure) {
+      return this.leaves(this.apply(value, new Stuck(`$level${depth}`, [])), depth + 1);
+    }
+    let count = 1;
+    for (const a of value.args) count += this.leaves(a, depth);
+    return count;
+  }
+}
+
+export const DEFAULT_MASS_STEPS = 1_000_000;
+
+export function programMass(term: Term, maxSteps: number = DEFAULT_MASS_STEPS): Result<number, MassError> {
+  const normalizer = new Normalizer(maxSteps);
+  try {
+    return ok(normalizer.leaves(normalizer.evaluate(term, null), 0));
+  } catch (e) {
+    if (e instanceof OutOfBudget) {
+      const what = e.limit === 'steps' ? `${maxSteps} steps` : `nesting depth ${MAX_NORMALIZE_DEPTH}`;
+      return err({ kind: 'budget', message: `normalizing for mass ran past ${what}` });
+    }
+    throw e;
+  }
+}
