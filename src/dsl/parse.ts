@@ -1,0 +1,161 @@
+/**
+ * Program text -> Term. One grammar (grammar.ts) reads both text forms of the original system;
+ * names are then resolved against a DSL: an invention of that name, else a primitive, else an
+ * UnknownNameError that suggests the closest names. Without a DSL every name is a primitive.
+ */
+import * as ohm from 'ohm-js';
+import type { Dsl } from './dsl.ts';
+import { dslNames } from './dsl.ts';
+import { ParseError, UnknownNameError } from './errors.ts';
+import { programGrammarSource } from './grammar.ts';
+import { err, ok, type Result } from './result.ts';
+import { closestNames } from './suggest.ts';
+import { app, idx, invention, lam, param, prim, type Term } from './term.ts';
+
+/**
+ * `combined`: inventions inline as `{fn_0}(body)`; no `#i` parameters (programs are closed).
+ * `stitch`: inventions by name, resolved through the DSL; `#i` parameters allowed.
+ * `auto` (default): either.
+ */
+export type ProgramForm = 'combined' | 'stitch' | 'auto';
+
+export interface ParseOptions {
+  readonly form?: ProgramForm;
+  readonly dsl?: Dsl;
+  /** Where the text came from (a file name), shown in error messages. */
+  readonly source?: string;
+}
+
+const grammar = ohm.grammar(programGrammarSource);
+
+/** The parse tree with offsets, before names are resolved. */
+type Syntax =
+  | { kind: 'abstraction'; at: number; body: Syntax }
+  | { kind: 'application'; at: number; fn: Syntax; args: Syntax[] }
+  | { kind: 'inline'; at: number; name: string; body: Syntax }
+  | { kind: 'index'; at: number; index: number }
+  | { kind: 'param'; at: number; index: number }
+  | { kind: 'name'; at: number; name: string };
+
+const semantics = grammar.createSemantics().addOperation<Syntax>('syntax', {
+  Program(term, _end) {
+    return term.syntax();
+  },
+  Abstraction(_open, _keyword, body, _close) {
+    return { kind: 'abstraction', at: this.source.startIdx, body: body.syntax() };
+  },
+  Application(_open, fn, args, _close) {
+    return {
+      kind: 'application',
+      at: this.source.startIdx,
+      fn: fn.syntax(),
+      args: args.children.map((a) => a.syntax() as Syntax),
+    };
+  },
+  Invention(name, body) {
+    const text = name.sourceString;
+    return { kind: 'inline', at: this.source.startIdx, name: text.slice(1, -1), body: body.syntax() };
+  },
+  index(_dollar, digits) {
+    return { kind: 'index', at: this.source.startIdx, index: Number(digits.sourceString) };
+  },
+  param(_hash, digits) {
+    return { kind: 'param', at: this.source.startIdx, index: Number(digits.sourceString) };
+  },
+  name(_chars) {
+    return { kind: 'name', at: this.source.startIdx, name: this.sourceString };
+  },
+});
+
+/** Parses program text in either form; see ProgramForm and grammar.ts for the syntax. */
+export function parseProgram(text: string, options: ParseOptions = {}): Result<Term, ParseError> {
+  const source = options.source ?? '<input>';
+  const match = grammar.match(text);
+  if (match.failed()) {
+    const offset = match.getRightmostFailurePosition();
+    return err(new ParseError(describeFailure(text, offset, match.getExpectedText()), text, offset, source));
+  }
+  const syntax = semantics(match).syntax() as Syntax;
+  return resolve(syntax, { text, source, form: options.form ?? 'auto', dsl: options.dsl });
+}
+
+/** The reason for a syntax error, with a hint for the common mistakes. */
+function describeFailure(text: string, offset: number, expectedText: string): string {
+  // Ohm lists every way a term can start; say it in two words.
+  const expected = expectedText.includes('a de Bruijn index') && expectedText.includes('"("')
+    ? `a term${expectedText.includes('")"') ? ' or ")"' : ''}`
+    : expectedText;
+  if (expected === 'end of input') {
+    return 'expected end of input: a program is one term; wrap several terms in parentheses to apply the first to the rest';
+  }
+  if (offset >= text.length && text.trim().length > 0) return `unexpected end of input: expected ${expected}`;
+  if (offset > 0 && text[offset] === ')' && expected === 'a term') {
+    return `expected ${expected} before ")": an application needs a function and at least one argument, (lam body) needs a body`;
+  }
+  return `expected ${expected}`;
+}
+
+/** Like parseProgram, for text that is known to be valid (tests, built-in tables): throws otherwise. */
+export function parseProgramOrThrow(text: string, options: ParseOptions = {}): Term {
+  const parsed = parseProgram(text, options);
+  if (!parsed.ok) throw parsed.error;
+  return parsed.value;
+}
+
+interface ResolveContext {
+  readonly text: string;
+  readonly source: string;
+  readonly form: ProgramForm;
+  readonly dsl?: Dsl;
+}
+
+function resolve(node: Syntax, ctx: ResolveContext): Result<Term, ParseError> {
+  switch (node.kind) {
+    case 'abstraction': {
+      const body = resolve(node.body, ctx);
+      return body.ok ? ok(lam(body.value)) : body;
+    }
+    case 'application': {
+      const fn = resolve(node.fn, ctx);
+      if (!fn.ok) return fn;
+      let term = fn.value;
+      for (const argument of node.args) {
+        const arg = resolve(argument, ctx);
+        if (!arg.ok) return arg;
+        term = app(term, arg.value);
+      }
+      return ok(term);
+    }
+    case 'inline': {
+      if (ctx.form === 'stitch') {
+        return failAt(ctx, node.at, `inline invention {${node.name}} is combined form; write its name alone in stitch form, or parse with form "combined" or "auto"`);
+      }
+      const body = resolve(node.body, ctx);
+      return body.ok ? ok(invention(node.name, body.value)) : body;
+    }
+    case 'index':
+      if (!Number.isSafeInteger(node.index)) return failAt(ctx, node.at, 'de Bruijn index is too large');
+      return ok(idx(node.index));
+    case 'param':
+      if (ctx.form === 'combined') {
+        return failAt(ctx, node.at, `abstraction parameter #${node.index} belongs to the stitch form; parse with form "stitch" or "auto"`);
+      }
+      if (!Number.isSafeInteger(node.index)) return failAt(ctx, node.at, 'abstraction parameter is too large');
+      return ok(param(node.index));
+    case 'name':
+      return resolveName(node.name, node.at, ctx);
+  }
+}
+
+function resolveName(name: string, at: number, ctx: ResolveContext): Result<Term, ParseError> {
+  const dsl = ctx.dsl;
+  if (!dsl) return ok(prim(name));
+  const inv = dsl.inventions.get(name);
+  if (inv) return ok(invention(name, inv.body));
+  if (dsl.primitives.has(name)) return ok(prim(name));
+  return err(new UnknownNameError(name, closestNames(name, dslNames(dsl)), dsl.name, ctx.text, at, ctx.source));
+}
+
+function failAt(ctx: ResolveContext, at: number, reason: string): Result<never, ParseError> {
+  return err(new ParseError(reason, ctx.text, at, ctx.source));
+}
