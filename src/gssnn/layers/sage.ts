@@ -1,0 +1,46 @@
+/**
+ * GraphSAGE (Hamilton et al. 2017):  x_i' = W_self x_i + W_neigh agg_j x_j + b,
+ * with mean aggregation by default (sum and max also allowed). Shapes as in
+ * messagePassing.ts; no edge features.
+ */
+import * as tf from '@tensorflow/tfjs-core';
+import type { Random } from '../../util/random.ts';
+import { Linear } from './dense.ts';
+import type { Aggregation, GraphStructure } from './graphs.ts';
+import { type EdgeContext, MessagePassing } from './messagePassing.ts';
+
+export interface SAGEOptions {
+  inFeatures: number;
+  outFeatures: number;
+  aggregation?: Aggregation;
+}
+
+export class SAGE extends MessagePassing {
+  readonly aggregation: Aggregation;
+  readonly self: Linear;
+  readonly neighbours: Linear;
+
+  constructor(rng: Random, readonly options: SAGEOptions) {
+    super();
+    this.aggregation = options.aggregation ?? 'mean';
+    this.self = new Linear(rng, options.inFeatures, options.outFeatures, true);
+    this.neighbours = new Linear(rng, options.inFeatures, options.outFeatures, false);
+  }
+
+  get variables(): tf.Variable[] {
+    return [...this.self.variables, ...this.neighbours.variables];
+  }
+
+  protected message(edges: EdgeContext, x: tf.Tensor): tf.Tensor {
+    return edges.source(x);
+  }
+
+  protected update(aggregated: tf.Tensor, x: tf.Tensor, _graph: GraphStructure): tf.Tensor {
+    return tf.add(this.self.apply(x), this.neighbours.apply(aggregated));
+  }
+
+  dispose(): void {
+    this.self.dispose();
+    this.neighbours.dispose();
+  }
+}
