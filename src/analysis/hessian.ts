@@ -4,11 +4,13 @@
  * estimator, and the spectral density by stochastic Lanczos quadrature, which shows the
  * bulk near zero and the few outliers (Sagun et al.).
  */
+import * as tf from '@tensorflow/tfjs-core';
+import { type HvpOptions, hessianVectorProduct } from '../gssnn/hvp.ts';
 import type { Model } from '../gssnn/model.ts';
 import { Random } from '../util/random.ts';
 import { jacobiEigen, tridiagonal } from './linalg.ts';
-import { type Batch, flatGradient, meanCrossEntropy } from './loss.ts';
-import { dot, norm2, totalSize, withShiftedWeights } from './params.ts';
+import { type Batch, meanCrossEntropy } from './loss.ts';
+import { dot, norm2, totalSize } from './params.ts';
 
 /** v -> H v for a symmetric operator of dimension `dimension`. */
 export interface LinearOperator {
@@ -17,26 +19,31 @@ export interface LinearOperator {
 }
 
 /**
- * H v of the mean cross-entropy on a batch, by central differences of gradients:
- * (g(w + eps v) - g(w - eps v)) / 2 eps. tfjs 4.22 gets second derivatives of softmax
- * wrong (issue #3252), so nested autodiff is not used here.
+ * H v of the mean cross-entropy on a batch, through `hessianVectorProduct` of the tensor
+ * layer (differences of first gradients: tfjs 4.22 gets second derivatives of softmax
+ * wrong, issue #3252, so nested autodiff is never used).
  */
-export function lossHessianOperator(model: Model, batch: Batch, epsilon = 1e-3): LinearOperator {
-  const variables = model.variables;
+export function lossHessianOperator(model: Model, batch: Batch, options: HvpOptions = {}): LinearOperator {
+  const variables = model.variables as tf.Variable[];
   const dimension = totalSize(variables);
-  const gradientAt = (shift: Float64Array) =>
-    withShiftedWeights(variables, shift, () => flatGradient(model, () => meanCrossEntropy(model.logits(batch.x, false), batch.y)).gradient);
+  const loss = () => meanCrossEntropy(model.logits(batch.x, false), batch.y);
   return {
     dimension,
     apply(v: Float64Array): Float64Array {
-      const scale = norm2(v);
-      if (scale === 0) return new Float64Array(dimension);
-      // Step relative to the direction's length keeps the difference well scaled.
-      const h = epsilon / scale;
-      const plus = gradientAt(v.map((x) => x * h));
-      const minus = gradientAt(v.map((x) => -x * h));
+      const direction: tf.Tensor[] = [];
+      let offset = 0;
+      for (const variable of variables) {
+        direction.push(tf.tensor(Float32Array.from(v.subarray(offset, offset + variable.size)), variable.shape));
+        offset += variable.size;
+      }
+      const product = hessianVectorProduct(loss, variables, direction, options);
       const out = new Float64Array(dimension);
-      for (let i = 0; i < dimension; i++) out[i] = (plus[i] - minus[i]) / (2 * h);
+      offset = 0;
+      product.forEach((t) => {
+        out.set(t.dataSync() as Float32Array, offset);
+        offset += t.size;
+      });
+      tf.dispose([...direction, ...product]);
       return out;
     },
   };
