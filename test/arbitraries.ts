@@ -63,3 +63,21 @@ export const graphProgramArb = (maxDepth = 6): fcGraphPrograms.Arbitrary<graphPr
     }),
   );
 };
+
+// ---- message-passing graphs (gssnn): directed edge lists, self-loops and repeats allowed ----
+import fcEdgeLists from 'fast-check';
+
+/** A directed graph on 1..maxNodes nodes with up to maxEdges edges, as source/target arrays. */
+export const edgeListArb = (
+  maxNodes: number,
+  maxEdges: number,
+): fcEdgeLists.Arbitrary<{ numNodes: number; source: Int32Array; target: Int32Array }> =>
+  fcEdgeLists.integer({ min: 1, max: maxNodes }).chain((numNodes) =>
+    fcEdgeLists
+      .array(fcEdgeLists.tuple(fcEdgeLists.nat(numNodes - 1), fcEdgeLists.nat(numNodes - 1)), { maxLength: maxEdges })
+      .map((pairs) => ({
+        numNodes,
+        source: Int32Array.from(pairs, ([s]) => s),
+        target: Int32Array.from(pairs, ([, t]) => t),
+      })),
+  );
