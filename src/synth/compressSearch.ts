@@ -1,0 +1,522 @@
+/**
+ * One step of Stitch-style compression: a best-first, top-down search over abstraction
+ * patterns with holes. A pattern starts as one hole matching every node; expanding a hole
+ * into a primitive, variable, `lam`, application or parameter `#i` splits its match
+ * locations. Each partial pattern carries an upper bound on the utility of anything it can
+ * still become, so whole subtrees of the search are cut once a better abstraction is known.
+ *
+ * Utility (Stitch's): corpus cost saved by rewriting with the abstraction, minus the cost
+ * of the abstraction's body. Pruning rules follow Stitch: upper bound, free variables,
+ * single use, single program, argument capture (useless parameter), redundant parameters.
+ */
+import type { CorpusFacts } from './compressCorpus.ts';
+import { MANY_PROGRAMS } from './compressCorpus.ts';
+import { APP, LAM, PRIM, VAR, type NodeSet } from './compressNodes.ts';
+import type { TdfaAnnotations } from './compressTdfa.ts';
+import { ARG, BODY, EMPTY_ZIPPER, FUNC, Zippers, nodeAt } from './compressZippers.ts';
+
+export const METAVAR = 0;
+export const SYMVAR = 1;
+
+export interface SearchOptions {
+  readonly maxArity: number;
+  /** Keep abstractions useful to a single program (DreamCoder and Stitch reject them). */
+  readonly allowSingleProgram?: boolean;
+  readonly tdfa?: TdfaAnnotations;
+  /** Rejects a finished body (e.g. alpha-equivalent to a known abstraction). */
+  readonly reject?: (body: number) => boolean;
+}
+
+interface Pattern {
+  readonly holes: readonly number[];
+  /** Per hole, the corpus node under it at each match location. */
+  readonly holeNodes: readonly Int32Array[];
+  readonly argZids: readonly number[];
+  readonly argVars: readonly number[];
+  readonly varZid: readonly number[];
+  readonly varType: readonly number[];
+  /** Per parameter, the unshifted corpus node at its first zipper, per match location. */
+  readonly varNodes: readonly Int32Array[];
+  readonly locs: Int32Array;
+  readonly upperBound: number;
+  readonly bodyUtility: number;
+}
+
+export interface FoundAbstraction {
+  readonly zippers: Zippers;
+  readonly locs: Int32Array;
+  readonly argZids: readonly number[];
+  readonly argVars: readonly number[];
+  readonly varZid: readonly number[];
+  readonly varType: readonly number[];
+  readonly varNodes: readonly Int32Array[];
+  readonly arity: number;
+  readonly utility: number;
+  readonly compressiveUtility: number;
+  readonly usages: number;
+  /** Match locations that the rewrite skips (their saving was used up by an overlap). */
+  readonly unused: ReadonlySet<number>;
+  /** The body as a node of the step's set, parameters as `#i`. */
+  readonly body: number;
+}
+
+export interface SearchStats {
+  expanded: number;
+  finished: number;
+}
+
+/** Finds the abstraction of highest utility, or null when none compresses. */
+export function searchBestAbstraction(facts: CorpusFacts, options: SearchOptions, stats?: SearchStats): FoundAbstraction | null {
+  return new Search(facts, options, stats).run();
+}
+
+class Search {
+  private readonly set: NodeSet;
+  private readonly zippers = new Zippers();
+  private cutoff = 0;
+  private best: FoundAbstraction | null = null;
+  private readonly heap: Pattern[] = [];
+  private readonly newPrimCost: number;
+
+  constructor(
+    private readonly facts: CorpusFacts,
+    private readonly options: SearchOptions,
+    private readonly stats: SearchStats = { expanded: 0, finished: 0 },
+  ) {
+    this.set = facts.set;
+    this.newPrimCost = this.set.costModel.primitive;
+  }
+
+  run(): FoundAbstraction | null {
+    const { corpusSize } = this.facts;
+    const roots: number[] = [];
+    for (let node = 0; node < corpusSize; node++) {
+      if (this.options.tdfa && this.options.tdfa.invalidRoot(node)) continue;
+      roots.push(node);
+    }
+    const locs = Int32Array.from(roots);
+    this.primeWithArityZero(locs);
+    this.push({
+      holes: [EMPTY_ZIPPER],
+      holeNodes: [locs],
+      argZids: [],
+      argVars: [],
+      varZid: [],
+      varType: [],
+      varNodes: [],
+      locs,
+      upperBound: this.upperBound(locs),
+      bodyUtility: 0,
+    });
+    while (this.heap.length > 0) {
+      const pattern = this.pop();
+      if (pattern.upperBound <= this.cutoff) continue;
+      this.expand(pattern);
+    }
+    return this.best;
+  }
+
+  // Arity-zero abstractions are cheap to score and give the bound a good start.
+  private primeWithArityZero(locs: Int32Array): void {
+    const { set, facts } = this;
+    for (const node of locs) {
+      if (set.freeVars[node].length > 0 || set.symbolCount[node] > 0) continue;
+      if (!this.options.allowSingleProgram && facts.programOf[node] !== MANY_PROGRAMS) continue;
+      const compressive = facts.numPaths[node] * (set.cost[node] - this.newPrimCost);
+      const utility = compressive - set.cost[node];
+      if (utility <= this.cutoff) continue;
+      if (this.options.reject?.(node)) continue;
+      this.cutoff = utility;
+      this.best = {
+        zippers: this.zippers,
+        locs: Int32Array.of(node),
+        argZids: [],
+        argVars: [],
+        varZid: [],
+        varType: [],
+        varNodes: [],
+        arity: 0,
+        utility,
+        compressiveUtility: compressive,
+        usages: facts.numPaths[node],
+        unused: new Set(),
+        body: node,
+      };
+    }
+  }
+
+  private upperBound(locs: Int32Array): number {
+    const bound = this.facts.savingBound;
+    let sum = 0;
+    for (let i = 0; i < locs.length; i++) sum += bound[locs[i]];
+    return sum;
+  }
+
+  private expand(pattern: Pattern): void {
+    this.stats.expanded++;
+    const { set, zippers } = this;
+    const holeIndex = pattern.holes.length - 1; // depth first, as Stitch's default
+    const holeZid = pattern.holes[holeIndex];
+    const nodes = pattern.holeNodes[holeIndex];
+    const lambdasAbove = zippers.lambdas[holeZid];
+
+    // Syntactic expansions: group match locations by what the hole holds there.
+    const groups = new Map<number, number[]>();
+    for (let i = 0; i < nodes.length; i++) {
+      const key = set.expandsKey[nodes[i]];
+      let group = groups.get(key);
+      if (group === undefined) groups.set(key, (group = []));
+      group.push(i);
+    }
+    for (const positions of groups.values()) {
+      const sample = nodes[positions[0]];
+      const kind = set.kind[sample];
+      if (kind === PRIM && set.isSymvar(set.a[sample])) continue; // symbols must be abstracted
+      // An abstraction body may only mention variables bound inside it.
+      if (kind === VAR && set.a[sample] >= lambdasAbove) continue;
+      const local =
+        kind === APP ? set.costModel.app : kind === LAM ? set.costModel.lam : kind === VAR ? set.costModel.variable : set.primCost(set.a[sample]);
+      this.consider(pattern, holeIndex, Int32Array.from(positions), pattern.bodyUtility + local, { kind: 'syntax', node: sample });
+    }
+
+    // Parameter expansions: reuse an existing `#i` where the arguments agree, or add one.
+    const holeArgs = this.argumentsAt(nodes, lambdasAbove);
+    const reusable = new Set<number>();
+    let metavars = 0;
+    for (let v = 0; v < pattern.varZid.length; v++) {
+      const type = pattern.varType[v];
+      if (type === METAVAR) metavars++;
+      const varArgs = this.argumentsAt(pattern.varNodes[v], zippers.lambdas[pattern.varZid[v]]);
+      const positions: number[] = [];
+      for (let i = 0; i < nodes.length; i++) {
+        if (holeArgs[i] !== varArgs[i]) continue;
+        if (type === SYMVAR ? !this.holdsSymbol(nodes[i]) : !this.validMetavar(holeArgs[i])) continue;
+        positions.push(i);
+      }
+      if (positions.length === 0) continue;
+      for (const p of positions) reusable.add(p);
+      this.consider(pattern, holeIndex, Int32Array.from(positions), pattern.bodyUtility, { kind: 'param', variable: v, type });
+    }
+    if (metavars < this.options.maxArity) {
+      const positions: number[] = [];
+      for (let i = 0; i < nodes.length; i++) if (this.validMetavar(holeArgs[i])) positions.push(i);
+      if (positions.length > 0) {
+        this.consider(pattern, holeIndex, Int32Array.from(positions), pattern.bodyUtility, {
+          kind: 'param',
+          variable: pattern.varZid.length,
+          type: METAVAR,
+        });
+      }
+    }
+    if (set.symvarPrefix !== undefined) {
+      const positions: number[] = [];
+      for (let i = 0; i < nodes.length; i++) if (this.holdsSymbol(nodes[i]) && !reusable.has(i)) positions.push(i);
+      if (positions.length > 0) {
+        this.consider(pattern, holeIndex, Int32Array.from(positions), pattern.bodyUtility, {
+          kind: 'param',
+          variable: pattern.varZid.length,
+          type: SYMVAR,
+        });
+      }
+    }
+  }
+
+  private holdsSymbol(node: number): boolean {
+    return this.set.kind[node] === PRIM && this.set.isSymvar(this.set.a[node]);
+  }
+
+  private validMetavar(argument: number): boolean {
+    const tdfa = this.options.tdfa;
+    if (!tdfa) return true;
+    return argument < this.facts.corpusSize && !tdfa.invalidMetavar(argument);
+  }
+
+  private argumentsAt(nodes: Int32Array, lambdas: number): Int32Array {
+    if (lambdas === 0) return nodes;
+    const out = new Int32Array(nodes.length);
+    for (let i = 0; i < nodes.length; i++) out[i] = this.set.argument(nodes[i], lambdas);
+    return out;
+  }
+
+  private consider(
+    pattern: Pattern,
+    holeIndex: number,
+    positions: Int32Array,
+    bodyUtility: number,
+    expansion: { kind: 'syntax'; node: number } | { kind: 'param'; variable: number; type: number },
+  ): void {
+    const set = this.set;
+    const locs = gather(pattern.locs, positions);
+    if (this.singleUse(locs) || this.singleProgram(locs)) return;
+    const upperBound = this.upperBound(locs);
+    if (upperBound <= this.cutoff) return;
+
+    const varNodes = pattern.varNodes.map((v) => gather(v, positions));
+    if (this.uselessParameter(pattern, varNodes, locs.length) || this.redundantParameter(pattern, varNodes, locs.length)) return;
+
+    const holeZid = pattern.holes[holeIndex];
+    const holes = pattern.holes.slice(0, holeIndex);
+    const holeNodes = pattern.holeNodes.slice(0, holeIndex).map((h) => gather(h, positions));
+    let argZids = pattern.argZids;
+    let argVars = pattern.argVars;
+    let varZid = pattern.varZid;
+    let varType = pattern.varType;
+    const hereNodes = gather(pattern.holeNodes[holeIndex], positions);
+    if (expansion.kind === 'syntax') {
+      const kind = set.kind[expansion.node];
+      if (kind === APP) {
+        holes.push(this.zippers.extend(holeZid, FUNC), this.zippers.extend(holeZid, ARG));
+        holeNodes.push(mapNodes(hereNodes, (n) => set.a[n]), mapNodes(hereNodes, (n) => set.b[n]));
+      } else if (kind === LAM) {
+        holes.push(this.zippers.extend(holeZid, BODY));
+        holeNodes.push(mapNodes(hereNodes, (n) => set.a[n]));
+      }
+    } else {
+      argZids = [...argZids, holeZid];
+      argVars = [...argVars, expansion.variable];
+      if (expansion.variable === varZid.length) {
+        varZid = [...varZid, holeZid];
+        varType = [...varType, expansion.type];
+        varNodes.push(hereNodes);
+      }
+    }
+    const next: Pattern = { holes, holeNodes, argZids, argVars, varZid, varType, varNodes, locs, upperBound, bodyUtility };
+    if (holes.length > 0) {
+      this.push(next);
+      return;
+    }
+    this.finish(next);
+  }
+
+  private singleUse(locs: Int32Array): boolean {
+    if (locs.length !== 1) return false;
+    return this.set.freeVars[locs[0]].length === 0 && this.set.symbolCount[locs[0]] === 0;
+  }
+
+  private singleProgram(locs: Int32Array): boolean {
+    if (this.options.allowSingleProgram) return false;
+    const programOf = this.facts.programOf;
+    const first = programOf[locs[0]];
+    if (first === MANY_PROGRAMS) return false;
+    for (let i = 1; i < locs.length; i++) if (programOf[locs[i]] !== first) return false;
+    return true;
+  }
+
+  // A parameter that takes the same closed argument everywhere should be inlined instead.
+  private uselessParameter(pattern: Pattern, varNodes: Int32Array[], count: number): boolean {
+    for (let v = 0; v < varNodes.length; v++) {
+      if (pattern.varType[v] !== METAVAR) continue;
+      const args = this.argumentsAt(varNodes[v], this.zippers.lambdas[pattern.varZid[v]]);
+      let same = true;
+      for (let i = 1; i < count && same; i++) same = args[i] === args[0];
+      if (same && this.set.freeVars[args[0]].length === 0) return true;
+    }
+    return false;
+  }
+
+  // Two parameters equal at every location: the pattern using one `#i` twice is better.
+  private redundantParameter(pattern: Pattern, varNodes: Int32Array[], count: number): boolean {
+    const metas: Int32Array[] = [];
+    for (let v = 0; v < varNodes.length; v++) {
+      if (pattern.varType[v] === METAVAR) metas.push(this.argumentsAt(varNodes[v], this.zippers.lambdas[pattern.varZid[v]]));
+    }
+    for (let x = 0; x < metas.length; x++) {
+      for (let y = x + 1; y < metas.length; y++) {
+        let same = true;
+        for (let i = 0; i < count && same; i++) same = metas[x][i] === metas[y][i];
+        if (same) return true;
+      }
+    }
+    return false;
+  }
+
+  private finish(pattern: Pattern): void {
+    this.stats.finished++;
+    const { set, facts } = this;
+    const arity = pattern.varZid.length;
+    const count = pattern.locs.length;
+    const uses = new Array<number>(arity).fill(0);
+    for (const v of pattern.argVars) uses[v]++;
+    const appPenalty = -(this.newPrimCost + set.costModel.app * arity);
+    const marginal = new Float64Array(count);
+    let anyPositive = false;
+    const metaArgs = pattern.varNodes.map((nodes, v) =>
+      pattern.varType[v] === METAVAR ? this.argumentsAt(nodes, this.zippers.lambdas[pattern.varZid[v]]) : null,
+    );
+    for (let i = 0; i < count; i++) {
+      let capturesBinder = false;
+      for (const args of metaArgs) if (args && set.hasParams[args[i]]) capturesBinder = true;
+      if (capturesBinder) continue;
+      let util = pattern.bodyUtility + appPenalty;
+      for (let v = 0; v < arity; v++) if (uses[v] > 1) util += (uses[v] - 1) * set.cost[pattern.varNodes[v][i]];
+      marginal[i] = util;
+      if (util > 0) anyPositive = true;
+    }
+    let compressive = 0;
+    if (anyPositive) {
+      this.correctSelfOverlap(pattern, marginal);
+      for (let i = 0; i < count; i++) if (marginal[i] > 0) compressive += marginal[i] * facts.numPaths[pattern.locs[i]];
+    }
+    if (compressive <= this.cutoff) return;
+    const utility = compressive - pattern.bodyUtility;
+    if (utility <= this.cutoff) return;
+    const body = this.bodyOf(pattern);
+    if (this.options.reject?.(body)) return;
+    const unused = new Set<number>();
+    let usages = 0;
+    for (let i = 0; i < count; i++) {
+      usages += facts.numPaths[pattern.locs[i]];
+      if (!(marginal[i] > 0)) unused.add(pattern.locs[i]);
+    }
+    this.cutoff = utility;
+    this.best = {
+      zippers: this.zippers,
+      locs: pattern.locs,
+      argZids: pattern.argZids,
+      argVars: pattern.argVars,
+      varZid: pattern.varZid,
+      varType: pattern.varType,
+      varNodes: pattern.varNodes,
+      arity,
+      utility,
+      compressiveUtility: compressive,
+      usages,
+      unused,
+      body,
+    };
+  }
+
+  /**
+   * When the abstraction can match inside its own body (like `(#0 #1 x)` inside
+   * `(#0 #1)`), the rewrite uses only one of two overlapping matches; Stitch subtracts
+   * the inner match's saving from the outer one, bottom up.
+   */
+  private correctSelfOverlap(pattern: Pattern, marginal: Float64Array): void {
+    const points = this.selfUnificationPoints(pattern);
+    if (points.length === 0) return;
+    const { set, zippers } = this;
+    const position = new Map<number, number>();
+    pattern.locs.forEach((loc, i) => position.set(loc, i));
+    for (let i = 0; i < pattern.locs.length; i++) {
+      let alternative = 0;
+      for (const zid of points) {
+        const child = nodeAt(set, zippers, pattern.locs[i], zid);
+        const j = position.get(child);
+        if (j !== undefined) alternative += marginal[j];
+      }
+      marginal[i] = Math.max(0, marginal[i] - alternative);
+    }
+  }
+
+  private selfUnificationPoints(pattern: Pattern): number[] {
+    const { set, zippers } = this;
+    const params = new Set(pattern.argZids);
+    if (params.size === 0) return [];
+    const prefixes = new Set<number>();
+    for (const z of params) for (let p = z; p !== -1; p = zippers.parentOf(p)) prefixes.add(p);
+    const slice = (zid: number, direction: number): number => {
+      const c = zippers.existing(zid, direction);
+      return c !== -1 && prefixes.has(c) ? c : -1;
+    };
+    const unifies = (overall: number, partial: number, overallLoc: number, partialLoc: number): boolean => {
+      if ((overall !== -1 && params.has(overall)) || (partial !== -1 && params.has(partial))) return true;
+      if (overallLoc === partialLoc) return true;
+      if (overall === -1 && partial === -1) return false;
+      const kind = set.kind[overallLoc];
+      if (kind === APP) {
+        if (set.kind[partialLoc] !== APP) return false;
+        return (
+          unifies(slice(overall, FUNC), slice(partial, FUNC), set.a[overallLoc], set.a[partialLoc]) &&
+          unifies(slice(overall, ARG), slice(partial, ARG), set.b[overallLoc], set.b[partialLoc])
+        );
+      }
+      if (kind === LAM) {
+        if (set.kind[partialLoc] !== LAM) return false;
+        return unifies(slice(overall, BODY), slice(partial, BODY), set.a[overallLoc], set.a[partialLoc]);
+      }
+      return false; // distinct leaves (equal ones share an id and returned above)
+    };
+    const points: number[] = [];
+    const root = pattern.locs[0];
+    const visit = (partial: number, partialZid: number, partialLoc: number): void => {
+      if (partial === -1 || params.has(partial)) return;
+      if (partialZid !== EMPTY_ZIPPER && unifies(EMPTY_ZIPPER, partial, root, partialLoc)) points.push(partialZid);
+      const kind = set.kind[partialLoc];
+      if (kind === APP) {
+        visit(slice(partial, FUNC), zippers.extend(partialZid, FUNC), set.a[partialLoc]);
+        visit(slice(partial, ARG), zippers.extend(partialZid, ARG), set.b[partialLoc]);
+      } else if (kind === LAM) {
+        visit(slice(partial, BODY), zippers.extend(partialZid, BODY), set.a[partialLoc]);
+      }
+    };
+    visit(EMPTY_ZIPPER, EMPTY_ZIPPER, root);
+    return points;
+  }
+
+  /** Builds the body from the first match location, parameters as `#i`. */
+  private bodyOf(pattern: Pattern): number {
+    const { set, zippers } = this;
+    const paramAt = new Map<number, number>();
+    pattern.argZids.forEach((z, i) => paramAt.set(z, pattern.argVars[i]));
+    const build = (node: number, zid: number): number => {
+      const v = paramAt.get(zid);
+      if (v !== undefined) return set.param(v);
+      switch (set.kind[node]) {
+        case APP:
+          return set.app(build(set.a[node], zippers.extend(zid, FUNC)), build(set.b[node], zippers.extend(zid, ARG)));
+        case LAM:
+          return set.lam(build(set.a[node], zippers.extend(zid, BODY)), set.b[node]);
+        default:
+          return node;
+      }
+    };
+    return build(pattern.locs[0], EMPTY_ZIPPER);
+  }
+
+  private push(p: Pattern): void {
+    const heap = this.heap;
+    heap.push(p);
+    let i = heap.length - 1;
+    while (i > 0) {
+      const parent = (i - 1) >> 1;
+      if (heap[parent].upperBound >= heap[i].upperBound) break;
+      [heap[parent], heap[i]] = [heap[i], heap[parent]];
+      i = parent;
+    }
+  }
+
+  private pop(): Pattern {
+    const heap = this.heap;
+    const top = heap[0];
+    const last = heap.pop()!;
+    if (heap.length > 0) {
+      heap[0] = last;
+      let i = 0;
+      for (;;) {
+        const l = 2 * i + 1;
+        const r = l + 1;
+        let m = i;
+        if (l < heap.length && heap[l].upperBound > heap[m].upperBound) m = l;
+        if (r < heap.length && heap[r].upperBound > heap[m].upperBound) m = r;
+        if (m === i) break;
+        [heap[m], heap[i]] = [heap[i], heap[m]];
+        i = m;
+      }
+    }
+    return top;
+  }
+}
+
+function gather(values: Int32Array, positions: Int32Array): Int32Array {
+  if (positions.length === values.length) return values;
+  const out = new Int32Array(positions.length);
+  for (let i = 0; i < positions.length; i++) out[i] = values[positions[i]];
+  return out;
+}
+
+function mapNodes(nodes: Int32Array, f: (n: number) => number): Int32Array {
+  const out = new Int32Array(nodes.length);
+  for (let i = 0; i < nodes.length; i++) out[i] = f(nodes[i]);
+  return out;
+}
+
