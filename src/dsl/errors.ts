@@ -161,7 +161,8 @@ export class DslFileError extends Error {
   constructor(
     readonly file: string,
     readonly reason: string,
-    readonly entry?: { readonly index: number; readonly name?: string },
+    /** The offending entry: its index in `list` (e.g. `library`, `primitives`) and its name. */
+    readonly entry?: { readonly list?: string; readonly index: number; readonly name?: string },
     /** Path of the field inside the entry (or the file), e.g. `ty` or `library.3.dc_name`. */
     readonly field?: string,
   ) {
@@ -172,7 +173,10 @@ export class DslFileError extends Error {
 
   render(): string {
     const where: string[] = [];
-    if (this.entry) where.push(`entry ${this.entry.index}${this.entry.name ? ` ("${this.entry.name}")` : ''}`);
+    if (this.entry) {
+      const list = this.entry.list ? `${this.entry.list} ` : '';
+      where.push(`${list}entry ${this.entry.index}${this.entry.name ? ` ("${this.entry.name}")` : ''}`);
+    }
     if (this.field) where.push(`field "${this.field}"`);
     return `${this.file}: ${where.length ? where.join(', ') + ': ' : ''}${this.reason}`;
   }

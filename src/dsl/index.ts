@@ -9,3 +9,6 @@ export { printProgram, type PrintForm, type PrintOptions } from './print.ts';
 export { closestNames, editDistance } from './suggest.ts';
 export { inferType, checkType, inferInventionType, canonicalType, TypeUnifier, type TypeEnv } from './infer.ts';
 export * from './dsl.ts';
+export { parseType, type TypeParseOptions } from './typeSyntax.ts';
+export { loadDsl, saveDsl, dslFromJson, dslToJson, dslFileSchema, DSL_FILE_FORMAT, DSL_FILE_VERSION, type DslFileJson } from './dslFile.ts';
+export { dslFromOriginalJson, typeFromOriginalJson, originalDslSchema, type OriginalDslJson } from './originalDsl.ts';
