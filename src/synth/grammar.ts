@@ -11,8 +11,9 @@
  *   is itself a function, which is what higher-order inventions need; see `lambdas`).
  * Log-probabilities are normalized per symbol, so each symbol's productions sum to one.
  */
-import { app, idx, lam, type Term } from '../dsl/term.ts';
-import { isArrow, showType, typeEquals, type Type } from '../dsl/types.ts';
+import type { Dsl } from '../dsl/dsl.ts';
+import { app, idx, invention, lam, prim, type Term } from '../dsl/term.ts';
+import { arrow, isArrow, showType, typeEquals, type Type } from '../dsl/types.ts';
 
 /** One entry of the DSL the grammar is built from (a primitive or an invention). */
 export interface GrammarEntry {
@@ -76,6 +77,21 @@ export class GrammarError extends Error {
     super(message);
     this.name = 'GrammarError';
   }
+}
+
+/** The grammar of a DSL's programs, requested at `state -> state`. */
+export function grammarFromDsl(dsl: Dsl, options: GrammarOptions = {}): Grammar {
+  return buildGrammar(grammarSourceOf(dsl), arrow(dsl.stateType, dsl.stateType), options);
+}
+
+/** A DSL's primitives and inventions as grammar entries (inventions carry their bodies). */
+export function grammarSourceOf(dsl: Dsl): GrammarSource {
+  const entries: GrammarEntry[] = [];
+  for (const p of dsl.primitives.values()) entries.push({ name: p.name, type: p.type, logProbability: p.logProbability, term: prim(p.name) });
+  for (const i of dsl.inventions.values()) {
+    entries.push({ name: i.name, type: i.type, logProbability: i.logProbability, term: invention(i.name, i.body) });
+  }
+  return { entries, varLogProbability: dsl.varLogProbability };
 }
 
 /** Builds the grammar reachable from `request`; symbols with no finite program are dropped. */

@@ -163,13 +163,15 @@ export class HeapSearch {
   }
 
   private offer(sym: SizedSymbol, production: SizedProduction, children: Node[]): void {
-    let key = String(production.index);
     let logProbability = production.production.logProbability;
-    for (const c of children) {
-      key += `,${c.id}`;
-      logProbability += c.logProbability;
+    for (const c of children) logProbability += c.logProbability;
+    // With one argument, f(c') is offered only when f(c) is popped, once: no memo needed.
+    let key: string | undefined;
+    if (children.length > 1) {
+      key = String(production.index);
+      for (const c of children) key += `,${c.id}`;
+      if (sym.seen!.has(key)) return;
     }
-    if (sym.seen!.has(key)) return;
     const node: Node = {
       id: this.nodeCount++,
       owner: sym,
@@ -179,7 +181,7 @@ export class HeapSearch {
       next: undefined,
       term: undefined,
     };
-    sym.seen!.set(key, node);
+    if (key !== undefined) sym.seen!.set(key, node);
     sym.heap!.push(node, logProbability);
   }
 }

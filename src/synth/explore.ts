@@ -1,0 +1,171 @@
+/**
+ * Exploration: enumerate programs best first, evaluate each under a budget, keep those whose
+ * graph has more than one node and is connected, and hold one program per graph up to
+ * isomorphism (the one of smallest mass, then highest probability).
+ *
+ * Pruning, and why it is sound:
+ * - A labelled graph seen before (same ids, edges and ports) is isomorphic to the one held
+ *   for it, so the catalog lookup is skipped and only the mass comparison is done.
+ * - No subprogram is pruned from the enumeration. Observational-equivalence pruning by
+ *   "the state after this prefix was seen before" is sound only for left-to-right prefix
+ *   enumeration of straight-line CPS chains; Heap Search builds programs from shared
+ *   subprograms (a continuation is reused under many different prefixes, and `func` /
+ *   `if_positions_equal` run their arguments on several states), so a subprogram equivalent
+ *   on one state may differ on another, and removing it would lose programs.
+ */
+import type { ProgramGraph } from '../dsl/graph.ts';
+import type { EvalBudget, EvalError } from '../dsl/evaluate.ts';
+import { evaluateGraphState } from '../dsl/evaluate.ts';
+import { edgeList, nodeIds, toProgramGraph, type GraphState } from '../dsl/domains/graph.ts';
+import { programMass } from '../dsl/metrics.ts';
+import type { Term } from '../dsl/term.ts';
+import type { Grammar } from './grammar.ts';
+import { enumeratePrograms, type SearchProgress } from './heapSearch.ts';
+import { GraphCatalog, simpleGraph, type SimpleGraph } from './isomorphism.ts';
+
+export interface ExploreOptions {
+  readonly maxSize?: number;
+  readonly maxPrograms?: number;
+  readonly seconds?: number;
+  /** Evaluation budget per program (defaults: 20,000 steps, 50 ms, depth 100). */
+  readonly evalBudget?: Partial<EvalBudget>;
+  readonly maxConn?: number;
+  readonly onProgress?: (progress: ExploreProgress) => void;
+  readonly progressEvery?: number;
+}
+
+export interface ExploreProgress extends SearchProgress {
+  readonly distinctGraphs: number;
+}
+
+/** One class of graphs found, with the program kept for it. */
+export interface FoundGraph {
+  readonly term: Term;
+  readonly graph: ProgramGraph;
+  readonly mass: number;
+  readonly logProbability: number;
+  readonly size: number;
+  /** 1-based position in the enumeration of the first program that built this class. */
+  readonly firstFoundAt: number;
+  /** Programs seen that built a graph of this class. */
+  readonly programs: number;
+}
+
+export interface ExploreResult {
+  readonly programs: number;
+  readonly seconds: number;
+  readonly programsPerSecond: number;
+  /** Programs whose graph had one node or was disconnected. */
+  readonly rejected: number;
+  readonly failures: { readonly budget: number; readonly runtime: number };
+  readonly distinctGraphs: number;
+  /** Classes in discovery order. */
+  readonly graphs: readonly FoundGraph[];
+}
+
+export const DEFAULT_EXPLORE_BUDGET: Partial<EvalBudget> = { maxSteps: 20_000, maxMillis: 50, maxDepth: 100 };
+
+interface Held {
+  found: FoundGraph;
+}
+
+export function explore(grammar: Grammar, options: ExploreOptions = {}): ExploreResult {
+  const budget = { ...DEFAULT_EXPLORE_BUDGET, ...options.evalBudget };
+  const catalog = new GraphCatalog<Held>();
+  const byLabelledGraph = new Map<string, Held>();
+  const discovered: Held[] = [];
+  const failures = { budget: 0, runtime: 0 };
+  let rejected = 0;
+  let programs = 0;
+  const started = performance.now();
+  const every = options.progressEvery ?? 10_000;
+
+  for (const program of enumeratePrograms(grammar, {
+    maxSize: options.maxSize,
+    maxPrograms: options.maxPrograms,
+    seconds: options.seconds,
+  })) {
+    programs++;
+    if (options.onProgress && programs % every === 0) {
+      options.onProgress({
+        programs,
+        seconds: (performance.now() - started) / 1000,
+        logProbability: program.logProbability,
+        distinctGraphs: catalog.size,
+      });
+    }
+    const result = evaluateGraphState(program.term, { maxConn: options.maxConn, budget });
+    if (!result.ok) {
+      countFailure(failures, result.error);
+      continue;
+    }
+    const state = result.value;
+    if (state.graph.size < 2 || state.graph.components !== 1) {
+      rejected++;
+      continue;
+    }
+    const label = labelledKey(state);
+    let held = byLabelledGraph.get(label);
+    if (held === undefined) {
+      const simple = simpleGraphOfState(state);
+      const existing = catalog.find(simple);
+      if (existing) held = existing.payload;
+      else {
+        held = { found: foundGraph(program.term, state, program.logProbability, program.size, programs) };
+        catalog.add(simple, held);
+        discovered.push(held);
+        byLabelledGraph.set(label, held);
+        continue;
+      }
+      byLabelledGraph.set(label, held);
+    }
+    held.found = { ...held.found, programs: held.found.programs + 1 };
+    const mass = massOf(program.term);
+    if (mass < held.found.mass) {
+      const replacement = foundGraph(program.term, state, program.logProbability, program.size, held.found.firstFoundAt);
+      held.found = { ...replacement, programs: held.found.programs };
+    }
+  }
+  const seconds = (performance.now() - started) / 1000;
+  return {
+    programs,
+    seconds,
+    programsPerSecond: seconds > 0 ? programs / seconds : 0,
+    rejected,
+    failures,
+    distinctGraphs: catalog.size,
+    graphs: discovered.map((h) => h.found),
+  };
+}
+
+function foundGraph(term: Term, state: GraphState, logProbability: number, size: number, at: number): FoundGraph {
+  return { term, graph: toProgramGraph(state.graph), mass: massOf(term), logProbability, size, firstFoundAt: at, programs: 1 };
+}
+
+/** Mass, with programs too large to normalize ranked last. */
+function massOf(term: Term): number {
+  const mass = programMass(term, 100_000);
+  return mass.ok ? mass.value : Infinity;
+}
+
+function countFailure(failures: { budget: number; runtime: number }, error: EvalError): void {
+  if (error.kind === 'budget') failures.budget++;
+  else failures.runtime++;
+}
+
+/** The exact labelled graph (ids, ports) as a string: equal strings mean equal graphs. */
+function labelledKey(state: GraphState): string {
+  let key = `${state.graph.nextId}`;
+  for (let e = state.graph.edges; e !== null; e = e.older) key += `;${e.id},${e.cursor},${e.neighbour},${e.port}`;
+  return key;
+}
+
+export function simpleGraphOfState(state: GraphState): SimpleGraph {
+  const ids = nodeIds(state.graph);
+  const position = new Map<number, number>();
+  ids.forEach((id, i) => position.set(id, i));
+  return simpleGraph(
+    ids.length,
+    edgeList(state.graph).map((e) => [position.get(e.cursor)!, position.get(e.neighbour)!] as [number, number]),
+  );
+}
