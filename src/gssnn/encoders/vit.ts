@@ -1,0 +1,145 @@
+/**
+ * The original's image encoder (PixelShuffle_ViT_Encoder): pixel-unshuffle the image into
+ * `downsampledSize^2` tokens, a 1x1 conv to `dim` channels, `convDepth` residual blocks
+ * (3x3 conv, layer norm over [C,H,W], 1x1 conv, GELU, 1x1 conv), 2D sin-cos position codes,
+ * a pre-norm transformer (vit-pytorch's simple ViT), mean over tokens, linear to `outputDim`.
+ * Layout is NHWC throughout (tfjs's conv layout).
+ */
+import * as tf from '@tensorflow/tfjs-core';
+import type { ParamStore } from '../nn/params.ts';
+import { createDense, createLayerNorm, dense, gelu, layerNorm, type Dense, type LayerNorm } from '../nn/ops.ts';
+import type { Encoder } from './encoder.ts';
+import { sinCos2dGrid } from './positional.ts';
+
+export interface VitEncoderConfig {
+  readonly kind: 'vit';
+  /** Side of the square input image. */
+  readonly inputSize: number;
+  readonly channels: number;
+  /** Side of the token grid; `inputSize / downsampledSize` is the unshuffle factor. */
+  readonly downsampledSize: number;
+  readonly dim: number;
+  readonly depth: number;
+  readonly heads: number;
+  readonly headDim: number;
+  readonly mlpDim: number;
+  readonly convDepth: number;
+  readonly outputDim: number;
+}
+
+interface ConvResidual {
+  readonly conv3: tf.Variable;
+  readonly norm: LayerNorm;
+  readonly mix1: tf.Variable;
+  readonly mix2: tf.Variable;
+}
+
+interface TransformerLayer {
+  readonly attnNorm: LayerNorm;
+  readonly qkv: Dense;
+  readonly attnOut: Dense;
+  readonly ffNorm: LayerNorm;
+  readonly ffIn: Dense;
+  readonly ffOut: Dense;
+}
+
+export function validateVitConfig(c: VitEncoderConfig): string[] {
+  const problems: string[] = [];
+  if (c.inputSize % c.downsampledSize !== 0) {
+    problems.push(`inputSize ${c.inputSize} is not a multiple of downsampledSize ${c.downsampledSize}`);
+  }
+  if (c.dim % 4 !== 0) problems.push(`dim ${c.dim} must be a multiple of 4 (2D sin-cos codes)`);
+  if (c.depth < 1) problems.push('transformer depth must be at least 1');
+  return problems;
+}
+
+export class VitEncoder implements Encoder {
+  private readonly factor: number;
+  private readonly stem: Dense;
+  private readonly blocks: ConvResidual[] = [];
+  private readonly layers: TransformerLayer[] = [];
+  private readonly finalNorm: LayerNorm;
+  private readonly out: Dense;
+  private readonly positions: tf.Tensor;
+
+  constructor(readonly config: VitEncoderConfig, store: ParamStore, name = 'encoder') {
+    const problems = validateVitConfig(config);
+    if (problems.length) throw new RangeError(`vit encoder: ${problems.join('; ')}`);
+    const { dim, downsampledSize: s, heads, headDim, mlpDim } = config;
+    this.factor = config.inputSize / s;
+    const unshuffled = config.channels * this.factor * this.factor;
+    this.stem = createDense(store, `${name}.stem`, unshuffled, dim);
+    for (let i = 0; i < config.convDepth; i++) {
+      const p = `${name}.block${i}`;
+      this.blocks.push({
+        conv3: store.create(`${p}.conv3`, [3, 3, dim, dim], { kind: 'fanIn', fanIn: 9 * dim }),
+        norm: createLayerNorm(store, `${p}.norm`, [s, s, dim]),
+        mix1: store.create(`${p}.mix1`, [dim, dim], { kind: 'fanIn', fanIn: dim }),
+        mix2: store.create(`${p}.mix2`, [dim, dim], { kind: 'fanIn', fanIn: dim }),
+      });
+    }
+    const inner = heads * headDim;
+    for (let i = 0; i < config.depth; i++) {
+      const p = `${name}.transformer${i}`;
+      this.layers.push({
+        attnNorm: createLayerNorm(store, `${p}.attnNorm`, [dim]),
+        qkv: createDense(store, `${p}.qkv`, dim, 3 * inner, false),
+        attnOut: createDense(store, `${p}.attnOut`, inner, dim, false),
+        ffNorm: createLayerNorm(store, `${p}.ffNorm`, [dim]),
+        ffIn: createDense(store, `${p}.ffIn`, dim, mlpDim),
+        ffOut: createDense(store, `${p}.ffOut`, mlpDim, dim),
+      });
+    }
+    this.finalNorm = createLayerNorm(store, `${name}.finalNorm`, [dim]);
+    this.out = createDense(store, `${name}.out`, dim, config.outputDim);
+    this.positions = tf.tensor(sinCos2dGrid(s, s, dim), [s * s, dim]);
+  }
+
+  get outputDim(): number {
+    return this.config.outputDim;
+  }
+
+  encode(x: tf.Tensor): tf.Tensor2D {
+    const { channels, downsampledSize: s, dim } = this.config;
+    const batch = x.shape[0];
+    const r = this.factor;
+    // Pixel unshuffle: each r x r patch becomes one token of r*r*channels values.
+    let h: tf.Tensor = tf.reshape(x, [batch, s, r, s, r, channels]);
+    h = tf.transpose(h, [0, 1, 3, 2, 4, 5]);
+    h = tf.reshape(h, [batch, s, s, r * r * channels]);
+    h = dense(this.stem, h);
+    for (const block of this.blocks) {
+      let y: tf.Tensor = tf.conv2d(h as tf.Tensor4D, block.conv3 as tf.Tensor4D, 1, 'same');
+      y = layerNorm(block.norm, y);
+      y = tf.matMul(tf.reshape(y, [-1, dim]) as tf.Tensor2D, block.mix1 as tf.Tensor2D);
+      y = gelu(y);
+      y = tf.matMul(y as tf.Tensor2D, block.mix2 as tf.Tensor2D);
+      h = tf.add(h, tf.reshape(y, [batch, s, s, dim]));
+    }
+    let tokens: tf.Tensor = tf.add(tf.reshape(h, [batch, s * s, dim]), this.positions);
+    for (const layer of this.layers) {
+      tokens = tf.add(tokens, this.attention(layer, layerNorm(layer.attnNorm, tokens)));
+      const ff = dense(layer.ffOut, gelu(dense(layer.ffIn, layerNorm(layer.ffNorm, tokens))));
+      tokens = tf.add(tokens, ff);
+    }
+    tokens = layerNorm(this.finalNorm, tokens);
+    return dense(this.out, tf.mean(tokens, 1)) as tf.Tensor2D;
+  }
+
+  private attention(layer: TransformerLayer, x: tf.Tensor): tf.Tensor {
+    const { heads, headDim } = this.config;
+    const [batch, tokens] = x.shape;
+    const qkv = tf.reshape(dense(layer.qkv, x), [batch, tokens, 3, heads, headDim]);
+    // [3, batch, heads, tokens, headDim]
+    const split = tf.transpose(qkv, [2, 0, 3, 1, 4]);
+    const [q, k, v] = tf.unstack(split, 0) as tf.Tensor4D[];
+    const scores = tf.mul(tf.matMul(q, k, false, true), 1 / Math.sqrt(headDim));
+    const mixed = tf.matMul(tf.softmax(scores), v);
+    const merged = tf.reshape(tf.transpose(mixed, [0, 2, 1, 3]), [batch, tokens, heads * headDim]);
+    return dense(layer.attnOut, merged);
+  }
+
+  dispose(): void {
+    this.positions.dispose();
+  }
+}

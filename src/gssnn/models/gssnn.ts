@@ -1,0 +1,90 @@
+/**
+ * The G-SSNN module: encoder -> injection (z into node and edge features, see inject.ts)
+ * -> `depth` GINE layers, each preceded by dropout on node and edge features -> mean over
+ * nodes -> linear head. With `update: 'linear'` (the original) each GINE layer's update is
+ * one linear map of `x_i + sum_j ReLU(x_j + e_ji)` (eps = 0), with no nonlinearity between
+ * layers. Message m runs along edge row m mod rows (see inject.ts), so the edge features of
+ * all messages are the edge rows twice over.
+ */
+import * as tf from '@tensorflow/tfjs-core';
+import { Random, deriveSeed } from '../../util/random.ts';
+import type { Model } from '../model.ts';
+import { buildEncoder, type OwnedEncoder } from '../encoders/index.ts';
+import { Injection, planInjection } from '../inject.ts';
+import { ParamStore } from '../nn/params.ts';
+import { createDense, dense, dropout, type Dense } from '../nn/ops.ts';
+import { SharedGraph } from '../layers/graphs.ts';
+import type { MessagePassing } from '../layers/messagePassing.ts';
+import { createGnnLayer } from './gnnLayers.ts';
+import type { ModelSpec } from './spec.ts';
+
+export class GssnnModel implements Model {
+  readonly kind: string;
+  readonly variables: readonly tf.Variable[];
+  private readonly store: ParamStore;
+  private readonly encoder: OwnedEncoder;
+  private readonly injection: Injection;
+  private readonly graph: SharedGraph;
+  private readonly layers: MessagePassing[] = [];
+  private readonly head: Dense;
+  private readonly dropoutRng: Random;
+
+  constructor(readonly config: ModelSpec) {
+    const { graph, gnn } = config;
+    if (!graph) throw new Error(`model ${config.kind} needs a graph`);
+    if (config.encoder.outputDim !== gnn.dim) {
+      throw new Error(`encoder output width ${config.encoder.outputDim} must equal the graph dimension ${gnn.dim}`);
+    }
+    this.kind = config.kind;
+    this.store = new ParamStore(deriveSeed(config.seed, 'init'));
+    this.dropoutRng = new Random(deriveSeed(config.seed, 'dropout'));
+    this.encoder = buildEncoder(config.encoder, this.store);
+    const plan = planInjection(graph, gnn.dim, { reproduceOriginal: gnn.reproduceOriginal });
+    this.injection = new Injection(plan, graph.maxConn);
+    this.graph = new SharedGraph({
+      numNodes: plan.nodeRows.length,
+      source: Int32Array.from(plan.messages, (m) => m.source),
+      target: Int32Array.from(plan.messages, (m) => m.target),
+    });
+    const layerRng = new Random(deriveSeed(config.seed, 'gnn'));
+    for (let i = 0; i < gnn.depth; i++) {
+      const layer = createGnnLayer(gnn.update, layerRng, gnn.dim);
+      layer.variables.forEach((v, k) => this.store.adopt(`gnn.layer${i}.${k}`, v));
+      this.layers.push(layer);
+    }
+    this.head = createDense(this.store, 'head', gnn.dim, config.numClasses);
+    this.variables = this.store.variables;
+  }
+
+  get weightNames(): readonly string[] {
+    return this.store.names;
+  }
+
+  logits(x: tf.Tensor, training: boolean): tf.Tensor2D {
+    return tf.tidy(() => {
+      const z = this.encoder.encode(x);
+      let { nodes, edges } = this.injection.apply(z);
+      const rate = this.config.gnn.dropout;
+      for (const layer of this.layers) {
+        if (training) {
+          nodes = dropout(nodes, rate, this.dropoutRng) as tf.Tensor3D;
+          edges = dropout(edges, rate, this.dropoutRng) as tf.Tensor3D;
+        }
+        const messageFeatures = edges.shape[1] ? tf.concat([edges, edges], 1) : edges;
+        nodes = layer.apply(this.graph, nodes, messageFeatures) as tf.Tensor3D;
+      }
+      return dense(this.head, tf.mean(nodes, 1)) as tf.Tensor2D;
+    });
+  }
+
+  parameterCount(): number {
+    return this.store.parameterCount();
+  }
+
+  dispose(): void {
+    this.store.dispose();
+    this.injection.dispose();
+    this.encoder.dispose?.();
+    this.graph.dispose();
+  }
+}

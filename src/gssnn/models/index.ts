@@ -1,0 +1,89 @@
+/**
+ * Building models: a `ModelSpec` from a preset, a data shape and a wiring, and a model from
+ * its spec. All kinds share the encoder and the training; they differ only after z.
+ */
+import type { ProgramGraph } from '../../dsl/graph.ts';
+import { deriveSeed } from '../../util/random.ts';
+import type { EncoderConfig } from '../encoders/index.ts';
+import type { Model } from '../model.ts';
+import type { Preset } from '../presets.ts';
+import { GssnnModel } from './gssnn.ts';
+import { EncoderHeadModel } from './heads.ts';
+import type { ModelKind, ModelSpec } from './spec.ts';
+import { controlWiring, type WiringKind } from './wiring.ts';
+
+export type { GnnConfig, ModelKind, ModelSpec } from './spec.ts';
+export { MODEL_KINDS } from './spec.ts';
+export { GssnnModel } from './gssnn.ts';
+export { EncoderHeadModel } from './heads.ts';
+
+export function buildModel(spec: ModelSpec): Model & { readonly weightNames: readonly string[] } {
+  return spec.kind === 'linear' || spec.kind === 'mlp' ? new EncoderHeadModel(spec) : new GssnnModel(spec);
+}
+
+export class ModelSpecError extends Error {
+  constructor(message: string, readonly hint: string) {
+    super(message);
+    this.name = 'ModelSpecError';
+  }
+}
+
+/** The encoder for data of `inputShape` under `preset`, ending in `outputDim` values. */
+export function encoderFor(preset: Preset, inputShape: readonly number[], outputDim: number): EncoderConfig {
+  if (inputShape.length === 3) {
+    const [h, w, channels] = inputShape;
+    const s = preset.image.downsampledSize;
+    if (h !== w || h % s !== 0) {
+      throw new ModelSpecError(
+        `images of ${h}x${w} cannot be cut into a ${s}x${s} token grid (preset ${preset.name})`,
+        `load square images whose side is a multiple of ${s} (preset ${preset.name} asks for ${preset.image.inputSize})`,
+      );
+    }
+    const { downsampledSize, dim, depth, heads, headDim, mlpDim, convDepth } = preset.image;
+    return { kind: 'vit', inputSize: h, channels, downsampledSize, dim, depth, heads, headDim, mlpDim, convDepth, outputDim };
+  }
+  const inputDim = inputShape.reduce((a, b) => a * b, 1);
+  return { kind: 'mlp', inputDim, hidden: preset.vectorHidden, outputDim };
+}
+
+export interface SpecRequest {
+  readonly kind: ModelKind;
+  readonly preset: Preset;
+  readonly inputShape: readonly number[];
+  readonly numClasses: number;
+  /** The program's graph (`gssnn`), or the graph whose size a control wiring matches. */
+  readonly graph?: ProgramGraph;
+  /** Element count for control wirings when no graph is given. */
+  readonly elements?: number;
+  readonly seed: number;
+  readonly reproduceOriginal?: boolean;
+}
+
+/** Default size of a control wiring without a program: the original's median graph (8 nodes, 7 edges). */
+export const DEFAULT_CONTROL_SIZE = { nodes: 8, edges: 7 } as const;
+
+export function specFor(request: SpecRequest): ModelSpec {
+  const { kind, preset, inputShape, numClasses, seed } = request;
+  const gnn = {
+    dim: preset.graphDim,
+    depth: preset.gnnDepth,
+    update: preset.gnnUpdate,
+    dropout: preset.dropout,
+    reproduceOriginal: request.reproduceOriginal ?? false,
+  };
+  const base = { kind, inputShape: [...inputShape], numClasses, gnn, seed };
+  if (kind === 'linear') return { ...base, encoder: encoderFor(preset, inputShape, numClasses) };
+  const encoder = encoderFor(preset, inputShape, preset.graphDim);
+  if (kind === 'mlp') return { ...base, encoder };
+  if (kind === 'gssnn') {
+    if (!request.graph) throw new ModelSpecError('a G-SSNN needs a program graph', 'give --program');
+    return { ...base, encoder, graph: request.graph };
+  }
+  const wiring = kind.slice('gssnn-'.length) as WiringKind;
+  const like = request.graph
+    ? { nodes: request.graph.nodes.length, edges: request.graph.edges.length }
+    : request.elements
+      ? { nodes: Math.ceil((request.elements + 1) / 2), edges: Math.floor((request.elements - 1) / 2) }
+      : DEFAULT_CONTROL_SIZE;
+  return { ...base, encoder, graph: controlWiring(wiring, like, deriveSeed(seed, 'wiring'), preset.maxConn) };
+}

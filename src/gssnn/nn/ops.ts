@@ -1,0 +1,69 @@
+/**
+ * Small differentiable building blocks shared by encoders and models: dense layers over the
+ * last axis, layer norm, GELU, and seeded dropout. All are plain functions of tensors and
+ * weights so that a model's forward pass reads as the architecture it implements.
+ */
+import * as tf from '@tensorflow/tfjs-core';
+import type { Random } from '../../util/random.ts';
+import type { ParamStore } from './params.ts';
+
+export interface Dense {
+  readonly weight: tf.Variable;
+  readonly bias: tf.Variable | null;
+}
+
+export function createDense(store: ParamStore, name: string, inDim: number, outDim: number, bias = true): Dense {
+  return {
+    weight: store.create(`${name}.weight`, [inDim, outDim], { kind: 'fanIn', fanIn: inDim }),
+    bias: bias ? store.create(`${name}.bias`, [outDim], { kind: 'fanIn', fanIn: inDim }) : null,
+  };
+}
+
+/** `x @ W + b` over the last axis of `x` (any rank >= 2). */
+export function dense(layer: Dense, x: tf.Tensor): tf.Tensor {
+  const [inDim, outDim] = layer.weight.shape as [number, number];
+  const lead = x.shape.slice(0, -1);
+  const flat = tf.reshape(x, [-1, inDim]) as tf.Tensor2D;
+  let y: tf.Tensor = tf.matMul(flat, layer.weight as tf.Tensor2D);
+  if (layer.bias) y = tf.add(y, layer.bias);
+  return tf.reshape(y, [...lead, outDim]);
+}
+
+export interface LayerNorm {
+  readonly gain: tf.Variable;
+  readonly shift: tf.Variable;
+  /** How many trailing axes are normalized together. */
+  readonly axes: number;
+}
+
+/** Layer norm over the trailing `normShape` (PyTorch `nn.LayerNorm(normShape)`, eps 1e-5). */
+export function createLayerNorm(store: ParamStore, name: string, normShape: readonly number[]): LayerNorm {
+  return {
+    gain: store.create(`${name}.gain`, normShape, { kind: 'ones' }),
+    shift: store.create(`${name}.shift`, normShape, { kind: 'zeros' }),
+    axes: normShape.length,
+  };
+}
+
+export function layerNorm(norm: LayerNorm, x: tf.Tensor): tf.Tensor {
+  const axes = Array.from({ length: norm.axes }, (_, i) => x.rank - norm.axes + i);
+  const { mean, variance } = tf.moments(x, axes, true);
+  const normalized = tf.mul(tf.sub(x, mean), tf.rsqrt(tf.add(variance, 1e-5)));
+  return tf.add(tf.mul(normalized, norm.gain), norm.shift);
+}
+
+/** Exact GELU, `x * Phi(x)`, as PyTorch's `nn.GELU()` default. */
+export function gelu(x: tf.Tensor): tf.Tensor {
+  return tf.mul(tf.mul(x, 0.5), tf.add(tf.erf(tf.mul(x, Math.SQRT1_2)), 1));
+}
+
+/**
+ * Inverted dropout whose mask is drawn from the model's own seeded stream (one seed per
+ * call), so the same model seed replays the same masks.
+ */
+export function dropout(x: tf.Tensor, rate: number, rng: Random): tf.Tensor {
+  if (rate <= 0) return x;
+  const keep = 1 - rate;
+  const mask = tf.step(tf.sub(keep, tf.randomUniform(x.shape, 0, 1, 'float32', rng.nextUint32())));
+  return tf.mul(x, tf.div(mask, keep));
+}

@@ -1,0 +1,99 @@
+/**
+ * Saved models: a directory holding `model.json` (format version, the model spec that
+ * rebuilds it, each weight's name, shape and offset, plus any metadata such as training
+ * results) and `weights.bin` (all weights as little-endian float32, in the model's fixed
+ * variable order). Loading rebuilds the model from its spec and assigns the weights, so
+ * predictions after loading are identical.
+ */
+import * as tf from '@tensorflow/tfjs-core';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { writeFileAtomic, writeJsonAtomic } from '../util/atomicFile.ts';
+import { buildModel, type ModelSpec } from './models/index.ts';
+import type { Model } from './model.ts';
+
+export const SAVED_MODEL_FORMAT = 'gssnn-saved-model/1';
+
+export interface SavedWeight {
+  readonly name: string;
+  readonly shape: readonly number[];
+  /** Offset in float32 values into weights.bin. */
+  readonly offset: number;
+}
+
+export interface SavedModelManifest {
+  readonly format: typeof SAVED_MODEL_FORMAT;
+  readonly spec: ModelSpec;
+  readonly weights: readonly SavedWeight[];
+  readonly metadata: Readonly<Record<string, unknown>>;
+}
+
+export class SavedModelError extends Error {
+  constructor(message: string, readonly hint: string) {
+    super(message);
+    this.name = 'SavedModelError';
+  }
+}
+
+type NamedModel = Model & { readonly weightNames: readonly string[] };
+
+export function saveModel(model: NamedModel, dir: string, metadata: Record<string, unknown> = {}): SavedModelManifest {
+  let offset = 0;
+  const weights: SavedWeight[] = model.variables.map((v, i) => {
+    const entry = { name: model.weightNames[i], shape: [...v.shape], offset };
+    offset += v.size;
+    return entry;
+  });
+  const values = new Float32Array(offset);
+  model.variables.forEach((v, i) => values.set(v.dataSync() as Float32Array, weights[i].offset));
+  const manifest: SavedModelManifest = { format: SAVED_MODEL_FORMAT, spec: model.config as ModelSpec, weights, metadata };
+  writeFileAtomic(join(dir, 'weights.bin'), new Uint8Array(values.buffer, values.byteOffset, values.byteLength));
+  writeJsonAtomic(join(dir, 'model.json'), manifest);
+  return manifest;
+}
+
+export function readManifest(dir: string): SavedModelManifest {
+  const path = join(dir, 'model.json');
+  let manifest: SavedModelManifest;
+  try {
+    manifest = JSON.parse(readFileSync(path, 'utf8')) as SavedModelManifest;
+  } catch (err) {
+    throw new SavedModelError(`cannot read ${path}: ${(err as Error).message}`, 'point at a directory written by `synth train --out DIR`');
+  }
+  if (manifest.format !== SAVED_MODEL_FORMAT) {
+    throw new SavedModelError(`${path}: format "${String(manifest.format)}" is not ${SAVED_MODEL_FORMAT}`, 'retrain the model with this version');
+  }
+  return manifest;
+}
+
+export function loadModel(dir: string): { model: NamedModel; manifest: SavedModelManifest } {
+  const manifest = readManifest(dir);
+  const bytes = readFileSync(join(dir, 'weights.bin'));
+  const values = new Float32Array(bytes.buffer.slice(bytes.byteOffset, bytes.byteOffset + bytes.byteLength));
+  const model = buildModel(manifest.spec);
+  try {
+    if (model.variables.length !== manifest.weights.length) {
+      throw new SavedModelError(
+        `${dir}: the spec builds ${model.variables.length} weights but ${manifest.weights.length} were saved`,
+        'the saved model comes from an incompatible version; retrain it',
+      );
+    }
+    model.variables.forEach((v, i) => {
+      const saved = manifest.weights[i];
+      if (saved.name !== model.weightNames[i] || saved.shape.join('x') !== v.shape.join('x')) {
+        throw new SavedModelError(
+          `${dir}: weight ${i} is ${saved.name} [${saved.shape}] in the file but ${model.weightNames[i]} [${v.shape}] in the model`,
+          'the saved model comes from an incompatible version; retrain it',
+        );
+      }
+      if (saved.offset + v.size > values.length) {
+        throw new SavedModelError(`${dir}: weights.bin is too short for ${saved.name}`, 'the file is truncated; save the model again');
+      }
+      tf.tidy(() => v.assign(tf.tensor(values.subarray(saved.offset, saved.offset + v.size), v.shape)));
+    });
+  } catch (err) {
+    model.dispose();
+    throw err;
+  }
+  return { model, manifest };
+}

@@ -1,0 +1,102 @@
+/**
+ * Named hyperparameter sets. `paper` is the original run's configuration exactly (from its
+ * log.json and network.py); `small` trains one model well under a minute on two CPU cores;
+ * `tiny` is for tests (seconds).
+ */
+import type { TrainConfig } from './train/trainer.ts';
+
+export type PresetName = 'tiny' | 'small' | 'paper';
+export const PRESET_NAMES: readonly PresetName[] = ['tiny', 'small', 'paper'];
+
+export interface ImageEncoderSizes {
+  /** Side of the square images requested from the data set. */
+  readonly inputSize: number;
+  readonly downsampledSize: number;
+  readonly dim: number;
+  readonly depth: number;
+  readonly heads: number;
+  readonly headDim: number;
+  readonly mlpDim: number;
+  readonly convDepth: number;
+}
+
+export interface Preset {
+  readonly name: PresetName;
+  readonly image: ImageEncoderSizes;
+  /** Hidden widths of the MLP encoder used for vector inputs. */
+  readonly vectorHidden: readonly number[];
+  readonly graphDim: number;
+  readonly gnnDepth: number;
+  readonly gnnUpdate: 'linear' | 'mlp';
+  readonly maxConn: number;
+  readonly dropout: number;
+  readonly train: Omit<TrainConfig, 'seed'>;
+  /** Split sizes requested from the data set (training examples, validation, test). */
+  readonly data: { readonly trainSize: number; readonly validationSize: number; readonly testSize: number };
+}
+
+/** The original's plateau schedule, stepped with every batch's loss. */
+const ORIGINAL_PLATEAU = { factor: 0.5, patience: 50, threshold: 1e-4, cooldown: 15 } as const;
+
+export const PRESETS: Readonly<Record<PresetName, Preset>> = {
+  paper: {
+    name: 'paper',
+    image: { inputSize: 128, downsampledSize: 8, dim: 256, depth: 2, heads: 4, headDim: 128, mlpDim: 512, convDepth: 3 },
+    vectorHidden: [256],
+    graphDim: 512,
+    gnnDepth: 3,
+    gnnUpdate: 'linear',
+    maxConn: 10,
+    dropout: 0.3,
+    train: {
+      epochs: 16,
+      batchSize: 8,
+      optimizer: { kind: 'adam', lr: 1e-3 },
+      scheduler: ORIGINAL_PLATEAU,
+      loss: 'binary-cross-entropy',
+    },
+    data: { trainSize: 128, validationSize: 1200, testSize: 1200 },
+  },
+  small: {
+    name: 'small',
+    image: { inputSize: 32, downsampledSize: 4, dim: 32, depth: 1, heads: 2, headDim: 16, mlpDim: 64, convDepth: 1 },
+    vectorHidden: [64],
+    graphDim: 64,
+    gnnDepth: 2,
+    gnnUpdate: 'linear',
+    maxConn: 10,
+    dropout: 0.1,
+    train: {
+      epochs: 6,
+      batchSize: 16,
+      optimizer: { kind: 'adam', lr: 2e-3 },
+      scheduler: ORIGINAL_PLATEAU,
+      loss: 'cross-entropy',
+    },
+    data: { trainSize: 512, validationSize: 200, testSize: 500 },
+  },
+  tiny: {
+    name: 'tiny',
+    image: { inputSize: 16, downsampledSize: 4, dim: 16, depth: 1, heads: 2, headDim: 8, mlpDim: 32, convDepth: 1 },
+    vectorHidden: [16],
+    graphDim: 32,
+    gnnDepth: 2,
+    gnnUpdate: 'linear',
+    maxConn: 10,
+    dropout: 0.1,
+    train: {
+      epochs: 10,
+      batchSize: 16,
+      optimizer: { kind: 'adam', lr: 1e-2 },
+      scheduler: null,
+      loss: 'cross-entropy',
+    },
+    data: { trainSize: 128, validationSize: 64, testSize: 128 },
+  },
+};
+
+export function getPreset(name: string): Preset {
+  const preset = (PRESETS as Record<string, Preset>)[name];
+  if (!preset) throw new RangeError(`unknown preset "${name}"; use one of ${PRESET_NAMES.join(', ')}`);
+  return preset;
+}
