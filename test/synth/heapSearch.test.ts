@@ -1,7 +1,10 @@
-import { describe, expect } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { test } from '@fast-check/vitest';
 import fc from 'fast-check';
-import { buildGrammar, logProbabilityOf } from '../../src/synth/grammar.ts';
+import { buildGrammar, grammarFromDsl, logProbabilityOf } from '../../src/synth/grammar.ts';
+import { checkType } from '../../src/dsl/infer.ts';
+import { dslFromPrimitives, typeEnvOf } from '../../src/dsl/dsl.ts';
+import { graphPrimitives, graphStateType } from '../../src/dsl/domains/graph.ts';
 import { HeapSearch, enumeratePrograms } from '../../src/synth/heapSearch.ts';
 import { K, bruteForceTerms, grammarSourceArb, termSize } from './tinyGrammars.ts';
 import { showTerm } from './showTerm.ts';
@@ -36,4 +39,26 @@ describe('heap search on tiny grammars', () => {
       expect(limited).toEqual(all.slice(0, budget));
     },
   );
+});
+
+describe('enumerated programs are well typed', () => {
+  test.prop([grammarSourceArb], { numRuns: 25 })('every program checks at S -> S (tiny grammars, with lambdas and variables)', (source) => {
+    const env = { names: new Map(source.entries.map((e) => [e.name, e.type] as const)) };
+    const grammar = buildGrammar(source, K);
+    for (const p of enumeratePrograms(grammar, { maxSize: 5, maxPrograms: 300 })) {
+      const checked = checkType(p.term, K, env);
+      expect(checked.ok, `${showTerm(p.term)}: ${checked.ok ? '' : checked.error.message}`).toBe(true);
+    }
+  });
+
+  it('every program of the graph DSL checks at S -> S', () => {
+    const dsl = dslFromPrimitives(graphPrimitives, { name: 'graph', stateType: graphStateType });
+    const grammar = grammarFromDsl(dsl);
+    let count = 0;
+    for (const p of enumeratePrograms(grammar, { maxSize: 9, maxPrograms: 5000 })) {
+      expect(checkType(p.term, K, typeEnvOf(dsl)).ok).toBe(true);
+      count++;
+    }
+    expect(count).toBe(5000);
+  });
 });
