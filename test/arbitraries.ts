@@ -32,7 +32,6 @@ export const graphProgramArb = (maxDepth = 6): fcGraphPrograms.Arbitrary<graphPr
   const fc = fcGraphPrograms;
   const T = graphProgramTerms;
   const steps = ['next_port', 'prev_port', 'move', 'add', 'push', 'pop', 'connect'] as const;
-  let inventionCount = 0;
   // `withVariable`: `$0` (an S -> S bound by the enclosing invention's lambda) may appear as a leaf.
   const transformer = (withVariable: boolean) =>
     fc.letrec<{ program: graphProgramTerms.Term }>((tie) => ({
@@ -54,7 +53,9 @@ export const graphProgramArb = (maxDepth = 6): fcGraphPrograms.Arbitrary<graphPr
   const body = transformer(true);
   return fc.oneof(
     closed,
-    fc.tuple(body, closed).map(([b, arg]) => T.app(T.invention(`fn_${inventionCount++ % 13}`, T.lam(b)), arg)),
+    fc
+      .tuple(body, closed, fc.integer({ min: 0, max: 12 }))
+      .map(([b, arg, k]) => T.app(T.invention(`fn_${k}`, T.lam(b)), arg)),
     fc.tuple(body, body, closed).map(([b1, b2, arg]) => {
       // An invention calling another: fn_outer = lam (fn_inner $0) applied twice in a chain.
       const inner = T.invention('fn_inner', T.lam(b1));
@@ -81,3 +82,139 @@ export const edgeListArb = (
         target: Int32Array.from(pairs, ([, t]) => t),
       })),
   );
+
+// ---- program language (dsl): types, program text, well-typed graph-DSL terms ----
+import fcLang from 'fast-check';
+import * as langTerms from '../src/dsl/term.ts';
+import * as langTypes from '../src/dsl/types.ts';
+import { printProgram as printLangProgram } from '../src/dsl/print.ts';
+
+/** Types over S, a few other constructors (some with parameters), arrows and variables t0..t3. */
+export const typeArb = (maxDepth = 4): fcLang.Arbitrary<langTypes.Type> =>
+  fcLang.letrec<{ type: langTypes.Type }>((tie) => ({
+    type: fcLang.oneof(
+      { depthSize: 'small', maxDepth, depthIdentifier: 'lang-type' },
+      fcLang.constantFrom('S', 'int', 'graph_state_2', 'Bool').map((n) => langTypes.tcon(n)),
+      fcLang.integer({ min: 0, max: 3 }).map(langTypes.tvar),
+      fcLang.tuple(tie('type'), tie('type')).map(([a, b]) => langTypes.arrow(a, b)),
+      tie('type').map((t) => langTypes.tcon('list', [t])),
+      fcLang.tuple(tie('type'), tie('type')).map(([a, b]) => langTypes.tcon('pair', [a, b])),
+    ),
+  })).type;
+
+/** Names of every shape the Stitch corpora use (and a few more symbol shapes). */
+export const programNameArb: fcLang.Arbitrary<string> = fcLang.oneof(
+  fcLang.constantFrom('T', 'C', 'r_s', 'c', '1', '-1.5', '0.53033', '+', '*', '/', '/seq', '&x', '&y:0', 'lam_1', '$0_1', 'lambdas', 'identity', 'next_port', 'if_positions_equal'),
+  fcLang.stringMatching(/^[a-z_][a-z0-9_]{0,6}$/),
+);
+
+/**
+ * Syntactic terms (not necessarily well-typed). `stitch`: names and `#i` parameters, no inline
+ * inventions; `combined`: inline inventions `{fn_k}(body)`, no parameters.
+ */
+export const programTermArb = (form: 'combined' | 'stitch', maxDepth = 5): fcLang.Arbitrary<langTerms.Term> => {
+  const T = langTerms;
+  return fcLang.letrec<{ term: langTerms.Term }>((tie) => ({
+    term: fcLang.oneof(
+      { depthSize: 'small', maxDepth, depthIdentifier: `lang-term-${form}` },
+      programNameArb.map(T.prim),
+      fcLang.nat(4).map(T.idx),
+      form === 'stitch' ? fcLang.nat(3).map(T.param) : fcLang.nat(4).map(T.idx),
+      fcLang.tuple(tie('term'), fcLang.array(tie('term'), { minLength: 1, maxLength: 3 })).map(([f, xs]) => T.apps(f, ...xs)),
+      tie('term').map(T.lam),
+      form === 'combined'
+        ? fcLang.tuple(fcLang.nat(20), tie('term')).map(([k, body]) => T.invention(`fn_${k}`, body))
+        : tie('term').map(T.lam),
+    ),
+  })).term;
+};
+
+/** A well-typed term of the graph DSL and the type it was built at. */
+export interface TypedGraphTerm {
+  readonly term: langTerms.Term;
+  /** `S -> S` (a program) or `(S -> S) -> S -> S` (an operation on continuations). */
+  readonly type: langTypes.Type;
+}
+
+/**
+ * Well-typed graph-DSL terms, built type-directed: programs `S -> S` and operations
+ * `(S -> S) -> S -> S`, with lambdas binding states (`(lam (op k $0))`) and continuations
+ * (`(lam (add ($0 identity)))`), and closed inventions `{fn_k}(lam ...)`. Variables are placed
+ * as holes and bound afterwards to an enclosing lambda of the right type; inventions are named
+ * fn_0, fn_1, ... by distinct body, so a term never gives one name two bodies.
+ */
+export const wellTypedGraphTermArb = (maxDepth = 5): fcLang.Arbitrary<TypedGraphTerm> => {
+  const T = langTerms;
+  const S = langTypes.tcon('S');
+  const transformType = langTypes.arrow(S, S);
+  const operationType = langTypes.arrow(transformType, transformType);
+  const steps = ['next_port', 'prev_port', 'move', 'add', 'push', 'pop', 'connect'] as const;
+  // Holes: a state variable or a continuation variable, with a choice among those in scope.
+  const stateHole = (k: number) => T.prim(`?state:${k}`);
+  const transformHole = (k: number) => T.prim(`?transform:${k}`);
+  const arbs = fcLang.letrec<{ transform: langTerms.Term; state: langTerms.Term; operation: langTerms.Term }>((tie) => ({
+    transform: fcLang.oneof(
+      { depthSize: 'small', maxDepth, depthIdentifier: 'lang-graph-term' },
+      fcLang.constant(T.prim('identity')),
+      fcLang.nat(3).map(transformHole),
+      fcLang.tuple(tie('operation'), tie('transform')).map(([op, k]) => T.app(op, k)),
+      fcLang.tuple(tie('transform'), tie('transform')).map(([f, g]) => T.apps(T.prim('func'), f, g)),
+      fcLang.array(tie('transform'), { minLength: 5, maxLength: 5 }).map((b) => T.apps(T.prim('if_positions_equal'), ...b)),
+      tie('state').map(T.lam),
+    ),
+    // Only ever generated under a lambda binding a state, so a state hole always has a binder.
+    state: fcLang.oneof(
+      { depthSize: 'small', maxDepth, depthIdentifier: 'lang-graph-term' },
+      fcLang.tuple(tie('transform'), fcLang.nat(3)).map(([f, k]) => T.app(f, stateHole(k))),
+      fcLang.tuple(tie('transform'), tie('state')).map(([f, s]) => T.app(f, s)),
+    ),
+    operation: fcLang.oneof(
+      { depthSize: 'small', maxDepth, depthIdentifier: 'lang-graph-term' },
+      fcLang.constantFrom(...steps).map(T.prim),
+      tie('transform').map((k) => T.lam(k)),
+      tie('transform').map((k) => T.invention('fn', T.lam(k))),
+      fcLang.tuple(tie('operation'), tie('operation')).map(([a, b]) =>
+        // Composition of two operations: (lam (a (b $0))) with $0 the continuation.
+        T.lam(T.app(a, T.app(b, transformHole(0)))),
+      ),
+    ),
+  }));
+  type Binder = 'state' | 'transform';
+  const bind = (term: langTerms.Term, context: Binder[], names: Map<string, string>): langTerms.Term => {
+    switch (term.kind) {
+      case 'primitive': {
+        const hole = /^\?(state|transform):(\d+)$/.exec(term.name);
+        if (!hole) return term;
+        const candidates = context.flatMap((b, i) => (b === hole[1] ? [i] : []));
+        if (candidates.length === 0) return T.prim('identity'); // only continuation holes can lack a binder
+        return T.idx(candidates[Number(hole[2]) % candidates.length]);
+      }
+      case 'apply':
+        return T.app(bind(term.fn, context, names), bind(term.arg, context, names));
+      case 'lambda':
+        return T.lam(bind(term.body, [lambdaBinds(term), ...context], names));
+      case 'invention': {
+        const body = bind(term.body, [], names); // inventions are closed
+        const text = printLangProgram(body);
+        let name = names.get(text);
+        if (!name) {
+          name = `fn_${names.size}`;
+          names.set(text, name);
+        }
+        return T.invention(name, body);
+      }
+      default:
+        return term;
+    }
+  };
+  // The generator builds `(lam state)` for transforms and `(lam transform)` for operations.
+  // A state is an application whose last argument is a state hole or a state; a transform's
+  // last argument is always a transform, so this tells the two apart.
+  const isState = (t: langTerms.Term): boolean =>
+    t.kind === 'apply' && ((t.arg.kind === 'primitive' && t.arg.name.startsWith('?state:')) || isState(t.arg));
+  const lambdaBinds = (l: langTerms.Lambda): Binder => (isState(l.body) ? 'state' : 'transform');
+  return fcLang.oneof(
+    arbs.transform.map((t) => ({ term: bind(t, [], new Map()), type: transformType })),
+    arbs.operation.map((t) => ({ term: bind(t, [], new Map()), type: operationType })),
+  );
+};

@@ -6,7 +6,7 @@
  * nesting is bounded. Every machine step counts against a step budget and a wall-clock budget,
  * so a program that would run for ever (or exponentially long) ends in a budget error.
  */
-import { DomainFailure, TailCall, type DomainPrimitive, type ProgramFunction } from './domain.ts';
+import { DomainFailure, TailCall, type DomainPrimitive, type ProgramFunction, type RunFunction } from './domain.ts';
 import { graphPrimitives, initialState, toProgramGraph, DEFAULT_MAX_CONN, type GraphState } from './domains/graph.ts';
 import type { ProgramGraph } from './graph.ts';
 import { err, ok, type Result } from './result.ts';
@@ -53,20 +53,16 @@ interface Env {
   readonly outer: Env | null;
 }
 
-/** Continuation frames: evaluate an argument next, or apply a function to the value returned. */
-class EvalArgument {
-  constructor(
-    readonly term: Term,
-    readonly env: Env | null,
-  ) {}
-}
-class ApplyFunction {
-  constructor(readonly fn: Value) {}
-}
-class ApplyTo {
-  constructor(readonly arg: Value) {}
-}
-type Frame = EvalArgument | ApplyFunction | ApplyTo;
+/**
+ * Continuation frames live in one flat array, three slots each (tag, a, b), so a step
+ * allocates nothing for its frame:
+ * - EVAL_ARGUMENT (term, env): evaluate the argument next, then apply the function returned;
+ * - APPLY_FUNCTION (fn): apply `fn` to the value returned;
+ * - APPLY_TO (arg): apply the function returned to `arg`.
+ */
+const EVAL_ARGUMENT = 0;
+const APPLY_FUNCTION = 1;
+const APPLY_TO = 2;
 
 /** Thrown inside the machine, caught at its entry: expected failures of a program. */
 class Abort {
@@ -79,28 +75,39 @@ const EVAL = 0;
 const APPLY = 1;
 const RETURN = 2;
 
+/** A primitive's value (no arguments yet) is immutable: share them across evaluations per table. */
+const primitiveValueCache = new WeakMap<object, Map<string, PartialApplication>>();
+
 /** One evaluation: budgets, counters and the primitives' values. */
 class Machine {
   private steps = 0;
   private depth = 0;
   private readonly deadline: number;
-  private readonly primitiveValues = new Map<string, PartialApplication>();
-  private readonly runNested = (fn: ProgramFunction, state: unknown): unknown => {
-    const result = this.run(null, null, fn, state);
-    if (isFunction(result)) throw this.runtime('a sub-program returned a function where a state was expected');
-    return result;
-  };
+  private readonly primitiveValues: Map<string, PartialApplication>;
+  private nestedRunner: RunFunction<unknown> | undefined;
+
+  /** Runs a sub-program for a branching primitive; made on first use, most programs never branch. */
+  private get runNested(): RunFunction<unknown> {
+    return (this.nestedRunner ??= (fn, state) => {
+      const result = this.run(null, null, fn, state);
+      if (isFunction(result)) throw this.runtime('a sub-program returned a function where a state was expected');
+      return result;
+    });
+  }
 
   constructor(
     private readonly primitives: Readonly<Record<string, DomainPrimitive<unknown>>>,
     private readonly budget: EvalBudget,
   ) {
     this.deadline = performance.now() + budget.maxMillis;
+    let values = primitiveValueCache.get(primitives);
+    if (values === undefined) primitiveValueCache.set(primitives, (values = new Map()));
+    this.primitiveValues = values;
   }
 
   /** Evaluates `term` to a value and applies it to `state`. */
   runProgram(term: Term, state: unknown): unknown {
-    return this.run(term, new ApplyTo(state), undefined, undefined);
+    return this.run(term, state, undefined, undefined);
   }
 
   private runtime(message: string): Abort {
@@ -108,6 +115,11 @@ class Machine {
   }
 
   private primitiveValue(name: string): PartialApplication {
+    const value = this.primitiveValues.get(name);
+    return value === undefined ? this.firstPrimitiveValue(name) : value;
+  }
+
+  private firstPrimitiveValue(name: string): PartialApplication {
     let value = this.primitiveValues.get(name);
     if (value === undefined) {
       const primitive = Object.hasOwn(this.primitives, name) ? this.primitives[name] : undefined;
@@ -119,10 +131,10 @@ class Machine {
   }
 
   /**
-   * The machine loop. Starts by evaluating `term` (with `first` as the bottom frame) when a
+   * The machine loop. Starts by evaluating `term` and applying the result to `applyTo` when a
    * term is given, else by applying `fn` to `arg`.
    */
-  private run(term: Term | null, first: Frame | null, fn: Value, arg: Value): Value {
+  private run(term: Term | null, applyTo: Value, fn: Value, arg: Value): Value {
     if (++this.depth > this.budget.maxDepth) {
       throw new Abort({
         kind: 'budget',
@@ -130,7 +142,9 @@ class Machine {
         message: `sub-programs nested deeper than ${this.budget.maxDepth} levels`,
       });
     }
-    const stack: Frame[] = first === null ? [] : [first];
+    // The frame stack only grows; `sp` marks its top (shrinking `length` is slow in V8).
+    const stack: unknown[] = term === null ? [] : [APPLY_TO, applyTo, undefined];
+    let sp = stack.length;
     let mode = term === null ? APPLY : EVAL;
     let env: Env | null = null;
     let value: Value = undefined;
@@ -145,8 +159,19 @@ class Machine {
       if (mode === EVAL) {
         switch (t.kind) {
           case 'apply':
-            stack.push(new EvalArgument(t.arg, env));
-            t = t.fn;
+            if (t.fn.kind === 'primitive') {
+              // A primitive head is already a value: go straight to the argument.
+              stack[sp] = APPLY_FUNCTION;
+              stack[sp + 1] = this.primitiveValue(t.fn.name);
+              sp += 3;
+              t = t.arg;
+            } else {
+              stack[sp] = EVAL_ARGUMENT;
+              stack[sp + 1] = t.arg;
+              stack[sp + 2] = env;
+              sp += 3;
+              t = t.fn;
+            }
             continue;
           case 'lambda':
             value = new Closure(t.body, env);
@@ -171,23 +196,30 @@ class Machine {
         }
         mode = RETURN;
       } else if (mode === RETURN) {
-        const frame = stack.pop();
-        if (frame === undefined) {
+        const top = sp - 3;
+        if (top < 0) {
           this.depth--;
           return value;
         }
-        if (frame instanceof EvalArgument) {
-          stack.push(new ApplyFunction(value));
-          t = frame.term;
-          env = frame.env;
+        const tag = stack[top];
+        const a = stack[top + 1];
+        if (tag === EVAL_ARGUMENT) {
+          t = a as Term;
+          env = stack[top + 2] as Env | null;
+          stack[top] = APPLY_FUNCTION;
+          stack[top + 1] = value;
+          stack[top + 2] = undefined;
           mode = EVAL;
-        } else if (frame instanceof ApplyFunction) {
-          fn = frame.fn;
-          arg = value;
-          mode = APPLY;
         } else {
-          fn = value;
-          arg = frame.arg;
+          sp = top;
+          stack[top + 1] = undefined;
+          if (tag === APPLY_FUNCTION) {
+            fn = a;
+            arg = value;
+          } else {
+            fn = value;
+            arg = a;
+          }
           mode = APPLY;
         }
       } else if (fn instanceof Closure) {

@@ -1,0 +1,32 @@
+import { describe, expect, it } from 'vitest';
+import { graphDsl } from '../../src/dsl/domains/graphDsl.ts';
+import { programRequest, typeEnvOf } from '../../src/dsl/dsl.ts';
+import { evaluate } from '../../src/dsl/evaluate.ts';
+import { toOriginalJson } from '../../src/dsl/graphFormats.ts';
+import { checkType } from '../../src/dsl/infer.ts';
+import { programMass, programSize } from '../../src/dsl/metrics.ts';
+import { parseProgram } from '../../src/dsl/parse.ts';
+import { loadProgramRecords } from './referenceData.ts';
+
+const records = loadProgramRecords();
+const dsl = graphDsl();
+
+describe('conformance with the original system (119 program records)', () => {
+  it('finds all 119 records', () => {
+    expect(records).toHaveLength(119);
+  });
+
+  it.each(records.map((r) => [r.file, r] as const))('%s: parses, type-checks, has its size/mass, builds its graph', (_file, record) => {
+    const parsed = parseProgram(record.program, { form: 'combined' });
+    if (!parsed.ok) throw parsed.error;
+    const term = parsed.value;
+    const typed = checkType(term, programRequest(dsl), typeEnvOf(dsl));
+    if (!typed.ok) throw typed.error;
+    expect(programSize(term)).toBe(record.size);
+    expect(programMass(term)).toEqual({ ok: true, value: record.mass });
+    const result = evaluate(term);
+    if (!result.ok) throw new Error(result.error.message);
+    expect(toOriginalJson(result.value)).toEqual(record.output);
+    expect(JSON.stringify(toOriginalJson(result.value))).toBe(JSON.stringify(record.output));
+  });
+});
