@@ -53,6 +53,22 @@ export function validateVitConfig(c: VitEncoderConfig): string[] {
   return problems;
 }
 
+/**
+ * A 3x3 'same' convolution without bias as one matmul over shifted copies (im2col). The wasm
+ * backend has no conv2d filter gradient, and token grids are small, so this is also fast.
+ * `weight` is `[3, 3, cin, cout]` (tfjs conv2d layout).
+ */
+export function conv3x3Same(x: tf.Tensor4D, weight: tf.Tensor): tf.Tensor4D {
+  const [batch, h, w, cin] = x.shape;
+  const cout = weight.shape[3] as number;
+  const padded = tf.pad(x, [[0, 0], [1, 1], [1, 1], [0, 0]]);
+  const shifted: tf.Tensor[] = [];
+  for (let dy = 0; dy < 3; dy++) for (let dx = 0; dx < 3; dx++) shifted.push(tf.slice(padded, [0, dy, dx, 0], [batch, h, w, cin]));
+  const patches = tf.reshape(tf.concat(shifted, 3), [batch * h * w, 9 * cin]) as tf.Tensor2D;
+  const out = tf.matMul(patches, tf.reshape(weight, [9 * cin, cout]) as tf.Tensor2D);
+  return tf.reshape(out, [batch, h, w, cout]) as tf.Tensor4D;
+}
+
 export class VitEncoder implements Encoder {
   private readonly factor: number;
   private readonly stem: Dense;
@@ -109,7 +125,7 @@ export class VitEncoder implements Encoder {
     h = tf.reshape(h, [batch, s, s, r * r * channels]);
     h = dense(this.stem, h);
     for (const block of this.blocks) {
-      let y: tf.Tensor = tf.conv2d(h as tf.Tensor4D, block.conv3 as tf.Tensor4D, 1, 'same');
+      let y: tf.Tensor = conv3x3Same(h as tf.Tensor4D, block.conv3);
       y = layerNorm(block.norm, y);
       y = tf.matMul(tf.reshape(y, [-1, dim]) as tf.Tensor2D, block.mix1 as tf.Tensor2D);
       y = gelu(y);

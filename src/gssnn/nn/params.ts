@@ -31,7 +31,9 @@ export class ParamStore {
       const bound = 1 / Math.sqrt(init.fanIn);
       for (let i = 0; i < size; i++) values[i] = this.rng.uniform(-bound, bound);
     }
-    const variable = tf.variable(tf.tensor(values, [...shape], 'float32'), true);
+    const initial = tf.tensor(values, [...shape], 'float32');
+    const variable = tf.variable(initial, true);
+    initial.dispose();
     this.names.push(name);
     this.variables.push(variable);
     return variable;
