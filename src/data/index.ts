@@ -8,6 +8,10 @@ import { DataError } from './errors.ts';
 import { MNIST_NATIVE_SIZE, mnistPool } from './mnist.ts';
 import { MNIST_TASKS } from './mnistTasks.ts';
 import type { LabelledPool } from './pool.ts';
+import { defaultDataCacheDir } from './cache.ts';
+import { RAVEN_TASKS, type RavenTask } from './raven/tasks.ts';
+import { RAVEN_GENERATOR_VERSION, loadRavenPool, poolKey } from './raven/pool.ts';
+import { ORIGINAL_CONFIGURATION_WEIGHTS } from './raven/domains.ts';
 
 export type { Dataset, LabelControl, Split } from './dataset.ts';
 export { DataError } from './errors.ts';
@@ -31,7 +35,12 @@ export interface LoadOptions {
   dataSeed?: number;
   /** Called while a pool is being generated. */
   onProgress?: (done: number, total: number) => void;
+  /** Receives warnings such as a corrupt cache entry (default: printed on stderr). */
+  warn?: (message: string) => void;
 }
+
+/** Defaults of the generated (RAVEN) data sets: 32 px for CPU work (the original rendered 128). */
+export const RAVEN_DEFAULTS = { imageSize: 32, validationSize: 300, testSize: 600, poolSize: 3000 } as const;
 
 export interface DatasetInfo {
   readonly name: string;
@@ -68,7 +77,43 @@ const sources: DatasetSource[] = [
       },
     }),
   ),
+  ...RAVEN_TASKS.map(ravenSource),
 ];
+
+function ravenSource(task: RavenTask): DatasetSource {
+  return {
+    info: { name: task.name, family: 'raven', task: task.task, description: task.description, classNames: task.classNames, defaults: RAVEN_DEFAULTS },
+    async makePool(options, imageSize) {
+      const poolSize = options.poolSize ?? RAVEN_DEFAULTS.poolSize;
+      checkInteger('poolSize', poolSize, 10, 10_000_000);
+      const dataSeed = options.dataSeed ?? 0;
+      checkInteger('dataSeed', dataSeed, 0, 2 ** 32 - 1);
+      const request = { dataSeed, ruleset: task.ruleset, poolSize, imageSize };
+      const raven = loadRavenPool({
+        ...request,
+        cacheDir: options.cacheDir ?? defaultDataCacheDir(),
+        onProgress: options.onProgress,
+        warn: options.warn ?? ((message) => process.stderr.write(`warning: ${message}\n`)),
+      });
+      const labels = Int32Array.from(raven.matrices, (m) => task.label(m));
+      const pool: LabelledPool = { pixels: raven.pixels, labels, count: raven.count, inputShape: [imageSize, imageSize, 1], numClasses: task.classNames.length };
+      return {
+        pool,
+        provenance: {
+          source: `RAVEN-style generator v${RAVEN_GENERATOR_VERSION} (after shlomenu/raven-gen)`,
+          family: 'raven',
+          task: task.task,
+          ruleset: task.ruleset,
+          configurations: Object.fromEntries(ORIGINAL_CONFIGURATION_WEIGHTS),
+          dataSeed,
+          imageSize,
+          cacheKey: poolKey(request),
+          fromCache: raven.fromCache,
+        },
+      };
+    },
+  };
+}
 
 /** Every data set name with its task and description, in a stable order. */
 export function listDatasets(): DatasetInfo[] {
