@@ -1,0 +1,205 @@
+/** `synth train`: train one G-SSNN (from a program) or one baseline on a data set. */
+import { existsSync, readFileSync } from 'node:fs';
+import type { Command } from 'commander';
+import { loadDataset, DataError } from '../../data/index.ts';
+import { evaluate } from '../../dsl/evaluate.ts';
+import { loadDsl } from '../../dsl/dslFile.ts';
+import { parseProgram } from '../../dsl/parse.ts';
+import type { Dsl } from '../../dsl/dsl.ts';
+import type { ProgramGraph } from '../../dsl/graph.ts';
+import { BACKEND_NAMES, BackendChoiceError, initBackend, parseBackendName } from '../../gssnn/backend.ts';
+import { InjectionError } from '../../gssnn/inject.ts';
+import { ModelSpecError, type ModelKind } from '../../gssnn/models/index.ts';
+import { saveModel } from '../../gssnn/persist.ts';
+import { getPreset, PRESET_NAMES } from '../../gssnn/presets.ts';
+import { trainModel } from '../../gssnn/trainModel.ts';
+import { UserError } from '../errors.ts';
+
+const BASELINES = ['linear', 'mlp', 'random', 'chain', 'star', 'complete'] as const;
+type Baseline = (typeof BASELINES)[number];
+
+interface TrainOptions {
+  program?: string;
+  baseline?: string;
+  data: string;
+  dsl?: string;
+  preset: string;
+  seed: string;
+  splitSeed: string;
+  epochs?: string;
+  trainSize?: string;
+  elements?: string;
+  reproduceOriginal?: boolean;
+  out?: string;
+  backend?: string;
+  json?: boolean;
+}
+
+export function register(program: Command): void {
+  program
+    .command('train')
+    .description('Train one G-SSNN (wired by a program) or one baseline on a data set and report its metrics')
+    .option('--program <P>', 'program text, or a file holding it (a program record .json with a "program" field, or plain text)')
+    .option('--baseline <kind>', `train a baseline instead: ${BASELINES.join(', ')}`)
+    .requiredOption('--data <name>', 'data set name (see `synth data list`)')
+    .option('--dsl <file>', 'DSL file to resolve invention names in Stitch-form programs')
+    .option('--preset <name>', `hyperparameters: ${PRESET_NAMES.join(', ')}`, 'small')
+    .option('--seed <n>', 'seeds initialization, dropout and data order', '0')
+    .option('--split-seed <n>', 'seeds the data set split and label controls', '0')
+    .option('--epochs <n>', "override the preset's epoch count")
+    .option('--train-size <n>', "override the preset's training-set size")
+    .option('--elements <n>', 'element count (nodes + edges) of random/chain/star/complete wirings without --program')
+    .option('--reproduce-original', "inject as the original did (each edge twice, its code layout)")
+    .option('--out <dir>', 'save the trained model (model.json + weights.bin) in this directory')
+    .option('--backend <name>', `tensor backend: ${BACKEND_NAMES.join(', ')} (default: SYNTH_BACKEND or the fastest available)`)
+    .option('--json', 'print the final metrics as one JSON object on the last line')
+    .action(async (options: TrainOptions) => {
+      await runTrain(options);
+    });
+}
+
+async function runTrain(options: TrainOptions): Promise<void> {
+  if ((options.program === undefined) === (options.baseline === undefined)) {
+    throw new UserError('give exactly one of --program and --baseline', 'e.g. --program "(lam (add identity $0))" or --baseline linear');
+  }
+  const preset = (() => {
+    try {
+      return getPreset(options.preset);
+    } catch {
+      throw new UserError(`--preset: unknown preset "${options.preset}"`, `use one of ${PRESET_NAMES.join(', ')}`);
+    }
+  })();
+  const seed = integer('--seed', options.seed, 0);
+  const splitSeed = integer('--split-seed', options.splitSeed, 0);
+  const epochs = options.epochs === undefined ? undefined : integer('--epochs', options.epochs, 0);
+  const trainSize = options.trainSize === undefined ? preset.data.trainSize : integer('--train-size', options.trainSize, 1);
+  const elements = options.elements === undefined ? undefined : integer('--elements', options.elements, 1);
+  const kind = modelKind(options);
+  if (kind === 'gssnn' && options.elements !== undefined) throw new UserError('--elements applies only to random, chain, star and complete baselines');
+
+  let backendName: string;
+  try {
+    backendName = (await initBackend(options.backend === undefined ? undefined : parseBackendName(options.backend, '--backend'))).name;
+  } catch (err) {
+    if (err instanceof BackendChoiceError) throw new UserError(err.message, err.hint);
+    throw err;
+  }
+
+  const programText = options.program === undefined ? undefined : readProgramText(options.program);
+  const graph = programText === undefined ? undefined : programGraph(programText, options);
+
+  let data;
+  try {
+    data = await loadDataset(options.data, { seed: splitSeed, imageSize: preset.image.inputSize, trainSize, validationSize: preset.data.validationSize, testSize: preset.data.testSize });
+  } catch (err) {
+    if (err instanceof DataError) throw new UserError(`--data ${options.data}: ${err.message}`, err.hint);
+    throw err;
+  }
+
+  let trained;
+  try {
+    trained = trainModel({
+      kind,
+      preset,
+      data,
+      graph,
+      elements,
+      seed,
+      reproduceOriginal: options.reproduceOriginal,
+      train: epochs === undefined ? {} : { epochs },
+      callbacks: {
+        onEpoch: ({ epoch, trainLoss, lr }) => {
+          process.stderr.write(`epoch ${epoch + 1}: train loss ${trainLoss.toFixed(4)}, lr ${lr.toExponential(2)}\n`);
+        },
+      },
+    });
+  } catch (err) {
+    if (err instanceof ModelSpecError) throw new UserError(err.message, err.hint);
+    if (err instanceof InjectionError) throw new UserError(`--program: ${err.message}`, 'try --preset paper (graph dimension 512)');
+    throw err;
+  }
+  const { model, result, spec } = trained;
+  const summary = {
+    kind,
+    program: programText ?? null,
+    data: data.name,
+    preset: preset.name,
+    seed,
+    splitSeed,
+    backend: backendName,
+    status: result.status,
+    parameterCount: result.parameterCount,
+    graph: spec.graph ? { nodes: spec.graph.nodes.length, edges: spec.graph.edges.length } : null,
+    train: { accuracy: result.train.accuracy, loss: result.train.loss },
+    validation: { accuracy: result.validation.accuracy, loss: result.validation.loss },
+    test: { accuracy: result.test.accuracy, loss: result.test.loss },
+    steps: result.steps,
+    epochs: result.epochs,
+    ...(result.divergedAt ? { divergedAt: result.divergedAt } : {}),
+    trainSeconds: result.trainSeconds,
+    examplesPerSecond: result.examplesPerSecond,
+    out: options.out ?? null,
+  };
+  if (options.out) saveModel(model, options.out, { result, summary, dataProvenance: data.provenance });
+  model.dispose();
+  if (options.json) {
+    process.stdout.write(`${JSON.stringify(summary)}\n`);
+  } else {
+    const pct = (x: number) => (Number.isFinite(x) ? `${(100 * x).toFixed(1)}%` : 'n/a');
+    process.stdout.write(
+      `${kind} on ${data.name} (preset ${preset.name}, seed ${seed}, ${backendName}): ${result.status}, ${result.parameterCount} parameters\n` +
+        `  train ${pct(result.train.accuracy)} (loss ${result.train.loss.toFixed(4)})\n` +
+        `  validation ${pct(result.validation.accuracy)} (loss ${result.validation.loss.toFixed(4)})\n` +
+        `  test ${pct(result.test.accuracy)} (loss ${result.test.loss.toFixed(4)})\n` +
+        (options.out ? `  saved to ${options.out}\n` : ''),
+    );
+  }
+  if (result.status === 'diverged') process.stderr.write(`training diverged at step ${result.divergedAt?.step} (loss ${result.divergedAt?.loss})\n`);
+}
+
+function modelKind(options: TrainOptions): ModelKind {
+  if (options.program !== undefined) return 'gssnn';
+  const baseline = options.baseline as Baseline;
+  if (!BASELINES.includes(baseline)) {
+    throw new UserError(`--baseline: unknown baseline "${options.baseline}"`, `use one of ${BASELINES.join(', ')}`);
+  }
+  return baseline === 'linear' || baseline === 'mlp' ? baseline : (`gssnn-${baseline}` as ModelKind);
+}
+
+function integer(flag: string, text: string, min: number): number {
+  const value = Number(text);
+  if (!Number.isInteger(value) || value < min || value > 2 ** 32 - 1) {
+    throw new UserError(`${flag}: expected an integer >= ${min}, got "${text}"`);
+  }
+  return value;
+}
+
+/** Program text from the argument, or from the file it names. */
+function readProgramText(arg: string): string {
+  if (!existsSync(arg)) return arg;
+  const text = readFileSync(arg, 'utf8');
+  if (!arg.endsWith('.json')) return text.trim();
+  let record: unknown;
+  try {
+    record = JSON.parse(text);
+  } catch (err) {
+    throw new UserError(`--program ${arg}: not valid JSON (${(err as Error).message})`, 'give a program record with a "program" field, or a plain-text file');
+  }
+  const program = (record as { program?: unknown })?.program;
+  if (typeof program !== 'string') throw new UserError(`--program ${arg}: no "program" text field`, 'give a program record with a "program" field, or a plain-text file');
+  return program;
+}
+
+function programGraph(text: string, options: TrainOptions): ProgramGraph {
+  let dsl: Dsl | undefined;
+  if (options.dsl) {
+    const loaded = loadDsl(options.dsl);
+    if (!loaded.ok) throw new UserError(`--dsl: ${loaded.error.message}`);
+    dsl = loaded.value;
+  }
+  const parsed = parseProgram(text, { dsl, source: '--program' });
+  if (!parsed.ok) throw new UserError(parsed.error.message, 'programs are s-expressions such as "(lam (add identity $0))"; inventions inline as {fn_k}(body) or by name with --dsl');
+  const graph = evaluate(parsed.value);
+  if (!graph.ok) throw new UserError(`--program: evaluating the program failed: ${graph.error.message}`, 'a graph program has type S -> S; check it with `synth eval`');
+  return graph.value;
+}

@@ -1,0 +1,56 @@
+/**
+ * One training run as a library call: build the model of a kind for a data set under a
+ * preset (the G-SSNN from a program's graph, control wirings sized like it), train it with
+ * the preset's schedule and return the model, its spec and the result. The CLI and the
+ * search loop both go through here.
+ */
+import type { Dataset } from '../data/dataset.ts';
+import type { ProgramGraph } from '../dsl/graph.ts';
+import { buildModel, specFor, type ModelKind, type ModelSpec } from './models/index.ts';
+import type { Model } from './model.ts';
+import type { Preset } from './presets.ts';
+import { train, type TrainCallbacks, type TrainConfig, type TrainResult } from './train/trainer.ts';
+
+export interface TrainModelRequest {
+  readonly kind: ModelKind;
+  readonly preset: Preset;
+  readonly data: Dataset;
+  /** The program's graph for `gssnn`; for control wirings, the graph whose size they match. */
+  readonly graph?: ProgramGraph;
+  /** Element count of control wirings when no graph is given. */
+  readonly elements?: number;
+  readonly seed: number;
+  readonly reproduceOriginal?: boolean;
+  /** Overrides of the preset's training schedule. */
+  readonly train?: Partial<Omit<TrainConfig, 'seed'>>;
+  readonly callbacks?: TrainCallbacks;
+}
+
+export interface TrainedModel {
+  readonly model: Model & { readonly weightNames: readonly string[] };
+  readonly spec: ModelSpec;
+  readonly config: TrainConfig;
+  readonly result: TrainResult;
+}
+
+export function trainModel(request: TrainModelRequest): TrainedModel {
+  const { data, preset, seed } = request;
+  const spec = specFor({
+    kind: request.kind,
+    preset,
+    inputShape: data.inputShape,
+    numClasses: data.numClasses,
+    graph: request.graph,
+    elements: request.elements,
+    seed,
+    reproduceOriginal: request.reproduceOriginal,
+  });
+  const config: TrainConfig = { ...preset.train, ...request.train, seed };
+  const model = buildModel(spec);
+  try {
+    return { model, spec, config, result: train(model, data, config, request.callbacks) };
+  } catch (err) {
+    model.dispose();
+    throw err;
+  }
+}
