@@ -1,0 +1,125 @@
+/** `synth data list` and `synth data preview`: what the data sets are, and what they look like. */
+import type { Command } from 'commander';
+import { writeFileSync } from 'node:fs';
+import { DataError, loadDataset, type LabelControl, type LoadOptions } from '../../data/index.ts';
+import { baseRate, classFractions } from '../../data/pool.ts';
+import { classColour, renderPreview } from '../../data/preview.ts';
+import { summarizeDatasets } from '../../data/summary.ts';
+import { UserError } from '../errors.ts';
+
+function integer(flag: string, text: string | undefined, min: number): number | undefined {
+  if (text === undefined) return undefined;
+  const value = Number(text);
+  if (!Number.isInteger(value) || value < min) {
+    throw new UserError(`${flag}: expected an integer >= ${min}, got "${text}"`, `for example ${flag} ${Math.max(min, 16)}`);
+  }
+  return value;
+}
+
+function labelControl(flags: { labelNoise?: string; randomLabels?: boolean; labelSeed?: string }): LabelControl | undefined {
+  const seed = integer('--label-seed', flags.labelSeed, 0);
+  if (flags.randomLabels && flags.labelNoise !== undefined) {
+    throw new UserError('--random-labels and --label-noise cannot be used together', 'choose one: fully random labels, or noise at a rate');
+  }
+  if (flags.randomLabels) return { kind: 'random', seed };
+  if (flags.labelNoise !== undefined) {
+    const rate = Number(flags.labelNoise);
+    if (!(rate >= 0 && rate <= 1)) throw new UserError(`--label-noise: expected a rate in [0, 1], got "${flags.labelNoise}"`, 'for example --label-noise 0.2');
+    return { kind: 'noisy', rate, seed };
+  }
+  return undefined;
+}
+
+/** Runs a data-layer call, turning its user-facing failures into CLI user errors. */
+async function userFacing<T>(work: () => Promise<T> | T): Promise<T> {
+  try {
+    return await work();
+  } catch (err) {
+    if (err instanceof DataError) throw new UserError(err.message, err.hint);
+    throw err;
+  }
+}
+
+const percent = (x: number) => `${(100 * x).toFixed(1)}%`;
+
+interface PreviewFlags {
+  data: string;
+  n: string;
+  seed: string;
+  out: string;
+  split: string;
+  imageSize?: string;
+  poolSize?: string;
+  dataSeed?: string;
+  labelNoise?: string;
+  randomLabels?: boolean;
+  labelSeed?: string;
+}
+
+export function register(program: Command): void {
+  const data = program.command('data').description('Data sets: list them, preview them');
+
+  data
+    .command('list')
+    .description('List every data set with its task, classes and base rate (majority-class accuracy)')
+    .option('--json', 'print JSON instead of a table')
+    .option('--data-seed <n>', 'RAVEN corpus seed to describe', '0')
+    .option('--pool-size <n>', 'RAVEN pool size to describe (default: the data sets\' default)')
+    .action(async (flags: { json?: boolean; dataSeed: string; poolSize?: string }) => {
+      const rows = await userFacing(() => summarizeDatasets({ dataSeed: integer('--data-seed', flags.dataSeed, 0), poolSize: integer('--pool-size', flags.poolSize, 10) }));
+      if (flags.json) {
+        process.stdout.write(`${JSON.stringify(rows, null, 2)}\n`);
+        return;
+      }
+      const lines = rows.map((r) => [r.name, r.task, String(r.classNames.length), percent(r.baseRate), String(r.poolSize), r.description]);
+      const header = ['NAME', 'TASK', 'CLASSES', 'BASE RATE', 'POOL', 'DESCRIPTION'];
+      const widths = header.map((h, i) => Math.max(h.length, ...lines.map((l) => l[i].length)));
+      const format = (cells: string[]) => cells.map((c, i) => (i === cells.length - 1 ? c : c.padEnd(widths[i]))).join('  ');
+      process.stdout.write(`${[format(header), ...lines.map(format)].join('\n')}\n`);
+    });
+
+  data
+    .command('preview')
+    .description('Write a PNG grid of labelled examples (frame colour = class) and print the legend and base rate')
+    .requiredOption('--data <name>', 'data set name (see `synth data list`)')
+    .requiredOption('--out <file.png>', 'where to write the PNG')
+    .option('--n <count>', 'how many examples to show', '16')
+    .option('--seed <n>', 'split seed', '0')
+    .option('--split <name>', 'train, validation or test', 'train')
+    .option('--image-size <px>', 'image side (RAVEN default 32, MNIST 28)')
+    .option('--pool-size <n>', 'RAVEN: matrices to generate before splitting')
+    .option('--data-seed <n>', 'RAVEN: corpus seed (default 0)')
+    .option('--label-noise <rate>', 'replace each training label with another class at this rate')
+    .option('--random-labels', 'replace training labels with uniform random classes')
+    .option('--label-seed <n>', 'seed of the label noise or random labels')
+    .action(async (flags: PreviewFlags) => {
+      const n = integer('--n', flags.n, 1) as number;
+      if (!['train', 'validation', 'test'].includes(flags.split)) {
+        throw new UserError(`--split: expected train, validation or test, got "${flags.split}"`);
+      }
+      if (!flags.out.toLowerCase().endsWith('.png')) throw new UserError(`--out: expected a .png file name, got "${flags.out}"`, 'for example --out preview.png');
+      const options: LoadOptions = {
+        seed: integer('--seed', flags.seed, 0),
+        imageSize: integer('--image-size', flags.imageSize, 8),
+        poolSize: integer('--pool-size', flags.poolSize, 10),
+        dataSeed: integer('--data-seed', flags.dataSeed, 0),
+        labels: labelControl(flags),
+      };
+      const dataset = await userFacing(() => loadDataset(flags.data, options));
+      const split = dataset[flags.split as 'train' | 'validation' | 'test'];
+      const shown = Array.from({ length: Math.min(n, split.count) }, (_, i) => i);
+      try {
+        writeFileSync(flags.out, renderPreview({ split, inputShape: dataset.inputShape, classNames: dataset.classNames, indices: shown }));
+      } catch (err) {
+        throw new UserError(`cannot write ${flags.out}: ${(err as Error).message}`, 'check that the folder exists and is writable');
+      }
+      const fractions = classFractions(split.y, dataset.numClasses);
+      process.stdout.write(`${dataset.name}: ${dataset.description}\n`);
+      process.stdout.write(`${shown.length} ${flags.split} examples of ${split.count} -> ${flags.out} (labels: ${dataset.labels.kind})\n`);
+      dataset.classNames.forEach((name, c) => {
+        const inPreview = shown.filter((i) => split.y[i] === c).length;
+        process.stdout.write(`  ${classColour(c)[0].padEnd(7)} class ${c} ${name}: ${inPreview} shown, ${percent(fractions[c])} of the ${flags.split} split\n`);
+      });
+      process.stdout.write(`base rate (majority class) of the ${flags.split} split: ${percent(baseRate(split.y, dataset.numClasses))}\n`);
+    });
+}
