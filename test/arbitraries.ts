@@ -218,3 +218,52 @@ export const wellTypedGraphTermArb = (maxDepth = 5): fcLang.Arbitrary<TypedGraph
     arbs.operation.map((t) => ({ term: bind(t, [], new Map()), type: operationType })),
   );
 };
+
+// ---- compression corpora (synth/compress): closed lambda terms with much shared structure ----
+import fcCorpus from 'fast-check';
+import * as corpusTerms from '../src/dsl/term.ts';
+
+/**
+ * Closed terms over a small alphabet (so subtrees repeat across programs), with lambdas and
+ * bound `$i`: a raw variable leaf is taken modulo the binders in scope, or becomes a
+ * primitive where there is none.
+ */
+export const compressionTermArb = (maxDepth = 5): fcCorpus.Arbitrary<corpusTerms.Term> => {
+  const fc = fcCorpus;
+  const T = corpusTerms;
+  type Raw = { k: 'p'; n: string } | { k: 'v'; i: number } | { k: 'l'; b: Raw } | { k: 'a'; f: Raw; x: Raw };
+  const raw = fc.letrec<{ t: Raw }>((tie) => ({
+    t: fc.oneof(
+      { depthSize: 'small', maxDepth, depthIdentifier: 'compression-term' },
+      fc.constantFrom('a', 'b', 'c', 'f', 'g').map((n): Raw => ({ k: 'p', n })),
+      fc.nat(3).map((i): Raw => ({ k: 'v', i })),
+      tie('t').map((b): Raw => ({ k: 'l', b })),
+      fc.tuple(tie('t'), tie('t')).map(([f, x]): Raw => ({ k: 'a', f, x })),
+      fc.tuple(tie('t'), tie('t')).map(([f, x]): Raw => ({ k: 'a', f: { k: 'a', f: { k: 'p', n: 'f' }, x: f }, x })),
+    ),
+  })).t;
+  const close = (r: Raw, binders: number): corpusTerms.Term => {
+    switch (r.k) {
+      case 'p':
+        return T.prim(r.n);
+      case 'v':
+        return binders === 0 ? T.prim('c') : T.idx(r.i % binders);
+      case 'l':
+        return T.lam(close(r.b, binders + 1));
+      case 'a':
+        return T.app(close(r.f, binders), close(r.x, binders));
+    }
+  };
+  return raw.map((r) => close(r, 0));
+};
+
+/** A corpus: programs built by combining a few shared fragments, so compression has work. */
+export const compressionCorpusArb = (): fcCorpus.Arbitrary<corpusTerms.Term[]> => {
+  const fc = fcCorpus;
+  const T = corpusTerms;
+  return fc
+    .tuple(fc.array(compressionTermArb(4), { minLength: 1, maxLength: 4 }), fc.array(fc.array(fc.nat(7), { minLength: 1, maxLength: 4 }), { minLength: 2, maxLength: 8 }))
+    .map(([fragments, recipes]) =>
+      recipes.map((recipe) => recipe.map((k) => fragments[k % fragments.length]).reduce((acc, t) => T.apps(T.prim('seq'), acc, t))),
+    );
+};

@@ -28,9 +28,8 @@ export interface SearchOptions {
 }
 
 interface Pattern {
+  /** Zippers of the holes; the nodes under a hole are looked up when it is expanded. */
   readonly holes: readonly number[];
-  /** Per hole, the corpus node under it at each match location. */
-  readonly holeNodes: readonly Int32Array[];
   readonly argZids: readonly number[];
   readonly argVars: readonly number[];
   readonly varZid: readonly number[];
@@ -98,7 +97,6 @@ class Search {
     this.primeWithArityZero(locs);
     this.push({
       holes: [EMPTY_ZIPPER],
-      holeNodes: [locs],
       argZids: [],
       argVars: [],
       varZid: [],
@@ -157,7 +155,7 @@ class Search {
     const { set, zippers } = this;
     const holeIndex = pattern.holes.length - 1; // depth first, as Stitch's default
     const holeZid = pattern.holes[holeIndex];
-    const nodes = pattern.holeNodes[holeIndex];
+    const nodes = this.nodesAt(pattern.locs, holeZid);
     const lambdasAbove = zippers.lambdas[holeZid];
 
     // Syntactic expansions: group match locations by what the hole holds there.
@@ -176,7 +174,7 @@ class Search {
       if (kind === VAR && set.a[sample] >= lambdasAbove) continue;
       const local =
         kind === APP ? set.costModel.app : kind === LAM ? set.costModel.lam : kind === VAR ? set.costModel.variable : set.primCost(set.a[sample]);
-      this.consider(pattern, holeIndex, Int32Array.from(positions), pattern.bodyUtility + local, { kind: 'syntax', node: sample });
+      this.consider(pattern, holeIndex, nodes, Int32Array.from(positions), pattern.bodyUtility + local, { kind: 'syntax', node: sample });
     }
 
     // Parameter expansions: reuse an existing `#i` where the arguments agree, or add one.
@@ -195,13 +193,13 @@ class Search {
       }
       if (positions.length === 0) continue;
       for (const p of positions) reusable.add(p);
-      this.consider(pattern, holeIndex, Int32Array.from(positions), pattern.bodyUtility, { kind: 'param', variable: v, type });
+      this.consider(pattern, holeIndex, nodes, Int32Array.from(positions), pattern.bodyUtility, { kind: 'param', variable: v, type });
     }
     if (metavars < this.options.maxArity) {
       const positions: number[] = [];
       for (let i = 0; i < nodes.length; i++) if (this.validMetavar(holeArgs[i])) positions.push(i);
       if (positions.length > 0) {
-        this.consider(pattern, holeIndex, Int32Array.from(positions), pattern.bodyUtility, {
+        this.consider(pattern, holeIndex, nodes, Int32Array.from(positions), pattern.bodyUtility, {
           kind: 'param',
           variable: pattern.varZid.length,
           type: METAVAR,
@@ -212,13 +210,30 @@ class Search {
       const positions: number[] = [];
       for (let i = 0; i < nodes.length; i++) if (this.holdsSymbol(nodes[i]) && !reusable.has(i)) positions.push(i);
       if (positions.length > 0) {
-        this.consider(pattern, holeIndex, Int32Array.from(positions), pattern.bodyUtility, {
+        this.consider(pattern, holeIndex, nodes, Int32Array.from(positions), pattern.bodyUtility, {
           kind: 'param',
           variable: pattern.varZid.length,
           type: SYMVAR,
         });
       }
     }
+  }
+
+  /** The node under zipper `zid` at each match location. */
+  private nodesAt(locs: Int32Array, zid: number): Int32Array {
+    if (zid === EMPTY_ZIPPER) return locs;
+    const path = this.zippers.cachedPath(zid);
+    const { a, b } = this.set;
+    const out = new Int32Array(locs.length);
+    for (let i = 0; i < locs.length; i++) {
+      let node = locs[i];
+      for (let s = 0; s < path.length; s++) {
+        const step = path[s];
+        node = step === ARG ? b[node] : a[node]; // FUNC and BODY both follow the first child
+      }
+      out[i] = node;
+    }
+    return out;
   }
 
   private holdsSymbol(node: number): boolean {
@@ -241,6 +256,7 @@ class Search {
   private consider(
     pattern: Pattern,
     holeIndex: number,
+    holeNodesHere: Int32Array,
     positions: Int32Array,
     bodyUtility: number,
     expansion: { kind: 'syntax'; node: number } | { kind: 'param'; variable: number; type: number },
@@ -256,20 +272,16 @@ class Search {
 
     const holeZid = pattern.holes[holeIndex];
     const holes = pattern.holes.slice(0, holeIndex);
-    const holeNodes = pattern.holeNodes.slice(0, holeIndex).map((h) => gather(h, positions));
     let argZids = pattern.argZids;
     let argVars = pattern.argVars;
     let varZid = pattern.varZid;
     let varType = pattern.varType;
-    const hereNodes = gather(pattern.holeNodes[holeIndex], positions);
     if (expansion.kind === 'syntax') {
       const kind = set.kind[expansion.node];
       if (kind === APP) {
         holes.push(this.zippers.extend(holeZid, FUNC), this.zippers.extend(holeZid, ARG));
-        holeNodes.push(mapNodes(hereNodes, (n) => set.a[n]), mapNodes(hereNodes, (n) => set.b[n]));
       } else if (kind === LAM) {
         holes.push(this.zippers.extend(holeZid, BODY));
-        holeNodes.push(mapNodes(hereNodes, (n) => set.a[n]));
       }
     } else {
       argZids = [...argZids, holeZid];
@@ -277,10 +289,10 @@ class Search {
       if (expansion.variable === varZid.length) {
         varZid = [...varZid, holeZid];
         varType = [...varType, expansion.type];
-        varNodes.push(hereNodes);
+        varNodes.push(gather(holeNodesHere, positions));
       }
     }
-    const next: Pattern = { holes, holeNodes, argZids, argVars, varZid, varType, varNodes, locs, upperBound, bodyUtility };
+    const next: Pattern = { holes, argZids, argVars, varZid, varType, varNodes, locs, upperBound, bodyUtility };
     if (holes.length > 0) {
       this.push(next);
       return;
@@ -513,10 +525,3 @@ function gather(values: Int32Array, positions: Int32Array): Int32Array {
   for (let i = 0; i < positions.length; i++) out[i] = values[positions[i]];
   return out;
 }
-
-function mapNodes(nodes: Int32Array, f: (n: number) => number): Int32Array {
-  const out = new Int32Array(nodes.length);
-  for (let i = 0; i < nodes.length; i++) out[i] = f(nodes[i]);
-  return out;
-}
-

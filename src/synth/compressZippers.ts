@@ -44,6 +44,15 @@ export class Zippers {
     return out.reverse();
   }
 
+  private readonly paths: (Int8Array | undefined)[] = [];
+
+  /** `path(zid)`, computed once per zipper. */
+  cachedPath(zid: number): Int8Array {
+    let p = this.paths[zid];
+    if (p === undefined) this.paths[zid] = p = Int8Array.from(this.path(zid));
+    return p;
+  }
+
   /** Whether `ancestor` is a prefix of (or equal to) `zid`. */
   isPrefix(ancestor: number, zid: number): boolean {
     for (let z = zid; z !== -1; z = this.parent[z]) if (z === ancestor) return true;
