@@ -15,8 +15,9 @@
  */
 import type { ProgramGraph } from '../dsl/graph.ts';
 import type { EvalBudget, EvalError } from '../dsl/evaluate.ts';
-import { evaluateGraphState } from '../dsl/evaluate.ts';
-import { edgeList, nodeIds, toProgramGraph, type GraphState } from '../dsl/domains/graph.ts';
+import { DEFAULT_BUDGET, evaluateGraphState } from '../dsl/evaluate.ts';
+import { edgeList, graphPrimitives, initialState, nodeIds, toProgramGraph, type GraphState } from '../dsl/domains/graph.ts';
+import { searchStates, StateSearchStats, type StepDomain } from './stateSearch.ts';
 import { programMass } from '../dsl/metrics.ts';
 import type { Term } from '../dsl/term.ts';
 import type { Grammar } from './grammar.ts';
@@ -24,6 +25,14 @@ import { enumeratePrograms, type SearchProgress } from './heapSearch.ts';
 import { GraphCatalog, simpleGraph, type SimpleGraph } from './isomorphism.ts';
 
 export interface ExploreOptions {
+  /**
+   * `heap` (default): Heap Search over every program, each evaluated from scratch.
+   * `states`: best-first search over program states with observational-equivalence pruning
+   * (stateSearch.ts): straight-line CPS chains only, each distinct state extended once.
+   */
+  readonly strategy?: 'heap' | 'states';
+  /** Closed sub-programs tried per branch argument in the `states` strategy. */
+  readonly argumentPool?: number;
   readonly maxSize?: number;
   readonly maxPrograms?: number;
   readonly seconds?: number;
@@ -52,7 +61,10 @@ export interface FoundGraph {
 }
 
 export interface ExploreResult {
+  readonly strategy: 'heap' | 'states';
   readonly programs: number;
+  /** The `states` strategy's bookkeeping: distinct states held, expanded, steps pruned as equivalent. */
+  readonly states?: { distinct: number; expanded: number; pruned: number; evaluations: number; failures: number };
   readonly seconds: number;
   readonly programsPerSecond: number;
   /** Programs whose graph had one node or was disconnected. */
@@ -80,11 +92,18 @@ export function explore(grammar: Grammar, options: ExploreOptions = {}): Explore
   const started = performance.now();
   const every = options.progressEvery ?? 10_000;
 
-  for (const program of enumeratePrograms(grammar, {
-    maxSize: options.maxSize,
-    maxPrograms: options.maxPrograms,
-    seconds: options.seconds,
-  })) {
+  const stateStats = new StateSearchStats();
+  const source: Iterable<{ term: Term; logProbability: number; size: number; state?: GraphState }> =
+    options.strategy === 'states'
+      ? searchStates(grammar, graphStepDomain(options.maxConn), {
+          maxSize: options.maxSize,
+          maxPrograms: options.maxPrograms,
+          seconds: options.seconds,
+          argumentPool: options.argumentPool,
+          evalBudget: { ...DEFAULT_BUDGET, ...budget },
+        }, stateStats)
+      : enumeratePrograms(grammar, { maxSize: options.maxSize, maxPrograms: options.maxPrograms, seconds: options.seconds });
+  for (const program of source) {
     programs++;
     if (options.onProgress && programs % every === 0) {
       options.onProgress({
@@ -94,12 +113,15 @@ export function explore(grammar: Grammar, options: ExploreOptions = {}): Explore
         distinctGraphs: catalog.size,
       });
     }
-    const result = evaluateGraphState(program.term, { maxConn: options.maxConn, budget });
-    if (!result.ok) {
-      countFailure(failures, result.error);
-      continue;
+    let state = program.state;
+    if (state === undefined) {
+      const result = evaluateGraphState(program.term, { maxConn: options.maxConn, budget });
+      if (!result.ok) {
+        countFailure(failures, result.error);
+        continue;
+      }
+      state = result.value;
     }
-    const state = result.value;
     if (state.graph.size < 2 || state.graph.components !== 1) {
       rejected++;
       continue;
@@ -128,7 +150,11 @@ export function explore(grammar: Grammar, options: ExploreOptions = {}): Explore
   }
   const seconds = (performance.now() - started) / 1000;
   return {
+    strategy: options.strategy ?? 'heap',
     programs,
+    ...(options.strategy === 'states'
+      ? { states: { distinct: stateStats.states, expanded: stateStats.expanded, pruned: stateStats.pruned, evaluations: stateStats.evaluations, failures: stateStats.failures } }
+      : {}),
     seconds,
     programsPerSecond: seconds > 0 ? programs / seconds : 0,
     rejected,
@@ -158,6 +184,20 @@ function labelledKey(state: GraphState): string {
   let key = `${state.graph.nextId}`;
   for (let e = state.graph.edges; e !== null; e = e.older) key += `;${e.id},${e.cursor},${e.neighbour},${e.port}`;
   return key;
+}
+
+/** The graph domain for state search: every primitive with a continuation is a step. */
+export function graphStepDomain(maxConn?: number): StepDomain<GraphState> {
+  return {
+    primitives: graphPrimitives,
+    initialState: initialState(maxConn),
+    stateKey: (s) => {
+      let key = `${labelledKey(s)}|${s.pos}|${s.port}|`;
+      for (let n = s.conn; n !== null; n = n.below) key += `${n.node},`;
+      return key;
+    },
+    isStep: (head) => head.kind === 'primitive' && (graphPrimitives[head.name]?.arity ?? 0) >= 1,
+  };
 }
 
 export function simpleGraphOfState(state: GraphState): SimpleGraph {

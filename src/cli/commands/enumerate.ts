@@ -1,0 +1,129 @@
+/** `synth enumerate`: best-first enumeration of graph programs, deduped by graph isomorphism. */
+import type { Command } from 'commander';
+import { dslFromPrimitives, type Dsl } from '../../dsl/dsl.ts';
+import { loadDsl } from '../../dsl/dslFile.ts';
+import { graphPrimitives, graphStateType } from '../../dsl/domains/graph.ts';
+import { printProgram } from '../../dsl/print.ts';
+import { explore, type ExploreResult } from '../../synth/explore.ts';
+import { grammarFromDsl, GrammarError } from '../../synth/grammar.ts';
+import { UserError } from '../errors.ts';
+
+interface EnumerateFlags {
+  dsl?: string;
+  seconds: string;
+  maxPrograms?: string;
+  maxSize: string;
+  json?: boolean;
+  graphs?: boolean;
+  progress?: boolean;
+  strategy: string;
+}
+
+export function register(program: Command): void {
+  program
+    .command('enumerate')
+    .description('Enumerate programs best first, evaluate them, and keep one program per new connected graph (up to isomorphism)')
+    .option('--dsl <file>', 'DSL file to search (default: the built-in uniform graph DSL)')
+    .option('--seconds <s>', 'wall-clock budget in seconds', '15')
+    .option('--max-programs <n>', 'stop after this many programs')
+    .option('--max-size <n>', 'largest program size (primitives, inventions, variables, lambdas)', '20')
+    .option('--strategy <name>', 'heap (every program, best first) or states (straight-line programs, one per distinct state)', 'heap')
+    .option('--json', 'print a JSON summary as the last line')
+    .option('--graphs', 'include every graph found (program text and graph) in the output')
+    .option('--progress', 'report progress on stderr')
+    .action(async (flags: EnumerateFlags) => {
+      const seconds = positiveNumber(flags.seconds, '--seconds', 'for example --seconds 15');
+      const maxSize = positiveInteger(flags.maxSize, '--max-size', 'for example --max-size 20');
+      const maxPrograms = flags.maxPrograms === undefined ? undefined : positiveInteger(flags.maxPrograms, '--max-programs', 'for example --max-programs 100000');
+      if (flags.strategy !== 'heap' && flags.strategy !== 'states') {
+        throw new UserError(`--strategy: unknown strategy "${flags.strategy}"`, 'use --strategy heap or --strategy states');
+      }
+      const strategy = flags.strategy;
+      const dsl = flags.dsl === undefined ? builtInGraphDsl() : loadDslFile(flags.dsl);
+      let grammar;
+      try {
+        grammar = grammarFromDsl(dsl);
+      } catch (e) {
+        if (e instanceof GrammarError) throw new UserError(`${flags.dsl ?? 'the DSL'}: ${e.message}`, 'check the types of the DSL entries');
+        throw e;
+      }
+      const result = explore(grammar, {
+        strategy,
+        seconds,
+        maxSize,
+        maxPrograms,
+        onProgress: flags.progress
+          ? (p) => process.stderr.write(`${p.programs} programs, ${p.seconds.toFixed(1)} s, ${p.distinctGraphs} graphs\n`)
+          : undefined,
+      });
+      process.stdout.write(flags.json ? `${JSON.stringify(summaryJson(result, flags.graphs === true))}\n` : formatSummary(result, flags.graphs === true));
+    });
+}
+
+function builtInGraphDsl(): Dsl {
+  return dslFromPrimitives(graphPrimitives, { name: 'graph', stateType: graphStateType });
+}
+
+function loadDslFile(path: string): Dsl {
+  const loaded = loadDsl(path);
+  if (!loaded.ok) throw new UserError(loaded.error.message, 'pass a DSL file in our format (see docs/dsl.md) or one of the original dsl_*.json files');
+  return loaded.value;
+}
+
+export function summaryJson(result: ExploreResult, withGraphs: boolean): Record<string, unknown> {
+  const out: Record<string, unknown> = {
+    strategy: result.strategy,
+    programs: result.programs,
+    seconds: round(result.seconds, 3),
+    programsPerSecond: Math.round(result.programsPerSecond),
+    distinctGraphs: result.distinctGraphs,
+    rejected: result.rejected,
+    failures: result.failures,
+    ...(result.states ? { states: result.states } : {}),
+  };
+  if (withGraphs) {
+    out.graphs = result.graphs.map((g) => ({
+      program: printProgram(g.term),
+      stitchProgram: printProgram(g.term, { form: 'stitch' }),
+      size: g.size,
+      mass: g.mass,
+      logProbability: round(g.logProbability, 6),
+      firstFoundAt: g.firstFoundAt,
+      programs: g.programs,
+      graph: g.graph,
+    }));
+  }
+  return out;
+}
+
+function formatSummary(result: ExploreResult, withGraphs: boolean): string {
+  const lines = [
+    `strategy: ${result.strategy}${result.states ? ` (${result.states.distinct} distinct states, ${result.states.pruned} equivalent steps pruned)` : ''}`,
+    `programs enumerated and evaluated: ${result.programs} in ${result.seconds.toFixed(2)} s (${Math.round(result.programsPerSecond)}/s)`,
+    `rejected (one node or disconnected): ${result.rejected}; evaluation failures: ${result.failures.budget} budget, ${result.failures.runtime} runtime`,
+    `distinct connected graphs (up to isomorphism): ${result.distinctGraphs}`,
+  ];
+  const shown = withGraphs ? result.graphs : result.graphs.slice(0, 20);
+  for (const g of shown) {
+    lines.push(`  ${String(g.graph.nodes.length).padStart(3)} nodes ${String(g.graph.edges.length).padStart(3)} edges  mass ${String(g.mass).padStart(3)}  ${printProgram(g.term, { form: 'stitch' })}`);
+  }
+  if (shown.length < result.graphs.length) lines.push(`  ... ${result.graphs.length - shown.length} more (use --graphs)`);
+  return `${lines.join('\n')}\n`;
+}
+
+function positiveNumber(text: string, flag: string, hint: string): number {
+  const value = Number(text);
+  if (!Number.isFinite(value) || value <= 0) throw new UserError(`${flag}: expected a positive number, got "${text}"`, hint);
+  return value;
+}
+
+function positiveInteger(text: string, flag: string, hint: string): number {
+  const value = Number(text);
+  if (!Number.isInteger(value) || value <= 0) throw new UserError(`${flag}: expected a positive integer, got "${text}"`, hint);
+  return value;
+}
+
+function round(x: number, digits: number): number {
+  const f = 10 ** digits;
+  return Math.round(x * f) / f;
+}

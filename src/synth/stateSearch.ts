@@ -1,0 +1,258 @@
+/**
+ * Best-first search over program states, with observational-equivalence pruning.
+ *
+ * A CPS program requested at `S -> S` reads as a chain of steps `op a1 .. a(n-1) k` ending in
+ * a terminal (e.g. `identity`), where k, the last argument, is the rest of the chain. When
+ * each step calls its continuation exactly once, in tail position, on a state computed from
+ * the current one (`op a k s = k (T_a(s))`, as every primitive of the graph domain does),
+ * the output of the whole program is T_n(...T_1(initial)) finished by the terminal. Two chain
+ * prefixes that reach the same state therefore have the same output under every completion,
+ * so only the most probable prefix reaching each state needs extending: that pruning is sound
+ * for this fragment, and each distinct state is expanded once.
+ *
+ * The search is Dijkstra's algorithm on states with cost -log p: the frontier holds prefixes
+ * and completed programs together, so completed programs come out in non-increasing
+ * probability (the most probable program of each distinct end state, before pruning).
+ *
+ * The fragment: steps are the start symbol's productions whose last argument is the start
+ * symbol and which the domain declares tail-continuation (`isStep`); their other arguments
+ * (the branches of `func`, `if_positions_equal`) are closed sub-programs drawn from the best
+ * `argumentPool` programs of their symbol (found by Heap Search). Programs outside the
+ * fragment (a larger branch, an invention that is not a step) are not produced here; Heap
+ * Search enumerates everything without pruning.
+ */
+import type { DomainPrimitive } from '../dsl/domain.ts';
+import type { EvalBudget } from '../dsl/evaluate.ts';
+import { runOnState } from '../dsl/evaluate.ts';
+import { idx, lam, type Term } from '../dsl/term.ts';
+import type { Result } from '../dsl/result.ts';
+import { applyProduction, type Grammar, type Production } from './grammar.ts';
+import { HeapSearch, type SearchProgress } from './heapSearch.ts';
+import { MaxHeap } from './priorityQueue.ts';
+
+export interface StepDomain<State> {
+  readonly primitives: Readonly<Record<string, DomainPrimitive<State>>>;
+  readonly initialState: State;
+  /** Equal keys exactly when the states are equal (everything a later step can observe). */
+  stateKey(state: State): string;
+  /** Whether a production head calls its last argument once, in tail position (see the module comment). */
+  isStep(head: Term): boolean;
+}
+
+export interface StateSearchOptions {
+  readonly maxSize?: number;
+  readonly maxPrograms?: number;
+  readonly seconds?: number;
+  /** Most distinct states held (expanded or waiting); beyond it no new state is added. */
+  readonly maxStates?: number;
+  /** Closed sub-programs tried per non-continuation argument symbol (default 16). */
+  readonly argumentPool?: number;
+  readonly evalBudget?: EvalBudget;
+  readonly onProgress?: (progress: SearchProgress & { states: number }) => void;
+  readonly progressEvery?: number;
+}
+
+export interface StateProgram<State> {
+  readonly term: Term;
+  readonly logProbability: number;
+  readonly size: number;
+  /** The program's output on the initial state. */
+  readonly state: State;
+}
+
+/** One way to take a step: a production with its non-continuation arguments chosen. */
+interface StepChoice {
+  readonly production: Production;
+  readonly fixedArguments: readonly Term[];
+  readonly logProbability: number;
+  readonly size: number;
+}
+
+interface Prefix<State> {
+  readonly state: State;
+  readonly key: string;
+  readonly step: StepChoice | null;
+  readonly parent: Prefix<State> | null;
+  readonly size: number;
+}
+
+type FrontierItem<State> =
+  | { readonly kind: 'prefix'; readonly prefix: Prefix<State>; readonly logProbability: number }
+  | { readonly kind: 'complete'; readonly prefix: Prefix<State>; readonly terminal: StepChoice; readonly state: State; readonly logProbability: number };
+
+const CONTINUE = lam(idx(0));
+
+export class StateSearchStats {
+  states = 0;
+  expanded = 0;
+  /** Step or terminal evaluations that failed (budget or runtime). */
+  failures = 0;
+  /** Steps whose result state was already held: pruned as equivalent. */
+  pruned = 0;
+  evaluations = 0;
+}
+
+export function* searchStates<State>(
+  grammar: Grammar,
+  domain: StepDomain<State>,
+  options: StateSearchOptions = {},
+  stats: StateSearchStats = new StateSearchStats(),
+): Generator<StateProgram<State>> {
+  const maxSize = options.maxSize ?? 20;
+  const maxPrograms = options.maxPrograms ?? Infinity;
+  const maxStates = options.maxStates ?? 2_000_000;
+  const deadline = options.seconds === undefined ? Infinity : performance.now() + options.seconds * 1000;
+  const started = performance.now();
+  const every = options.progressEvery ?? 10_000;
+  const { steps, terminals } = stepChoices(grammar, domain, options.argumentPool ?? 16, maxSize);
+
+  const run = (term: Term, state: State): Result<State, unknown> => {
+    stats.evaluations++;
+    return runOnState(term, state, domain.primitives, options.evalBudget);
+  };
+  // Best log-probability of a prefix reaching each state; a prefix popped below it is stale.
+  const best = new Map<string, number>();
+  const frontier = new MaxHeap<FrontierItem<State>>();
+  const rootKey = domain.stateKey(domain.initialState);
+  const root: Prefix<State> = { state: domain.initialState, key: rootKey, step: null, parent: null, size: 0 };
+  best.set(rootKey, 0);
+  stats.states = 1;
+  frontier.push({ kind: 'prefix', prefix: root, logProbability: 0 }, 0);
+
+  let emitted = 0;
+  for (;;) {
+    const item = frontier.pop();
+    if (item === undefined) return;
+    if (item.kind === 'complete') {
+      yield {
+        term: termOf(item.prefix, item.terminal),
+        logProbability: item.logProbability,
+        size: item.prefix.size + item.terminal.size,
+        state: item.state,
+      };
+      emitted++;
+      if (emitted >= maxPrograms) return;
+      if ((emitted & 255) === 0 && performance.now() >= deadline) return;
+      if (options.onProgress && emitted % every === 0) {
+        options.onProgress({ programs: emitted, seconds: (performance.now() - started) / 1000, logProbability: item.logProbability, states: stats.states });
+      }
+      continue;
+    }
+    const { prefix, logProbability } = item;
+    if (logProbability < best.get(prefix.key)!) continue;
+    stats.expanded++;
+    if ((stats.expanded & 255) === 0 && performance.now() >= deadline) return;
+    for (const terminal of terminals) {
+      if (prefix.size + terminal.size > maxSize) continue;
+      const out = run(applyProduction(terminal.production, terminal.fixedArguments), prefix.state);
+      if (!out.ok) {
+        stats.failures++;
+        continue;
+      }
+      const p = logProbability + terminal.logProbability;
+      frontier.push({ kind: 'complete', prefix, terminal, state: out.value, logProbability: p }, p);
+    }
+    for (const step of steps) {
+      // A step needs room for itself and the smallest terminal after it.
+      if (prefix.size + step.size + 1 > maxSize) continue;
+      const out = run(applyProduction(step.production, [...step.fixedArguments, CONTINUE]), prefix.state);
+      if (!out.ok) {
+        stats.failures++;
+        continue;
+      }
+      const key = domain.stateKey(out.value);
+      const p = logProbability + step.logProbability;
+      const known = best.get(key);
+      if (known !== undefined && known >= p) {
+        stats.pruned++;
+        continue;
+      }
+      if (known === undefined) {
+        if (stats.states >= maxStates) continue;
+        stats.states++;
+      }
+      best.set(key, p);
+      const next: Prefix<State> = { state: out.value, key, step, parent: prefix, size: prefix.size + step.size };
+      frontier.push({ kind: 'prefix', prefix: next, logProbability: p }, p);
+    }
+  }
+}
+
+function termOf<State>(prefix: Prefix<State>, terminal: StepChoice): Term {
+  let term = applyProduction(terminal.production, terminal.fixedArguments);
+  for (let p: Prefix<State> | null = prefix; p !== null && p.step !== null; p = p.parent) {
+    term = applyProduction(p.step.production, [...p.step.fixedArguments, term]);
+  }
+  return term;
+}
+
+/** The start symbol's steps and terminals, with their closed arguments drawn from per-symbol pools. */
+function stepChoices<State>(
+  grammar: Grammar,
+  domain: StepDomain<State>,
+  poolSize: number,
+  maxSize: number,
+): { steps: StepChoice[]; terminals: StepChoice[] } {
+  const pools = new Map<number, { term: Term; logProbability: number; size: number }[]>();
+  const poolOf = (symbol: number) => {
+    let pool = pools.get(symbol);
+    if (pool === undefined) {
+      pool = [];
+      const search = new HeapSearch({ ...grammar, start: symbol }, Math.min(maxSize, 8));
+      for (const p of search.programs()) {
+        pool.push(p);
+        if (pool.length >= poolSize) break;
+      }
+      pools.set(symbol, pool);
+    }
+    return pool;
+  };
+  const steps: StepChoice[] = [];
+  const terminals: StepChoice[] = [];
+  const start = grammar.symbols[grammar.start];
+  for (const production of start.productions) {
+    const args = production.argumentSymbols;
+    if (production.kind === 'lambda') continue;
+    const isStep = args.length > 0 && args[args.length - 1] === grammar.start && domain.isStep(production.head!);
+    const fixedSymbols = isStep ? args.slice(0, -1) : args;
+    for (const choice of bestTuples(fixedSymbols.map(poolOf), poolSize)) {
+      const entry: StepChoice = {
+        production,
+        fixedArguments: choice.map((c) => c.term),
+        logProbability: production.logProbability + choice.reduce((s, c) => s + c.logProbability, 0),
+        size: 1 + choice.reduce((s, c) => s + c.size, 0),
+      };
+      (isStep ? steps : terminals).push(entry);
+    }
+  }
+  steps.sort((a, b) => b.logProbability - a.logProbability);
+  return { steps, terminals };
+}
+
+/** The `limit` best tuples (one item per list) by summed log-probability, best first. */
+function bestTuples<T extends { logProbability: number }>(lists: readonly (readonly T[])[], limit: number): T[][] {
+  if (lists.length === 0) return [[]];
+  if (lists.some((l) => l.length === 0)) return [];
+  const heap = new MaxHeap<number[]>();
+  const score = (ix: number[]) => ix.reduce((s, i, k) => s + lists[k][i].logProbability, 0);
+  const seen = new Set<string>();
+  const first = lists.map(() => 0);
+  heap.push(first, score(first));
+  seen.add(first.join(','));
+  const out: T[][] = [];
+  while (out.length < limit) {
+    const ix = heap.pop();
+    if (ix === undefined) break;
+    out.push(ix.map((i, k) => lists[k][i]));
+    for (let k = 0; k < ix.length; k++) {
+      if (ix[k] + 1 >= lists[k].length) continue;
+      const next = ix.slice();
+      next[k]++;
+      const key = next.join(',');
+      if (seen.has(key)) continue;
+      seen.add(key);
+      heap.push(next, score(next));
+    }
+  }
+  return out;
+}
