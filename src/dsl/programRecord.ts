@@ -1,0 +1,82 @@
+/**
+ * One program text in, one record out: parse, type-check at `S -> S`, evaluate, measure.
+ * Every expected failure (parse, type, budget, runtime) becomes an error record, so a batch
+ * of programs can go on past a bad one. `synth eval` prints these records.
+ */
+import { programRequest, typeEnvOf, type Dsl } from './dsl.ts';
+import { evaluate, type EvalBudget } from './evaluate.ts';
+import type { ProgramGraph } from './graph.ts';
+import { toOriginalJson, type OriginalGraphJson } from './graphFormats.ts';
+import { checkType } from './infer.ts';
+import { programMass, programSize } from './metrics.ts';
+import { parseProgram, type ProgramForm } from './parse.ts';
+import { printProgram } from './print.ts';
+import type { Term } from './term.ts';
+
+export type ProgramErrorKind = 'parse' | 'type' | 'budget' | 'runtime';
+
+export interface ProgramError {
+  readonly kind: ProgramErrorKind;
+  readonly message: string;
+}
+
+export type ProgramOutcome =
+  | {
+      readonly ok: true;
+      /** Canonical combined-form text. */
+      readonly program: string;
+      readonly term: Term;
+      readonly size: number;
+      readonly mass: number;
+      readonly graph: ProgramGraph;
+    }
+  | { readonly ok: false; readonly program: string; readonly error: ProgramError };
+
+export interface ProgramRunOptions {
+  readonly dsl: Dsl;
+  readonly form?: ProgramForm;
+  readonly maxConn?: number;
+  readonly budget?: Partial<EvalBudget>;
+  /** Names the text's origin in parse errors (`<stdin>:3`). */
+  readonly source?: string;
+}
+
+export function runProgramText(text: string, options: ProgramRunOptions): ProgramOutcome {
+  const program = text.trim();
+  const fail = (kind: ProgramErrorKind, message: string, shown = program): ProgramOutcome => ({
+    ok: false,
+    program: shown,
+    error: { kind, message },
+  });
+  const parsed = parseProgram(program, { form: options.form ?? 'auto', dsl: options.dsl, source: options.source });
+  // An unknown name is a parse failure of the text; its message carries the suggestions.
+  if (!parsed.ok) return fail('parse', parsed.error.message);
+  const term = parsed.value;
+  const canonical = printProgram(term, { form: 'combined' });
+  const { dsl } = options;
+  const typed = checkType(term, programRequest(dsl), typeEnvOf(dsl));
+  if (!typed.ok) return fail('type', typed.error.message, canonical);
+  const result = evaluate(term, { maxConn: options.maxConn, budget: options.budget });
+  if (!result.ok) return fail(result.error.kind, result.error.message, canonical);
+  const mass = programMass(term, options.budget?.maxSteps);
+  if (!mass.ok) return fail('budget', mass.error.message, canonical);
+  return { ok: true, program: canonical, term, size: programSize(term), mass: mass.value, graph: result.value };
+}
+
+export interface ProgramRecordJson {
+  program: string;
+  size: number;
+  mass: number;
+  output: OriginalGraphJson;
+}
+
+export interface ProgramErrorRecordJson {
+  program: string;
+  error: ProgramError;
+}
+
+/** The record form: the original's fields (`program`, `size`, `mass`, `output`), or the error. */
+export function outcomeRecord(outcome: ProgramOutcome): ProgramRecordJson | ProgramErrorRecordJson {
+  if (!outcome.ok) return { program: outcome.program, error: outcome.error };
+  return { program: outcome.program, size: outcome.size, mass: outcome.mass, output: toOriginalJson(outcome.graph) };
+}
