@@ -139,7 +139,7 @@ export class DslTypeError extends Error {
         : '';
     switch (this.reason) {
       case 'mismatch':
-        return `type error in ${this.subterm}${types}`;
+        return `type error in ${this.subterm}${this.detail ? `: ${this.detail}` : ''}${types}`;
       case 'occurs':
         return `type error in ${this.subterm}: infinite type (a type would contain itself)${types}`;
       case 'unbound-index':

@@ -173,7 +173,7 @@ class Inference {
         }
         const result = this.unifier.fresh();
         const outcome = this.unifier.unify(fnNow, arrow(arg, result));
-        if (outcome !== 'ok') this.fail(outcome, term.fn, arrow(arg, result), fnNow, 'applied to an argument but not a function');
+        if (outcome !== 'ok') this.fail(outcome, term.fn, arrow(arg, result), fnNow, 'it is applied to an argument but is not a function');
         return result;
       }
     }
