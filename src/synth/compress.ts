@@ -69,6 +69,8 @@ export function compress(programs: readonly Term[], options: CompressOptions = {
   if (!Number.isInteger(maxArity) || maxArity < 0) throw new RangeError(`maxArity must be a non-negative integer, got ${maxArity}`);
   if (!Number.isInteger(iterations) || iterations < 0) throw new RangeError(`iterations must be a non-negative integer, got ${iterations}`);
   programs.forEach((p, i) => assertCorpusProgram(p, i));
+  // Inventions already in the programs take part as primitives and keep their bodies on output.
+  const given = inventionsIn(programs);
 
   const library = new Map<string, AbstractionBody>();
   const knownKeys = new Set<string>();
@@ -100,7 +102,7 @@ export function compress(programs: readonly Term[], options: CompressOptions = {
       stats,
     );
     if (!found) break;
-    const name = uniqueName(prefix, library.size, library, set);
+    const name = uniqueName(prefix, library.size, (n) => library.has(n) || given.has(n) || set.symbols.includes(n));
     const next = new NodeSet(cost, options.symvarPrefix);
     const nextRoots = rewriteCorpus(facts, found, name, next);
     const newCost = nextRoots.reduce((sum, r) => sum + next.cost[r], 0);
@@ -108,7 +110,7 @@ export function compress(programs: readonly Term[], options: CompressOptions = {
     if (newCost !== expected) {
       throw new Error(`compression cost mismatch for ${name}: rewrite gives ${newCost}, utility predicts ${expected}`);
     }
-    const body = set.toTerm(found.body);
+    const body = set.toTerm(found.body, given);
     const entry: AbstractionBody = { name, arity: found.arity, body };
     knownKeys.add(canonicalKey(body, library));
     library.set(name, entry);
@@ -132,7 +134,7 @@ export function compress(programs: readonly Term[], options: CompressOptions = {
     finalCost: currentCost,
     compressionRatio: originalCost / currentCost,
     abstractions,
-    rewritten: roots.map((r) => set.toTerm(r)),
+    rewritten: roots.map((r) => set.toTerm(r, given)),
     stats,
   };
 }
@@ -157,12 +159,28 @@ export class CorpusError extends Error {
   }
 }
 
-// Skip names already used by a primitive of the corpus or by the library.
-function uniqueName(prefix: string, start: number, library: ReadonlyMap<string, unknown>, set: NodeSet): string {
+// Skip names already used by a primitive or invention of the corpus or by the library.
+function uniqueName(prefix: string, start: number, taken: (name: string) => boolean): string {
   for (let k = start; ; k++) {
     const name = `${prefix}${k}`;
-    if (!library.has(name) && !set.symbols.includes(name)) return name;
+    if (!taken(name)) return name;
   }
+}
+
+function inventionsIn(programs: readonly Term[]): Map<string, Term> {
+  const found = new Map<string, Term>();
+  const stack = [...programs];
+  while (stack.length > 0) {
+    const t = stack.pop()!;
+    if (t.kind === 'invention') {
+      if (!found.has(t.name)) {
+        found.set(t.name, t.body);
+        stack.push(t.body);
+      }
+    } else if (t.kind === 'apply') stack.push(t.fn, t.arg);
+    else if (t.kind === 'lambda') stack.push(t.body);
+  }
+  return found;
 }
 
 // Later steps see the new abstraction as a symbol of the grammar, rooted where it matched.
