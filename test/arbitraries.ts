@@ -267,3 +267,20 @@ export const compressionCorpusArb = (): fcCorpus.Arbitrary<corpusTerms.Term[]> =
       recipes.map((recipe) => recipe.map((k) => fragments[k % fragments.length]).reduce((acc, t) => T.apps(T.prim('seq'), acc, t))),
     );
 };
+
+// ---- data (RAVEN): generated matrices from any seed, ruleset and configuration ----
+import { generateMatrix, type RavenMatrix } from '../src/data/raven/generate.ts';
+import { CONFIGURATIONS, type ConfigurationName } from '../src/data/raven/domains.ts';
+import { FULL_RULESET, ORIGINAL_RULESET } from '../src/data/raven/rules.ts';
+import { Random } from '../src/util/random.ts';
+
+/** A RAVEN matrix drawn with a random seed, either ruleset, and any of the eight configurations. */
+export const ravenMatrixArb: fc.Arbitrary<RavenMatrix> = fc
+  .record({
+    seed: fc.nat(),
+    full: fc.boolean(),
+    configuration: fc.constantFrom(...(Object.keys(CONFIGURATIONS) as ConfigurationName[])),
+  })
+  .map(({ seed, full, configuration }) =>
+    generateMatrix(new Random(seed), { ruleset: full ? FULL_RULESET : ORIGINAL_RULESET, configurations: [[configuration, 1]] }),
+  );
