@@ -18,6 +18,7 @@ import '@tensorflow/tfjs-backend-cpu';
 import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
 import { registerSegmentKernels } from './kernels/register.ts';
+import { installWasmMatmulWrapper } from './kernels/wasmMatmul.ts';
 
 export type BackendName = 'tfjs-node-gpu' | 'tfjs-node' | 'wasm' | 'cpu';
 
@@ -165,6 +166,7 @@ async function loadWasm(): Promise<Loaded> {
   tf.env().set('WASM_HAS_MULTITHREAD_SUPPORT', false);
   if (!(await tf.setBackend('wasm'))) throw new Error('tf.setBackend("wasm") failed');
   await tf.ready();
+  installWasmMatmulWrapper();
   const simd = Boolean(await tf.env().getAsync('WASM_HAS_SIMD_SUPPORT'));
   return { version: wasm.version_wasm, details: { simd, threads: false } };
 }

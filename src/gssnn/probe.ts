@@ -12,13 +12,22 @@ export interface Rate {
   /** Calls completed in the timed window. */
   readonly calls: number;
   readonly seconds: number;
+  /** Calls per wall-clock second. */
   readonly perSecond: number;
+  /** CPU seconds this process used in the window (user + system). */
+  readonly cpuSeconds: number;
+  /**
+   * Calls per CPU second of this process: steadier than wall time on a shared machine
+   * (the backends here are single-threaded, so on a quiet machine the two agree).
+   */
+  readonly perCpuSecond: number;
 }
 
 /** Calls `work` repeatedly for about `seconds` (at least `minCalls` times) after one warm-up. */
 export function timeCalls(work: () => void, seconds: number, minCalls = 3): Rate {
   work();
   const start = performance.now();
+  const cpuStart = process.cpuUsage();
   let calls = 0;
   let elapsed = 0;
   while (calls < minCalls || elapsed < seconds) {
@@ -26,11 +35,20 @@ export function timeCalls(work: () => void, seconds: number, minCalls = 3): Rate
     calls++;
     elapsed = (performance.now() - start) / 1000;
   }
-  return { calls, seconds: elapsed, perSecond: calls / elapsed };
+  const cpu = process.cpuUsage(cpuStart);
+  const cpuSeconds = (cpu.user + cpu.system) / 1e6;
+  return { calls, seconds: elapsed, perSecond: calls / elapsed, cpuSeconds, perCpuSecond: calls / Math.max(cpuSeconds, 1e-9) };
+}
+
+export interface Throughput {
+  /** Per wall-clock second. */
+  readonly gflops: number;
+  /** Per CPU second of this process. */
+  readonly gflopsPerCpuSecond: number;
 }
 
 /** GFLOP/s of an `[m, k] x [k, n]` matmul (2mkn flops per call). */
-export function matmulGflops(m: number, k: number, n: number, seconds: number): number {
+export function matmulGflops(m: number, k: number, n: number, seconds: number): Throughput {
   const a = tf.randomNormal([m, k], 0, 1, 'float32', 1);
   const b = tf.randomNormal([k, n], 0, 1, 'float32', 2);
   try {
@@ -39,7 +57,8 @@ export function matmulGflops(m: number, k: number, n: number, seconds: number): 
       c.dataSync();
       c.dispose();
     }, seconds);
-    return (2 * m * k * n * rate.perSecond) / 1e9;
+    const flops = 2 * m * k * n;
+    return { gflops: (flops * rate.perSecond) / 1e9, gflopsPerCpuSecond: (flops * rate.perCpuSecond) / 1e9 };
   } finally {
     tf.dispose([a, b]);
   }
@@ -77,14 +96,17 @@ export interface GineProbeConfig {
   seconds: number;
   seed?: number;
   /**
-   * Aggregate with the stock `tf.unsortedSegmentSum` over the edge axis instead of the
-   * dense incidence matmul (the baseline the speed-up is measured against).
+   * Write the layer with stock tfjs instead: `tf.gather` for x_j and the stock
+   * unsortedSegmentSum algorithm (one masked sum per node, as tfjs-backend-cpu 4.22 does it;
+   * wasm ships none) for the aggregation. The baseline our speed-up is measured against.
    */
-  scatterAggregation?: boolean;
+  stock?: boolean;
 }
 
 export interface GineProbeResult {
   readonly stepsPerSecond: number;
+  readonly stepsPerCpuSecond: number;
+  readonly gflopsPerCpuSecond: number;
   /** Useful flops of one training step (dense layers x3 for forward + backward, plus edge work). */
   readonly flopsPerStep: number;
   readonly gflops: number;
@@ -108,7 +130,7 @@ export function probeGineTraining(config: GineProbeConfig): GineProbeResult {
   const targetIds = tf.tensor1d(edges.target, 'int32');
   const optimizer = tf.train.sgd(1e-3);
   const variables = stack.flatMap((layer) => layer.variables);
-  const restore = config.scatterAggregation ? useScatterAggregation(graph, targetIds) : () => {};
+  const restore = config.stock ? useStockOps(graph, edges, targetIds) : () => {};
   try {
     const step = () =>
       tf.tidy(() => {
@@ -131,6 +153,8 @@ export function probeGineTraining(config: GineProbeConfig): GineProbeResult {
     const flopsPerStep = 3 * layers * (dense + edgeWork + aggregation);
     return {
       stepsPerSecond: rate.perSecond,
+      stepsPerCpuSecond: rate.perCpuSecond,
+      gflopsPerCpuSecond: (flopsPerStep * rate.perCpuSecond) / 1e9,
       flopsPerStep,
       gflops: (flopsPerStep * rate.perSecond) / 1e9,
       messagesPerSecond: batch * m * layers * rate.perSecond,
@@ -144,18 +168,22 @@ export function probeGineTraining(config: GineProbeConfig): GineProbeResult {
   }
 }
 
-/** Swaps the graph's sum aggregation for a stock scatter over the edge axis; returns the undo. */
-function useScatterAggregation(graph: SharedGraph, targetIds: tf.Tensor1D): () => void {
-  const original = graph.aggregate.bind(graph);
+/** Swaps the graph's gathers and sum aggregation for stock tfjs ones; returns the undo. */
+function useStockOps(graph: SharedGraph, edges: EdgeList, targetIds: tf.Tensor1D): () => void {
+  const saved = { aggregate: graph.aggregate, gatherSource: graph.gatherSource, gatherTarget: graph.gatherTarget };
+  const sourceIds = tf.tensor1d(edges.source, 'int32');
+  graph.gatherSource = (x) => tf.gather(x, sourceIds, 1);
+  graph.gatherTarget = (x) => tf.gather(x, targetIds, 1);
   graph.aggregate = (messages, how) => {
-    if (how !== 'sum') return original(messages, how);
+    if (how !== 'sum') return saved.aggregate.call(graph, messages, how);
     return tf.tidy(() => {
       const edgeMajor = tf.transpose(messages, [1, 0, 2]);
       return tf.transpose(stockUnsortedSegmentSum(edgeMajor, targetIds, graph.numNodes), [1, 0, 2]);
     });
   };
   return () => {
-    graph.aggregate = original;
+    Object.assign(graph, saved);
+    sourceIds.dispose();
   };
 }
 

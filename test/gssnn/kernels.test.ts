@@ -60,8 +60,13 @@ function expectNear(actual: ArrayLike<number>, expected: number[], tolerance = 1
 }
 
 describe.each(['cpu', 'wasm'] as BackendName[])('segment kernels on %s', (backend) => {
-  const run = <T>(c: Case, f: (x: tf.Tensor2D, ids: tf.Tensor1D) => T): T =>
-    tf.tidy(() => f(tf.tensor2d(c.values, [c.rows, c.width]), tf.tensor1d(c.ids, 'int32')));
+  const run = <T>(c: Case, f: (x: tf.Tensor2D, ids: tf.Tensor1D) => T): T => {
+    let result: T | undefined;
+    tf.tidy(() => {
+      result = f(tf.tensor2d(c.values, [c.rows, c.width]), tf.tensor1d(c.ids, 'int32'));
+    });
+    return result as T;
+  };
 
   it('sum, mean and max equal plain loops', async () => {
     await initBackend(backend);
@@ -131,7 +136,7 @@ describe.each(['cpu', 'wasm'] as BackendName[])('segment kernels on %s', (backen
     // 20k edges x 64 features into 5k nodes: the stock cpu kernel would do 6.4e9 steps.
     const rows = 20000;
     const ids = Int32Array.from({ length: rows }, (_, r) => (r * 7919) % 5000);
-    const out = tf.tidy(() => segmentSum(tf.ones([rows, 64]), tf.tensor1d(ids, 'int32'), 5000).dataSync());
+    const out = tf.tidy(() => segmentSum(tf.ones([rows, 64]), tf.tensor1d(ids, 'int32'), 5000).dataSync() as Float32Array);
     expect(out.reduce((a, b) => a + b, 0)).toBe(rows * 64);
   });
 });

@@ -5,7 +5,7 @@
  * `segmentSoftmax`, which keeps `x`'s shape.
  */
 import * as tf from '@tensorflow/tfjs-core';
-import { SEGMENT_MAX_ARG } from './register.ts';
+import { GATHER_ROWS, SEGMENT_MAX_ARG } from './register.ts';
 
 /** Sum of the rows of each segment (empty segments give 0). */
 export function segmentSum(x: tf.Tensor, segmentIds: tf.Tensor1D, numSegments: number): tf.Tensor {
@@ -45,4 +45,13 @@ export function segmentSoftmax(scores: tf.Tensor, segmentIds: tf.Tensor1D, numSe
     const totals = tf.gather(tf.unsortedSegmentSum(weights, segmentIds, numSegments), segmentIds);
     return tf.div(weights, totals);
   });
+}
+
+/**
+ * Rows of `x` along `axis` picked by int32 `indices` (`tf.gather` semantics, float32 only),
+ * as one contiguous copy per row; its gradient sums rows back (linear in the output size).
+ */
+export function gatherRows(x: tf.Tensor, indices: tf.Tensor1D, axis = 0): tf.Tensor {
+  if (x.dtype !== 'float32') throw new TypeError(`gatherRows: x must be float32, got ${x.dtype}`);
+  return tf.engine().runKernel(GATHER_ROWS, { x, indices }, { axis }) as tf.Tensor;
 }

@@ -8,10 +8,14 @@
  * Idempotent; `initBackend` calls it.
  */
 import * as tf from '@tensorflow/tfjs-core';
-import { segmentMaxGradInto, segmentMaxInto, segmentSumInto } from './segment.ts';
+import { gatherRowsInto, scatterRowsInto, segmentMaxGradInto, segmentMaxInto, segmentSumInto } from './segment.ts';
 
 export const SEGMENT_MAX_ARG = 'SegmentMaxArg';
 export const SEGMENT_MAX_GRAD = 'SegmentMaxGrad';
+/** x `[..., rows, ...]` -> `[..., ids.length, ...]` along `axis` (attrs: axis). */
+export const GATHER_ROWS = 'GatherRows';
+/** dy `[..., m, ...]` -> `[..., numRows, ...]`, summing rows with equal ids (attrs: axis, numRows). */
+export const SCATTER_ROWS = 'ScatterRows';
 
 /** The slice of a tfjs backend our kernels touch: read input data, allocate outputs. */
 interface KernelBackendLike {
@@ -78,6 +82,42 @@ const segmentMaxGradKernel: tf.KernelFunc = ({ inputs, backend, attrs }) => {
   return output(be, [numRows, ...dy.shape.slice(1)], 'float32', out);
 };
 
+/** Splits a shape around `axis` into [outer, rows, inner] element counts. */
+function around(shape: number[], axis: number): [number, number, number] {
+  let outer = 1;
+  let inner = 1;
+  for (let i = 0; i < axis; i++) outer *= shape[i];
+  for (let i = axis + 1; i < shape.length; i++) inner *= shape[i];
+  return [outer, shape[axis], inner];
+}
+
+const gatherRowsKernel: tf.KernelFunc = ({ inputs, backend, attrs }) => {
+  const { x, indices } = inputs as { x: tf.TensorInfo; indices: tf.TensorInfo };
+  const axis = (attrs as { axis: number }).axis;
+  const be = backend as KernelBackendLike;
+  const [outer, rows, inner] = around(x.shape, axis);
+  const ids = read(be, indices);
+  const m = ids.length;
+  const out = new Float32Array(outer * m * inner);
+  const values = read(be, x);
+  gatherRowsInto(values instanceof Float32Array ? values : Float32Array.from(values), ids, outer, rows, inner, out);
+  const shape = x.shape.slice();
+  shape[axis] = m;
+  return output(be, shape, 'float32', out);
+};
+
+const scatterRowsKernel: tf.KernelFunc = ({ inputs, backend, attrs }) => {
+  const { dy, indices } = inputs as { dy: tf.TensorInfo; indices: tf.TensorInfo };
+  const { axis, numRows } = attrs as { axis: number; numRows: number };
+  const be = backend as KernelBackendLike;
+  const [outer, , inner] = around(dy.shape, axis);
+  const out = new Float32Array(outer * numRows * inner);
+  scatterRowsInto(read(be, dy), read(be, indices), outer, numRows, inner, out);
+  const shape = dy.shape.slice();
+  shape[axis] = numRows;
+  return output(be, shape, 'float32', out);
+};
+
 let gradientRegistered = false;
 
 /** Makes `kernelFunc` the kernel for (kernelName, backendName), replacing any other. */
@@ -98,6 +138,8 @@ export function registerSegmentKernels(backends: readonly string[] = ['cpu', 'wa
     if (backendName !== 'tensorflow') install(tf.UnsortedSegmentSum, backendName, segmentSumKernel);
     install(SEGMENT_MAX_ARG, backendName, segmentMaxArgKernel);
     install(SEGMENT_MAX_GRAD, backendName, segmentMaxGradKernel);
+    install(GATHER_ROWS, backendName, gatherRowsKernel);
+    install(SCATTER_ROWS, backendName, scatterRowsKernel);
   }
   if (!gradientRegistered) {
     gradientRegistered = true;
@@ -111,6 +153,25 @@ export function registerSegmentKernels(backends: readonly string[] = ['cpu', 'wa
         return {
           x: () => tf.engine().runKernel(SEGMENT_MAX_GRAD, { dy: dMax, argmax }, { numRows: x.shape[0] }) as tf.Tensor,
         };
+      },
+    });
+    // Gather and scatter are each other's adjoints, so second derivatives work too.
+    tf.registerGradient({
+      kernelName: GATHER_ROWS,
+      inputsToSave: ['x', 'indices'],
+      gradFunc: (dy, saved, attrs) => {
+        const [x, indices] = saved;
+        const { axis } = attrs as { axis: number };
+        return { x: () => tf.engine().runKernel(SCATTER_ROWS, { dy: dy as tf.Tensor, indices }, { axis, numRows: x.shape[axis] }) as tf.Tensor };
+      },
+    });
+    tf.registerGradient({
+      kernelName: SCATTER_ROWS,
+      inputsToSave: ['indices'],
+      gradFunc: (dy, saved, attrs) => {
+        const [indices] = saved;
+        const { axis } = attrs as { axis: number };
+        return { dy: () => tf.engine().runKernel(GATHER_ROWS, { x: dy as tf.Tensor, indices }, { axis }) as tf.Tensor };
       },
     });
   }

@@ -84,3 +84,47 @@ export function segmentCounts(segmentIds: ArrayLike<number>, numSegments: number
   }
   return counts;
 }
+
+/**
+ * Row gather along one axis: x is `[outer, rows, inner]`, out is `[outer, ids.length, inner]`
+ * with out[o, m, :] = x[o, ids[m], :]. One contiguous copy per output row.
+ */
+export function gatherRowsInto(
+  x: Float32Array,
+  ids: ArrayLike<number>,
+  outer: number,
+  rows: number,
+  inner: number,
+  out: Float32Array,
+): Float32Array {
+  const m = ids.length;
+  for (let o = 0; o < outer; o++) {
+    const base = o * rows * inner;
+    for (let k = 0; k < m; k++) {
+      const from = base + ids[k] * inner;
+      out.set(x.subarray(from, from + inner), (o * m + k) * inner);
+    }
+  }
+  return out;
+}
+
+/** The adjoint of `gatherRowsInto`: out[o, ids[m], :] += dy[o, m, :]; out is `[outer, rows, inner]`. */
+export function scatterRowsInto(
+  dy: ArrayLike<number>,
+  ids: ArrayLike<number>,
+  outer: number,
+  rows: number,
+  inner: number,
+  out: Float32Array,
+): Float32Array {
+  out.fill(0);
+  const m = ids.length;
+  for (let o = 0; o < outer; o++) {
+    for (let k = 0; k < m; k++) {
+      const to = (o * rows + ids[k]) * inner;
+      const from = (o * m + k) * inner;
+      for (let c = 0; c < inner; c++) out[to + c] += dy[from + c];
+    }
+  }
+  return out;
+}

@@ -15,7 +15,7 @@
  */
 import * as tf from '@tensorflow/tfjs-core';
 import type { ProgramGraph } from '../../dsl/graph.ts';
-import { segmentMax, segmentSoftmax } from '../kernels/ops.ts';
+import { gatherRows, segmentMax, segmentSoftmax } from '../kernels/ops.ts';
 
 export type Aggregation = 'sum' | 'mean' | 'max';
 
@@ -162,11 +162,11 @@ export class GraphBatch implements GraphStructure {
   }
 
   gatherSource(x: tf.Tensor): tf.Tensor {
-    return tf.gather(x, this.sourceIds);
+    return gatherRows(x, this.sourceIds, 0);
   }
 
   gatherTarget(x: tf.Tensor): tf.Tensor {
-    return tf.gather(x, this.targetIds);
+    return gatherRows(x, this.targetIds, 0);
   }
 
   aggregate(messages: tf.Tensor, how: Aggregation): tf.Tensor {
@@ -252,11 +252,11 @@ export class SharedGraph implements GraphStructure {
   }
 
   gatherSource(x: tf.Tensor): tf.Tensor {
-    return tf.gather(x, this.sourceIds, 1);
+    return gatherRows(x, this.sourceIds, 1);
   }
 
   gatherTarget(x: tf.Tensor): tf.Tensor {
-    return tf.gather(x, this.targetIds, 1);
+    return gatherRows(x, this.targetIds, 1);
   }
 
   aggregate(messages: tf.Tensor, how: Aggregation): tf.Tensor {
