@@ -122,6 +122,15 @@ describe('baselines', () => {
     expect(result.test.accuracy).toBeGreaterThan(0.8);
   });
 
+  it('a program graph without edges (one node) trains', () => {
+    const single = { nodes: [0], edges: [], nextId: 1, maxConn: 10 };
+    const model = buildModel(specFor({ kind: 'gssnn', preset: tiny, inputShape: data.inputShape, numClasses: 2, graph: single, seed: 2 }));
+    const result = train(model, data, config(2, { epochs: 2 }));
+    model.dispose();
+    expect(result.status).toBe('completed');
+    expect(Number.isFinite(result.test.loss)).toBe(true);
+  });
+
   it('the mlp baseline has exactly the G-SSNN parameter count', () => {
     const g = buildModel(gssnnSpec(1));
     const m = buildModel(specFor({ kind: 'mlp', preset: tiny, inputShape: data.inputShape, numClasses: 2, seed: 1 }));

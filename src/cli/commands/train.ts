@@ -77,6 +77,9 @@ async function runTrain(options: TrainOptions): Promise<void> {
   const kind = modelKind(options);
   if (kind === 'gssnn' && options.elements !== undefined) throw new UserError('--elements applies only to random, chain, star and complete baselines');
 
+  const programText = options.program === undefined ? undefined : readProgramText(options.program);
+  const graph = programText === undefined ? undefined : programGraph(programText, options);
+
   let backendName: string;
   try {
     backendName = (await initBackend(options.backend === undefined ? undefined : parseBackendName(options.backend, '--backend'))).name;
@@ -84,9 +87,6 @@ async function runTrain(options: TrainOptions): Promise<void> {
     if (err instanceof BackendChoiceError) throw new UserError(err.message, err.hint);
     throw err;
   }
-
-  const programText = options.program === undefined ? undefined : readProgramText(options.program);
-  const graph = programText === undefined ? undefined : programGraph(programText, options);
 
   let data;
   try {
@@ -200,6 +200,6 @@ function programGraph(text: string, options: TrainOptions): ProgramGraph {
   const parsed = parseProgram(text, { dsl, source: '--program' });
   if (!parsed.ok) throw new UserError(parsed.error.message, 'programs are s-expressions such as "(lam (add identity $0))"; inventions inline as {fn_k}(body) or by name with --dsl');
   const graph = evaluate(parsed.value);
-  if (!graph.ok) throw new UserError(`--program: evaluating the program failed: ${graph.error.message}`, 'a graph program has type S -> S; check it with `synth eval`');
+  if (!graph.ok) throw new UserError(`--program: evaluating the program failed: ${graph.error.message}`, 'a graph program has type S -> S and reads as instructions ending in identity, e.g. (push (add (connect identity)))');
   return graph.value;
 }

@@ -41,3 +41,13 @@ export class LinearUpdateGine extends MessagePassing {
 export function createGnnLayer(update: 'linear' | 'mlp', rng: Random, dim: number): MessagePassing {
   return update === 'linear' ? new LinearUpdateGine(rng, dim) : new GINE(rng, { inFeatures: dim, outFeatures: dim });
 }
+
+/**
+ * A layer's output on a graph without edges (no messages: the update of x alone). Empty
+ * matmuls are skipped because the wasm backend rejects zero-sized GEMMs.
+ */
+export function updateWithoutMessages(layer: MessagePassing, x: tf.Tensor): tf.Tensor {
+  if (layer instanceof LinearUpdateGine) return layer.linear.apply(x);
+  if (layer instanceof GINE) return layer.mlp.apply(layer.eps ? tf.mul(tf.add(layer.eps, 1), x) : tf.mul(1 + (layer.options.eps ?? 0), x));
+  throw new Error('updateWithoutMessages: unknown layer');
+}

@@ -15,7 +15,7 @@ import { ParamStore } from '../nn/params.ts';
 import { createDense, dense, dropout, type Dense } from '../nn/ops.ts';
 import { SharedGraph } from '../layers/graphs.ts';
 import type { MessagePassing } from '../layers/messagePassing.ts';
-import { createGnnLayer } from './gnnLayers.ts';
+import { createGnnLayer, updateWithoutMessages } from './gnnLayers.ts';
 import type { ModelSpec } from './spec.ts';
 
 export class GssnnModel implements Model {
@@ -70,8 +70,9 @@ export class GssnnModel implements Model {
           nodes = dropout(nodes, rate, this.dropoutRng) as tf.Tensor3D;
           edges = dropout(edges, rate, this.dropoutRng) as tf.Tensor3D;
         }
-        const messageFeatures = edges.shape[1] ? tf.concat([edges, edges], 1) : edges;
-        nodes = layer.apply(this.graph, nodes, messageFeatures) as tf.Tensor3D;
+        nodes = (edges.shape[1]
+          ? layer.apply(this.graph, nodes, tf.concat([edges, edges], 1))
+          : updateWithoutMessages(layer, nodes)) as tf.Tensor3D;
       }
       return dense(this.head, tf.mean(nodes, 1)) as tf.Tensor2D;
     });
