@@ -1,0 +1,88 @@
+import * as tf from '@tensorflow/tfjs-core';
+import { fc, test as fcTest } from '@fast-check/vitest';
+import { beforeAll, describe, expect, test } from 'vitest';
+import { jacobiEigen } from '../../src/analysis/linalg.ts';
+import { disposeBatch } from '../../src/analysis/loss.ts';
+import { averageSharpness, computeMeasures, MEASURE_NAMES, outputMargin, pacBayesSigma, parseMeasureList, pathNorm, rhoSharpness, spectralNorm } from '../../src/analysis/measures.ts';
+import { Random } from '../../src/util/random.ts';
+import { randomBatch, tinyMlp, useCpu } from './helpers.ts';
+
+beforeAll(useCpu);
+
+describe('norms', () => {
+  fcTest.prop([fc.integer({ min: 1, max: 7 }), fc.integer({ min: 1, max: 7 }), fc.integer({ min: 0, max: 1e6 })], { numRuns: 25 })(
+    'the spectral norm is the square root of the top eigenvalue of W^T W',
+    (rows, cols, seed) => {
+      const rng = new Random(seed);
+      const w = Float64Array.from({ length: rows * cols }, () => rng.normal());
+      const gram = new Float64Array(cols * cols);
+      for (let i = 0; i < cols; i++) for (let j = 0; j < cols; j++) for (let r = 0; r < rows; r++) gram[i * cols + j] += w[r * cols + i] * w[r * cols + j];
+      const top = jacobiEigen({ n: cols, data: gram }).values[0];
+      expect(spectralNorm(w, [rows, cols], 2000, seed)).toBeCloseTo(Math.sqrt(Math.max(top, 0)), 4);
+    },
+  );
+
+  test('path-norm of a linear model is the sum of its squared weights and biases per output', () => {
+    const model = tinyMlp(3, 4, [], 3);
+    tf.tidy(() => model.layers[0].bias.assign(tf.tensor1d([0.5, -1, 2])));
+    const w = model.layers[0].kernel.dataSync();
+    const expected = Array.from(w).reduce((s, x) => s + x * x, 0) + 0.25 + 1 + 4;
+    expect(pathNorm(model, [4])).toBeCloseTo(expected, 4);
+    model.dispose();
+  });
+});
+
+describe('margin, PAC-Bayes and sharpness', () => {
+  const model = tinyMlp(21, 4, [8], 3);
+  const data = randomBatch(22, 60, 4, 3);
+
+  test('the margin is the 10th-percentile of true-minus-best-other logits', () => {
+    const logits = model.logits(data.x, false).arraySync() as number[][];
+    const y = data.y.arraySync() as number[];
+    const margins = logits.map((row, i) => row[y[i]] - Math.max(...row.filter((_, c) => c !== y[i]))).sort((a, b) => a - b);
+    expect(outputMargin(model, data)).toBeCloseTo(Math.abs(margins[5]), 5);
+  });
+
+  test('PAC-Bayes sigma lies in (0, 2) and weights come back unchanged', () => {
+    const before = model.variables.map((v) => Array.from(v.dataSync()));
+    const sigma = pacBayesSigma(model, data, { magnitudeAware: false, depth: 8, samples: 4, seed: 1 });
+    const mag = pacBayesSigma(model, data, { magnitudeAware: true, depth: 8, samples: 4, seed: 1 });
+    expect(sigma).toBeGreaterThan(0);
+    expect(sigma).toBeLessThan(2);
+    expect(mag).toBeGreaterThan(0);
+    model.variables.forEach((v, k) => expect(Array.from(v.dataSync())).toEqual(before[k]));
+  });
+
+  test('sharpness is 0 at rho = 0, non-negative, and grows with rho', () => {
+    expect(rhoSharpness(model, data, 0, 3)).toBe(0);
+    const small = rhoSharpness(model, data, 0.05, 3);
+    const large = rhoSharpness(model, data, 0.5, 3);
+    expect(small).toBeGreaterThanOrEqual(0);
+    expect(large).toBeGreaterThan(small);
+    // The ascent direction is at least as bad as the average random direction of that length.
+    expect(large).toBeGreaterThanOrEqual(averageSharpness(model, data, 0.5, 5, 2));
+  });
+
+  test('all measures are finite; distances to the current weights are zero', () => {
+    const initial = model.variables.map((v) => (v.dataSync() as Float32Array).slice());
+    const values = computeMeasures(model, MEASURE_NAMES, { data, inputShape: [4], initial, seed: 3, pacBayes: { depth: 6, samples: 3 }, sharpness: { steps: 2, samples: 3 } });
+    for (const name of MEASURE_NAMES) {
+      if (name === 'log-spec-init-main') continue; // log of a zero distance
+      expect(Number.isFinite(values[name]), name).toBe(true);
+    }
+    expect(values['l2-dist']).toBe(0);
+    expect(values['fro-dist']).toBe(0);
+    expect(values.params).toBe(4 * 8 + 8 + 8 * 3 + 3);
+    const withoutInit = computeMeasures(model, ['l2', 'l2-dist'], { data, inputShape: [4] });
+    expect(Object.keys(withoutInit)).toEqual(['l2']);
+  });
+
+  test('unknown measure names are reported', () => {
+    expect(parseMeasureList('margin, l2,nonsense')).toEqual({ names: ['margin', 'l2'], unknown: ['nonsense'] });
+  });
+
+  test('cleanup', () => {
+    disposeBatch(data);
+    model.dispose();
+  });
+});
