@@ -49,6 +49,9 @@ interface PreviewFlags {
   out: string;
   split: string;
   imageSize?: string;
+  trainSize?: string;
+  validationSize?: string;
+  testSize?: string;
   poolSize?: string;
   dataSeed?: string;
   labelNoise?: string;
@@ -87,6 +90,9 @@ export function register(program: Command): void {
     .option('--seed <n>', 'split seed', '0')
     .option('--split <name>', 'train, validation or test', 'train')
     .option('--image-size <px>', 'image side (RAVEN default 32, MNIST 28)')
+    .option('--train-size <n>', 'training examples (default: all the held-out sets leave)')
+    .option('--validation-size <n>', 'validation examples (default per data set)')
+    .option('--test-size <n>', 'test examples (default per data set)')
     .option('--pool-size <n>', 'RAVEN: matrices to generate before splitting')
     .option('--data-seed <n>', 'RAVEN: corpus seed (default 0)')
     .option('--label-noise <rate>', 'replace each training label with another class at this rate')
@@ -101,6 +107,9 @@ export function register(program: Command): void {
       const options: LoadOptions = {
         seed: integer('--seed', flags.seed, 0),
         imageSize: integer('--image-size', flags.imageSize, 8),
+        trainSize: integer('--train-size', flags.trainSize, 1),
+        validationSize: integer('--validation-size', flags.validationSize, 0),
+        testSize: integer('--test-size', flags.testSize, 1),
         poolSize: integer('--pool-size', flags.poolSize, 10),
         dataSeed: integer('--data-seed', flags.dataSeed, 0),
         labels: labelControl(flags),

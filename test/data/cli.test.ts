@@ -1,0 +1,41 @@
+import { afterAll, describe, expect, it } from 'vitest';
+import { spawnSync } from 'node:child_process';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { PNG } from 'pngjs';
+
+const repoRoot = resolve(import.meta.dirname, '..', '..');
+const work = mkdtempSync(join(tmpdir(), 'synth-data-cli-'));
+afterAll(() => rmSync(work, { recursive: true, force: true }));
+
+function synth(...args: string[]) {
+  return spawnSync(process.execPath, [join(repoRoot, 'bin', 'synth.mjs'), ...args], {
+    cwd: repoRoot,
+    encoding: 'utf8',
+    env: { ...process.env, SYNTH_CACHE_DIR: join(work, 'cache') },
+  });
+}
+
+describe('synth data', () => {
+  it('preview writes a PNG grid and prints the legend with the base rate', () => {
+    const out = join(work, 'raven.png');
+    const run = synth('data', 'preview', '--data', 'raven', '--n', '6', '--seed', '3', '--pool-size', '80', '--validation-size', '10', '--test-size', '20', '--out', out);
+    expect(run.stderr).toBe('');
+    expect(run.status).toBe(0);
+    expect(run.stdout).toMatch(/class 0 no: \d+ shown/);
+    expect(run.stdout).toMatch(/class 1 yes: \d+ shown/);
+    expect(run.stdout).toMatch(/base rate \(majority class\) of the train split: \d+\.\d%/);
+    const png = PNG.sync.read(readFileSync(out));
+    // Three columns of 32 px matrices zoomed 4x with frames.
+    expect(png.width).toBeGreaterThan(3 * 128);
+    expect(png.height).toBeGreaterThan(2 * 128);
+  });
+
+  it('a mistake exits 1 with what is wrong and how to fix it', () => {
+    const unknown = synth('data', 'preview', '--data', 'ravne', '--out', join(work, 'x.png'));
+    expect(unknown.status).toBe(1);
+    expect(unknown.stderr).toMatch(/unknown data set "ravne"/);
+    expect(unknown.stderr).toMatch(/hint: known data sets: mnist, .*raven/);
+  });
+});
