@@ -171,6 +171,24 @@ describe('graph evaluator: properties over generated programs', () => {
 describe('graph evaluator: budgets', () => {
   const twice = invention('twice', lam(lam(app(idx(1), app(idx(1), idx(0))))));
 
+  it('any program iterated by a tower of exponentials ends in a budget error; budgets never change a result', () => {
+    fc.assert(
+      fc.property(graphProgramArb(4), fc.integer({ min: 1, max: 50_000 }), (program, maxSteps) => {
+        // (twice^6 (lam p . compose p program)) iterates `program` 2^65536 times.
+        const compose = lam(lam(app(idx(1), app(program, idx(0)))));
+        const runaway = lam(apps(twice, twice, twice, twice, twice, twice, compose, prim('identity'), idx(0)));
+        const result = evaluate(runaway, { budget: { maxSteps: 20_000 } });
+        if (result.ok) throw new Error(`${show(program)} ended`);
+        expect(result.error.kind).toBe('budget');
+        // A budget either stops a program or leaves its result exactly as without it.
+        const limited = evaluate(program, { budget: { maxSteps } });
+        if (limited.ok) expect(limited.value).toEqual((evaluate(program) as { value: unknown }).value);
+        else expect(limited.error).toMatchObject({ kind: 'budget', limit: 'steps' });
+      }),
+      { numRuns: 60, seed: 6 },
+    );
+  });
+
   it('a typed tower of exponentials ends in a step budget error', () => {
     // twice^6 applies next_port 2^65536 times: well typed, finite, far too long.
     const tower = lam(apps(twice, twice, twice, twice, twice, twice, prim('next_port'), prim('identity'), idx(0)));
