@@ -16,7 +16,7 @@
 import type { ProgramGraph } from '../dsl/graph.ts';
 import type { EvalBudget, EvalError } from '../dsl/evaluate.ts';
 import { DEFAULT_BUDGET, evaluateGraphState } from '../dsl/evaluate.ts';
-import { edgeList, graphPrimitives, initialState, nodeIds, toProgramGraph, type GraphState } from '../dsl/domains/graph.ts';
+import { edgeList, graphPrimitives, type EdgeCell, initialState, nodeIds, toProgramGraph, type GraphState } from '../dsl/domains/graph.ts';
 import { searchStates, StateSearchStats, type StepDomain } from './stateSearch.ts';
 import { programMass } from '../dsl/metrics.ts';
 import type { Term } from '../dsl/term.ts';
@@ -191,13 +191,60 @@ export function graphStepDomain(maxConn?: number): StepDomain<GraphState> {
   return {
     primitives: graphPrimitives,
     initialState: initialState(maxConn),
-    stateKey: (s) => {
-      let key = `${labelledKey(s)}|${s.pos}|${s.port}|`;
-      for (let n = s.conn; n !== null; n = n.below) key += `${n.node},`;
-      return key;
-    },
+    stateKey: canonicalStateKey,
     isStep: (head) => head.kind === 'primitive' && (graphPrimitives[head.name]?.arity ?? 0) >= 1,
   };
+}
+
+/**
+ * A key equal for two states exactly when one is the other with node and edge ids renamed
+ * (ports, cursor, current port and stack kept). The domain only compares ids for equality
+ * and takes new ids from the counter, so such states build isomorphic graphs under every
+ * continuation: merging them is sound when outputs are compared up to isomorphism.
+ * Nodes are numbered by a breadth-first walk from the cursor, then from the stack (top
+ * first), taking edges in port order; a port holds at most one edge per node, so the walk
+ * is canonical. Nodes it cannot reach are numbered in id order (still sound, merges less).
+ */
+export function canonicalStateKey(s: GraphState): string {
+  const byNode = new Map<number, EdgeCell[]>();
+  for (let e = s.graph.edges; e !== null; e = e.older) {
+    for (const end of [e.cursor, e.neighbour]) {
+      const list = byNode.get(end);
+      if (list) list.push(e);
+      else byNode.set(end, [e]);
+    }
+  }
+  const label = new Map<number, number>();
+  const queue: number[] = [];
+  const visit = (node: number) => {
+    if (label.has(node)) return;
+    label.set(node, label.size);
+    queue.push(node);
+    while (queue.length > 0) {
+      const u = queue.shift()!;
+      const around = (byNode.get(u) ?? []).slice().sort((a, b) => a.port - b.port);
+      for (const e of around) {
+        const v = e.cursor === u ? e.neighbour : e.cursor;
+        if (!label.has(v)) {
+          label.set(v, label.size);
+          queue.push(v);
+        }
+      }
+    }
+  };
+  visit(s.pos);
+  for (let n = s.conn; n !== null; n = n.below) visit(n.node);
+  for (const id of nodeIds(s.graph)) visit(id);
+  const edges: string[] = [];
+  for (let e = s.graph.edges; e !== null; e = e.older) {
+    const a = label.get(e.cursor)!;
+    const b = label.get(e.neighbour)!;
+    edges.push(a < b ? `${a}-${b}@${e.port}` : `${b}-${a}@${e.port}`);
+  }
+  edges.sort();
+  let key = `${s.graph.size}|${s.port}|${edges.join(' ')}|`;
+  for (let n = s.conn; n !== null; n = n.below) key += `${label.get(n.node)},`;
+  return key;
 }
 
 export function simpleGraphOfState(state: GraphState): SimpleGraph {

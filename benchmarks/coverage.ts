@@ -1,0 +1,55 @@
+/**
+ * Coverage: the fraction of the 142 connected simple graphs on 2-6 vertices (up to
+ * isomorphism) that a search reaches within a window (default 60 s), from the uniform graph
+ * DSL and after reweighting toward a seed set, for Heap Search and for state search.
+ * Run: npx tsx benchmarks/coverage.ts [--seconds 60]
+ */
+import { loadavg } from 'node:os';
+import { machineInfo, reportBenchmark } from './machine.ts';
+import { LOAD_NOTE, SEED_PROGRAMS, numberFlag, seedTerms, uniformGraphGrammar } from './synthSetup.ts';
+import { coverageOf } from '../src/synth/coverage.ts';
+import { explore } from '../src/synth/explore.ts';
+import { simpleGraphOf } from '../src/synth/isomorphism.ts';
+import { reweight } from '../src/synth/reweight.ts';
+import { connectedGraphsBetween } from '../src/synth/smallGraphs.ts';
+import type { Grammar } from '../src/synth/grammar.ts';
+
+const seconds = numberFlag('seconds', 60);
+const maxSize = 24;
+const reference = connectedGraphsBetween(2, 6);
+const uniform = uniformGraphGrammar();
+const pseudoCount = 0.1;
+const reweighted = reweight(uniform, seedTerms().map((term) => ({ term, weight: 1 })), { pseudoCount });
+
+const run = (grammar: Grammar, strategy: 'heap' | 'states') => {
+  const { graphs, ...rest } = explore(grammar, { strategy, maxSize, seconds });
+  const coverage = coverageOf(graphs.map((g) => simpleGraphOf(g.graph)), reference);
+  return {
+    coverage: { covered: coverage.covered, total: coverage.total, fraction: Math.round(coverage.fraction * 1000) / 1000, byOrder: coverage.byOrder },
+    programs: rest.programs,
+    programsPerSecond: Math.round(rest.programsPerSecond),
+    distinctGraphs: rest.distinctGraphs,
+    largestGraphNodes: Math.max(0, ...graphs.map((g) => g.graph.nodes.length)),
+    ...(rest.states ? { states: rest.states } : {}),
+  };
+};
+
+const probabilities = (g: Grammar) =>
+  Object.fromEntries(g.symbols[g.start].productions.map((p) => [p.key, Math.round(Math.exp(p.logProbability) * 1000) / 1000]));
+
+reportBenchmark('coverage', {
+  benchmark: 'coverage',
+  reference: `${reference.length} connected simple graphs on 2-6 vertices, up to isomorphism`,
+  windowSeconds: seconds,
+  maxSize,
+  uniform: { heapSearch: run(uniform, 'heap'), stateSearch: run(uniform, 'states') },
+  reweighted: {
+    seedPrograms: SEED_PROGRAMS,
+    pseudoCount,
+    probabilities: probabilities(reweighted),
+    heapSearch: run(reweighted, 'heap'),
+    stateSearch: run(reweighted, 'states'),
+  },
+  machine: machineInfo({ backend: 'none (pure TypeScript, one thread)', loadAverage: loadavg() }),
+  note: LOAD_NOTE,
+});

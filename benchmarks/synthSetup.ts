@@ -1,0 +1,30 @@
+/** Shared setup of the synthesis benchmarks: the uniform graph DSL, the seed set, CLI flags. */
+import { dslFromPrimitives } from '../src/dsl/dsl.ts';
+import { graphPrimitives, graphStateType } from '../src/dsl/domains/graph.ts';
+import { parseProgramOrThrow } from '../src/dsl/parse.ts';
+import { grammarFromDsl, type Grammar } from '../src/synth/grammar.ts';
+
+export function uniformGraphGrammar(): Grammar {
+  return grammarFromDsl(dslFromPrimitives(graphPrimitives, { name: 'graph', stateType: graphStateType }));
+}
+
+/** Hand-written seed programs: a 4-node path, a 3-leaf star and a triangle. */
+export const SEED_PROGRAMS = [
+  '(push (add (connect (next_port (push (add (connect (next_port (push (add (connect identity)))))))))))',
+  '(push (add (connect (next_port (add (connect (next_port (add (connect identity)))))))))',
+  '(push (add (connect (next_port (push (add (connect (pop (next_port (connect identity))))))))))',
+];
+
+export const seedTerms = () => SEED_PROGRAMS.map((text) => parseProgramOrThrow(text));
+
+/** `--name value` from argv, as a number, or the default. */
+export function numberFlag(name: string, fallback: number): number {
+  const i = process.argv.indexOf(`--${name}`);
+  if (i < 0) return fallback;
+  const value = Number(process.argv[i + 1]);
+  if (!Number.isFinite(value) || value <= 0) throw new Error(`--${name}: expected a positive number, got "${process.argv[i + 1]}"`);
+  return value;
+}
+
+export const LOAD_NOTE =
+  'measured on a shared machine while other processes ran (see loadAverage); figures are to be re-run on a quiet machine';
