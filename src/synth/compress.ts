@@ -50,6 +50,8 @@ export interface CompressionResult {
   readonly finalCost: number;
   readonly compressionRatio: number;
   readonly abstractions: readonly LearnedAbstraction[];
+  /** The programs compressed. */
+  readonly original: readonly Term[];
   /** Rewritten programs, abstractions referenced as primitives by name. */
   readonly rewritten: readonly Term[];
   readonly stats: { readonly expanded: number; readonly finished: number };
@@ -134,6 +136,7 @@ export function compress(programs: readonly Term[], options: CompressOptions = {
     finalCost: currentCost,
     compressionRatio: originalCost / currentCost,
     abstractions,
+    original: programs,
     rewritten: roots.map((r) => set.toTerm(r, given)),
     stats,
   };
@@ -243,6 +246,7 @@ export function compressionResultJson(result: CompressionResult, options: Compre
     final_cost: result.finalCost,
     compression_ratio: result.compressionRatio,
     num_abstractions: result.abstractions.length,
+    original: result.original.map(stitchText),
     rewritten: result.rewritten.map(stitchText),
     abstractions: result.abstractions.map((a) => {
       const inv = abstractionToInvention(a, earlier);

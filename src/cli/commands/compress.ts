@@ -1,0 +1,74 @@
+/** `synth compress CORPUS.json`: learn a library of abstractions from a corpus (Stitch-style). */
+import type { Command } from 'commander';
+import { readFileSync } from 'node:fs';
+import { compress, compressionResultJson, type CompressOptions } from '../../synth/compress.ts';
+import { stitchText } from '../../synth/compressInline.ts';
+import { parseStitchCorpus } from '../../synth/compressIo.ts';
+import { UserError } from '../errors.ts';
+
+interface CompressFlags {
+  arity: string;
+  iterations: string;
+  json?: boolean;
+  symvarPrefix?: string;
+  allowSingleProgram?: boolean;
+  rewritten?: boolean;
+}
+
+function integer(flag: string, text: string, min: number): number {
+  const value = Number(text);
+  if (!Number.isInteger(value) || value < min) {
+    throw new UserError(`${flag}: expected an integer >= ${min}, got "${text}"`, `for example ${flag} 2`);
+  }
+  return value;
+}
+
+function readCorpus(file: string): string {
+  try {
+    return readFileSync(file, 'utf8');
+  } catch (err) {
+    throw new UserError(`cannot read corpus ${file}: ${(err as Error).message}`, 'give the path of a JSON list of program strings');
+  }
+}
+
+export function register(program: Command): void {
+  program
+    .command('compress')
+    .description('Learn abstractions that compress a corpus of programs (Stitch\'s algorithm and cost model)')
+    .argument('<corpus>', 'JSON list of programs in s-expression form, e.g. ["(f a b)", "(f a c)"]')
+    .option('-a, --arity <n>', 'largest number of parameters #i per abstraction', '2')
+    .option('-i, --iterations <n>', 'abstractions to learn at most (stops early when none compresses)', '3')
+    .option('--json', 'print Stitch\'s JSON output format (abstractions, costs, rewritten programs)')
+    .option('--symvar-prefix <c>', 'symbols starting with this prefix are symbol variables (always abstracted)')
+    .option('--allow-single-program', 'keep abstractions used by one program only')
+    .option('--rewritten', 'also list the rewritten programs in the summary')
+    .action((file: string, flags: CompressFlags) => {
+      const parsed = parseStitchCorpus(readCorpus(file), file);
+      if (!parsed.ok) throw new UserError(parsed.error.message, parsed.error.hint);
+      const options: CompressOptions = {
+        maxArity: integer('--arity', flags.arity, 0),
+        iterations: integer('--iterations', flags.iterations, 0),
+        symvarPrefix: flags.symvarPrefix,
+        allowSingleProgram: flags.allowSingleProgram,
+      };
+      if (flags.symvarPrefix !== undefined && flags.symvarPrefix.length === 0) {
+        throw new UserError('--symvar-prefix: expected a non-empty prefix', 'for example --symvar-prefix &');
+      }
+      const started = performance.now();
+      const result = compress(parsed.value, options);
+      const ms = performance.now() - started;
+      if (flags.json) {
+        process.stdout.write(`${JSON.stringify(compressionResultJson(result, options), null, 2)}\n`);
+        return;
+      }
+      const lines = [
+        `${parsed.value.length} programs, cost ${result.originalCost} -> ${result.finalCost} (${result.compressionRatio.toFixed(2)}x) with ${result.abstractions.length} abstractions in ${Math.round(ms)} ms`,
+        ...result.abstractions.map(
+          (a) =>
+            `${a.name} arity ${a.arity}  utility ${a.utility}  uses ${a.numUses}  ${a.compressionRatio.toFixed(2)}x (cumulative ${a.cumulativeCompressionRatio.toFixed(2)}x)\n    ${a.bodyText}`,
+        ),
+      ];
+      if (flags.rewritten) lines.push('rewritten:', ...result.rewritten.map((p) => `  ${stitchText(p)}`));
+      process.stdout.write(`${lines.join('\n')}\n`);
+    });
+}

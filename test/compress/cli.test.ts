@@ -1,0 +1,54 @@
+/** `synth compress` end to end: summary, JSON output, and user errors with exit code 1. */
+import { spawnSync } from 'node:child_process';
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { describe, expect, it } from 'vitest';
+
+const repoRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
+const dir = mkdtempSync(path.join(tmpdir(), 'synth-compress-'));
+
+function synth(...args: string[]) {
+  return spawnSync('node', [path.join(repoRoot, 'bin/synth.mjs'), ...args], { cwd: repoRoot, encoding: 'utf8' });
+}
+
+function corpusFile(name: string, content: string): string {
+  const file = path.join(dir, name);
+  writeFileSync(file, content);
+  return file;
+}
+
+describe('synth compress', () => {
+  const simple = corpusFile('simple.json', JSON.stringify(['(a (lam (a a)))', '(b (lam (b b)))']));
+
+  it('prints a readable summary', { timeout: 60_000 }, () => {
+    const run = synth('compress', simple, '--arity', '1', '--iterations', '1', '--rewritten');
+    expect(run.status, run.stderr).toBe(0);
+    expect(run.stdout).toContain('cost 606 -> 402');
+    expect(run.stdout).toContain('(#0 (lam (#0 #0)))');
+    expect(run.stdout).toContain('(fn_0 a)');
+  });
+
+  it('prints Stitch\'s JSON format with --json', { timeout: 60_000 }, () => {
+    const run = synth('compress', simple, '-a', '1', '-i', '1', '--json');
+    expect(run.status, run.stderr).toBe(0);
+    const out = JSON.parse(run.stdout);
+    expect(out).toMatchObject({ original_cost: 606, final_cost: 402, rewritten: ['(fn_0 a)', '(fn_0 b)'] });
+    expect(out.abstractions[0]).toMatchObject({ name: 'fn_0', arity: 1, body: '(#0 (lam (#0 #0)))', utility: 201, num_uses: 2 });
+    expect(out.abstractions[0].cumulative_compression_ratio).toBeCloseTo(606 / 402, 12);
+  });
+
+  it('reports a program that does not parse, with its position, as a user error', { timeout: 60_000 }, () => {
+    const run = synth('compress', corpusFile('broken.json', JSON.stringify(['(f a)', '(f (g a)'])));
+    expect(run.status).toBe(1);
+    expect(run.stderr).toContain('program 1 does not parse');
+    expect(run.stderr).toContain('hint:');
+  });
+
+  it('rejects bad flags as a user error', { timeout: 60_000 }, () => {
+    const flag = synth('compress', simple, '--arity', '-1');
+    expect(flag.status).toBe(1);
+    expect(flag.stderr).toContain('--arity');
+  });
+});
