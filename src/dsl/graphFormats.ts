@@ -58,7 +58,7 @@ export function fromOriginalJson(json: unknown): Result<ProgramGraph, string> {
     }
     const [[node, port], [id, neighbour]] = entry as OriginalEdgeEntry;
     if (port < 0 || port >= (maxConn as number)) return err(`${where}: port ${port} is outside [0, ${maxConn})`);
-    if (id < 0 || id >= (nextId as number) || node >= (nextId as number) || neighbour >= (nextId as number)) {
+    if ([id, node, neighbour].some((v) => v < 0 || v >= (nextId as number))) {
       return err(`${where}: ids must lie in [0, next_id = ${nextId})`);
     }
     const slot = `${node}:${port}`;

@@ -34,6 +34,7 @@ describe('graph output formats', () => {
       [{ ...good, edges: [[[1, 0], [2, 0]]] }, /edge 2 must be listed exactly once from each of its two distinct ends/],
       [{ ...good, edges: [[[1, 0], [2, 0]], [[1, 0], [2, 0]]] }, /edges\[1\]: node 1 port 0 is listed twice/],
       [{ ...good, size: 3 }, /"size" is 3 but ids not taken by edges give 2 nodes/],
+      [{ ...good, edges: [[[-1, 0], [2, 0]], [[0, 0], [2, -1]]] }, /edges\[0\]: ids must lie in \[0, next_id = 3\)/],
     ];
     for (const [json, message] of cases) {
       const result = fromOriginalJson(json);
