@@ -1,10 +1,11 @@
 import { describe, expect, it } from 'vitest';
 import { dslFromPrimitives } from '../../src/dsl/dsl.ts';
-import { graphPrimitives, graphStateType, toProgramGraph } from '../../src/dsl/domains/graph.ts';
-import { evaluateGraphState } from '../../src/dsl/evaluate.ts';
+import { graphPrimitives, graphStateType, toProgramGraph, type GraphState } from '../../src/dsl/domains/graph.ts';
+import { evaluateGraphState, runOnState } from '../../src/dsl/evaluate.ts';
 import { grammarFromDsl, logProbabilityOf } from '../../src/synth/grammar.ts';
 import { HeapSearch } from '../../src/synth/heapSearch.ts';
-import { graphStepDomain } from '../../src/synth/explore.ts';
+import { canonicalStateKey, graphStepDomain, simpleGraphOfState } from '../../src/synth/explore.ts';
+import { isomorphic } from '../../src/synth/isomorphism.ts';
 import { searchStates, StateSearchStats } from '../../src/synth/stateSearch.ts';
 import { showTerm } from './showTerm.ts';
 
@@ -53,5 +54,35 @@ describe('state search', () => {
       texts.add(text);
     }
     expect(texts.size).toBe(400);
+  });
+});
+
+describe('canonical state keys', () => {
+  it('states with equal keys build isomorphic graphs under every continuation tried', () => {
+    const grammar = grammarFromDsl(dslFromPrimitives(graphPrimitives, { name: 'graph', stateType: graphStateType }));
+    const prefixes = [...new HeapSearch(grammar, 7).programs()].slice(0, 3000);
+    const continuations = [...new HeapSearch(grammar, 5).programs()].slice(0, 60).map((p) => p.term);
+    const groups = new Map<string, GraphState[]>();
+    for (const p of prefixes) {
+      const out = evaluateGraphState(p.term);
+      if (!out.ok) continue;
+      const key = canonicalStateKey(out.value);
+      const group = groups.get(key) ?? [];
+      if (group.length < 2) group.push(out.value);
+      groups.set(key, group);
+    }
+    const pairs = [...groups.values()].filter((g) => g.length === 2);
+    expect(pairs.length).toBeGreaterThan(10);
+    for (const [a, b] of pairs.slice(0, 40)) {
+      for (const k of continuations) {
+        const ra = runOnState(k, a, graphPrimitives);
+        const rb = runOnState(k, b, graphPrimitives);
+        expect(ra.ok).toBe(rb.ok);
+        if (ra.ok && rb.ok) {
+          expect(isomorphic(simpleGraphOfState(ra.value), simpleGraphOfState(rb.value))).toBe(true);
+          expect(canonicalStateKey(ra.value)).toBe(canonicalStateKey(rb.value));
+        }
+      }
+    }
   });
 });
