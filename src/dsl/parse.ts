@@ -28,6 +28,23 @@ export interface ParseOptions {
 
 const grammar = ohm.grammar(programGrammarSource);
 
+/**
+ * Deepest parenthesis nesting accepted. The matcher recurses per level and exhausts Node's
+ * default stack near 650 levels; the original's programs nest at most 18 deep, Stitch's 20.
+ */
+export const MAX_NESTING = 300;
+
+/** Offset of the first `(` that opens level `limit + 1`, if any. */
+function nestingBeyond(text: string, limit: number): number | undefined {
+  let depth = 0;
+  for (let i = 0; i < text.length; i++) {
+    const c = text.charCodeAt(i);
+    if (c === 40 /* ( */ && ++depth > limit) return i;
+    if (c === 41 /* ) */ && depth > 0) depth--;
+  }
+  return undefined;
+}
+
 /** The parse tree with offsets, before names are resolved. */
 type Syntax =
   | { kind: 'abstraction'; at: number; body: Syntax }
@@ -73,7 +90,18 @@ const semantics = grammar.createSemantics().addOperation<Syntax>('syntax', {
 /** Parses program text in either form; see ProgramForm and grammar.ts for the syntax. */
 export function parseProgram(text: string, options: ParseOptions = {}): Result<Term, ParseError> {
   const source = options.source ?? '<input>';
-  const match = grammar.match(text);
+  const tooDeep = nestingBeyond(text, MAX_NESTING);
+  if (tooDeep !== undefined) {
+    return err(new ParseError(`parentheses nest deeper than ${MAX_NESTING} levels; split the program into inventions`, text, tooDeep, source));
+  }
+  let match: ohm.MatchResult;
+  try {
+    match = grammar.match(text);
+  } catch (e) {
+    // Deep chains of inline inventions can still exhaust the stack inside the matcher.
+    if (e instanceof RangeError) return err(new ParseError('the program nests too deeply to parse; split it into inventions', text, 0, source));
+    throw e;
+  }
   if (match.failed()) {
     const offset = match.getRightmostFailurePosition();
     return err(new ParseError(describeFailure(text, offset, match.getExpectedText()), text, offset, source));

@@ -205,6 +205,17 @@ describe('bad program text', () => {
     }
   });
 
+  it('nesting beyond the supported depth is an error at the first level too deep, not a crash', () => {
+    const text = `${'(add '.repeat(400)}identity${')'.repeat(400)}`;
+    const parsed = parseProgram(text);
+    expect(parsed.ok).toBe(false);
+    if (parsed.ok) return;
+    expect(parsed.error.offset).toBe(300 * '(add '.length);
+    expect(parsed.error.reason).toMatch(/nest deeper than 300 levels/);
+    const chained = parseProgram(`${'{f}'.repeat(5000)}x`);
+    expect(chained.ok).toBe(false);
+  });
+
   it('an unknown primitive suggests the closest names', () => {
     const parsed = parseProgram('(next_prot (add identity))', { dsl: graphDsl(), source: 'p.txt' });
     expect(parsed.ok).toBe(false);
