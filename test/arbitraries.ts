@@ -284,3 +284,14 @@ export const ravenMatrixArb: fc.Arbitrary<RavenMatrix> = fc
   .map(({ seed, full, configuration }) =>
     generateMatrix(new Random(seed), { ruleset: full ? FULL_RULESET : ORIGINAL_RULESET, configurations: [[configuration, 1]] }),
   );
+
+// ---- G-SSNN wirings (gssnn models): connected program-shaped graphs ----
+import fcWirings from 'fast-check';
+import type { ProgramGraph as WiringGraph } from '../src/dsl/graph.ts';
+import { randomGraph as randomWiring } from '../src/gssnn/models/wiring.ts';
+
+/** A connected ProgramGraph with 1..maxNodes nodes, ids from one shared counter, ports per end. */
+export const connectedWiringArb = (maxNodes = 10): fcWirings.Arbitrary<WiringGraph> =>
+  fcWirings
+    .record({ n: fcWirings.integer({ min: 1, max: maxNodes }), extra: fcWirings.nat(20), seed: fcWirings.nat() })
+    .map(({ n, extra, seed }) => randomWiring(n, Math.min(n - 1 + extra, (n * (n - 1)) / 2), seed));

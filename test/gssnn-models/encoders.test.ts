@@ -5,6 +5,9 @@ import { sinCos2d, sinCos2dGrid } from '../../src/gssnn/encoders/positional.ts';
 import { conv3x3Same, VitEncoder } from '../../src/gssnn/encoders/vit.ts';
 import { ParamStore } from '../../src/gssnn/nn/params.ts';
 import { Random } from '../../src/util/random.ts';
+import { buildModel, specFor } from '../../src/gssnn/models/index.ts';
+import { chainGraph } from '../../src/gssnn/models/wiring.ts';
+import { PRESETS } from '../../src/gssnn/presets.ts';
 
 beforeAll(async () => {
   await initBackend();
@@ -49,5 +52,18 @@ describe('image encoder parts', () => {
     tf.dispose([x, z]);
     encoder.dispose();
     store.dispose();
+  });
+});
+
+describe('the paper preset', () => {
+  it("has the original network's parameter count (4,824,322 for two classes)", () => {
+    // PyTorch count of program_structured(...) with log.json's network config and target_dim 2:
+    // encoder 4,035,328 (stem 65,792; conv blocks 3 x 753,664; transformer 2 x 788,224 + final
+    // norm 512; pool linear 131,584) + GINE 3 x 262,656 + head 1,026.
+    const graph = chainGraph(9);
+    const spec = specFor({ kind: 'gssnn', preset: PRESETS.paper, inputShape: [128, 128, 1], numClasses: 2, graph, seed: 0 });
+    const model = buildModel(spec);
+    expect(model.parameterCount()).toBe(4_824_322);
+    model.dispose();
   });
 });

@@ -1,10 +1,12 @@
 import { readdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import * as tf from '@tensorflow/tfjs-core';
+import fc from 'fast-check';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { initBackend } from '../../src/gssnn/backend.ts';
 import { sinCos2d } from '../../src/gssnn/encoders/positional.ts';
 import { elementChunks, elementCode, Injection, InjectionError, planInjection, tilingIndex } from '../../src/gssnn/inject.ts';
+import { connectedWiringArb } from '../arbitraries.ts';
 import { graphFromOriginal, PAIR } from './helpers.ts';
 
 const referenceDir = path.resolve(import.meta.dirname, '../../../shared/reference/gssnn-original/programs');
@@ -126,5 +128,39 @@ describe('injection of the original programs', () => {
       expect(fixed.chunks.length).toBe(output.next_id);
       expect(fixed.messages.length).toBe(output.edges.length);
     }
+  });
+});
+
+describe('injection invariants (property)', () => {
+  it('lists each edge once, reads every value of z, and gives every row its own code', () => {
+    fc.assert(
+      fc.property(connectedWiringArb(8), fc.constantFrom(64, 128), (graph, dim) => {
+        fc.pre(graph.nodes.length + graph.edges.length <= dim);
+        const plan = planInjection(graph, dim);
+        expect(plan.edgeRows).toHaveLength(graph.edges.length);
+        expect(plan.messages).toHaveLength(2 * graph.edges.length);
+        const read = new Set([...tilingIndex(plan, plan.nodeRows), ...tilingIndex(plan, plan.edgeRows)]);
+        expect(read.size).toBe(dim);
+        const codes = new Set([...plan.nodeRows, ...plan.edgeRows].map((row) => Array.from(elementCode(plan, row, graph.maxConn)).join(',')));
+        expect(codes.size).toBe(plan.nodeRows.length + plan.edgeRows.length);
+      }),
+      { numRuns: 60 },
+    );
+  });
+
+  it('the original layout counts each edge twice and leaves the tail of z unread', () => {
+    fc.assert(
+      fc.property(connectedWiringArb(8), (graph) => {
+        const dim = 128;
+        const plan = planInjection(graph, dim, { reproduceOriginal: true });
+        const rows = graph.nodes.length + 2 * graph.edges.length;
+        expect(plan.chunks).toHaveLength(rows);
+        expect(plan.messages).toHaveLength(4 * graph.edges.length);
+        const read = new Set([...tilingIndex(plan, plan.nodeRows), ...tilingIndex(plan, plan.edgeRows)]);
+        const unread = graph.edges.length ? plan.chunks.slice(graph.nodes.length + graph.edges.length).reduce((n, c) => n + c.length, 0) : 0;
+        expect(read.size).toBe(dim - unread);
+      }),
+      { numRuns: 60 },
+    );
   });
 });
