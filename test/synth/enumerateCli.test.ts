@@ -1,0 +1,47 @@
+import { describe, expect, it } from 'vitest';
+import { spawnSync } from 'node:child_process';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+const repoRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
+const reference = path.resolve(repoRoot, '../shared/reference');
+
+function synth(...args: string[]) {
+  return spawnSync('node', ['bin/synth.mjs', ...args], { cwd: repoRoot, encoding: 'utf8', timeout: 60_000 });
+}
+
+describe('synth enumerate', () => {
+  it('prints a JSON summary as its last line, with graphs on request', () => {
+    const run = synth('enumerate', '--max-programs', '3000', '--max-size', '10', '--json', '--graphs');
+    expect(run.status, run.stderr).toBe(0);
+    const last = run.stdout.trim().split('\n').at(-1)!;
+    const summary = JSON.parse(last);
+    expect(summary.programs).toBe(3000);
+    expect(summary.distinctGraphs).toBeGreaterThanOrEqual(1);
+    expect(summary.graphs).toHaveLength(summary.distinctGraphs);
+    expect(summary.graphs[0].program).toBe('(push (add (connect identity)))');
+    expect(summary.graphs[0].graph.nodes).toEqual([0, 1]);
+    for (const key of ['seconds', 'programsPerSecond']) expect(typeof summary[key]).toBe('number');
+  });
+
+  it('searches a DSL file of the original, and runs the state strategy', () => {
+    const run = synth('enumerate', '--dsl', path.join(reference, 'gssnn-original/dsls/dsl_11.json'), '--max-programs', '500', '--json');
+    expect(run.status, run.stderr).toBe(0);
+    expect(JSON.parse(run.stdout.trim().split('\n').at(-1)!).programs).toBe(500);
+    const states = synth('enumerate', '--strategy', 'states', '--max-programs', '200', '--json');
+    expect(states.status, states.stderr).toBe(0);
+    const summary = JSON.parse(states.stdout.trim().split('\n').at(-1)!);
+    expect(summary.strategy).toBe('states');
+    expect(summary.states.pruned).toBeGreaterThan(0);
+  });
+
+  it('reports bad flags as user errors (exit 1) with a hint', () => {
+    const bad = synth('enumerate', '--max-size', 'big');
+    expect(bad.status).toBe(1);
+    expect(bad.stderr).toMatch(/--max-size: expected a positive integer, got "big"/);
+    expect(bad.stderr).toMatch(/hint:/);
+    const missing = synth('enumerate', '--dsl', 'no-such-file.json');
+    expect(missing.status).toBe(1);
+    expect(missing.stderr).toMatch(/no-such-file\.json/);
+  });
+});
