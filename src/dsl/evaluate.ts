@@ -149,11 +149,14 @@ class Machine {
     let env: Env | null = null;
     let value: Value = undefined;
     let t = term as Term;
+    // Steps are counted in a local and handed back to `this.steps` around nested runs.
+    let steps = this.steps;
+    const maxSteps = this.budget.maxSteps;
     for (;;) {
-      if (++this.steps > this.budget.maxSteps) {
-        throw new Abort({ kind: 'budget', limit: 'steps', message: `ran past ${this.budget.maxSteps} evaluation steps` });
+      if (++steps > maxSteps) {
+        throw new Abort({ kind: 'budget', limit: 'steps', message: `ran past ${maxSteps} evaluation steps` });
       }
-      if ((this.steps & 1023) === 0 && performance.now() > this.deadline) {
+      if ((steps & 1023) === 0 && performance.now() > this.deadline) {
         throw new Abort({ kind: 'budget', limit: 'time', message: `ran past ${this.budget.maxMillis} ms` });
       }
       if (mode === EVAL) {
@@ -199,6 +202,7 @@ class Machine {
         const top = sp - 3;
         if (top < 0) {
           this.depth--;
+          this.steps = steps;
           return value;
         }
         const tag = stack[top];
@@ -236,12 +240,14 @@ class Machine {
         }
         if (isFunction(arg)) throw this.runtime(`${fn.name} expects a state as its last argument, got a function`);
         let out: unknown;
+        this.steps = steps;
         try {
           out = primitive.implementation(fn.args as ProgramFunction[], arg, this.runNested);
         } catch (e) {
           if (e instanceof DomainFailure) throw this.runtime(e.message);
           throw e;
         }
+        steps = this.steps;
         if (out instanceof TailCall) {
           fn = out.fn;
           arg = out.state;
