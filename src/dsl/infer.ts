@@ -119,15 +119,13 @@ class Inference {
   constructor(private readonly env: TypeEnv) {}
 
   fail(reason: DslTypeError['reason'], term: Term, expected?: Type, actual?: Type, detail?: string): never {
-    const pair =
-      expected && actual
-        ? (() => {
-            // Show both types with one numbering of their variables.
-            const both = canonicalType(arrow(this.unifier.apply(expected), this.unifier.apply(actual)));
-            return isArrow(both) ? both.params : [expected, actual];
-          })()
-        : [];
-    throw new TypeFailure(new DslTypeError(reason, show(term), pair[0], pair[1], detail));
+    let shown: readonly Type[] = [];
+    if (expected && actual) {
+      // Both types under one numbering of their variables, so t0 means the same in each.
+      const both = canonicalType(arrow(this.unifier.apply(expected), this.unifier.apply(actual)));
+      if (isArrow(both)) shown = both.params;
+    }
+    throw new TypeFailure(new DslTypeError(reason, show(term), shown[0], shown[1], detail));
   }
 
   /** Type of `term` under the de Bruijn context (index 0 = innermost lambda). */
@@ -192,7 +190,9 @@ class Inference {
       const check = new TypeUnifier();
       const outcome = check.unify(check.instantiate(declared), check.instantiate(principal));
       if (outcome !== 'ok') {
-        this.fail('declared-type', term, declared, principal, `the body of invention "${term.name}" disagrees with its declared type`);
+        // Not through fail(): these types live outside this inference's substitution.
+        const detail = `the body of invention "${term.name}" disagrees with its declared type`;
+        throw new TypeFailure(new DslTypeError('declared-type', show(term), canonicalType(declared), principal, detail));
       }
     }
     return principal;
