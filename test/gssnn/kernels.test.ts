@@ -3,7 +3,7 @@ import * as tf from '@tensorflow/tfjs-core';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { type BackendName, initBackend } from '../../src/gssnn/backend.ts';
-import { segmentMax, segmentMean, segmentSoftmax, segmentSum } from '../../src/gssnn/kernels/ops.ts';
+import { gatherRows, segmentMax, segmentMean, segmentSoftmax, segmentSum } from '../../src/gssnn/kernels/ops.ts';
 
 interface Case {
   rows: number;
@@ -128,6 +128,33 @@ describe.each(['cpu', 'wasm'] as BackendName[])('segment kernels on %s', (backen
         expectNear(grads[1], expectedMax);
       }),
       { numRuns: 40, seed: 23 },
+    );
+  });
+
+  it('row gather equals tf.gather along any axis, and its gradient sums rows back', async () => {
+    await initBackend(backend);
+    fc.assert(
+      fc.property(
+        fc.tuple(fc.integer({ min: 1, max: 3 }), fc.integer({ min: 1, max: 5 }), fc.integer({ min: 1, max: 3 }), fc.integer({ min: 0, max: 2 })),
+        fc.array(fc.nat(), { maxLength: 8 }),
+        fc.integer(),
+        ([outer, rows, inner, axis], picks, seed) => {
+          const shape = [outer, rows, inner];
+          const ids = picks.map((p) => p % shape[axis]);
+          const values = Array.from({ length: outer * rows * inner }, (_, i) => Math.cos(seed + i));
+          const [ours, stock, gradOurs, gradStock] = tf.tidy(() => {
+            const x = tf.tensor3d(values, [outer, rows, inner]);
+            const idx = tf.tensor1d(ids, 'int32');
+            const weights = tf.randomNormal([...shape.slice(0, axis), ids.length, ...shape.slice(axis + 1)], 0, 1, 'float32', 5);
+            const g1 = tf.grad((t: tf.Tensor) => tf.sum(tf.mul(gatherRows(t, idx, axis), weights)))(x);
+            const g2 = tf.grad((t: tf.Tensor) => tf.sum(tf.mul(tf.gather(t, idx, axis), weights)))(x);
+            return [gatherRows(x, idx, axis).dataSync(), tf.gather(x, idx, axis).dataSync(), g1.dataSync(), g2.dataSync()];
+          });
+          expectNear(ours, Array.from(stock));
+          expectNear(gradOurs, Array.from(gradStock));
+        },
+      ),
+      { numRuns: 40, seed: 24 },
     );
   });
 

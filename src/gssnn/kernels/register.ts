@@ -25,20 +25,39 @@ interface KernelBackendLike {
   typedArrayFromHeap?(info: tf.TensorInfo): tf.backend_util.TypedArray;
 }
 
-function read(backend: KernelBackendLike, info: tf.TensorInfo): ArrayLike<number> {
-  return backend.readSync(info.dataId) as ArrayLike<number>;
+type Values = Float32Array | Int32Array;
+
+interface OutputSpec {
+  shape: number[];
+  dtype: 'float32' | 'int32';
 }
 
-/** Writes a finished typed array as a new tensor of the backend. */
-function output(backend: KernelBackendLike, shape: number[], dtype: tf.DataType, values: Float32Array | Int32Array): tf.TensorInfo {
+/**
+ * Runs `compute` on views of the inputs' data and on fresh output arrays, without extra
+ * copies: on wasm both live on the module heap (outputs are allocated first, since an
+ * allocation can move the heap); on cpu the inputs are read in place.
+ */
+function runOnArrays(
+  backend: KernelBackendLike,
+  inputs: tf.TensorInfo[],
+  outputs: OutputSpec[],
+  compute: (ins: Values[], outs: Values[]) => void,
+): tf.TensorInfo[] {
   if (backend.makeOutput && backend.typedArrayFromHeap) {
-    // wasm: tensors live on the module heap, so copy into a freshly allocated slot.
-    const info = backend.makeOutput(shape, dtype);
-    backend.typedArrayFromHeap(info).set(values);
-    return info;
+    const infos = outputs.map((o) => backend.makeOutput!(o.shape, o.dtype));
+    const outs = infos.map((info) => backend.typedArrayFromHeap!(info) as Values);
+    const ins = inputs.map((info) => backend.typedArrayFromHeap!(info) as Values);
+    compute(ins, outs);
+    return infos;
   }
   if (!backend.makeTensorInfo) throw new Error('segment kernels: backend can neither makeOutput nor makeTensorInfo');
-  return backend.makeTensorInfo(shape, dtype, values);
+  const outs = outputs.map((o) => {
+    const size = o.shape.reduce((a, b) => a * b, 1);
+    return o.dtype === 'int32' ? new Int32Array(size) : new Float32Array(size);
+  });
+  const ins = inputs.map((info) => backend.readSync(info.dataId) as Values);
+  compute(ins, outs);
+  return outputs.map((o, k) => backend.makeTensorInfo!(o.shape, o.dtype, outs[k]));
 }
 
 function rowWidth(shape: number[]): number {
@@ -50,36 +69,37 @@ function rowWidth(shape: number[]): number {
 const segmentSumKernel: tf.KernelFunc = ({ inputs, backend, attrs }) => {
   const { x, segmentIds } = inputs as { x: tf.TensorInfo; segmentIds: tf.TensorInfo };
   const numSegments = (attrs as { numSegments: number }).numSegments;
-  const be = backend as KernelBackendLike;
   if (segmentIds.shape.length !== 1) {
     throw new Error(`UnsortedSegmentSum: segmentIds must be rank 1 (one id per row of x), got shape [${segmentIds.shape}]`);
   }
   const width = rowWidth(x.shape);
-  const out = new Float32Array(numSegments * width);
-  segmentSumInto(read(be, x), read(be, segmentIds), width, numSegments, out);
-  return output(be, [numSegments, ...x.shape.slice(1)], 'float32', out);
+  const shape = [numSegments, ...x.shape.slice(1)];
+  return runOnArrays(backend as KernelBackendLike, [x, segmentIds], [{ shape, dtype: 'float32' }], ([xs, ids], [out]) => {
+    segmentSumInto(xs, ids, width, numSegments, out as Float32Array);
+  })[0];
 };
 
 const segmentMaxArgKernel: tf.KernelFunc = ({ inputs, backend, attrs }) => {
   const { x, segmentIds } = inputs as { x: tf.TensorInfo; segmentIds: tf.TensorInfo };
   const numSegments = (attrs as { numSegments: number }).numSegments;
-  const be = backend as KernelBackendLike;
   const width = rowWidth(x.shape);
-  const max = new Float32Array(numSegments * width);
-  const argmax = new Int32Array(numSegments * width);
-  segmentMaxInto(read(be, x), read(be, segmentIds), width, numSegments, max, argmax);
   const shape = [numSegments, ...x.shape.slice(1)];
-  return [output(be, shape, 'float32', max), output(be, shape, 'int32', argmax)];
+  return runOnArrays(
+    backend as KernelBackendLike,
+    [x, segmentIds],
+    [{ shape, dtype: 'float32' }, { shape, dtype: 'int32' }],
+    ([xs, ids], [max, argmax]) => segmentMaxInto(xs, ids, width, numSegments, max as Float32Array, argmax as Int32Array),
+  );
 };
 
 const segmentMaxGradKernel: tf.KernelFunc = ({ inputs, backend, attrs }) => {
   const { dy, argmax } = inputs as { dy: tf.TensorInfo; argmax: tf.TensorInfo };
   const numRows = (attrs as { numRows: number }).numRows;
-  const be = backend as KernelBackendLike;
   const width = rowWidth(dy.shape);
-  const out = new Float32Array(numRows * width);
-  segmentMaxGradInto(read(be, dy), read(be, argmax), width, out);
-  return output(be, [numRows, ...dy.shape.slice(1)], 'float32', out);
+  const shape = [numRows, ...dy.shape.slice(1)];
+  return runOnArrays(backend as KernelBackendLike, [dy, argmax], [{ shape, dtype: 'float32' }], ([dys, winners], [out]) => {
+    segmentMaxGradInto(dys, winners, width, out as Float32Array);
+  })[0];
 };
 
 /** Splits a shape around `axis` into [outer, rows, inner] element counts. */
@@ -94,28 +114,23 @@ function around(shape: number[], axis: number): [number, number, number] {
 const gatherRowsKernel: tf.KernelFunc = ({ inputs, backend, attrs }) => {
   const { x, indices } = inputs as { x: tf.TensorInfo; indices: tf.TensorInfo };
   const axis = (attrs as { axis: number }).axis;
-  const be = backend as KernelBackendLike;
   const [outer, rows, inner] = around(x.shape, axis);
-  const ids = read(be, indices);
-  const m = ids.length;
-  const out = new Float32Array(outer * m * inner);
-  const values = read(be, x);
-  gatherRowsInto(values instanceof Float32Array ? values : Float32Array.from(values), ids, outer, rows, inner, out);
   const shape = x.shape.slice();
-  shape[axis] = m;
-  return output(be, shape, 'float32', out);
+  shape[axis] = indices.shape[0];
+  return runOnArrays(backend as KernelBackendLike, [x, indices], [{ shape, dtype: 'float32' }], ([xs, ids], [out]) => {
+    gatherRowsInto(xs as Float32Array, ids, outer, rows, inner, out as Float32Array);
+  })[0];
 };
 
 const scatterRowsKernel: tf.KernelFunc = ({ inputs, backend, attrs }) => {
   const { dy, indices } = inputs as { dy: tf.TensorInfo; indices: tf.TensorInfo };
   const { axis, numRows } = attrs as { axis: number; numRows: number };
-  const be = backend as KernelBackendLike;
   const [outer, , inner] = around(dy.shape, axis);
-  const out = new Float32Array(outer * numRows * inner);
-  scatterRowsInto(read(be, dy), read(be, indices), outer, numRows, inner, out);
   const shape = dy.shape.slice();
   shape[axis] = numRows;
-  return output(be, shape, 'float32', out);
+  return runOnArrays(backend as KernelBackendLike, [dy, indices], [{ shape, dtype: 'float32' }], ([dys, ids], [out]) => {
+    scatterRowsInto(dys, ids, outer, numRows, inner, out as Float32Array);
+  })[0];
 };
 
 let gradientRegistered = false;

@@ -98,11 +98,13 @@ export function gatherRowsInto(
   out: Float32Array,
 ): Float32Array {
   const m = ids.length;
+  let to = 0;
   for (let o = 0; o < outer; o++) {
     const base = o * rows * inner;
     for (let k = 0; k < m; k++) {
       const from = base + ids[k] * inner;
-      out.set(x.subarray(from, from + inner), (o * m + k) * inner);
+      // A plain loop beats subarray().set() for the short rows of message passing.
+      for (let c = 0; c < inner; c++) out[to++] = x[from + c];
     }
   }
   return out;
