@@ -1,0 +1,93 @@
+import { fc, test as fcTest } from '@fast-check/vitest';
+import { describe, expect, test } from 'vitest';
+import { areaUnderCurve, compareWithBaseline, learningCurve, runSweep, sizeToReach } from '../../src/analysis/dataEfficiency.ts';
+import { pairedTTest, studentTCdf, studentTQuantile, summarize, wilcoxonSignedRank } from '../../src/analysis/stats.ts';
+
+describe('Student t', () => {
+  test('quantiles match tables', () => {
+    expect(studentTQuantile(0.975, 1)).toBeCloseTo(12.7062, 3);
+    expect(studentTQuantile(0.975, 10)).toBeCloseTo(2.2281, 3);
+    expect(studentTQuantile(0.975, 1e6)).toBeCloseTo(1.96, 2);
+    expect(studentTCdf(0, 5)).toBeCloseTo(0.5, 12);
+  });
+
+  test('paired t-test on known differences', () => {
+    const r = pairedTTest([2, 4, 6, 8], [1, 2, 3, 4]);
+    expect(r.statistic).toBeCloseTo(3.873, 3);
+    expect(r.p).toBeCloseTo(0.0305, 3);
+  });
+
+  test('a 95% interval from 2 points uses t with 1 degree of freedom', () => {
+    const s = summarize([1, 3]);
+    expect(s.mean).toBe(2);
+    expect(s.ci95[1] - s.mean).toBeCloseTo((12.7062 * Math.SQRT2) / Math.SQRT2, 3);
+  });
+});
+
+describe('Wilcoxon signed-rank', () => {
+  test('exact p for small samples', () => {
+    expect(wilcoxonSignedRank([1, 2, 3, 4, 5], [0, 0, 0, 0, 0]).p).toBeCloseTo(2 / 32, 12);
+    expect(wilcoxonSignedRank([1, -2, 3, 4, 5], [0, 0, 0, 0, 0]).p).toBeCloseTo(6 / 32, 12);
+  });
+
+  fcTest.prop([fc.array(fc.integer({ min: -4, max: 4 }), { minLength: 1, maxLength: 10 })])('exact p equals a brute-force count over all sign flips', (d) => {
+    const nz = d.filter((x) => x !== 0);
+    const r = wilcoxonSignedRank(d, d.map(() => 0));
+    if (nz.length === 0) {
+      expect(r.p).toBe(1);
+      return;
+    }
+    const abs = nz.map(Math.abs);
+    const rank = abs.map((v) => {
+      const less = abs.filter((w) => w < v).length;
+      const equal = abs.filter((w) => w === v).length;
+      return less + (equal + 1) / 2;
+    });
+    const observed = nz.reduce((s, x, i) => s + (x > 0 ? rank[i] : 0), 0);
+    let below = 0;
+    let above = 0;
+    for (let mask = 0; mask < 2 ** nz.length; mask++) {
+      const w = rank.reduce((s, r, i) => s + ((mask >> i) & 1 ? r : 0), 0);
+      if (w <= observed + 1e-9) below++;
+      if (w >= observed - 1e-9) above++;
+    }
+    expect(r.p).toBeCloseTo(Math.min(1, (2 * Math.min(below, above)) / 2 ** nz.length), 12);
+  });
+});
+
+describe('data efficiency', () => {
+  const sizes = [16, 32, 64, 128];
+  const seeds = [0, 1, 2, 3, 4, 5];
+  // Score rises by 0.1 per doubling; "structured" sits 0.05 above "baseline" with seed jitter.
+  const score = (model: string, n: number, seed: number) => 0.1 * Math.log2(n) + (model === 'structured' ? 0.05 : 0) + ((seed * 37) % 7) * 1e-3;
+
+  test('a sweep covers the grid; curves, AUC, size to reach and paired tests follow', async () => {
+    const seen: string[] = [];
+    const records = await runSweep({
+      sizes: [64, 16, 128, 32],
+      seeds,
+      models: ['baseline', 'structured'],
+      train: async (model, n, seed) => ({ score: score(model, n, seed) }),
+      onRecord: (r) => seen.push(`${r.model}@${r.trainSize}`),
+    });
+    expect(records).toHaveLength(sizes.length * seeds.length * 2);
+    expect(seen[0]).toBe('baseline@16');
+    const curve = learningCurve(records, 'baseline');
+    expect(curve.map((p) => p.trainSize)).toEqual(sizes);
+    expect(curve[0].n).toBe(6);
+    expect(curve[0].ci95[0]).toBeLessThan(curve[0].mean);
+    const flat = [{ trainSize: 16, mean: 0.5 }, { trainSize: 128, mean: 0.5 }];
+    expect(areaUnderCurve(flat)).toEqual({ area: 1.5, normalized: 0.5 });
+    // 0.1 log2(n) + jitter reaches 0.55 between 32 (0.5) and 64 (0.6): about n = 2^5.5.
+    const line = sizes.map((n) => ({ trainSize: n, mean: 0.1 * Math.log2(n) }));
+    expect(sizeToReach(line, 0.55)).toBeCloseTo(2 ** 5.5, 6);
+    expect(sizeToReach(line, 0.9)).toBeNull();
+    expect(sizeToReach(line, 0.1)).toBe(16);
+    const cmp = compareWithBaseline(records, 'structured', 'baseline');
+    cmp.perSize.forEach((s) => {
+      expect(s.meanDifference).toBeCloseTo(0.05, 9);
+      expect(s.wilcoxon.p).toBeCloseTo(2 / 64, 9);
+    });
+    expect(cmp.auc.meanDifference).toBeCloseTo(0.05, 9);
+  });
+});
