@@ -16,7 +16,8 @@ import { checkType } from '../../src/dsl/infer.ts';
 import { programMass, programSize } from '../../src/dsl/metrics.ts';
 import { printProgram } from '../../src/dsl/print.ts';
 import { app, apps, idx, invention, lam, prim, type Term } from '../../src/dsl/term.ts';
-import { graphProgramArb } from '../arbitraries.ts';
+import { showType } from '../../src/dsl/types.ts';
+import { graphProgramArb, wellTypedGraphTermArb } from '../arbitraries.ts';
 
 const dsl = graphDsl();
 const show = (t: Term): string => printProgram(t, { form: 'combined' });
@@ -131,6 +132,20 @@ describe('graph evaluator: properties over generated programs', () => {
         expect(result.ok && [result.value.pos, result.value.port]).toEqual([expected.pos, expected.port]);
       }),
       { numRuns: 300, seed: 3 },
+    );
+  });
+
+  it('keeps the invariants and agrees with the direct evaluator on the language suite\'s well-typed terms too', () => {
+    const programs = wellTypedGraphTermArb().filter((t) => showType(t.type) === 'S -> S').map((t) => t.term);
+    fc.assert(
+      fc.property(programs, (term) => {
+        const result = evaluateGraphState(term);
+        if (!result.ok) throw new Error(`${show(term)}: ${result.error.message}`);
+        checkInvariants(result.value);
+        const expected = (oracle(term) as (s: GraphState) => GraphState)(initialState());
+        expect(toOriginalJson(toProgramGraph(result.value.graph))).toEqual(toOriginalJson(toProgramGraph(expected.graph)));
+      }),
+      { numRuns: 300, seed: 7 },
     );
   });
 
