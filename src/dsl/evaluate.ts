@@ -279,6 +279,14 @@ export function runOnState<State>(
     return ok(result as State);
   } catch (e) {
     if (e instanceof Abort) return err(e.error);
+    // A depth budget set beyond what the JS stack holds still ends as a budget error.
+    if (e instanceof RangeError && /call stack/i.test(e.message)) {
+      return err({
+        kind: 'budget',
+        limit: 'depth',
+        message: `sub-programs nested deeper than the JS stack allows (maxDepth ${budget.maxDepth} is too high for it)`,
+      });
+    }
     throw e;
   }
 }

@@ -227,6 +227,9 @@ describe('graph evaluator: budgets', () => {
     const z = lam(apps(prim('func'), lam(apps(idx(1), idx(1), idx(0))), prim('identity')));
     const result = evaluate(app(z, z), { budget: { maxDepth: 500 } });
     expect(result).toMatchObject({ ok: false, error: { kind: 'budget', limit: 'depth' } });
+    // A depth budget beyond the JS stack still ends in a budget error.
+    const deep = evaluate(app(z, z), { budget: { maxDepth: 1_000_000, maxSteps: 100_000_000, maxMillis: 60_000 } });
+    expect(deep).toMatchObject({ ok: false, error: { kind: 'budget', limit: 'depth' } });
   });
 
   it('the wall-clock budget stops a long run', () => {
