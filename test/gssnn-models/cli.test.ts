@@ -2,7 +2,8 @@ import { spawnSync } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { afterAll, describe, expect, it } from 'vitest';
+import { afterAll, describe, expect, it, vi } from 'vitest';
+import { main } from '../../src/cli/main.ts';
 
 const repoRoot = path.resolve(import.meta.dirname, '../..');
 const scratch = mkdtempSync(path.join(tmpdir(), 'synth-train-'));
@@ -36,15 +37,39 @@ describe('synth train', () => {
     expect(existsSync(path.join(out, 'weights.bin'))).toBe(true);
   });
 
-  it('says what is wrong with a program, and where', () => {
-    const { code, stderr } = synth('train', '--program', '(lam (add $0', '--data', 'mnist-0v1', '--preset', 'tiny');
+});
+
+// Error paths run in-process through the same entry point (no training, no process start-up).
+describe('synth train errors', () => {
+  async function synthInProcess(...args: string[]) {
+    const chunks: string[] = [];
+    const spy = vi.spyOn(process.stderr, 'write').mockImplementation((chunk: string | Uint8Array) => {
+      chunks.push(String(chunk));
+      return true;
+    });
+    try {
+      const code = await main(['node', 'synth', ...args]);
+      return { code, stderr: chunks.join('') };
+    } finally {
+      spy.mockRestore();
+    }
+  }
+
+  it('says what is wrong with a program, and where', async () => {
+    const { code, stderr } = await synthInProcess('train', '--program', '(lam (add $0', '--data', 'mnist-0v1', '--preset', 'tiny');
     expect(code).toBe(1);
     expect(stderr).toMatch(/--program:1:13: unexpected end of input/);
   });
 
-  it('asks for exactly one of --program and --baseline', () => {
-    const neither = synth('train', '--data', 'mnist-0v1');
+  it('asks for exactly one of --program and --baseline, and knows the baselines', async () => {
+    const neither = await synthInProcess('train', '--data', 'mnist-0v1');
     expect(neither.code).toBe(1);
     expect(neither.stderr).toContain('exactly one of --program and --baseline');
+    const unknown = await synthInProcess('train', '--baseline', 'ring', '--data', 'mnist-0v1');
+    expect(unknown.code).toBe(1);
+    expect(unknown.stderr).toContain('linear, mlp, random, chain, star, complete');
+    const preset = await synthInProcess('train', '--baseline', 'linear', '--data', 'mnist-0v1', '--preset', 'huge');
+    expect(preset.code).toBe(1);
+    expect(preset.stderr).toContain('use one of tiny, small, paper');
   });
 });
