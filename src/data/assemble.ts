@@ -69,6 +69,7 @@ export function assembleDataset(request: AssembleRequest): Dataset {
       split: { train: fingerprint(split.train), validation: fingerprint(split.validation), test: fingerprint(split.test) },
       poolClassFractions: classFractions(pool.labels, pool.numClasses),
       testBaseRate: baseRate(test.y, pool.numClasses),
+      trainBaseRate: baseRate(trainLabels, pool.numClasses),
     },
   };
 }

@@ -45,6 +45,27 @@ describe('RAVEN generator', () => {
     );
   });
 
+  it('keeps the original data set\'s facts: sizes constant, no arithmetic on type, outer shapes white', () => {
+    fc.assert(
+      fc.property(fc.nat(), fc.nat({ max: 10_000 }), (seed, index) => {
+        const matrix = corpusMatrix(seed, index);
+        for (const component of matrix.components) {
+          expect(component.rules.size.name).toBe('constant');
+          expect(component.rules.type.name).not.toBe('arithmetic');
+          if (component.kind === 'out') {
+            expect(component.rules.color.name).toBe('constant');
+            expect(component.panels.every((p) => p.entities.every((e) => e.color === 0 && e.size === 5))).toBe(true);
+          }
+        }
+        // Single-slot components cannot vary number or position: only a constant configuration fits.
+        for (const component of matrix.components) {
+          if (component.layout === 'center') expect(component.rules.configuration.name).toBe('constant');
+        }
+      }),
+      { numRuns: 300 },
+    );
+  });
+
   it('the checker notices a panel that breaks its row', () => {
     fc.assert(
       fc.property(ravenMatrixArb, fc.nat(), (matrix, pick) => {
