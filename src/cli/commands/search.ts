@@ -1,0 +1,231 @@
+/**
+ * `synth search`: the population loop on built-in data. Thin: it parses flags, opens or
+ * creates the run store, wires the local trainer into `runSearch` and prints.
+ */
+import type { Command } from 'commander';
+import { existsSync } from 'node:fs';
+import { join } from 'node:path';
+import { baseRate, DataError, listDatasets, loadDataset } from '../../data/index.ts';
+import { loadDsl } from '../../dsl/dslFile.ts';
+import { graphDsl } from '../../dsl/domains/graphDsl.ts';
+import type { Dsl } from '../../dsl/dsl.ts';
+import { BACKEND_NAMES, BackendChoiceError, initBackend, parseBackendName } from '../../gssnn/backend.ts';
+import { getPreset, PRESET_NAMES, type PresetName } from '../../gssnn/presets.ts';
+import { RunStore, RunStoreError } from '../../synth/runStore.ts';
+import { runSearch, SearchError, validateSearchConfig, type SearchConfig, type SearchEvent, type SearchReport, type SelectionMetric } from '../../synth/search.ts';
+import { UserError } from '../errors.ts';
+import { parseChoice, parseChoiceList, parseInteger, parseNumber } from '../options.ts';
+import { BASELINE_KINDS, localTrainer, type TrainingConfig } from '../searchTrainer.ts';
+import { createProgressView } from '../progress.ts';
+import { toolkitVersion } from '../version.ts';
+
+interface SearchFlags {
+  data: string;
+  preset: string;
+  iterations: string;
+  population: string;
+  keep: string;
+  seed: string;
+  out?: string;
+  resume?: boolean;
+  json?: boolean;
+  workers: string;
+  selection: string;
+  folds: string;
+  maxPrograms: string;
+  maxSize: string;
+  seconds?: string;
+  arity: string;
+  compressIterations: string;
+  baselines: string;
+  trainSize?: string;
+  epochs?: string;
+  dsl?: string;
+  backend?: string;
+}
+
+const SELECTION_METRICS: readonly SelectionMetric[] = ['validation', 'train', 'kfold'];
+/** Flags that describe the run itself; with --resume they come from its manifest. */
+const RUN_DEFINING = ['data', 'preset', 'iterations', 'population', 'keep', 'seed', 'selection', 'folds', 'maxPrograms', 'maxSize', 'seconds', 'arity', 'compressIterations', 'baselines', 'trainSize', 'epochs', 'dsl'];
+
+export function register(program: Command): void {
+  program
+    .command('search')
+    .description('Explore programs, train a G-SSNN per new graph against baselines, keep the best, learn a library, repeat')
+    .option('--data <name>', 'data set (see `synth data list`)', 'raven')
+    .option('--preset <name>', `model and training sizes: ${PRESET_NAMES.join(', ')}`, 'small')
+    .option('--iterations <n>', 'explore/train/select/compress rounds', '2')
+    .option('--population <n>', 'candidates held per iteration', '6')
+    .option('--keep <k>', 'candidates kept after each selection', '3')
+    .option('--seed <n>', 'seeds everything: exploration ties, training, splits', '0')
+    .option('--out <dir>', 'run directory (default: runs/search-<data>-<preset>-seed<seed>)')
+    .option('--resume', 'continue the run in --out where it stopped')
+    .option('--json', 'stream NDJSON events on stdout (the last line is the report)')
+    .option('--workers <n>', 'train candidates on this many worker threads', '1')
+    .option('--selection <metric>', `score used to keep candidates: ${SELECTION_METRICS.join(', ')} (train = as the original)`, 'validation')
+    .option('--folds <k>', 'folds for --selection kfold', '3')
+    .option('--max-programs <n>', 'programs enumerated per exploration', '20000')
+    .option('--max-size <n>', 'largest program size enumerated', '20')
+    .option('--seconds <s>', 'wall-clock budget per exploration (makes runs machine-dependent)')
+    .option('--arity <n>', 'largest arity of learned abstractions', '2')
+    .option('--compress-iterations <n>', 'abstractions learned per iteration at most', '2')
+    .option('--baselines <list>', `baselines trained once: comma list of ${BASELINE_KINDS.join(', ')}, or none`, 'linear,mlp,random,chain')
+    .option('--train-size <n>', "training examples (default: the preset's)")
+    .option('--epochs <n>', "epochs per model (default: the preset's)")
+    .option('--dsl <file>', 'DSL to start from (default: the built-in uniform graph DSL)')
+    .option('--backend <name>', `tensor backend: ${BACKEND_NAMES.join(', ')}`)
+    .action(async (flags: SearchFlags, command: Command) => {
+      await runSearchCommand(flags, command);
+    });
+}
+
+function configFrom(flags: SearchFlags): SearchConfig {
+  const preset = parseChoice('--preset', flags.preset, PRESET_NAMES) as PresetName;
+  const known = listDatasets().map((d) => d.name);
+  if (!known.includes(flags.data)) throw new UserError(`--data: unknown data set "${flags.data}"`, `use one of ${known.join(', ')}`);
+  const training: TrainingConfig = {
+    data: flags.data,
+    dataSeed: parseInteger('--seed', flags.seed),
+    preset,
+    ...(flags.trainSize !== undefined ? { trainSize: parseInteger('--train-size', flags.trainSize, 2) } : {}),
+    ...(flags.epochs !== undefined ? { epochs: parseInteger('--epochs', flags.epochs, 1) } : {}),
+  };
+  const config: SearchConfig = {
+    iterations: parseInteger('--iterations', flags.iterations, 1),
+    population: parseInteger('--population', flags.population, 2),
+    keep: parseInteger('--keep', flags.keep, 1),
+    seed: parseInteger('--seed', flags.seed),
+    selection: { metric: parseChoice('--selection', flags.selection, SELECTION_METRICS), folds: parseInteger('--folds', flags.folds, 2) },
+    explore: {
+      maxPrograms: parseInteger('--max-programs', flags.maxPrograms, 1),
+      maxSize: parseInteger('--max-size', flags.maxSize, 1),
+      ...(flags.seconds !== undefined ? { seconds: parseNumber('--seconds', flags.seconds, 0.01) } : {}),
+    },
+    compress: { arity: parseInteger('--arity', flags.arity, 0, 5), iterations: parseInteger('--compress-iterations', flags.compressIterations, 0) },
+    reweight: { pseudoCount: 1 },
+    baselines: parseChoiceList('--baselines', flags.baselines, BASELINE_KINDS),
+    training: { ...training, ...(flags.dsl ? { dsl: flags.dsl } : {}) },
+  };
+  const problems = validateSearchConfig(config);
+  if (problems.length > 0) throw new UserError(`impossible search settings: ${problems.join('; ')}`);
+  return config;
+}
+
+function initialDsl(file: string | undefined): Dsl {
+  if (file === undefined) return graphDsl();
+  if (!existsSync(file)) throw new UserError(`--dsl: no such file ${file}`);
+  const loaded = loadDsl(file);
+  if (!loaded.ok) throw new UserError(`--dsl: ${loaded.error.message}`);
+  return loaded.value;
+}
+
+async function runSearchCommand(flags: SearchFlags, command: Command): Promise<void> {
+  const workers = parseInteger('--workers', flags.workers, 1, 64);
+  let backend: string;
+  try {
+    backend = (await initBackend(flags.backend === undefined ? undefined : parseBackendName(flags.backend, '--backend'))).name;
+  } catch (err) {
+    if (err instanceof BackendChoiceError) throw new UserError(err.message, err.hint);
+    throw err;
+  }
+
+  const out = flags.out ?? join('runs', `search-${flags.data}-${flags.preset}-seed${flags.seed}`);
+  let store: RunStore;
+  let config: SearchConfig;
+  try {
+    if (flags.resume) {
+      const given = RUN_DEFINING.filter((name) => command.getOptionValueSource(name) === 'cli');
+      if (given.length > 0) {
+        throw new UserError(
+          `--resume continues the run in ${out} with its own settings; these flags would change it: ${given.map((g) => `--${kebab(g)}`).join(', ')}`,
+          'drop them, or start a new run in another --out directory',
+        );
+      }
+      store = RunStore.open(out);
+      config = store.manifest.config as unknown as SearchConfig;
+    } else {
+      config = configFrom(flags);
+      if (RunStore.exists(out)) throw new UserError(`${out} already holds a run`, 'pass --resume to continue it, or choose another --out directory');
+      const dsl = initialDsl(flags.dsl);
+      store = RunStore.create(out, {
+        runId: `search-${Date.now().toString(36)}`,
+        createdAt: new Date().toISOString(),
+        toolkitVersion: toolkitVersion(),
+        node: process.version,
+        seed: config.seed,
+        backend,
+        command: `synth ${process.argv.slice(2).join(' ')}`,
+        config: config as unknown as Record<string, unknown>,
+      });
+      return await execute(store, config, dsl, flags, workers, backend);
+    }
+  } catch (err) {
+    if (err instanceof RunStoreError) throw new UserError(err.message, err.hint);
+    throw err;
+  }
+  const dslFile = (config.training as { dsl?: string }).dsl;
+  return execute(store, config, initialDsl(dslFile), flags, workers, backend);
+}
+
+async function execute(store: RunStore, config: SearchConfig, dsl: Dsl, flags: SearchFlags, workers: number, backend: string): Promise<void> {
+  const training = config.training as unknown as TrainingConfig;
+  const preset = getPreset(training.preset);
+  let base: number | null = null;
+  try {
+    const data = await loadDataset(training.data, {
+      seed: training.dataSeed,
+      imageSize: preset.image.inputSize,
+      trainSize: training.trainSize ?? preset.data.trainSize,
+      validationSize: preset.data.validationSize,
+      testSize: preset.data.testSize,
+      labels: training.labels,
+      warn: (m) => process.stderr.write(`warning: ${m}\n`),
+    });
+    base = baseRate(data.test.y, data.numClasses);
+  } catch (err) {
+    if (err instanceof DataError) throw new UserError(`--data ${training.data}: ${err.message}`, err.hint);
+    throw err;
+  }
+  const view = createProgressView({ json: Boolean(flags.json), stream: process.stderr });
+  view.start(store.dir, config);
+  let report: SearchReport;
+  try {
+    report = await runSearch(store, config, dsl, localTrainer(store, { workers, backend }), (event: SearchEvent) => {
+      if (flags.json) process.stdout.write(`${JSON.stringify(event)}\n`);
+      view.update(event);
+    });
+  } catch (err) {
+    view.stop();
+    if (err instanceof SearchError) throw new UserError(err.message, err.hint);
+    throw err;
+  }
+  view.stop();
+  store.writeJson('base-rate.json', { baseRate: base, split: 'test' });
+  if (!flags.json) process.stdout.write(formatReport(report, base, store.dir));
+}
+
+function kebab(name: string): string {
+  return name.replace(/[A-Z]/g, (c) => `-${c.toLowerCase()}`);
+}
+
+const pct = (x: number) => (Number.isFinite(x) ? `${(100 * x).toFixed(1)}%` : '  n/a');
+
+export function formatReport(report: SearchReport, base: number | null, dir: string): string {
+  const lines: string[] = [];
+  lines.push(`Search finished: ${report.iterations} iteration(s), ${report.candidatesTrained} candidates trained, selection by ${report.selectionMetric}.`);
+  lines.push(`Base rate (majority class, test split): ${base === null ? 'n/a' : pct(base)}`);
+  lines.push('');
+  lines.push('rank  valid.   test   nodes edges  program');
+  report.best.forEach((b, i) => {
+    const program = b.program.length > 70 ? `${b.program.slice(0, 67)}...` : b.program;
+    lines.push(`${String(i + 1).padStart(4)}  ${pct(b.validation).padStart(6)}  ${pct(b.test).padStart(6)}  ${String(b.nodes).padStart(4)} ${String(b.edges).padStart(5)}  ${program}`);
+  });
+  if (report.baselines.length > 0) {
+    lines.push('');
+    lines.push('baseline   valid.   test   status');
+    for (const b of report.baselines) lines.push(`${b.kind.padEnd(9)}  ${pct(b.validation).padStart(6)}  ${pct(b.test).padStart(6)}   ${b.status}`);
+  }
+  if (report.inventions.length > 0) lines.push('', `Inventions learned: ${report.inventions.join(', ')}`);
+  lines.push('', `Run directory: ${dir}   (synth show ${dir})`, '');
+  return lines.join('\n');
+}

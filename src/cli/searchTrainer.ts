@@ -1,0 +1,98 @@
+/**
+ * The trainer a search uses on this machine: each request becomes a `TrainJob` run in
+ * process (one worker) or on worker threads (`--workers N`). Jobs carry their own seeds,
+ * so results do not depend on which thread ran them or in what order.
+ */
+import type { LabelControl } from '../data/dataset.ts';
+import type { ModelKind } from '../gssnn/models/index.ts';
+import type { PresetName } from '../gssnn/presets.ts';
+import { runTrainJob, type TrainJob, type TrainJobResult } from '../gssnn/trainJob.ts';
+import type { TrainOutcome, TrainRequest, Trainer } from '../synth/search.ts';
+import type { RunStore } from '../synth/runStore.ts';
+import { runInWorkers } from '../util/workerPool.ts';
+
+/** What `SearchConfig.training` holds for our trainer. */
+export interface TrainingConfig {
+  readonly data: string;
+  readonly dataSeed: number;
+  readonly preset: PresetName;
+  readonly trainSize?: number;
+  readonly epochs?: number;
+  readonly labels?: LabelControl;
+}
+
+export const BASELINE_KINDS = ['linear', 'mlp', 'random', 'chain', 'star', 'complete'] as const;
+export type BaselineName = (typeof BASELINE_KINDS)[number];
+
+export function baselineModelKind(name: string): ModelKind {
+  switch (name) {
+    case 'linear':
+    case 'mlp':
+      return name;
+    case 'random':
+    case 'chain':
+    case 'star':
+    case 'complete':
+      return `gssnn-${name}`;
+    default:
+      throw new RangeError(`unknown baseline "${name}"; use one of ${BASELINE_KINDS.join(', ')}`);
+  }
+}
+
+export function jobOf(request: TrainRequest, store: RunStore, backend?: string): TrainJob {
+  const training = request.training as unknown as TrainingConfig;
+  return {
+    id: request.jobId,
+    kind: request.kind === 'program' ? 'gssnn' : baselineModelKind(request.baseline!),
+    graph: request.kind === 'program' ? request.graph : undefined,
+    elements: request.kind === 'baseline' && request.baseline !== 'linear' && request.baseline !== 'mlp' ? request.elements : undefined,
+    data: { name: training.data, seed: training.dataSeed, trainSize: training.trainSize, labels: training.labels },
+    preset: training.preset,
+    seed: request.seed,
+    epochs: training.epochs,
+    fold: request.fold,
+    modelDir: store.resolve(request.modelPath),
+    backend,
+  };
+}
+
+export function outcomeOf(result: TrainJobResult): TrainOutcome {
+  return {
+    status: result.status,
+    parameterCount: result.parameterCount,
+    train: { accuracy: result.train.accuracy, loss: result.train.loss },
+    validation: { accuracy: result.validation.accuracy, loss: result.validation.loss },
+    test: { accuracy: result.test.accuracy, loss: result.test.loss },
+    trainSeconds: result.trainSeconds,
+  };
+}
+
+export function failedOutcome(error: string): TrainOutcome {
+  const none = { accuracy: Number.NaN, loss: Number.NaN };
+  return { status: 'failed', parameterCount: 0, train: none, validation: none, test: none, trainSeconds: 0, error };
+}
+
+export function localTrainer(store: RunStore, options: { workers: number; backend?: string }): Trainer {
+  return async (requests, onOutcome) => {
+    const jobs = requests.map((r) => jobOf(r, store, options.backend));
+    if (options.workers <= 1) {
+      for (let i = 0; i < jobs.length; i++) {
+        let outcome: TrainOutcome;
+        try {
+          outcome = outcomeOf(await runTrainJob(jobs[i]));
+        } catch (err) {
+          outcome = failedOutcome(err instanceof Error ? err.message : String(err));
+        }
+        onOutcome(requests[i], outcome);
+      }
+      return;
+    }
+    await runInWorkers<TrainJob, TrainJobResult>({
+      moduleUrl: new URL('../gssnn/trainJob.ts', import.meta.url).href,
+      exportName: 'runTrainJob',
+      inputs: jobs,
+      workers: options.workers,
+      onOutcome: (o) => onOutcome(requests[o.index], o.ok ? outcomeOf(o.value) : failedOutcome(o.error)),
+    });
+  };
+}

@@ -1,0 +1,548 @@
+/**
+ * The population loop of `synth search`:
+ *
+ *   explore -> train every new candidate (and, once, the baselines) -> score on the selection
+ *   metric -> keep the top k -> compress the kept programs into new inventions -> reweight
+ *   the grammar -> explore again ... ; the test split is reported, never used to select.
+ *
+ * Every phase writes its outcome to the run store before the next one starts, and each
+ * phase is a deterministic function of what the store already holds, so an interrupted run
+ * resumed from its store ends with the same records as an uninterrupted one, and no
+ * finished training is redone. Training itself is injected (worker threads, a job queue),
+ * which keeps this module free of any tensor code.
+ */
+import { createHash } from 'node:crypto';
+import type { Dsl } from '../dsl/dsl.ts';
+import { withInventions } from '../dsl/dsl.ts';
+import { dslFromJson, dslToJson } from '../dsl/dslFile.ts';
+import type { ProgramGraph } from '../dsl/graph.ts';
+import { fromOriginalJson, toOriginalJson, type OriginalGraphJson } from '../dsl/graphFormats.ts';
+import { parseProgram } from '../dsl/parse.ts';
+import { printProgram } from '../dsl/print.ts';
+import type { Term } from '../dsl/term.ts';
+import { deriveSeed } from '../util/random.ts';
+import { abstractionToInvention, compress, rewrittenWithInventions } from './compress.ts';
+import type { AbstractionBody } from './compressInline.ts';
+import { explore, type ExploreResult } from './explore.ts';
+import { grammarFromDsl } from './grammar.ts';
+import { GraphCatalog, simpleGraphOf } from './isomorphism.ts';
+import { reweightDsl } from './reweightDsl.ts';
+import type { RunStore } from './runStore.ts';
+
+export type SelectionMetric = 'validation' | 'train' | 'kfold';
+
+export interface SearchConfig {
+  readonly iterations: number;
+  /** Candidates held in each iteration (the kept ones plus new ones). */
+  readonly population: number;
+  /** Candidates kept after each iteration's selection. */
+  readonly keep: number;
+  readonly seed: number;
+  readonly selection: { readonly metric: SelectionMetric; readonly folds: number };
+  readonly explore: { readonly maxPrograms: number; readonly maxSize: number; readonly seconds?: number };
+  readonly compress: { readonly arity: number; readonly iterations: number };
+  readonly reweight: { readonly pseudoCount: number };
+  /** Baseline model kinds trained once, on the same data and preset. */
+  readonly baselines: readonly string[];
+  /** Passed through to the trainer untouched (data set, preset, epochs, ...). */
+  readonly training: Readonly<Record<string, unknown>>;
+}
+
+/** One model to train: a candidate's graph (one job per fold with k-fold scoring) or a baseline. */
+export interface TrainRequest {
+  /** Unique per job: the candidate id, with `#fold<i>` for folds, or `baseline-<kind>`. */
+  readonly jobId: string;
+  readonly candidateId: string;
+  readonly kind: 'program' | 'baseline';
+  readonly baseline?: string;
+  readonly graph?: ProgramGraph;
+  /** Element count for graph-wired baselines (the population's median). */
+  readonly elements?: number;
+  readonly seed: number;
+  readonly fold?: { readonly k: number; readonly index: number };
+  /** Run-relative directory to save the model in. */
+  readonly modelPath: string;
+  readonly training: Readonly<Record<string, unknown>>;
+}
+
+export interface SplitScore {
+  readonly accuracy: number;
+  readonly loss: number;
+}
+
+export interface TrainOutcome {
+  readonly status: string;
+  readonly parameterCount: number;
+  readonly train: SplitScore;
+  readonly validation: SplitScore;
+  readonly test: SplitScore;
+  readonly trainSeconds: number;
+  readonly error?: string;
+}
+
+/** Trains the requests (in any order, in parallel if it likes), reporting each as it ends. */
+export type Trainer = (
+  requests: readonly TrainRequest[],
+  onOutcome: (request: TrainRequest, outcome: TrainOutcome) => void,
+) => Promise<void>;
+
+export interface CandidateRecord {
+  readonly id: string;
+  /** Iteration whose exploration found it. */
+  readonly iteration: number;
+  readonly program: string;
+  readonly stitchProgram: string;
+  readonly size: number;
+  readonly mass: number;
+  readonly logProbability: number;
+  readonly graph: OriginalGraphJson;
+  readonly nodes: number;
+  readonly edges: number;
+  readonly status: 'pending' | 'trained' | 'diverged' | 'failed';
+  readonly metrics: CandidateMetrics | null;
+  readonly modelPath: string;
+  readonly seed: number;
+}
+
+export interface CandidateMetrics {
+  readonly train: SplitScore;
+  readonly validation: SplitScore;
+  readonly test: SplitScore;
+  /** The selection metric's value (validation accuracy, fold mean, or train accuracy). */
+  readonly score: number;
+  readonly parameterCount: number;
+  readonly trainSeconds: number;
+  readonly folds?: readonly TrainOutcome[];
+  readonly error?: string;
+}
+
+export interface BaselineRecord {
+  readonly id: string;
+  readonly kind: string;
+  readonly elements: number | null;
+  readonly status: string;
+  readonly metrics: CandidateMetrics | null;
+  readonly modelPath: string;
+  readonly seed: number;
+}
+
+export interface Selection {
+  readonly iteration: number;
+  /** Ranked by score, best first. */
+  readonly ranking: readonly { readonly id: string; readonly score: number }[];
+  readonly kept: readonly string[];
+  readonly discarded: readonly string[];
+}
+
+export interface PopulationFile {
+  readonly iteration: number;
+  readonly ids: readonly string[];
+  readonly exploration: {
+    readonly programs: number;
+    readonly seconds: number;
+    readonly distinctGraphs: number;
+    readonly newCandidates: number;
+    readonly requested: number;
+  } | null;
+}
+
+export interface SearchReport {
+  readonly iterations: number;
+  readonly selectionMetric: SelectionMetric;
+  /** The final kept population, best first, with held-out test scores. */
+  readonly best: readonly {
+    readonly id: string;
+    readonly program: string;
+    readonly nodes: number;
+    readonly edges: number;
+    readonly score: number;
+    readonly validation: number;
+    readonly test: number;
+  }[];
+  readonly baselines: readonly { readonly kind: string; readonly validation: number; readonly test: number; readonly status: string }[];
+  readonly inventions: readonly string[];
+  readonly candidatesTrained: number;
+}
+
+export type SearchEvent =
+  | { type: 'iteration-start'; iteration: number }
+  | { type: 'explored'; iteration: number; programs: number; seconds: number; distinctGraphs: number; newCandidates: number; requested: number }
+  | { type: 'training'; iteration: number; jobs: number }
+  | { type: 'trained'; iteration: number; id: string; status: string; score: number | null; done: number; total: number }
+  | { type: 'selected'; iteration: number; kept: readonly string[]; best: { id: string; score: number } | null }
+  | { type: 'compressed'; iteration: number; inventions: readonly string[]; compressionRatio: number }
+  | { type: 'done'; report: SearchReport };
+
+export class SearchError extends Error {
+  constructor(message: string, readonly hint?: string) {
+    super(message);
+    this.name = 'SearchError';
+  }
+}
+
+/** Problems with a configuration, as messages naming the option; empty when it is valid. */
+export function validateSearchConfig(config: SearchConfig): string[] {
+  const problems: string[] = [];
+  const positive = (name: string, v: number) => {
+    if (!Number.isInteger(v) || v < 1) problems.push(`${name} must be a positive integer, got ${v}`);
+  };
+  positive('iterations', config.iterations);
+  positive('population', config.population);
+  positive('keep', config.keep);
+  positive('explore.maxPrograms', config.explore.maxPrograms);
+  positive('explore.maxSize', config.explore.maxSize);
+  if (config.keep >= config.population) problems.push(`keep (${config.keep}) must be smaller than population (${config.population}), or nothing new is ever explored`);
+  if (config.selection.metric === 'kfold' && (!Number.isInteger(config.selection.folds) || config.selection.folds < 2)) {
+    problems.push(`k-fold selection needs folds >= 2, got ${config.selection.folds}`);
+  }
+  if (!Number.isInteger(config.compress.arity) || config.compress.arity < 0) problems.push(`compress.arity must be >= 0, got ${config.compress.arity}`);
+  if (!Number.isInteger(config.compress.iterations) || config.compress.iterations < 0) problems.push(`compress.iterations must be >= 0, got ${config.compress.iterations}`);
+  if (!(config.reweight.pseudoCount > 0)) problems.push(`reweight.pseudoCount must be > 0, got ${config.reweight.pseudoCount}`);
+  if (config.explore.seconds !== undefined && !(config.explore.seconds > 0)) problems.push(`explore.seconds must be > 0, got ${config.explore.seconds}`);
+  return problems;
+}
+
+const paths = {
+  dsl: (k: number) => `dsl/iteration-${k}.json`,
+  library: (k: number) => `dsl/iteration-${k}.library.json`,
+  population: (k: number) => `iterations/${k}/population.json`,
+  selection: (k: number) => `iterations/${k}/selection.json`,
+  candidate: (id: string) => `candidates/${id}.json`,
+  baseline: (kind: string) => `baselines/${kind}.json`,
+  report: 'report.json',
+};
+
+export { paths as runPaths };
+
+/** A candidate's id: a short hash of its program text (stable across runs and machines). */
+export function candidateId(program: string): string {
+  return createHash('sha256').update(program).digest('hex').slice(0, 16);
+}
+
+/**
+ * Runs (or resumes) a search in `store`. `initialDsl` is the DSL of iteration 0; it is
+ * written to the store on the first call and read back on resume.
+ */
+export async function runSearch(
+  store: RunStore,
+  config: SearchConfig,
+  initialDsl: Dsl,
+  trainer: Trainer,
+  onEvent: (event: SearchEvent) => void = () => undefined,
+): Promise<SearchReport> {
+  const problems = validateSearchConfig(config);
+  if (problems.length > 0) throw new SearchError(`invalid search configuration: ${problems.join('; ')}`);
+  const emit = (event: SearchEvent) => {
+    store.appendEvent(event as unknown as { type: string });
+    onEvent(event);
+  };
+  if (!store.has(paths.dsl(0))) {
+    store.writeJson(paths.dsl(0), dslToJson(initialDsl));
+    store.writeJson(paths.library(0), []);
+  }
+
+  for (let iteration = 1; iteration <= config.iterations; iteration++) {
+    emit({ type: 'iteration-start', iteration });
+    const dsl = readDsl(store, iteration - 1);
+    const population = store.readJson<PopulationFile>(paths.population(iteration)) ?? explorePopulation(store, config, dsl, iteration, emit);
+    await trainPending(store, config, population, iteration, trainer, emit);
+    const selection = store.readJson<Selection>(paths.selection(iteration)) ?? select(store, config, population, iteration, emit);
+    if (iteration < config.iterations && !store.has(paths.dsl(iteration))) learnLibrary(store, config, dsl, selection, iteration, emit);
+  }
+  const report = buildReport(store, config);
+  store.writeJson(paths.report, report);
+  emit({ type: 'done', report });
+  return report;
+}
+
+function readDsl(store: RunStore, k: number): Dsl {
+  const json = store.readJson<unknown>(paths.dsl(k));
+  if (json === undefined) throw new SearchError(`the run is missing ${paths.dsl(k)}`, 'the run directory is incomplete; start a new run');
+  const parsed = dslFromJson(json, store.resolve(paths.dsl(k)));
+  if (!parsed.ok) throw new SearchError(parsed.error.message);
+  return parsed.value;
+}
+
+function readCandidate(store: RunStore, id: string): CandidateRecord {
+  const record = store.readJson<CandidateRecord>(paths.candidate(id));
+  if (!record) throw new SearchError(`the run is missing ${paths.candidate(id)}`);
+  return record;
+}
+
+/** Every candidate the run has ever held, in id order. */
+export function allCandidates(store: RunStore): CandidateRecord[] {
+  return store.list('candidates').filter((f) => f.endsWith('.json')).map((f) => readCandidate(store, f.slice(0, -5)));
+}
+
+function explorePopulation(
+  store: RunStore,
+  config: SearchConfig,
+  dsl: Dsl,
+  iteration: number,
+  emit: (e: SearchEvent) => void,
+): PopulationFile {
+  const kept = iteration === 1 ? [] : (store.readJson<Selection>(paths.selection(iteration - 1))?.kept ?? []);
+  const requested = config.population - kept.length;
+  // Graphs already held or tried are not new, whatever program builds them.
+  const known = new GraphCatalog<string>();
+  for (const c of allCandidates(store)) {
+    const graph = fromOriginalJson(c.graph);
+    if (graph.ok) known.add(simpleGraphOf(graph.value), c.id);
+  }
+  const found: ExploreResult = explore(grammarFromDsl(dsl), {
+    maxPrograms: config.explore.maxPrograms,
+    maxSize: config.explore.maxSize,
+    seconds: config.explore.seconds,
+  });
+  const fresh: string[] = [];
+  for (const g of found.graphs) {
+    if (fresh.length >= requested) break;
+    if (!known.add(simpleGraphOf(g.graph), '').added) continue;
+    const program = printProgram(g.term, { form: 'combined' });
+    const id = candidateId(program);
+    const record: CandidateRecord = {
+      id,
+      iteration,
+      program,
+      stitchProgram: printProgram(g.term, { form: 'stitch' }),
+      size: g.size,
+      mass: g.mass,
+      logProbability: g.logProbability,
+      graph: toOriginalJson(g.graph),
+      nodes: g.graph.nodes.length,
+      edges: g.graph.edges.length,
+      status: 'pending',
+      metrics: null,
+      modelPath: `models/${id}`,
+      seed: deriveSeed(config.seed, 'train', id),
+    };
+    if (!store.has(paths.candidate(id))) store.writeJson(paths.candidate(id), record);
+    fresh.push(id);
+  }
+  const population: PopulationFile = {
+    iteration,
+    ids: [...kept, ...fresh],
+    exploration: {
+      programs: found.programs,
+      seconds: found.seconds,
+      distinctGraphs: found.distinctGraphs,
+      newCandidates: fresh.length,
+      requested,
+    },
+  };
+  if (population.ids.length === 0) {
+    throw new SearchError(
+      'exploration found no connected graph with more than one node',
+      'raise --max-programs (explore.maxPrograms) or the program size limit',
+    );
+  }
+  store.writeJson(paths.population(iteration), population);
+  emit({ type: 'explored', iteration, ...population.exploration! });
+  return population;
+}
+
+function jobsForCandidate(config: SearchConfig, record: CandidateRecord): TrainRequest[] {
+  const graph = fromOriginalJson(record.graph);
+  if (!graph.ok) throw new SearchError(`candidate ${record.id} has a malformed graph: ${graph.error}`);
+  const base = { candidateId: record.id, kind: 'program' as const, graph: graph.value, seed: record.seed, training: config.training };
+  if (config.selection.metric !== 'kfold') return [{ ...base, jobId: record.id, modelPath: record.modelPath }];
+  return Array.from({ length: config.selection.folds }, (_, index) => ({
+    ...base,
+    jobId: `${record.id}#fold${index}`,
+    fold: { k: config.selection.folds, index },
+    modelPath: `${record.modelPath}/fold-${index}`,
+  }));
+}
+
+async function trainPending(
+  store: RunStore,
+  config: SearchConfig,
+  population: PopulationFile,
+  iteration: number,
+  trainer: Trainer,
+  emit: (e: SearchEvent) => void,
+): Promise<void> {
+  const records = new Map(population.ids.map((id) => [id, readCandidate(store, id)]));
+  const requests: TrainRequest[] = [];
+  for (const record of records.values()) if (record.status === 'pending') requests.push(...jobsForCandidate(config, record));
+  if (iteration === 1) requests.push(...baselineRequests(store, config, [...records.values()]));
+  if (requests.length === 0) return;
+
+  emit({ type: 'training', iteration, jobs: requests.length });
+  // Fold outcomes are gathered until all of a candidate's folds are in.
+  const foldOutcomes = new Map<string, Map<number, TrainOutcome>>();
+  let done = 0;
+  await trainer(requests, (request, outcome) => {
+    done++;
+    if (request.kind === 'baseline') {
+      const record: BaselineRecord = {
+        id: request.candidateId,
+        kind: request.baseline!,
+        elements: request.elements ?? null,
+        status: outcome.status,
+        metrics: metricsOf([outcome], 'validation'),
+        modelPath: request.modelPath,
+        seed: request.seed,
+      };
+      store.writeJson(paths.baseline(request.baseline!), record);
+      emit({ type: 'trained', iteration, id: request.candidateId, status: outcome.status, score: record.metrics?.score ?? null, done, total: requests.length });
+      return;
+    }
+    const record = records.get(request.candidateId)!;
+    let outcomes: TrainOutcome[];
+    if (request.fold) {
+      const folds = foldOutcomes.get(record.id) ?? new Map<number, TrainOutcome>();
+      folds.set(request.fold.index, outcome);
+      foldOutcomes.set(record.id, folds);
+      if (folds.size < request.fold.k) return;
+      outcomes = [...folds.entries()].sort((a, b) => a[0] - b[0]).map(([, o]) => o);
+    } else {
+      outcomes = [outcome];
+    }
+    const metrics = metricsOf(outcomes, config.selection.metric);
+    const status = outcomes.some((o) => o.status === 'failed') ? 'failed' : outcomes.some((o) => o.status === 'diverged') ? 'diverged' : 'trained';
+    const updated: CandidateRecord = { ...record, status, metrics };
+    records.set(record.id, updated);
+    store.writeJson(paths.candidate(record.id), updated);
+    emit({ type: 'trained', iteration, id: record.id, status, score: metrics.score, done, total: requests.length });
+  });
+  const unfinished = [...records.values()].filter((r) => r.status === 'pending');
+  if (unfinished.length > 0) throw new SearchError(`the trainer returned without results for ${unfinished.map((r) => r.id).join(', ')}`);
+}
+
+function baselineRequests(store: RunStore, config: SearchConfig, population: CandidateRecord[]): TrainRequest[] {
+  const sizes = population.map((c) => c.nodes + c.edges).sort((a, b) => a - b);
+  const elements = sizes.length > 0 ? sizes[Math.floor(sizes.length / 2)] : undefined;
+  return config.baselines
+    .filter((kind) => !store.has(paths.baseline(kind)))
+    .map((kind) => ({
+      jobId: `baseline-${kind}`,
+      candidateId: `baseline-${kind}`,
+      kind: 'baseline' as const,
+      baseline: kind,
+      elements,
+      seed: deriveSeed(config.seed, 'baseline', kind),
+      modelPath: `models/baseline-${kind}`,
+      training: config.training,
+    }));
+}
+
+function metricsOf(outcomes: readonly TrainOutcome[], metric: SelectionMetric): CandidateMetrics {
+  const mean = (pick: (o: TrainOutcome) => number) => outcomes.reduce((s, o) => s + pick(o), 0) / outcomes.length;
+  const split = (pick: (o: TrainOutcome) => SplitScore): SplitScore => ({ accuracy: mean((o) => pick(o).accuracy), loss: mean((o) => pick(o).loss) });
+  const train = split((o) => o.train);
+  const validation = split((o) => o.validation);
+  const usable = outcomes.every((o) => o.status === 'completed' || o.status === 'stopped');
+  const score = !usable ? Number.NEGATIVE_INFINITY : metric === 'train' ? train.accuracy : validation.accuracy;
+  const errors = outcomes.map((o) => o.error).filter((e): e is string => e !== undefined);
+  return {
+    train,
+    validation,
+    test: split((o) => o.test),
+    score: Number.isFinite(score) ? score : -1,
+    parameterCount: outcomes[0]?.parameterCount ?? 0,
+    trainSeconds: outcomes.reduce((s, o) => s + o.trainSeconds, 0),
+    ...(outcomes.length > 1 ? { folds: outcomes } : {}),
+    ...(errors.length > 0 ? { error: errors.join('; ') } : {}),
+  };
+}
+
+function select(store: RunStore, config: SearchConfig, population: PopulationFile, iteration: number, emit: (e: SearchEvent) => void): Selection {
+  const ranked = population.ids
+    .map((id) => readCandidate(store, id))
+    .sort((a, b) => (b.metrics?.score ?? -1) - (a.metrics?.score ?? -1) || a.mass - b.mass || (a.id < b.id ? -1 : 1));
+  const keepCount = Math.min(config.keep, ranked.length);
+  const selection: Selection = {
+    iteration,
+    ranking: ranked.map((r) => ({ id: r.id, score: r.metrics?.score ?? -1 })),
+    kept: ranked.slice(0, keepCount).map((r) => r.id),
+    discarded: ranked.slice(keepCount).map((r) => r.id),
+  };
+  store.writeJson(paths.selection(iteration), selection);
+  emit({ type: 'selected', iteration, kept: selection.kept, best: selection.ranking[0] ?? null });
+  return selection;
+}
+
+function learnLibrary(
+  store: RunStore,
+  config: SearchConfig,
+  dsl: Dsl,
+  selection: Selection,
+  iteration: number,
+  emit: (e: SearchEvent) => void,
+): void {
+  const library = store.readJson<AbstractionBody[]>(paths.library(iteration - 1)) ?? [];
+  const corpus: Term[] = selection.kept.map((id) => {
+    const parsed = parseProgram(readCandidate(store, id).program, { form: 'combined' });
+    if (!parsed.ok) throw new SearchError(`candidate ${id}: stored program does not parse: ${parsed.error.message}`);
+    return parsed.value;
+  });
+  const result = compress(corpus, {
+    maxArity: config.compress.arity,
+    iterations: config.compress.iterations,
+    library,
+    abstractionPrefix: 'fn_',
+  });
+  let next = dsl;
+  const added: string[] = [];
+  const earlier = [...library];
+  for (const abstraction of result.abstractions) {
+    const inv = abstractionToInvention(abstraction, earlier);
+    earlier.push(abstraction);
+    const extended = withInventions(next, [{ name: inv.name, body: inv.body }]);
+    // An abstraction the type system cannot give a ground type is of no use to the enumerator.
+    if (!extended.ok) continue;
+    next = extended.value;
+    added.push(inv.name);
+  }
+  const kept = rewrittenWithInventions(result, library).filter((_, i) => i < corpus.length);
+  const usable = kept.filter((t) => onlyKnownInventions(t, next));
+  next = reweightDsl({ ...next, name: `${dsl.name.replace(/-iteration-\d+$/, '')}-iteration-${iteration}` }, usable.map((term) => ({ term, weight: 1 })), config.reweight.pseudoCount);
+  store.writeJson(paths.library(iteration), earlier);
+  store.writeJson(paths.dsl(iteration), dslToJson(next));
+  emit({ type: 'compressed', iteration, inventions: added, compressionRatio: result.compressionRatio });
+}
+
+/** Whether every invention a program uses is in the DSL (a rewrite may use one that did not type). */
+function onlyKnownInventions(term: Term, dsl: Dsl): boolean {
+  switch (term.kind) {
+    case 'invention':
+      return dsl.inventions.has(term.name) && onlyKnownInventions(term.body, dsl);
+    case 'apply':
+      return onlyKnownInventions(term.fn, dsl) && onlyKnownInventions(term.arg, dsl);
+    case 'lambda':
+      return onlyKnownInventions(term.body, dsl);
+    default:
+      return true;
+  }
+}
+
+function buildReport(store: RunStore, config: SearchConfig): SearchReport {
+  const final = store.readJson<Selection>(paths.selection(config.iterations));
+  if (!final) throw new SearchError(`the run is missing ${paths.selection(config.iterations)}`);
+  const best = final.kept.map((id) => {
+    const c = readCandidate(store, id);
+    return {
+      id,
+      program: c.program,
+      nodes: c.nodes,
+      edges: c.edges,
+      score: c.metrics?.score ?? -1,
+      validation: c.metrics?.validation.accuracy ?? Number.NaN,
+      test: c.metrics?.test.accuracy ?? Number.NaN,
+    };
+  });
+  const baselines = config.baselines.map((kind) => {
+    const b = store.readJson<BaselineRecord>(paths.baseline(kind));
+    return { kind, validation: b?.metrics?.validation.accuracy ?? Number.NaN, test: b?.metrics?.test.accuracy ?? Number.NaN, status: b?.status ?? 'missing' };
+  });
+  const lastDsl = config.iterations > 1 ? readDsl(store, config.iterations - 1) : readDsl(store, 0);
+  return {
+    iterations: config.iterations,
+    selectionMetric: config.selection.metric,
+    best,
+    baselines,
+    inventions: [...lastDsl.inventions.keys()],
+    candidatesTrained: allCandidates(store).filter((c) => c.status !== 'pending').length,
+  };
+}
