@@ -125,6 +125,9 @@ export function programMass(term: Term, maxSteps: number = DEFAULT_MASS_STEPS): 
       const what = e.limit === 'steps' ? `${maxSteps} steps` : `nesting depth ${MAX_NORMALIZE_DEPTH}`;
       return err({ kind: 'budget', message: `normalizing for mass ran past ${what}` });
     }
+    if (e instanceof RangeError && /call stack/i.test(e.message)) {
+      return err({ kind: 'budget', message: 'normalizing for mass nested deeper than the JS stack allows' });
+    }
     throw e;
   }
 }
