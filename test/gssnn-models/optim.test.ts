@@ -1,0 +1,110 @@
+import { readFileSync } from 'node:fs';
+import path from 'node:path';
+import * as tf from '@tensorflow/tfjs-core';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { initBackend } from '../../src/gssnn/backend.ts';
+import { PRESETS } from '../../src/gssnn/presets.ts';
+import { classificationLoss } from '../../src/gssnn/train/losses.ts';
+import { createOptimizer } from '../../src/gssnn/train/optimizers.ts';
+import { ReduceLrOnPlateau } from '../../src/gssnn/train/scheduler.ts';
+
+const referenceLog = path.resolve(import.meta.dirname, '../../../shared/reference/gssnn-original/log.json');
+
+beforeAll(async () => {
+  await initBackend();
+});
+
+describe('optimizers', () => {
+  it('Adam takes the bias-corrected first step of size lr in the gradient sign', () => {
+    const w = tf.variable(tf.tensor1d([1, -2, 3]));
+    const adam = createOptimizer({ kind: 'adam', lr: 0.1 });
+    const g = tf.tensor1d([0.5, -4, 0]);
+    adam.apply([w], [g]);
+    // m_hat = g, v_hat = g^2: step = lr * g / (|g| + eps).
+    const after = w.dataSync();
+    expect(after[0]).toBeCloseTo(0.9, 5);
+    expect(after[1]).toBeCloseTo(-1.9, 5);
+    expect(after[2]).toBeCloseTo(3, 6);
+    adam.apply([w], [g]);
+    // Second step with the same gradient is again lr * sign(g).
+    expect(w.dataSync()[0]).toBeCloseTo(0.8, 5);
+    adam.dispose();
+    tf.dispose([w, g]);
+  });
+
+  it('SGD with momentum follows PyTorch (buffer starts at the first gradient)', () => {
+    const w = tf.variable(tf.scalar(1));
+    const sgd = createOptimizer({ kind: 'sgd', lr: 0.1, momentum: 0.9 });
+    const g = tf.scalar(1);
+    sgd.apply([w], [g]);
+    expect(w.dataSync()[0]).toBeCloseTo(0.9, 6);
+    sgd.apply([w], [g]);
+    expect(w.dataSync()[0]).toBeCloseTo(0.9 - 0.1 * 1.9, 6);
+    sgd.dispose();
+    tf.dispose([w, g]);
+  });
+});
+
+describe('ReduceLROnPlateau', () => {
+  it('halves after more than `patience` bad steps, then waits out the cooldown', () => {
+    const scheduler = new ReduceLrOnPlateau({ factor: 0.5, patience: 2, threshold: 1e-4, cooldown: 2 });
+    const lrs: number[] = [];
+    let lr = 1;
+    for (const loss of [1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 0.5]) {
+      lr = scheduler.step(loss, lr);
+      lrs.push(lr);
+    }
+    // best=1 at step 1; bad steps 1,2,3 -> reduce at step 4; cooldown eats steps 5,6;
+    // bad steps count again from step 7: 7, 8, 9 -> reduce at step 9 (3 > patience 2).
+    expect(lrs).toEqual([1, 1, 1, 0.5, 0.5, 0.5, 0.5, 0.5, 0.25, 0.25, 0.25]);
+  });
+
+  it('counts a change within the relative threshold as no improvement', () => {
+    const scheduler = new ReduceLrOnPlateau({ factor: 0.5, patience: 0, threshold: 0.1, cooldown: 0 });
+    expect(scheduler.step(1, 1)).toBe(1);
+    expect(scheduler.step(0.95, 1)).toBe(0.5);
+    expect(scheduler.step(0.8, 0.5)).toBe(0.5);
+  });
+});
+
+describe('losses', () => {
+  it('cross-entropy and binary cross-entropy match hand-computed values', () => {
+    const logits = tf.tensor2d([[2, 0], [0, 1]]);
+    const labels = tf.tensor1d([0, 0], 'int32');
+    const ce = classificationLoss('cross-entropy', logits, labels).dataSync()[0];
+    const expectedCe = (Math.log(1 + Math.exp(-2)) + Math.log(1 + Math.exp(1))) / 2;
+    expect(ce).toBeCloseTo(expectedCe, 5);
+    const bce = classificationLoss('binary-cross-entropy', logits, labels).dataSync()[0];
+    const sp = (x: number) => Math.log(1 + Math.exp(x)); // -log sigmoid(-x)
+    const expectedBce = (sp(-2) + sp(0) + sp(0) + sp(1)) / 4;
+    expect(bce).toBeCloseTo(expectedBce, 5);
+    tf.dispose([logits, labels]);
+  });
+});
+
+describe('the paper preset against the original run', () => {
+  it("equals the network and training configuration in the original's log", () => {
+    const [first] = JSON.parse(readFileSync(referenceLog, 'utf8')) as {
+      network: Record<string, number>;
+      nn_training: { batch_size: number; epochs_per_iteration: number; training_set_size: number; evaluation_set_size: number }[][];
+    }[];
+    const net = first.network;
+    const paper = PRESETS.paper;
+    expect(paper.image).toEqual({
+      inputSize: net.input_size,
+      downsampledSize: net.downsampled_size,
+      dim: net.vit_dim,
+      depth: net.vit_depth,
+      heads: net.vit_heads,
+      headDim: net.vit_head_dim,
+      mlpDim: net.vit_mlp_dim,
+      convDepth: net.conv_depth,
+    });
+    expect([paper.gnnDepth, paper.graphDim, paper.maxConn, paper.dropout]).toEqual([net.gnn_depth, net.graph_dim, net.max_conn, net.dropout_rate]);
+    const training = first.nn_training[0][0];
+    expect(paper.train.batchSize).toBe(training.batch_size);
+    expect(paper.train.epochs).toBe(training.epochs_per_iteration);
+    expect(paper.data.trainSize).toBe(training.training_set_size);
+    expect(paper.data.validationSize).toBe(training.evaluation_set_size);
+  });
+});
