@@ -262,10 +262,13 @@ class Search {
     expansion: { kind: 'syntax'; node: number } | { kind: 'param'; variable: number; type: number },
   ): void {
     const set = this.set;
+    // The bound first: most expansions die here, before anything is allocated for them.
+    const bound = this.facts.savingBound;
+    let upperBound = 0;
+    for (let i = 0; i < positions.length; i++) upperBound += bound[pattern.locs[positions[i]]];
+    if (upperBound <= this.cutoff) return;
     const locs = gather(pattern.locs, positions);
     if (this.singleUse(locs) || this.singleProgram(locs)) return;
-    const upperBound = this.upperBound(locs);
-    if (upperBound <= this.cutoff) return;
 
     const varNodes = pattern.varNodes.map((v) => gather(v, positions));
     if (this.uselessParameter(pattern, varNodes, locs.length) || this.redundantParameter(pattern, varNodes, locs.length)) return;
