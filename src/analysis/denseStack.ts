@@ -72,6 +72,11 @@ export class DenseStack implements Model {
     });
   }
 
+  /** The current unit masks (null where a layer is unmasked); owned by the stack. */
+  currentUnitMasks(): readonly (tf.Tensor1D | null)[] {
+    return this.unitMasks;
+  }
+
   /**
    * Forward pass recording each layer's input and pre-activation. `preShift[l]`, when
    * given, is added to layer l's pre-activation: differentiating with respect to a zero
