@@ -3,6 +3,8 @@ import path from 'node:path';
 import * as tf from '@tensorflow/tfjs-core';
 import fc from 'fast-check';
 import { beforeAll, describe, expect, it } from 'vitest';
+import { evaluate } from '../../src/dsl/evaluate.ts';
+import { parseProgramOrThrow } from '../../src/dsl/parse.ts';
 import { initBackend } from '../../src/gssnn/backend.ts';
 import { sinCos2d } from '../../src/gssnn/encoders/positional.ts';
 import { elementChunks, elementCode, Injection, InjectionError, planInjection, tilingIndex } from '../../src/gssnn/inject.ts';
@@ -127,6 +129,28 @@ describe('injection of the original programs', () => {
       const fixed = planInjection(graph, 512);
       expect(fixed.chunks.length).toBe(output.next_id);
       expect(fixed.messages.length).toBe(output.edges.length);
+    }
+  });
+});
+
+describe('the original builder, from the evaluated programs', () => {
+  it('gives the same feature rows and messages as the original listed', () => {
+    const files = readdirSync(referenceDir).filter((f) => f.endsWith('.json')).slice(0, 30);
+    for (const file of files) {
+      const record = JSON.parse(readFileSync(path.join(referenceDir, file), 'utf8'));
+      const evaluated = evaluate(parseProgramOrThrow(record.program));
+      if (!evaluated.ok) throw new Error(`${file}: ${evaluated.error.message}`);
+      const graph = evaluated.value;
+      const plan = planInjection(graph, 512, { reproduceOriginal: true });
+      const listing = record.output.edges as [[number, number], [number, number]][];
+      // The original: one row per listing (edge id, port + 1), messages both ways per listing.
+      const originalRows = listing.map(([[, port], [edge]]) => `${edge}:${port + 1}`).sort();
+      expect(plan.edgeRows.map((r) => `${r.elementId}:${r.port}`).sort()).toEqual(originalRows);
+      const nodeId = (i: number) => graph.nodes[i];
+      const ours = plan.messages.map((m) => `${nodeId(m.source)}>${nodeId(m.target)}@${plan.edgeRows[m.edgeRow].elementId}`).sort();
+      const original = listing.flatMap(([[a], [edge, b]]) => [`${a}>${b}@${edge}`, `${b}>${a}@${edge}`]).sort();
+      expect(ours).toEqual(original);
+      expect(plan.nodeRows.map((r) => r.elementId)).toEqual([...new Set(listing.map(([[n]]) => n))].sort((a, b) => a - b));
     }
   });
 });
