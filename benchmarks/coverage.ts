@@ -1,7 +1,8 @@
 /**
  * Coverage: the fraction of the 142 connected simple graphs on 2-6 vertices (up to
  * isomorphism) that a search reaches within a window (default 60 s), from the uniform graph
- * DSL and after reweighting toward a seed set, for Heap Search and for state search.
+ * DSL, after reweighting toward a seed set, and from the original's learned DSL (dsl_11),
+ * for Heap Search and for state search.
  * Run: npx tsx benchmarks/coverage.ts [--seconds 60]
  */
 import { loadavg } from 'node:os';
@@ -12,7 +13,13 @@ import { explore } from '../src/synth/explore.ts';
 import { simpleGraphOf } from '../src/synth/isomorphism.ts';
 import { reweight } from '../src/synth/reweight.ts';
 import { connectedGraphsBetween } from '../src/synth/smallGraphs.ts';
-import type { Grammar } from '../src/synth/grammar.ts';
+import { grammarFromDsl, type Grammar } from '../src/synth/grammar.ts';
+import { loadDsl } from '../src/dsl/dslFile.ts';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+const repoRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
+const learnedDslFile = path.resolve(repoRoot, '../shared/reference/gssnn-original/dsls/dsl_11.json');
 
 const seconds = numberFlag('seconds', 60);
 const maxSize = 24;
@@ -50,6 +57,16 @@ reportBenchmark('coverage', {
     heapSearch: run(reweighted, 'heap'),
     stateSearch: run(reweighted, 'states'),
   },
+  learned: (() => {
+    const loaded = loadDsl(learnedDslFile);
+    if (!loaded.ok) return { error: loaded.error.message };
+    const learned = grammarFromDsl(loaded.value);
+    return {
+      dsl: "the original's last learned DSL (dsl_11.json: 10 primitives + 13 inventions, its own weights)",
+      heapSearch: run(learned, 'heap'),
+      stateSearch: run(learned, 'states'),
+    };
+  })(),
   machine: machineInfo({ backend: 'none (pure TypeScript, one thread)', loadAverage: loadavg() }),
   note: LOAD_NOTE,
 });

@@ -18,6 +18,8 @@ const started = performance.now();
 let enumerated = 0;
 for (const _ of enumeratePrograms(grammar, { maxSize, seconds })) enumerated++;
 const enumerationSeconds = (performance.now() - started) / 1000;
+// Heap Search keeps every program it built (successor memo): report what that costs.
+const heapUsedMiB = Math.round(process.memoryUsage().heapUsed / 2 ** 20);
 
 const summarize = (strategy: 'heap' | 'states') => {
   const { graphs, ...rest } = explore(grammar, { strategy, maxSize, seconds });
@@ -35,7 +37,7 @@ reportBenchmark('enumerate', {
   dsl: 'uniform graph DSL (10 primitives), request S -> S',
   windowSeconds: seconds,
   maxSize,
-  enumerationOnly: { programs: enumerated, programsPerSecond: Math.round(enumerated / enumerationSeconds) },
+  enumerationOnly: { programs: enumerated, programsPerSecond: Math.round(enumerated / enumerationSeconds), heapUsedMiB },
   heapSearch: heap,
   stateSearch: states,
   original: { programsPerSecond: '~70k (436k-1.06M per 15 s window)', distinctGraphsFirstSearch: 2 },

@@ -192,8 +192,51 @@ export function graphStepDomain(maxConn?: number): StepDomain<GraphState> {
     primitives: graphPrimitives,
     initialState: initialState(maxConn),
     stateKey: canonicalStateKey,
-    isStep: (head) => head.kind === 'primitive' && (graphPrimitives[head.name]?.arity ?? 0) >= 1,
+    isStep: isGraphStep,
   };
+}
+
+/**
+ * A graph primitive with a continuation is a step. An invention is one when its body is
+ * `arity` lambdas around a chain of steps that ends by calling the last parameter (`$0`
+ * there) and mentions it nowhere else; anything else is conservatively not a step.
+ */
+export function isGraphStep(head: Term, arity: number): boolean {
+  if (head.kind === 'primitive') return arity >= 1 && graphPrimitives[head.name]?.arity === arity;
+  if (head.kind !== 'invention' || arity < 1) return false;
+  let body = head.body;
+  for (let i = 0; i < arity; i++) {
+    if (body.kind !== 'lambda') return false;
+    body = body.body;
+  }
+  return isChainEndingIn(body);
+}
+
+/** `op a1 .. k` where op is a step, the a_i do not mention `$0`, and k is `$0` or such a chain. */
+function isChainEndingIn(term: Term): boolean {
+  const args: Term[] = [];
+  let head = term;
+  while (head.kind === 'apply') {
+    args.unshift(head.arg);
+    head = head.fn;
+  }
+  if (args.length === 0 || !isGraphStep(head, args.length)) return false;
+  const last = args[args.length - 1];
+  if (args.slice(0, -1).some((a) => mentionsVariable(a, 0))) return false;
+  return (last.kind === 'index' && last.index === 0) || isChainEndingIn(last);
+}
+
+function mentionsVariable(term: Term, index: number): boolean {
+  switch (term.kind) {
+    case 'index':
+      return term.index === index;
+    case 'apply':
+      return mentionsVariable(term.fn, index) || mentionsVariable(term.arg, index);
+    case 'lambda':
+      return mentionsVariable(term.body, index + 1);
+    default:
+      return false;
+  }
 }
 
 /**

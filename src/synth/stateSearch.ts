@@ -35,8 +35,11 @@ export interface StepDomain<State> {
   readonly initialState: State;
   /** Equal keys exactly when the states are equal (everything a later step can observe). */
   stateKey(state: State): string;
-  /** Whether a production head calls its last argument once, in tail position (see the module comment). */
-  isStep(head: Term): boolean;
+  /**
+   * Whether a production head, applied to `arity` arguments, calls the last one once, in tail
+   * position, on a state computed from its input (see the module comment).
+   */
+  isStep(head: Term, arity: number): boolean;
 }
 
 export interface StateSearchOptions {
@@ -45,7 +48,7 @@ export interface StateSearchOptions {
   readonly seconds?: number;
   /** Most distinct states held (expanded or waiting); beyond it no new state is added. */
   readonly maxStates?: number;
-  /** Closed sub-programs tried per non-continuation argument symbol (default 16). */
+  /** Closed sub-programs tried per non-continuation argument symbol (default 4). */
   readonly argumentPool?: number;
   readonly evalBudget?: EvalBudget;
   readonly onProgress?: (progress: SearchProgress & { states: number }) => void;
@@ -104,7 +107,7 @@ export function* searchStates<State>(
   const deadline = options.seconds === undefined ? Infinity : performance.now() + options.seconds * 1000;
   const started = performance.now();
   const every = options.progressEvery ?? 10_000;
-  const { steps, terminals } = stepChoices(grammar, domain, options.argumentPool ?? 16, maxSize);
+  const { steps, terminals } = stepChoices(grammar, domain, options.argumentPool ?? 4, maxSize);
 
   const run = (term: Term, state: State): Result<State, unknown> => {
     stats.evaluations++;
@@ -213,7 +216,7 @@ function stepChoices<State>(
   for (const production of start.productions) {
     const args = production.argumentSymbols;
     if (production.kind === 'lambda') continue;
-    const isStep = args.length > 0 && args[args.length - 1] === grammar.start && domain.isStep(production.head!);
+    const isStep = args.length > 0 && args[args.length - 1] === grammar.start && domain.isStep(production.head!, args.length);
     const fixedSymbols = isStep ? args.slice(0, -1) : args;
     for (const choice of bestTuples(fixedSymbols.map(poolOf), poolSize)) {
       const entry: StepChoice = {

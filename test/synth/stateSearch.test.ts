@@ -4,7 +4,13 @@ import { graphPrimitives, graphStateType, toProgramGraph, type GraphState } from
 import { evaluateGraphState, runOnState } from '../../src/dsl/evaluate.ts';
 import { grammarFromDsl, logProbabilityOf } from '../../src/synth/grammar.ts';
 import { HeapSearch } from '../../src/synth/heapSearch.ts';
-import { canonicalStateKey, graphStepDomain, simpleGraphOfState } from '../../src/synth/explore.ts';
+import { canonicalStateKey, graphStepDomain, isGraphStep, simpleGraphOfState } from '../../src/synth/explore.ts';
+import { loadDsl } from '../../src/dsl/dslFile.ts';
+import { app, idx, lam } from '../../src/dsl/term.ts';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+const repoRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
 import { isomorphic } from '../../src/synth/isomorphism.ts';
 import { searchStates, StateSearchStats } from '../../src/synth/stateSearch.ts';
 import { showTerm } from './showTerm.ts';
@@ -81,6 +87,37 @@ describe('canonical state keys', () => {
         if (ra.ok && rb.ok) {
           expect(isomorphic(simpleGraphOfState(ra.value), simpleGraphOfState(rb.value))).toBe(true);
           expect(canonicalStateKey(ra.value)).toBe(canonicalStateKey(rb.value));
+        }
+      }
+    }
+  });
+});
+
+describe('steps of a learned DSL', () => {
+  it("inventions judged to be steps behave as steps: op k s = k (op (lam $0) s)", () => {
+    const loaded = loadDsl(path.resolve(repoRoot, '../shared/reference/gssnn-original/dsls/dsl_11.json'));
+    if (!loaded.ok) throw loaded.error;
+    const grammar = grammarFromDsl(loaded.value);
+    const steps = grammar.symbols[grammar.start].productions.filter(
+      (p) => p.head?.kind === 'invention' && p.argumentSymbols.length === 1 && isGraphStep(p.head, 1),
+    );
+    expect(steps.length).toBeGreaterThan(5);
+    const base = grammarFromDsl(dslFromPrimitives(graphPrimitives, { name: 'graph', stateType: graphStateType }));
+    const states = [...new HeapSearch(base, 7).programs()]
+      .slice(0, 400)
+      .map((p) => evaluateGraphState(p.term))
+      .flatMap((r) => (r.ok ? [r.value] : []));
+    const continuations = [...new HeapSearch(base, 4).programs()].slice(0, 12).map((p) => p.term);
+    for (const step of steps) {
+      for (const s of states.filter((_, i) => i % 20 === 0)) {
+        const once = runOnState(app(step.head!, lam(idx(0))), s, graphPrimitives);
+        for (const k of continuations) {
+          const direct = runOnState(app(step.head!, k), s, graphPrimitives);
+          expect(once.ok && direct.ok).toBe(true);
+          if (!once.ok || !direct.ok) continue;
+          const composed = runOnState(k, once.value, graphPrimitives);
+          expect(composed.ok).toBe(true);
+          if (composed.ok) expect(canonicalStateKey(composed.value)).toBe(canonicalStateKey(direct.value));
         }
       }
     }
