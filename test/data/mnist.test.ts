@@ -1,6 +1,9 @@
 import { describe, expect, it } from 'vitest';
 import { loadDataset, listDatasets, DataError } from '../../src/data/index.ts';
-import { loadMnistDigits } from '../../src/data/mnist.ts';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { cachedMnistDigits, loadMnistDigits } from '../../src/data/mnist.ts';
 
 describe('MNIST', () => {
   it('loads the 10,000 real digits offline from the package', () => {
@@ -14,6 +17,21 @@ describe('MNIST', () => {
     const ink = first.filter((v) => v > 128).length;
     expect(ink).toBeGreaterThan(40);
     expect(ink).toBeLessThan(400);
+  });
+
+  it('the disk cache returns exactly the package\'s digits', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'synth-mnist-'));
+    try {
+      const warnings: string[] = [];
+      const parsed = cachedMnistDigits(dir, (m) => warnings.push(m));
+      const cached = cachedMnistDigits(dir, (m) => warnings.push(m));
+      expect([parsed.fromCache, cached.fromCache]).toEqual([false, true]);
+      expect(Buffer.from(cached.digits.pixels).equals(Buffer.from(parsed.digits.pixels))).toBe(true);
+      expect(Buffer.from(cached.digits.digits.buffer).equals(Buffer.from(parsed.digits.digits.buffer))).toBe(true);
+      expect(warnings).toEqual([]);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 
   it('every MNIST task loads with stratified splits, the same bytes for the same seed', async () => {
