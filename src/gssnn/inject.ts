@@ -25,6 +25,8 @@
 import * as tf from '@tensorflow/tfjs-core';
 import type { ProgramGraph } from '../dsl/graph.ts';
 import { sinCos2d } from './encoders/positional.ts';
+import { gatherRows } from './kernels/ops.ts';
+import { registerSegmentKernels } from './kernels/register.ts';
 
 export interface InjectionOptions {
   /** List each edge twice and use the original's code layout (see the module comment). */
@@ -155,6 +157,8 @@ export class Injection {
   private readonly edgeCodes: tf.Tensor2D | null;
 
   constructor(readonly plan: InjectionPlan, maxConn: number) {
+    // The row gather below is one of our kernels; make sure they are installed on any backend.
+    registerSegmentKernels();
     const { dim, nodeRows, edgeRows } = plan;
     const codes = (rows: readonly ElementRow[]) => {
       const out = new Float32Array(rows.length * dim);
@@ -171,7 +175,7 @@ export class Injection {
     const batch = z.shape[0];
     const { dim, nodeRows, edgeRows } = this.plan;
     const rowsOf = (index: tf.Tensor1D, codes: tf.Tensor2D, count: number) =>
-      tf.add(tf.reshape(tf.gather(z, index, 1), [batch, count, dim]), codes) as tf.Tensor3D;
+      tf.add(tf.reshape(gatherRows(z, index, 1), [batch, count, dim]), codes) as tf.Tensor3D;
     const nodes = rowsOf(this.nodeIndex, this.nodeCodes, nodeRows.length);
     const edges = this.edgeIndex && this.edgeCodes
       ? rowsOf(this.edgeIndex, this.edgeCodes, edgeRows.length)
