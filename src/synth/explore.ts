@@ -18,7 +18,7 @@ import type { EvalBudget, EvalError } from '../dsl/evaluate.ts';
 import { DEFAULT_BUDGET, evaluateGraphState } from '../dsl/evaluate.ts';
 import { edgeList, graphPrimitives, type EdgeCell, initialState, nodeIds, toProgramGraph, type GraphState } from '../dsl/domains/graph.ts';
 import { searchStates, StateSearchStats, type StepDomain } from './stateSearch.ts';
-import { programMass } from '../dsl/metrics.ts';
+import { programMass, programSize } from '../dsl/metrics.ts';
 import type { Term } from '../dsl/term.ts';
 import type { Grammar } from './grammar.ts';
 import { enumeratePrograms, type SearchProgress } from './heapSearch.ts';
@@ -170,8 +170,22 @@ function foundGraph(term: Term, state: GraphState, logProbability: number, size:
 
 /** Mass, with programs too large to normalize ranked last. */
 function massOf(term: Term): number {
+  // Without lambdas or inventions there is no redex: the term is its own normal form.
+  if (!hasAbstraction(term)) return programSize(term);
   const mass = programMass(term, 100_000);
   return mass.ok ? mass.value : Infinity;
+}
+
+function hasAbstraction(term: Term): boolean {
+  switch (term.kind) {
+    case 'apply':
+      return hasAbstraction(term.fn) || hasAbstraction(term.arg);
+    case 'lambda':
+    case 'invention':
+      return true;
+    default:
+      return false;
+  }
 }
 
 function countFailure(failures: { budget: number; runtime: number }, error: EvalError): void {
