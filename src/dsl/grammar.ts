@@ -23,11 +23,11 @@ Program {
   Application = "(" Term Term+ ")"
   Invention = inventionName Term
 
-  inventionName (an inline invention like {fn_0}) = "{" nameChar+ "}"
+  inventionName = "{" nameChar+ "}"
   // A name, $i or #i: told apart after matching (parse.ts), which is faster than lookaheads.
   atom (a name) = nameChar+
   lambdaKeyword = ("lambda" | "lam") ~nameChar
-  nameChar = ~(space | "(" | ")" | "{" | "}") any
+  nameChar (a name character) = ~(space | "(" | ")" | "{" | "}") any
 }
 `;
 

@@ -121,7 +121,10 @@ function describeFailure(text: string, offset: number, expectedText: string): st
   }
   if (offset >= text.length && text.trim().length > 0) return `unexpected end of input: expected ${expected}`;
   if (offset > 0 && text[offset] === ')' && expected === 'a term') {
-    return `expected ${expected} before ")": an application needs a function and at least one argument, (lam body) needs a body`;
+    const before = text.slice(0, offset).trimEnd();
+    if (before.endsWith('}')) return 'expected a term before ")": an inline invention {name} is followed by its body';
+    if (/\((lam|lambda)$/.test(before)) return 'expected a term before ")": (lam body) needs a body';
+    if (/\(\s*[^\s(){}]+$/.test(before)) return 'expected a term before ")": an application needs a function and at least one argument';
   }
   return `expected ${expected}`;
 }

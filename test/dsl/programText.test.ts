@@ -186,6 +186,22 @@ describe('bad program text', () => {
     }
   });
 
+  it('says what is missing where: an argument, a body, a closing brace', () => {
+    const cases: [string, number, string][] = [
+      ['(f)', 3, 'expected a term before ")": an application needs a function and at least one argument'],
+      ['(lam)', 5, 'expected a term before ")": (lam body) needs a body'],
+      ['(f {fn_0})', 10, 'expected a term before ")": an inline invention {name} is followed by its body'],
+      ['{fn_0 (lam $0)', 6, 'expected "}"'],
+      ['{}(lam $0)', 2, 'expected a name character'],
+    ];
+    for (const [text, column, reason] of cases) {
+      const parsed = parseProgram(text);
+      expect(parsed.ok, text).toBe(false);
+      if (parsed.ok) continue;
+      expect([parsed.error.column, parsed.error.reason], text).toEqual([column, reason]);
+    }
+  });
+
   it('a long line is cut around the caret', () => {
     const text = `(f ${'(g '.repeat(60)}x${')'.repeat(61)} )`;
     const parsed = parseProgram(text);
