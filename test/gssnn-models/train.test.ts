@@ -8,6 +8,7 @@ import { buildModel, specFor, type ModelKind } from '../../src/gssnn/models/inde
 import { loadModel, saveModel } from '../../src/gssnn/persist.ts';
 import { PRESETS } from '../../src/gssnn/presets.ts';
 import { train, type TrainConfig } from '../../src/gssnn/train/trainer.ts';
+import { classificationLoss } from '../../src/gssnn/train/losses.ts';
 import { chainGraph } from '../../src/gssnn/models/wiring.ts';
 import { blobs, halves, PAIR } from './helpers.ts';
 
@@ -152,5 +153,34 @@ describe('image encoder', () => {
       expect(result.steps).toBe(4);
       expect(Number.isFinite(result.test.loss)).toBe(true);
     }
+  });
+});
+
+describe('gradients through the injection', () => {
+  it('match central finite differences on the encoder weights', () => {
+    const spec = { ...specFor({ kind: 'gssnn', preset: tiny, inputShape: data.inputShape, numClasses: 2, graph: PAIR, seed: 9 }) };
+    const model = buildModel({ ...spec, gnn: { ...spec.gnn, dropout: 0 } });
+    const x = tf.tensor2d(data.train.x.subarray(0, 8 * 4), [8, 4]);
+    const y = tf.tensor1d(data.train.y.subarray(0, 8), 'int32');
+    const lossValue = () => tf.tidy(() => classificationLoss('cross-entropy', model.logits(x, false), y).dataSync()[0]);
+    const weight = model.variables[0];
+    const { grads } = tf.variableGrads(() => classificationLoss('cross-entropy', model.logits(x, false), y), [weight]);
+    const analytic = grads[weight.name].dataSync();
+    const values = weight.dataSync().slice();
+    const h = 1e-2;
+    const probes = [0, 3, 7, 12];
+    expect(Math.max(...probes.map((i) => Math.abs(analytic[i])))).toBeGreaterThan(1e-2);
+    for (const i of probes) {
+      const at = (delta: number) => {
+        const shifted = values.slice();
+        shifted[i] += delta;
+        tf.tidy(() => weight.assign(tf.tensor(shifted, weight.shape)));
+        return lossValue();
+      };
+      const numeric = (at(h) - at(-h)) / (2 * h);
+      expect(analytic[i]).toBeCloseTo(numeric, 2);
+    }
+    tf.dispose([x, y, grads[weight.name]]);
+    model.dispose();
   });
 });
