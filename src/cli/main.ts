@@ -1,6 +1,7 @@
 /**
  * The `synth` command: a thin layer over the library. Each subcommand lives in
- * `src/cli/commands/<name>.ts` and exports `register(program)`; this file only wires
+ * `src/cli/commands/<name>.ts` (the file named as the command) and exports
+ * `register(program)`; this file only wires
  * them together and turns failures into exit codes (0 ok, 1 user error, 2 internal).
  */
 import { readdirSync } from 'node:fs';
@@ -15,15 +16,20 @@ export interface CommandModule {
 
 const commandsDir = join(dirname(fileURLToPath(import.meta.url)), 'commands');
 
-export async function buildProgram(): Promise<Command> {
+/**
+ * Builds the program. Given the subcommand about to run, only its module is loaded (each
+ * pulls in heavy libraries such as tfjs); without one, all are, for the help listing.
+ */
+export async function buildProgram(subcommand?: string): Promise<Command> {
   const program = new Command('synth')
     .description('Symbolic-neural program synthesis with graph neural network modules (G-SSNN).')
     .version(process.env.npm_package_version ?? '0.1.0')
     .showHelpAfterError('(run with --help for usage)')
     .exitOverride();
-  const files = readdirSync(commandsDir)
+  const all = readdirSync(commandsDir)
     .filter((f) => f.endsWith('.ts') && !f.endsWith('.d.ts'))
     .sort();
+  const files = subcommand !== undefined && all.includes(`${subcommand}.ts`) ? [`${subcommand}.ts`] : all;
   for (const file of files) {
     const mod = (await import(pathToFileURL(join(commandsDir, file)).href)) as Partial<CommandModule>;
     if (typeof mod.register !== 'function') {
@@ -38,7 +44,7 @@ export async function buildProgram(): Promise<Command> {
 export async function main(argv: string[]): Promise<number> {
   let program: Command;
   try {
-    program = await buildProgram();
+    program = await buildProgram(argv[2]);
   } catch (err) {
     process.stderr.write(`synth: internal error while loading commands: ${describe(err)}\n`);
     return EXIT_INTERNAL_ERROR;

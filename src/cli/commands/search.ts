@@ -121,17 +121,10 @@ function initialDsl(file: string | undefined): Dsl {
 
 async function runSearchCommand(flags: SearchFlags, command: Command): Promise<void> {
   const workers = parseInteger('--workers', flags.workers, 1, 64);
-  let backend: string;
-  try {
-    backend = (await initBackend(flags.backend === undefined ? undefined : parseBackendName(flags.backend, '--backend'))).name;
-  } catch (err) {
-    if (err instanceof BackendChoiceError) throw new UserError(err.message, err.hint);
-    throw err;
-  }
-
   const out = flags.out ?? join('runs', `search-${flags.data}-${flags.preset}-seed${flags.seed}`);
-  let store: RunStore;
+  // Settings are checked before anything slow starts or anything is written.
   let config: SearchConfig;
+  let store: RunStore | undefined;
   try {
     if (flags.resume) {
       const given = RUN_DEFINING.filter((name) => command.getOptionValueSource(name) === 'cli');
@@ -146,25 +139,35 @@ async function runSearchCommand(flags: SearchFlags, command: Command): Promise<v
     } else {
       config = configFrom(flags);
       if (RunStore.exists(out)) throw new UserError(`${out} already holds a run`, 'pass --resume to continue it, or choose another --out directory');
-      const dsl = initialDsl(flags.dsl);
-      store = RunStore.create(out, {
-        runId: `search-${Date.now().toString(36)}`,
-        createdAt: new Date().toISOString(),
-        toolkitVersion: toolkitVersion(),
-        node: process.version,
-        seed: config.seed,
-        backend,
-        command: `synth ${process.argv.slice(2).join(' ')}`,
-        config: config as unknown as Record<string, unknown>,
-      });
-      return await execute(store, config, dsl, flags, workers, backend);
     }
   } catch (err) {
     if (err instanceof RunStoreError) throw new UserError(err.message, err.hint);
     throw err;
   }
-  const dslFile = (config.training as { dsl?: string }).dsl;
-  return execute(store, config, initialDsl(dslFile), flags, workers, backend);
+  const dsl = initialDsl((config.training as { dsl?: string }).dsl);
+  let backend: string;
+  try {
+    backend = (await initBackend(flags.backend === undefined ? undefined : parseBackendName(flags.backend, '--backend'))).name;
+  } catch (err) {
+    if (err instanceof BackendChoiceError) throw new UserError(err.message, err.hint);
+    throw err;
+  }
+  try {
+    store ??= RunStore.create(out, {
+      runId: `search-${Date.now().toString(36)}`,
+      createdAt: new Date().toISOString(),
+      toolkitVersion: toolkitVersion(),
+      node: process.version,
+      seed: config.seed,
+      backend,
+      command: `synth ${process.argv.slice(2).join(' ')}`,
+      config: config as unknown as Record<string, unknown>,
+    });
+  } catch (err) {
+    if (err instanceof RunStoreError) throw new UserError(err.message, err.hint);
+    throw err;
+  }
+  await execute(store, config, dsl, flags, workers, backend);
 }
 
 async function execute(store: RunStore, config: SearchConfig, dsl: Dsl, flags: SearchFlags, workers: number, backend: string): Promise<void> {

@@ -1,0 +1,30 @@
+import { describe, expect, it } from 'vitest';
+import { readdirSync } from 'node:fs';
+import { join, resolve } from 'node:path';
+import { spawnSync } from 'node:child_process';
+import { buildProgram } from '../../src/cli/main.ts';
+
+const repo = resolve(import.meta.dirname, '../..');
+
+describe('synth CLI wiring', () => {
+  it('each command module registers the command it is named after', async () => {
+    const files = readdirSync(join(repo, 'src/cli/commands')).filter((f) => f.endsWith('.ts'));
+    for (const file of files) {
+      const name = file.slice(0, -3);
+      const program = await buildProgram(name);
+      expect(program.commands.map((c) => c.name())).toEqual([name]);
+    }
+    const all = await buildProgram();
+    expect(all.commands.map((c) => c.name()).sort()).toEqual(files.map((f) => f.slice(0, -3)).sort());
+  });
+
+  it('exits 0 for help, 1 for a user error', () => {
+    const run = (args: string[]) => spawnSync(process.execPath, [join(repo, 'bin/synth.mjs'), ...args], { cwd: repo, encoding: 'utf8' });
+    const help = run(['--help']);
+    expect(help.status).toBe(0);
+    expect(help.stdout).toMatch(/search/);
+    const unknown = run(['frobnicate']);
+    expect(unknown.status).toBe(1);
+    expect(unknown.stderr).toMatch(/unknown command/);
+  });
+});

@@ -1,0 +1,136 @@
+import { describe, expect, it } from 'vitest';
+import { spawn, spawnSync } from 'node:child_process';
+import { existsSync, mkdtempSync, readFileSync, readdirSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { parseProgram } from '../../src/dsl/parse.ts';
+import { evaluate } from '../../src/dsl/evaluate.ts';
+import { toOriginalJson } from '../../src/dsl/graphFormats.ts';
+
+const repo = resolve(import.meta.dirname, '../..');
+const bin = join(repo, 'bin/synth.mjs');
+const env = { ...process.env, SYNTH_BACKEND: 'cpu', NO_COLOR: '1' };
+
+/** A small, fast search: every phase runs (explore, train, select, compress, explore again). */
+const SEARCH_ARGS = [
+  'search', '--preset', 'tiny', '--data', 'mnist-0v1', '--iterations', '2', '--population', '3', '--keep', '1',
+  '--max-programs', '4000', '--epochs', '1', '--train-size', '32', '--baselines', 'linear', '--seed', '7',
+];
+
+function runSync(args: string[]) {
+  return spawnSync(process.execPath, [bin, ...args], { cwd: repo, env, encoding: 'utf8' });
+}
+
+function readJson<T>(path: string): T {
+  return JSON.parse(readFileSync(path, 'utf8')) as T;
+}
+
+/** Every candidate, baseline, selection and the report, with run-specific noise removed. */
+function finalRecords(dir: string): Record<string, unknown> {
+  const strip = (value: unknown): unknown =>
+    JSON.parse(JSON.stringify(value, (key, v) => (key === 'trainSeconds' || key === 'seconds' || key === 'time' ? undefined : v)));
+  const records: Record<string, unknown> = {};
+  for (const sub of ['candidates', 'baselines']) {
+    for (const f of readdirSync(join(dir, sub)).sort()) records[`${sub}/${f}`] = strip(readJson(join(dir, sub, f)));
+  }
+  for (const k of readdirSync(join(dir, 'iterations')).sort()) {
+    records[`iterations/${k}/selection`] = readJson(join(dir, 'iterations', k, 'selection.json'));
+    records[`iterations/${k}/population`] = strip(readJson(join(dir, 'iterations', k, 'population.json')));
+  }
+  for (const f of readdirSync(join(dir, 'dsl')).sort()) records[`dsl/${f}`] = readJson(join(dir, 'dsl', f));
+  records.report = readJson(join(dir, 'report.json'));
+  return records;
+}
+
+function trainedEvents(dir: string): string[] {
+  return readFileSync(join(dir, 'events.ndjson'), 'utf8')
+    .split('\n')
+    .filter((l) => l.endsWith('}'))
+    .map((l) => JSON.parse(l) as { type: string; id?: string })
+    .filter((e) => e.type === 'trained')
+    .map((e) => e.id!);
+}
+
+/** Starts a search and SIGKILLs it once its event log holds `events` events. */
+function runUntilKilled(dir: string, events: number): Promise<void> {
+  return new Promise((done) => {
+    const child = spawn(process.execPath, [bin, ...SEARCH_ARGS, '--out', dir], { cwd: repo, env, stdio: 'ignore' });
+    const log = join(dir, 'events.ndjson');
+    const timer = setInterval(() => {
+      const lines = existsSync(log) ? readFileSync(log, 'utf8').split('\n').filter(Boolean).length : 0;
+      if (lines >= events) child.kill('SIGKILL');
+    }, 20);
+    child.on('exit', () => {
+      clearInterval(timer);
+      done();
+    });
+  });
+}
+
+describe('synth search', () => {
+  const base = mkdtempSync(join(tmpdir(), 'search-'));
+  const reference = join(base, 'reference');
+
+  it('runs end to end with records whose programs, graphs and metrics are consistent', { timeout: 300_000 }, () => {
+    const run = runSync([...SEARCH_ARGS, '--out', reference]);
+    expect(run.stderr).toBe('');
+    expect(run.status).toBe(0);
+    expect(run.stdout).toMatch(/Search finished: 2 iteration/);
+    expect(run.stdout).toMatch(/Base rate/);
+
+    const report = readJson<{ best: { id: string; test: number }[]; baselines: { kind: string; status: string }[] }>(join(reference, 'report.json'));
+    expect(report.best.length).toBeGreaterThan(0);
+    expect(report.baselines.map((b) => b.kind)).toEqual(['linear']);
+    const manifest = readJson<{ format: number; seed: number; backend: string }>(join(reference, 'manifest.json'));
+    expect(manifest).toMatchObject({ format: 1, seed: 7, backend: 'cpu' });
+
+    for (const f of readdirSync(join(reference, 'candidates'))) {
+      const c = readJson<{
+        program: string;
+        stitchProgram: string;
+        graph: unknown;
+        status: string;
+        metrics: { validation: { accuracy: number }; test: { accuracy: number }; score: number } | null;
+        modelPath: string;
+      }>(join(reference, 'candidates', f));
+      // The stored program really builds the stored graph.
+      const term = parseProgram(c.program);
+      expect(term.ok).toBe(true);
+      const graph = evaluate(term.ok ? term.value : (null as never));
+      expect(graph.ok && toOriginalJson(graph.value)).toEqual(c.graph);
+      expect(c.stitchProgram.length).toBeGreaterThan(0);
+      expect(c.status).toBe('trained');
+      expect(c.metrics!.score).toBe(c.metrics!.validation.accuracy);
+      expect(c.metrics!.test.accuracy).toBeGreaterThanOrEqual(0);
+      expect(existsSync(join(reference, c.modelPath, 'model.json'))).toBe(true);
+    }
+    const ids = trainedEvents(reference);
+    expect(new Set(ids).size).toBe(ids.length);
+  });
+
+  it('resumes after SIGKILL at several points with the same final records, training nothing twice', { timeout: 600_000 }, async () => {
+    const expected = finalRecords(reference);
+    for (const killAt of [2, 5, 9]) {
+      const dir = join(base, `killed-${killAt}`);
+      await runUntilKilled(dir, killAt);
+      const resumed = runSync(['search', '--resume', '--out', dir]);
+      expect(resumed.stderr).toBe('');
+      expect(resumed.status).toBe(0);
+      expect(finalRecords(dir)).toEqual(expected);
+      const ids = trainedEvents(dir);
+      expect(new Set(ids).size).toBe(ids.length);
+    }
+  });
+
+  it('refuses bad input with a clear message and overwrites nothing', { timeout: 300_000 }, () => {
+    const again = runSync([...SEARCH_ARGS, '--out', reference]);
+    expect(again.status).toBe(1);
+    expect(again.stderr).toMatch(/already holds a run/);
+    expect(runSync(['search', '--keep', '5', '--population', '3', '--out', join(base, 'x')]).stderr).toMatch(/keep \(5\) must be smaller than population \(3\)/);
+    expect(runSync(['search', '--data', 'nope', '--out', join(base, 'y')]).stderr).toMatch(/unknown data set "nope"/);
+    const resumeChanged = runSync(['search', '--resume', '--out', reference, '--seed', '3']);
+    expect(resumeChanged.status).toBe(1);
+    expect(resumeChanged.stderr).toMatch(/--seed/);
+    expect(runSync(['search', '--resume', '--out', join(base, 'none')]).stderr).toMatch(/holds no run/);
+  });
+});
