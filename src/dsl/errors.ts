@@ -111,7 +111,6 @@ export type TypeErrorReason =
   | 'occurs' // a type would have to contain itself (e.g. `$0 $0`)
   | 'unbound-index' // `$i` with fewer than i+1 enclosing lambdas
   | 'unknown-name' // a primitive or invention the environment does not know
-  | 'param' // `#i` outside an abstraction body being typed
   | 'declared-type'; // an invention whose body does not have its declared type
 
 /** An ill-typed term: names the offending subterm and the expected and actual types. */
@@ -146,8 +145,6 @@ export class DslTypeError extends Error {
         return `type error in ${this.subterm}: ${this.detail ?? 'unbound de Bruijn index'}; wrap it in enough (lam ...)`;
       case 'unknown-name':
         return `type error in ${this.subterm}: ${this.detail ?? 'unknown name'}; add it to the DSL or fix the name`;
-      case 'param':
-        return `type error in ${this.subterm}: abstraction parameter outside an abstraction body; ${this.detail ?? 'give the parameter types'}`;
       case 'declared-type':
         return `type error in ${this.subterm}: ${this.detail ?? 'body disagrees with the declared type'}${types}`;
     }
