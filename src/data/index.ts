@@ -33,6 +33,8 @@ export interface LoadOptions {
   poolSize?: number;
   /** Generated data sets only: seeds the generator itself (default 0; the corpus stays fixed across split seeds). */
   dataSeed?: number;
+  /** Generated data sets only: worker threads that generate the pool (default 1; the data do not depend on it). */
+  workers?: number;
   /** Called while a pool is being generated. */
   onProgress?: (done: number, total: number) => void;
   /** Receives warnings such as a corrupt cache entry (default: printed on stderr). */
@@ -89,10 +91,11 @@ function ravenSource(task: RavenTask): DatasetSource {
       const dataSeed = options.dataSeed ?? 0;
       checkInteger('dataSeed', dataSeed, 0, 2 ** 32 - 1);
       const request = { dataSeed, ruleset: task.ruleset, poolSize, imageSize };
-      const raven = loadRavenPool({
+      const raven = await loadRavenPool({
         ...request,
         cacheDir: options.cacheDir ?? defaultDataCacheDir(),
         onProgress: options.onProgress,
+        workers: options.workers,
         warn: options.warn ?? ((message) => process.stderr.write(`warning: ${message}\n`)),
       });
       const labels = Int32Array.from(raven.matrices, (m) => task.label(m));

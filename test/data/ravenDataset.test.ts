@@ -3,6 +3,7 @@ import { mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'n
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { loadDataset } from '../../src/data/index.ts';
+import { generateRavenPool } from '../../src/data/raven/pool.ts';
 
 const dirs: string[] = [];
 const freshCache = () => {
@@ -75,6 +76,16 @@ describe('RAVEN data sets', () => {
     const key = (x: Float32Array, i: number) => Buffer.from(x.buffer, x.byteOffset + i * size * 4, size * 4).toString('base64');
     const larger = new Set(Array.from({ length: b.train.count }, (_, i) => key(b.train.x, i)));
     for (let i = 0; i < a.train.count; i++) expect(larger.has(key(a.train.x, i))).toBe(true);
+  });
+
+  it('worker threads generate exactly the pool one thread does', async () => {
+    const request = { dataSeed: 3, ruleset: 'original' as const, poolSize: 420, imageSize: 32 };
+    const serial = await generateRavenPool(request);
+    const progress: number[] = [];
+    const parallel = await generateRavenPool({ ...request, workers: 2, onProgress: (done) => progress.push(done) });
+    expect(sameBytes(parallel.pixels, serial.pixels)).toBe(true);
+    expect(parallel.matrices).toEqual(serial.matrices);
+    expect(progress.at(-1)).toBe(420);
   });
 
   it('bad options say what is wrong', async () => {

@@ -54,6 +54,7 @@ interface PreviewFlags {
   testSize?: string;
   poolSize?: string;
   dataSeed?: string;
+  workers?: string;
   labelNoise?: string;
   randomLabels?: boolean;
   labelSeed?: string;
@@ -95,6 +96,7 @@ export function register(program: Command): void {
     .option('--test-size <n>', 'test examples (default per data set)')
     .option('--pool-size <n>', 'RAVEN: matrices to generate before splitting')
     .option('--data-seed <n>', 'RAVEN: corpus seed (default 0)')
+    .option('--workers <n>', 'RAVEN: worker threads generating the pool (default 1)')
     .option('--label-noise <rate>', 'replace each training label with another class at this rate')
     .option('--random-labels', 'replace training labels with uniform random classes')
     .option('--label-seed <n>', 'seed of the label noise or random labels')
@@ -112,6 +114,7 @@ export function register(program: Command): void {
         testSize: integer('--test-size', flags.testSize, 1),
         poolSize: integer('--pool-size', flags.poolSize, 10),
         dataSeed: integer('--data-seed', flags.dataSeed, 0),
+        workers: integer('--workers', flags.workers, 1),
         labels: labelControl(flags),
       };
       const dataset = await userFacing(() => loadDataset(flags.data, options));
