@@ -36,11 +36,13 @@ function run(seed: number, overrides: Partial<TrainConfig> = {}) {
 
 describe('training a tiny G-SSNN', () => {
   it('learns a separable task to at least 95% test accuracy, leaking no tensors', () => {
+    const start = tf.memory().numTensors;
     const model = buildModel(gssnnSpec(3));
     const before = tf.memory().numTensors;
     const result = train(model, data, config(3));
     expect(tf.memory().numTensors).toBe(before);
     model.dispose();
+    expect(tf.memory().numTensors).toBe(start);
     expect(result.status).toBe('completed');
     expect(result.test.accuracy).toBeGreaterThanOrEqual(0.95);
     expect(result.train.accuracy).toBeGreaterThanOrEqual(0.95);

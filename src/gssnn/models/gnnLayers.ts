@@ -39,7 +39,12 @@ export class LinearUpdateGine extends MessagePassing {
 }
 
 export function createGnnLayer(update: 'linear' | 'mlp', rng: Random, dim: number): MessagePassing {
-  return update === 'linear' ? new LinearUpdateGine(rng, dim) : new GINE(rng, { inFeatures: dim, outFeatures: dim });
+  let layer: MessagePassing | undefined;
+  // Inside tidy so that the initial values the variables were made from are freed (tidy keeps variables).
+  tf.tidy(() => {
+    layer = update === 'linear' ? new LinearUpdateGine(rng, dim) : new GINE(rng, { inFeatures: dim, outFeatures: dim });
+  });
+  return layer!;
 }
 
 /**
