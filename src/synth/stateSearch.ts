@@ -67,6 +67,8 @@ export interface StateProgram<State> {
 interface StepChoice {
   readonly production: Production;
   readonly fixedArguments: readonly Term[];
+  /** What is evaluated: a terminal as is, a step with `lam $0` as its continuation. */
+  readonly probe: Term;
   readonly logProbability: number;
   readonly size: number;
 }
@@ -147,7 +149,7 @@ export function* searchStates<State>(
     if ((stats.expanded & 255) === 0 && performance.now() >= deadline) return;
     for (const terminal of terminals) {
       if (prefix.size + terminal.size > maxSize) continue;
-      const out = run(applyProduction(terminal.production, terminal.fixedArguments), prefix.state);
+      const out = run(terminal.probe, prefix.state);
       if (!out.ok) {
         stats.failures++;
         continue;
@@ -158,7 +160,7 @@ export function* searchStates<State>(
     for (const step of steps) {
       // A step needs room for itself and the smallest terminal after it.
       if (prefix.size + step.size + 1 > maxSize) continue;
-      const out = run(applyProduction(step.production, [...step.fixedArguments, CONTINUE]), prefix.state);
+      const out = run(step.probe, prefix.state);
       if (!out.ok) {
         stats.failures++;
         continue;
@@ -219,9 +221,11 @@ function stepChoices<State>(
     const isStep = args.length > 0 && args[args.length - 1] === grammar.start && domain.isStep(production.head!, args.length);
     const fixedSymbols = isStep ? args.slice(0, -1) : args;
     for (const choice of bestTuples(fixedSymbols.map(poolOf), poolSize)) {
+      const fixedArguments = choice.map((c) => c.term);
       const entry: StepChoice = {
         production,
-        fixedArguments: choice.map((c) => c.term),
+        fixedArguments,
+        probe: applyProduction(production, isStep ? [...fixedArguments, CONTINUE] : fixedArguments),
         logProbability: production.logProbability + choice.reduce((s, c) => s + c.logProbability, 0),
         size: 1 + choice.reduce((s, c) => s + c.size, 0),
       };
