@@ -10,10 +10,23 @@
  * single use, single program, argument capture (useless parameter), redundant parameters.
  */
 import type { CorpusFacts } from './compressCorpus.ts';
-import { MANY_PROGRAMS } from './compressCorpus.ts';
-import { APP, LAM, PRIM, VAR, type NodeSet } from './compressNodes.ts';
+import * as corpus from './compressCorpus.ts';
+import * as nodes from './compressNodes.ts';
+import type { NodeSet } from './compressNodes.ts';
 import type { TdfaAnnotations } from './compressTdfa.ts';
-import { ARG, BODY, EMPTY_ZIPPER, FUNC, Zippers, nodeAt } from './compressZippers.ts';
+import * as zip from './compressZippers.ts';
+import { Zippers, nodeAt } from './compressZippers.ts';
+
+// Plain local copies: imported bindings are live and cost an accessor call in hot loops.
+const MANY_PROGRAMS = corpus.MANY_PROGRAMS;
+const APP = nodes.APP;
+const LAM = nodes.LAM;
+const PRIM = nodes.PRIM;
+const VAR = nodes.VAR;
+const FUNC = zip.FUNC;
+const ARG = zip.ARG;
+const BODY = zip.BODY;
+const EMPTY_ZIPPER = zip.EMPTY_ZIPPER;
 
 export const METAVAR = 0;
 export const SYMVAR = 1;
@@ -76,6 +89,8 @@ class Search {
   private best: FoundAbstraction | null = null;
   private readonly heap: Pattern[] = [];
   private readonly newPrimCost: number;
+  /** Scratch for grouping match locations by what a hole holds (indexed by expands key). */
+  private readonly buckets: (number[] | undefined)[] = [];
 
   constructor(
     private readonly facts: CorpusFacts,
@@ -159,14 +174,21 @@ class Search {
     const lambdasAbove = zippers.lambdas[holeZid];
 
     // Syntactic expansions: group match locations by what the hole holds there.
-    const groups = new Map<number, number[]>();
+    const { buckets } = this;
+    const keys: number[] = [];
+    const expandsKey = set.expandsKey;
     for (let i = 0; i < nodes.length; i++) {
-      const key = set.expandsKey[nodes[i]];
-      let group = groups.get(key);
-      if (group === undefined) groups.set(key, (group = []));
+      const key = expandsKey[nodes[i]];
+      let group = buckets[key];
+      if (group === undefined) {
+        buckets[key] = group = [];
+        keys.push(key);
+      }
       group.push(i);
     }
-    for (const positions of groups.values()) {
+    const groups = keys.map((k) => buckets[k]!);
+    for (const k of keys) buckets[k] = undefined;
+    for (const positions of groups) {
       const sample = nodes[positions[0]];
       const kind = set.kind[sample];
       if (kind === PRIM && set.isSymvar(set.a[sample])) continue; // symbols must be abstracted
