@@ -147,6 +147,13 @@ export async function loadDataset(name: string, options: LoadOptions = {}): Prom
   checkInteger('trainSize', options.trainSize, 1);
   checkInteger('validationSize', options.validationSize, 0);
   checkInteger('testSize', options.testSize, 1);
+  if (source.info.family !== 'raven') {
+    for (const option of ['poolSize', 'dataSeed', 'workers'] as const) {
+      if (options[option] !== undefined) {
+        throw new DataError(`${option} applies to generated (RAVEN) data sets only, not to ${name}`, `drop ${option} for ${name}; its pool is fixed`);
+      }
+    }
+  }
   const seed = options.seed ?? 0;
   const imageSize = options.imageSize ?? defaults.imageSize;
   const { pool, provenance } = await source.makePool(options, imageSize);

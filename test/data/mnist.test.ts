@@ -61,7 +61,8 @@ describe('MNIST', () => {
     expect(d.provenance.labels).toEqual({ kind: 'random', seed: 9 });
   });
 
-  it('an unknown name lists the known names', async () => {
+  it('an unknown name lists the known names; generator options are refused', async () => {
+    await expect(loadDataset('mnist', { poolSize: 500 })).rejects.toThrow(/poolSize applies to generated \(RAVEN\) data sets only/);
     await expect(loadDataset('mnits')).rejects.toThrow(DataError);
     await expect(loadDataset('mnits')).rejects.toMatchObject({ hint: expect.stringContaining('mnist-even-odd') });
   });
