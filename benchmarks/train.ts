@@ -61,7 +61,16 @@ function measure(kind: ModelKind, preset: Preset, trainCount: number, epochs: nu
   // One warm-up step compiles kernels and allocates buffers.
   const warm = syntheticImages(preset.image.inputSize, preset.train.batchSize);
   train(model, warm, { ...preset.train, epochs: 1, seed: 1 });
-  const result = train(model, data, { ...preset.train, epochs, seed: 2 });
+  // Process CPU time (user + system) is less distorted than wall time on a shared machine;
+  // it is read after the last epoch, before the final evaluation.
+  const cpuStart = process.cpuUsage();
+  let cpuSeconds = 0;
+  const result = train(model, data, { ...preset.train, epochs, seed: 2 }, {
+    onEpoch: () => {
+      const cpu = process.cpuUsage(cpuStart);
+      cpuSeconds = (cpu.user + cpu.system) / 1e6;
+    },
+  });
   const out = {
     kind,
     preset: preset.name,
@@ -73,6 +82,7 @@ function measure(kind: ModelKind, preset: Preset, trainCount: number, epochs: nu
     seconds: Number(result.trainSeconds.toFixed(3)),
     examplesPerSecond: Number(result.examplesPerSecond.toFixed(2)),
     secondsPerStep: Number((result.trainSeconds / result.steps).toFixed(4)),
+    cpuSecondsPerStep: Number((cpuSeconds / result.steps).toFixed(4)),
   };
   model.dispose();
   process.stderr.write(`${JSON.stringify(out)}\n`);
@@ -90,7 +100,7 @@ const runs = [
 ];
 reportBenchmark('train', {
   benchmark: 'train',
-  what: 'training examples per second (forward, backward, optimizer step; evaluation excluded)',
+  what: 'training examples per second (forward, backward, optimizer step; evaluation excluded); cpuSecondsPerStep is process CPU time per training step',
   wiring: { program, nodes: graph.nodes.length, edges: graph.edges.length },
   runs,
   machine: machineInfo({ backend: backend.name, backendVersion: backend.version, backendDetails: backend.details }),
