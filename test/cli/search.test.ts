@@ -106,6 +106,12 @@ describe('synth search', () => {
     }
     const ids = trainedEvents(reference);
     expect(new Set(ids).size).toBe(ids.length);
+
+    const show = runSync(['show', reference, '--top', '1']);
+    expect(show.status).toBe(0);
+    expect(show.stdout).toMatch(/rank +valid\. +test/);
+    const picture = /Pictures: (\S+\.png)/.exec(show.stdout)?.[1];
+    expect(picture && readFileSync(picture).subarray(1, 4).toString()).toBe('PNG');
   });
 
   it('resumes after SIGKILL at several points with the same final records, training nothing twice', { timeout: 600_000 }, async () => {
