@@ -1,4 +1,4 @@
-import { afterAll, describe, expect, it } from 'vitest';
+import { afterAll, describe, expect, it, vi } from 'vitest';
 import { spawnSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -32,10 +32,23 @@ describe('synth data', () => {
     expect(png.height).toBeGreaterThan(2 * 128);
   });
 
-  it('a mistake exits 1 with what is wrong and how to fix it', () => {
-    const unknown = synth('data', 'preview', '--data', 'ravne', '--out', join(work, 'x.png'));
-    expect(unknown.status).toBe(1);
-    expect(unknown.stderr).toMatch(/unknown data set "ravne"/);
-    expect(unknown.stderr).toMatch(/hint: known data sets: mnist, .*raven/);
+  it('a mistake exits 1 with what is wrong and how to fix it', async () => {
+    // In process (main() is what bin/synth.mjs runs): a second spawn would double this file's time.
+    const { main } = await import('../../src/cli/main.ts');
+    const written: string[] = [];
+    const spy = vi.spyOn(process.stderr, 'write').mockImplementation((chunk: string | Uint8Array) => {
+      written.push(String(chunk));
+      return true;
+    });
+    try {
+      expect(await main(['node', 'synth', 'data', 'preview', '--data', 'ravne', '--out', join(work, 'x.png')])).toBe(1);
+      expect(await main(['node', 'synth', 'data', 'preview', '--data', 'mnist', '--label-noise', '2', '--out', join(work, 'x.png')])).toBe(1);
+    } finally {
+      spy.mockRestore();
+    }
+    const stderr = written.join('');
+    expect(stderr).toMatch(/unknown data set "ravne"/);
+    expect(stderr).toMatch(/hint: known data sets: mnist, .*raven/);
+    expect(stderr).toMatch(/--label-noise: expected a rate in \[0, 1\], got "2"/);
   });
 });
