@@ -28,6 +28,8 @@ interface TrainOptions {
   splitSeed: string;
   epochs?: string;
   trainSize?: string;
+  validationSize?: string;
+  testSize?: string;
   elements?: string;
   reproduceOriginal?: boolean;
   out?: string;
@@ -48,6 +50,8 @@ export function register(program: Command): void {
     .option('--split-seed <n>', 'seeds the data set split and label controls', '0')
     .option('--epochs <n>', "override the preset's epoch count")
     .option('--train-size <n>', "override the preset's training-set size")
+    .option('--validation-size <n>', "override the preset's validation-set size")
+    .option('--test-size <n>', "override the preset's test-set size")
     .option('--elements <n>', 'element count (nodes + edges) of random/chain/star/complete wirings without --program')
     .option('--reproduce-original', "inject as the original did (each edge twice, its code layout)")
     .option('--out <dir>', 'save the trained model (model.json + weights.bin) in this directory')
@@ -73,6 +77,8 @@ async function runTrain(options: TrainOptions): Promise<void> {
   const splitSeed = integer('--split-seed', options.splitSeed, 0);
   const epochs = options.epochs === undefined ? undefined : integer('--epochs', options.epochs, 0);
   const trainSize = options.trainSize === undefined ? preset.data.trainSize : integer('--train-size', options.trainSize, 1);
+  const validationSize = options.validationSize === undefined ? preset.data.validationSize : integer('--validation-size', options.validationSize, 0);
+  const testSize = options.testSize === undefined ? preset.data.testSize : integer('--test-size', options.testSize, 1);
   const elements = options.elements === undefined ? undefined : integer('--elements', options.elements, 1);
   const kind = modelKind(options);
   if (kind === 'gssnn' && options.elements !== undefined) throw new UserError('--elements applies only to random, chain, star and complete baselines');
@@ -90,9 +96,12 @@ async function runTrain(options: TrainOptions): Promise<void> {
 
   let data;
   try {
-    data = await loadDataset(options.data, { seed: splitSeed, imageSize: preset.image.inputSize, trainSize, validationSize: preset.data.validationSize, testSize: preset.data.testSize });
+    data = await loadDataset(options.data, { seed: splitSeed, imageSize: preset.image.inputSize, trainSize, validationSize, testSize });
   } catch (err) {
-    if (err instanceof DataError) throw new UserError(`--data ${options.data}: ${err.message}`, err.hint);
+    if (err instanceof DataError) {
+      const sizes = `preset ${preset.name} asks for ${trainSize} training, ${validationSize} validation and ${testSize} test examples`;
+      throw new UserError(`--data ${options.data}: ${err.message} (${sizes})`, `${err.hint ? `${err.hint}; ` : ''}use --train-size, --validation-size, --test-size`);
+    }
     throw err;
   }
 
