@@ -27,6 +27,8 @@ export interface CompressOptions {
   /** Keep abstractions that only one program uses. Default false, as in Stitch. */
   readonly allowSingleProgram?: boolean;
   readonly cost?: CostModel;
+  /** Names new abstractions must not take (e.g. every name of the DSL the corpus is in). */
+  readonly reservedNames?: Iterable<string>;
 }
 
 export interface LearnedAbstraction extends AbstractionBody {
@@ -73,6 +75,7 @@ export function compress(programs: readonly Term[], options: CompressOptions = {
   programs.forEach((p, i) => assertCorpusProgram(p, i));
   // Inventions already in the programs take part as primitives and keep their bodies on output.
   const given = inventionsIn(programs);
+  const reserved = new Set(options.reservedNames ?? []);
 
   const library = new Map<string, AbstractionBody>();
   const knownKeys = new Set<string>();
@@ -104,7 +107,7 @@ export function compress(programs: readonly Term[], options: CompressOptions = {
       stats,
     );
     if (!found) break;
-    const name = uniqueName(prefix, library.size, (n) => library.has(n) || given.has(n) || set.symbols.includes(n));
+    const name = uniqueName(prefix, library.size, (n) => library.has(n) || given.has(n) || reserved.has(n) || set.symbols.includes(n));
     const next = new NodeSet(cost, options.symvarPrefix);
     const nextRoots = rewriteCorpus(facts, found, name, next);
     const newCost = nextRoots.reduce((sum, r) => sum + next.cost[r], 0);
@@ -238,7 +241,12 @@ export function rewrittenWithInventions(result: CompressionResult, library: read
 }
 
 /** Stitch's JSON output format. */
-export function compressionResultJson(result: CompressionResult, options: CompressOptions = {}): Record<string, unknown> {
+export function compressionResultJson(
+  result: CompressionResult,
+  options: CompressOptions = {},
+  /** Each abstraction's type, shown, when the corpus was typed against a DSL. */
+  types?: ReadonlyMap<string, string>,
+): Record<string, unknown> {
   const earlier: AbstractionBody[] = [...(options.library ?? [])];
   return {
     args: { max_arity: options.maxArity ?? 2, iterations: options.iterations ?? 3, symvar_prefix: options.symvarPrefix ?? null },
@@ -262,6 +270,7 @@ export function compressionResultJson(result: CompressionResult, options: Compre
         cumulative_compression_ratio: a.cumulativeCompressionRatio,
         num_uses: a.numUses,
         variable_types: a.variableTypes,
+        ...(types?.has(a.name) ? { type: types.get(a.name) } : {}),
       };
     }),
   };

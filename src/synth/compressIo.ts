@@ -3,6 +3,7 @@
  * Programs are read with the DSL parser; Stitch's tagged binders (`lam_1`, `$0_1`) become
  * tagged lambdas and variables.
  */
+import type { Dsl } from '../dsl/dsl.ts';
 import { parseProgram } from '../dsl/parse.ts';
 import { err, ok, type Result } from '../dsl/result.ts';
 import type { Term } from '../dsl/term.ts';
@@ -18,7 +19,8 @@ export class CorpusFormatError extends Error {
   }
 }
 
-export function parseStitchCorpus(text: string, source = '<corpus>'): Result<Term[], CorpusFormatError> {
+/** With a DSL, names of its inventions are read as those inventions (bodies included). */
+export function parseStitchCorpus(text: string, source = '<corpus>', dsl?: Dsl): Result<Term[], CorpusFormatError> {
   let data: unknown;
   try {
     data = JSON.parse(text);
@@ -34,7 +36,7 @@ export function parseStitchCorpus(text: string, source = '<corpus>'): Result<Ter
     if (typeof entry !== 'string') {
       return err(new CorpusFormatError(`${source}: entry ${i} is a ${typeof entry}, not a program string`, 'write each program as a string, e.g. "(f a b)"'));
     }
-    const parsed = parseProgram(entry, { form: 'stitch', source: `${source}[${i}]` });
+    const parsed = parseProgram(entry, { form: 'stitch', source: `${source}[${i}]`, dsl });
     if (!parsed.ok) {
       return err(new CorpusFormatError(`${source}: program ${i} does not parse: ${parsed.error.message}`, 'programs are s-expressions: (f a b), (lam body), $0; no #i parameters'));
     }

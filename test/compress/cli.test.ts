@@ -39,6 +39,19 @@ describe('synth compress', () => {
     expect(out.abstractions[0].cumulative_compression_ratio).toBeCloseTo(606 / 402, 12);
   });
 
+  it('types abstractions against a DSL file with --dsl', { timeout: 60_000 }, () => {
+    const reference = path.resolve(repoRoot, '../shared/reference/gssnn-original');
+    const graphCorpus = corpusFile(
+      'graph.json',
+      JSON.stringify(['(fn_1 (next_port (fn_0 identity)))', '(fn_1 (next_port (push identity)))', '(fn_1 (next_port (pop identity)))']),
+    );
+    const run = synth('compress', graphCorpus, '--dsl', path.join(reference, 'dsls/dsl_11.json'), '-i', '1', '--json');
+    expect(run.status, run.stderr).toBe(0);
+    const out = JSON.parse(run.stdout);
+    // New names skip every name of the DSL (fn_0 .. fn_12).
+    expect(out.abstractions[0]).toMatchObject({ name: 'fn_13', body: '(fn_1 (next_port (#0 identity)))', type: '((S -> S) -> S -> S) -> S -> S' });
+  });
+
   it('reports a program that does not parse, with its position, as a user error', { timeout: 60_000 }, () => {
     const run = synth('compress', corpusFile('broken.json', JSON.stringify(['(f a)', '(f (g a)'])));
     expect(run.status).toBe(1);

@@ -1,9 +1,13 @@
 /** `synth compress CORPUS.json`: learn a library of abstractions from a corpus (Stitch-style). */
 import type { Command } from 'commander';
 import { readFileSync } from 'node:fs';
+import { dslNames, type Dsl } from '../../dsl/dsl.ts';
+import { loadDsl } from '../../dsl/dslFile.ts';
+import { showType } from '../../dsl/types.ts';
 import { compress, compressionResultJson, type CompressOptions } from '../../synth/compress.ts';
 import { stitchText } from '../../synth/compressInline.ts';
 import { parseStitchCorpus } from '../../synth/compressIo.ts';
+import { withAbstractions } from '../../synth/compressTyping.ts';
 import { UserError } from '../errors.ts';
 
 interface CompressFlags {
@@ -13,6 +17,7 @@ interface CompressFlags {
   symvarPrefix?: string;
   allowSingleProgram?: boolean;
   rewritten?: boolean;
+  dsl?: string;
 }
 
 function integer(flag: string, text: string, min: number): number {
@@ -31,6 +36,18 @@ function readCorpus(file: string): string {
   }
 }
 
+function readDsl(file: string): Dsl {
+  const loaded = loadDsl(file);
+  if (!loaded.ok) throw new UserError(loaded.error.message, 'pass a DSL file in our format (see docs/dsl.md) or one of the original dsl_*.json files');
+  return loaded.value;
+}
+
+function abstractionTypes(dsl: Dsl, abstractions: Parameters<typeof withAbstractions>[1], file: string): Map<string, string> {
+  const typed = withAbstractions(dsl, abstractions);
+  if (!typed.ok) throw new UserError(`an abstraction does not type against ${file}: ${typed.error.message}`, 'check that the corpus programs are programs of this DSL');
+  return new Map(abstractions.map((a) => [a.name, showType(typed.value.inventions.get(a.name)!.type)]));
+}
+
 export function register(program: Command): void {
   program
     .command('compress')
@@ -42,14 +59,17 @@ export function register(program: Command): void {
     .option('--symvar-prefix <c>', 'symbols starting with this prefix are symbol variables (always abstracted)')
     .option('--allow-single-program', 'keep abstractions used by one program only')
     .option('--rewritten', 'also list the rewritten programs in the summary')
+    .option('--dsl <file>', 'DSL file: its inventions are recognised by name and every abstraction is typed against it')
     .action((file: string, flags: CompressFlags) => {
-      const parsed = parseStitchCorpus(readCorpus(file), file);
+      const dsl = flags.dsl === undefined ? undefined : readDsl(flags.dsl);
+      const parsed = parseStitchCorpus(readCorpus(file), file, dsl);
       if (!parsed.ok) throw new UserError(parsed.error.message, parsed.error.hint);
       const options: CompressOptions = {
         maxArity: integer('--arity', flags.arity, 0),
         iterations: integer('--iterations', flags.iterations, 0),
         symvarPrefix: flags.symvarPrefix,
         allowSingleProgram: flags.allowSingleProgram,
+        reservedNames: dsl ? dslNames(dsl) : undefined,
       };
       if (flags.symvarPrefix !== undefined && flags.symvarPrefix.length === 0) {
         throw new UserError('--symvar-prefix: expected a non-empty prefix', 'for example --symvar-prefix &');
@@ -57,15 +77,16 @@ export function register(program: Command): void {
       const started = performance.now();
       const result = compress(parsed.value, options);
       const ms = performance.now() - started;
+      const types = dsl ? abstractionTypes(dsl, result.abstractions, flags.dsl!) : undefined;
       if (flags.json) {
-        process.stdout.write(`${JSON.stringify(compressionResultJson(result, options), null, 2)}\n`);
+        process.stdout.write(`${JSON.stringify(compressionResultJson(result, options, types), null, 2)}\n`);
         return;
       }
       const lines = [
         `${parsed.value.length} programs, cost ${result.originalCost} -> ${result.finalCost} (${result.compressionRatio.toFixed(2)}x) with ${result.abstractions.length} abstractions in ${Math.round(ms)} ms`,
         ...result.abstractions.map(
           (a) =>
-            `${a.name} arity ${a.arity}  utility ${a.utility}  uses ${a.numUses}  ${a.compressionRatio.toFixed(2)}x (cumulative ${a.cumulativeCompressionRatio.toFixed(2)}x)\n    ${a.bodyText}`,
+            `${a.name} arity ${a.arity}  utility ${a.utility}  uses ${a.numUses}  ${a.compressionRatio.toFixed(2)}x (cumulative ${a.cumulativeCompressionRatio.toFixed(2)}x)\n    ${a.bodyText}${types ? `\n    : ${types.get(a.name)}` : ''}`,
         ),
       ];
       if (flags.rewritten) lines.push('rewritten:', ...result.rewritten.map((p) => `  ${stitchText(p)}`));
