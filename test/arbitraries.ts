@@ -295,3 +295,16 @@ export const connectedWiringArb = (maxNodes = 10): fcWirings.Arbitrary<WiringGra
   fcWirings
     .record({ n: fcWirings.integer({ min: 1, max: maxNodes }), extra: fcWirings.nat(20), seed: fcWirings.nat() })
     .map(({ n, extra, seed }) => randomWiring(n, Math.min(n - 1 + extra, (n * (n - 1)) / 2), seed));
+
+// ---- analysis: symmetric matrices and paired samples ----
+
+/** A symmetric n x n matrix (row-major float64) with 1 <= n <= maxN and entries in [-10, 10]. */
+export const symmetricMatrixArb = (maxN = 10): fc.Arbitrary<{ n: number; data: Float64Array }> =>
+  fc.integer({ min: 1, max: maxN }).chain((n) =>
+    fc.array(fc.double({ min: -10, max: 10, noNaN: true }), { minLength: (n * (n + 1)) / 2, maxLength: (n * (n + 1)) / 2 }).map((upper) => {
+      const data = new Float64Array(n * n);
+      let k = 0;
+      for (let i = 0; i < n; i++) for (let j = i; j < n; j++) data[i * n + j] = data[j * n + i] = upper[k++];
+      return { n, data };
+    }),
+  );
