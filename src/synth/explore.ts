@@ -6,6 +6,10 @@
  * Pruning, and why it is sound:
  * - A labelled graph seen before (same ids, edges and ports) is isomorphic to the one held
  *   for it, so the catalog lookup is skipped and only the mass comparison is done.
+ * - Heap Search: a program `op k` whose first step leaves the initial state unchanged (up to
+ *   id renaming; `move`, `add`, `pop`, `connect` on the one-node start) builds what `k` builds;
+ *   k is strictly more probable, so it was enumerated (and evaluated) before: `op k` is counted
+ *   as `skippedEquivalent` and not evaluated.
  * - No subprogram is pruned from the enumeration. Observational-equivalence pruning by
  *   "the state after this prefix was seen before" is sound only for left-to-right prefix
  *   enumeration of straight-line CPS chains; Heap Search builds programs from shared
@@ -15,7 +19,8 @@
  */
 import type { ProgramGraph } from '../dsl/graph.ts';
 import type { EvalBudget, EvalError } from '../dsl/evaluate.ts';
-import { DEFAULT_BUDGET, evaluateGraphState } from '../dsl/evaluate.ts';
+import { DEFAULT_BUDGET, evaluateGraphState, runOnState } from '../dsl/evaluate.ts';
+import { app, idx, lam } from '../dsl/term.ts';
 import { edgeList, graphPrimitives, type EdgeCell, initialState, nodeIds, toProgramGraph, type GraphState } from '../dsl/domains/graph.ts';
 import { searchStates, StateSearchStats, type StepDomain } from './stateSearch.ts';
 import { programMass, programSize } from '../dsl/metrics.ts';
@@ -69,6 +74,8 @@ export interface ExploreResult {
   readonly programsPerSecond: number;
   /** Programs whose graph had one node or was disconnected. */
   readonly rejected: number;
+  /** Heap Search programs `op k` whose first step leaves the initial state unchanged: they build what k builds, so they are not evaluated. */
+  readonly skippedEquivalent: number;
   readonly failures: { readonly budget: number; readonly runtime: number };
   readonly distinctGraphs: number;
   /** Classes in discovery order. */
@@ -88,6 +95,24 @@ export function explore(grammar: Grammar, options: ExploreOptions = {}): Explore
   const discovered: Held[] = [];
   const failures = { budget: 0, runtime: 0 };
   let rejected = 0;
+  let skippedEquivalent = 0;
+  // Whether a one-argument step leaves the initial state as it is (e.g. `move`, `connect`):
+  // then `op k` builds exactly what k builds, and k, more probable, came out before it.
+  const initial = initialState(options.maxConn);
+  const initialKey = canonicalStateKey(initial);
+  const idleFirstStep = new Map<string, boolean>();
+  const startsWithIdleStep = (term: Term): boolean => {
+    if (term.kind !== 'apply') return false;
+    const head = term.fn;
+    if ((head.kind !== 'primitive' && head.kind !== 'invention') || !isGraphStep(head, 1)) return false;
+    let idle = idleFirstStep.get(head.name);
+    if (idle === undefined) {
+      const after = runOnState(app(head, lam(idx(0))), initial, graphPrimitives, { ...DEFAULT_BUDGET, ...budget });
+      idle = after.ok && canonicalStateKey(after.value) === initialKey;
+      idleFirstStep.set(head.name, idle);
+    }
+    return idle;
+  };
   let programs = 0;
   const started = performance.now();
   const every = options.progressEvery ?? 10_000;
@@ -114,6 +139,10 @@ export function explore(grammar: Grammar, options: ExploreOptions = {}): Explore
       });
     }
     let state = program.state;
+    if (state === undefined && startsWithIdleStep(program.term)) {
+      skippedEquivalent++;
+      continue;
+    }
     if (state === undefined) {
       const result = evaluateGraphState(program.term, { maxConn: options.maxConn, budget });
       if (!result.ok) {
@@ -158,6 +187,7 @@ export function explore(grammar: Grammar, options: ExploreOptions = {}): Explore
     seconds,
     programsPerSecond: seconds > 0 ? programs / seconds : 0,
     rejected,
+    skippedEquivalent,
     failures,
     distinctGraphs: catalog.size,
     graphs: discovered.map((h) => h.found),

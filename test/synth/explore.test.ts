@@ -20,6 +20,7 @@ describe('exploration', () => {
     const grammar = reweight(uniform, seeds, { pseudoCount: 0.05 });
     const result = explore(grammar, { maxSize: 10, maxPrograms: 20_000 });
     expect(result.programs).toBe(20_000);
+    expect(result.skippedEquivalent).toBeGreaterThan(0);
     expect(result.distinctGraphs).toBeGreaterThan(1);
     expect(result.graphs.length).toBe(result.distinctGraphs);
     result.graphs.forEach((found, i) => {
@@ -33,7 +34,7 @@ describe('exploration', () => {
       expect(mass.ok && mass.value).toBe(found.mass);
       for (const other of result.graphs.slice(i + 1)) expect(isomorphic(graph, simpleGraphOf(other.graph))).toBe(false);
     });
-    expect(result.rejected + result.failures.budget + result.failures.runtime + result.graphs.reduce((s, g) => s + g.programs, 0)).toBe(
+    expect(result.skippedEquivalent + result.rejected + result.failures.budget + result.failures.runtime + result.graphs.reduce((s, g) => s + g.programs, 0)).toBe(
       result.programs,
     );
   });

@@ -78,6 +78,7 @@ export function summaryJson(result: ExploreResult, withGraphs: boolean): Record<
     programsPerSecond: Math.round(result.programsPerSecond),
     distinctGraphs: result.distinctGraphs,
     rejected: result.rejected,
+    skippedEquivalent: result.skippedEquivalent,
     failures: result.failures,
     ...(result.states ? { states: result.states } : {}),
   };
@@ -100,6 +101,7 @@ function formatSummary(result: ExploreResult, withGraphs: boolean): string {
   const lines = [
     `strategy: ${result.strategy}${result.states ? ` (${result.states.distinct} distinct states, ${result.states.pruned} equivalent steps pruned)` : ''}`,
     `programs enumerated and evaluated: ${result.programs} in ${result.seconds.toFixed(2)} s (${Math.round(result.programsPerSecond)}/s)`,
+    `not evaluated (first step idle, same graph as a more probable program): ${result.skippedEquivalent}`,
     `rejected (one node or disconnected): ${result.rejected}; evaluation failures: ${result.failures.budget} budget, ${result.failures.runtime} runtime`,
     `distinct connected graphs (up to isomorphism): ${result.distinctGraphs}`,
   ];
