@@ -1,3 +1,4 @@
+import * as tf from '@tensorflow/tfjs-core';
 import { test as fcTest } from '@fast-check/vitest';
 import { beforeAll, describe, expect, test } from 'vitest';
 import {
@@ -37,6 +38,12 @@ describe('Hessian spectrum of a small model', () => {
   const op = lossHessianOperator(model, batch);
   const dense = denseMatrix(op);
   const exact = jacobiEigen({ n: op.dimension, data: dense });
+
+  test('a Hessian-vector product leaves no tensor behind', () => {
+    const before = tf.memory().numTensors;
+    op.apply(new Float64Array(op.dimension).fill(0.1));
+    expect(tf.memory().numTensors).toBe(before);
+  });
 
   test('the finite-difference HVP is symmetric', () => {
     const n = op.dimension;

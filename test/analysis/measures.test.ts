@@ -77,6 +77,14 @@ describe('margin, PAC-Bayes and sharpness', () => {
     expect(Object.keys(withoutInit)).toEqual(['l2']);
   });
 
+  test('computing every measure leaves no tensor behind and the weights unchanged', () => {
+    const before = tf.memory().numTensors;
+    const weights = model.variables.map((v) => Array.from(v.dataSync()));
+    computeMeasures(model, MEASURE_NAMES, { data, inputShape: [4], seed: 4, pacBayes: { depth: 3, samples: 2 }, sharpness: { steps: 2, samples: 2 } });
+    expect(tf.memory().numTensors).toBe(before);
+    model.variables.forEach((v, k) => Array.from(v.dataSync()).forEach((w, i) => expect(w).toBeCloseTo(weights[k][i], 6)));
+  });
+
   test('unknown measure names are reported', () => {
     expect(parseMeasureList('margin, l2,nonsense')).toEqual({ names: ['margin', 'l2'], unknown: ['nonsense'] });
   });
