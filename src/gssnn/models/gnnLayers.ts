@@ -6,22 +6,24 @@
  */
 import * as tf from '@tensorflow/tfjs-core';
 import type { Random } from '../../util/random.ts';
-import { Linear } from '../layers/dense.ts';
 import { GINE } from '../layers/gine.ts';
 import type { GraphStructure } from '../layers/graphs.ts';
 import { type EdgeContext, MessagePassing } from '../layers/messagePassing.ts';
+import { createDense, dense, type Dense } from '../nn/ops.ts';
+import type { ParamStore } from '../nn/params.ts';
 
+/** The original's layer: DGL GINEConv with `nn.Linear(dim, dim)` as update (PyTorch's init). */
 export class LinearUpdateGine extends MessagePassing {
   readonly aggregation = 'sum' as const;
-  readonly linear: Linear;
+  readonly linear: Dense;
 
-  constructor(rng: Random, dim: number) {
+  constructor(store: ParamStore, name: string, dim: number) {
     super();
-    this.linear = new Linear(rng, dim, dim);
+    this.linear = createDense(store, name, dim, dim);
   }
 
   get variables(): tf.Variable[] {
-    return this.linear.variables;
+    return [this.linear.weight, ...(this.linear.bias ? [this.linear.bias] : [])];
   }
 
   protected message(edges: EdgeContext, x: tf.Tensor): tf.Tensor {
@@ -30,20 +32,25 @@ export class LinearUpdateGine extends MessagePassing {
   }
 
   protected update(aggregated: tf.Tensor, x: tf.Tensor, _graph: GraphStructure): tf.Tensor {
-    return this.linear.apply(tf.add(x, aggregated));
+    return dense(this.linear, tf.add(x, aggregated));
   }
 
-  dispose(): void {
-    this.linear.dispose();
-  }
+  /** The weights belong to the model's ParamStore, which disposes them. */
+  dispose(): void {}
 }
 
-export function createGnnLayer(update: 'linear' | 'mlp', rng: Random, dim: number): MessagePassing {
-  let layer: MessagePassing | undefined;
+/**
+ * Layer `name` of a G-SSNN. The original's linear-update layer registers its weights in
+ * `store`; the library GINE (Glorot init from `rng`) has its weights adopted into it.
+ */
+export function createGnnLayer(update: 'linear' | 'mlp', store: ParamStore, name: string, rng: Random, dim: number): MessagePassing {
+  if (update === 'linear') return new LinearUpdateGine(store, name, dim);
+  let layer: GINE | undefined;
   // Inside tidy so that the initial values the variables were made from are freed (tidy keeps variables).
   tf.tidy(() => {
-    layer = update === 'linear' ? new LinearUpdateGine(rng, dim) : new GINE(rng, { inFeatures: dim, outFeatures: dim });
+    layer = new GINE(rng, { inFeatures: dim, outFeatures: dim });
   });
+  layer!.variables.forEach((v, k) => store.adopt(`${name}.${k}`, v));
   return layer!;
 }
 
@@ -52,7 +59,7 @@ export function createGnnLayer(update: 'linear' | 'mlp', rng: Random, dim: numbe
  * matmuls are skipped because the wasm backend rejects zero-sized GEMMs.
  */
 export function updateWithoutMessages(layer: MessagePassing, x: tf.Tensor): tf.Tensor {
-  if (layer instanceof LinearUpdateGine) return layer.linear.apply(x);
+  if (layer instanceof LinearUpdateGine) return dense(layer.linear, x);
   if (layer instanceof GINE) return layer.mlp.apply(layer.eps ? tf.mul(tf.add(layer.eps, 1), x) : tf.mul(1 + (layer.options.eps ?? 0), x));
   throw new Error('updateWithoutMessages: unknown layer');
 }

@@ -47,11 +47,7 @@ export class GssnnModel implements Model {
       target: Int32Array.from(plan.messages, (m) => m.target),
     });
     const layerRng = new Random(deriveSeed(config.seed, 'gnn'));
-    for (let i = 0; i < gnn.depth; i++) {
-      const layer = createGnnLayer(gnn.update, layerRng, gnn.dim);
-      layer.variables.forEach((v, k) => this.store.adopt(`gnn.layer${i}.${k}`, v));
-      this.layers.push(layer);
-    }
+    for (let i = 0; i < gnn.depth; i++) this.layers.push(createGnnLayer(gnn.update, this.store, `gnn.layer${i}`, layerRng, gnn.dim));
     this.head = createDense(this.store, 'head', gnn.dim, config.numClasses);
     this.variables = this.store.variables;
   }
