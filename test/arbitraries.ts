@@ -308,3 +308,27 @@ export const symmetricMatrixArb = (maxN = 10): fc.Arbitrary<{ n: number; data: F
       return { n, data };
     }),
   );
+
+// ---- queue: Redis locations ----
+import type { QueueLocation } from '../src/queue/location.ts';
+
+/** A Redis location: hostname or IPv4, port, database, TLS, optional credentials (passwords upper case, hosts lower). */
+export const queueLocations = (): fc.Arbitrary<QueueLocation> => {
+  const label = fc.stringMatching(/^[a-z][a-z0-9-]{0,8}[a-z0-9]$/);
+  const hostname = fc.array(label, { minLength: 1, maxLength: 3 }).map((parts) => parts.join('.'));
+  const ipv4 = fc.tuple(fc.integer({ min: 1, max: 254 }), fc.nat(255), fc.nat(255), fc.integer({ min: 1, max: 254 })).map((p) => p.join('.'));
+  return fc
+    .record({
+      host: fc.oneof(hostname, ipv4),
+      port: fc.integer({ min: 1, max: 65535 }),
+      db: fc.nat(15),
+      tls: fc.boolean(),
+      username: fc.option(fc.stringMatching(/^[a-z]{1,8}$/), { nil: undefined }),
+      password: fc.option(fc.stringMatching(/^[A-Z0-9]{4,12}$/), { nil: undefined }),
+    })
+    .map(({ username, password, ...rest }) => ({
+      ...rest,
+      ...(username !== undefined ? { username } : {}),
+      ...(password !== undefined ? { password } : {}),
+    }));
+};

@@ -16,6 +16,8 @@ import { runSearch, SearchError, validateSearchConfig, type SearchConfig, type S
 import { UserError } from '../errors.ts';
 import { parseChoice, parseChoiceList, parseInteger, parseNumber } from '../options.ts';
 import { BASELINE_KINDS, localTrainer, type TrainingConfig } from '../searchTrainer.ts';
+import { openQueueFlag, queueTrainer } from '../queueTrainer.ts';
+import type { QueueLocation } from '../../queue/location.ts';
 import { createProgressView } from '../progress.ts';
 import { toolkitVersion } from '../version.ts';
 
@@ -42,6 +44,8 @@ interface SearchFlags {
   epochs?: string;
   dsl?: string;
   backend?: string;
+  queue?: string;
+  shipModels?: boolean;
 }
 
 const SELECTION_METRICS: readonly SelectionMetric[] = ['validation', 'train', 'kfold'];
@@ -74,6 +78,8 @@ export function register(program: Command): void {
     .option('--epochs <n>', "epochs per model (default: the preset's)")
     .option('--dsl <file>', 'DSL to start from (default: the built-in uniform graph DSL)')
     .option('--backend <name>', `tensor backend: ${BACKEND_NAMES.join(', ')}`)
+    .option('--queue <url>', 'train on `synth worker` processes through Redis at redis://HOST:PORT[/DB] instead of locally')
+    .option('--ship-models', 'with --queue: workers send models back through Redis (no shared run directory needed)')
     .action(async (flags: SearchFlags, command: Command) => {
       await runSearchCommand(flags, command);
     });
@@ -121,6 +127,8 @@ function initialDsl(file: string | undefined): Dsl {
 
 async function runSearchCommand(flags: SearchFlags, command: Command): Promise<void> {
   const workers = parseInteger('--workers', flags.workers, 1, 64);
+  if (flags.shipModels && flags.queue === undefined) throw new UserError('--ship-models needs --queue', 'add --queue redis://HOST:PORT, or drop --ship-models');
+  const queue = flags.queue === undefined ? undefined : await openQueueFlag(flags.queue);
   const out = flags.out ?? join('runs', `search-${flags.data}-${flags.preset}-seed${flags.seed}`);
   // Settings are checked before anything slow starts or anything is written.
   let config: SearchConfig;
@@ -167,10 +175,10 @@ async function runSearchCommand(flags: SearchFlags, command: Command): Promise<v
     if (err instanceof RunStoreError) throw new UserError(err.message, err.hint);
     throw err;
   }
-  await execute(store, config, dsl, flags, workers, backend);
+  await execute(store, config, dsl, flags, workers, backend, queue);
 }
 
-async function execute(store: RunStore, config: SearchConfig, dsl: Dsl, flags: SearchFlags, workers: number, backend: string): Promise<void> {
+async function execute(store: RunStore, config: SearchConfig, dsl: Dsl, flags: SearchFlags, workers: number, backend: string, queue?: QueueLocation): Promise<void> {
   const training = config.training as unknown as TrainingConfig;
   const preset = getPreset(training.preset);
   let base: number | null = null;
@@ -193,7 +201,8 @@ async function execute(store: RunStore, config: SearchConfig, dsl: Dsl, flags: S
   view.start(store.dir, config);
   let report: SearchReport;
   try {
-    report = await runSearch(store, config, dsl, localTrainer(store, { workers, backend }), (event: SearchEvent) => {
+    const trainer = queue ? queueTrainer(store, { location: queue, backend, shipModels: Boolean(flags.shipModels) }) : localTrainer(store, { workers, backend });
+    report = await runSearch(store, config, dsl, trainer, (event: SearchEvent) => {
       if (flags.json) process.stdout.write(`${JSON.stringify(event)}\n`);
       view.update(event);
     });

@@ -1,0 +1,47 @@
+/**
+ * Runs one queued job: trains it with `runTrainJob` and, when the job asks for it, reads the
+ * saved model back so its files travel home in the result. Runs on a worker thread of a
+ * `synth worker` process, so the process's main thread stays free to renew its job locks.
+ */
+import { mkdtempSync, readFileSync, readdirSync, rmSync } from 'node:fs';
+import { hostname, tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { runTrainJob } from '../gssnn/trainJob.ts';
+import { writeFileAtomic } from '../util/atomicFile.ts';
+import { QUEUE_PROTOCOL_VERSION, type QueuedJob, type QueuedResult, type ShippedModel } from './protocol.ts';
+
+export function workerName(): string {
+  return `${hostname()}:${process.pid}`;
+}
+
+export async function executeQueuedJob(queued: QueuedJob): Promise<QueuedResult> {
+  const { job } = queued;
+  if (!queued.shipModel || job.modelDir === undefined) {
+    return { protocol: QUEUE_PROTOCOL_VERSION, result: await runTrainJob(job), worker: workerName() };
+  }
+  // The job's directory may not exist on this machine: save privately, ship the bytes.
+  const scratch = mkdtempSync(join(tmpdir(), 'synth-model-'));
+  try {
+    const result = await runTrainJob({ ...job, modelDir: scratch });
+    return { protocol: QUEUE_PROTOCOL_VERSION, result: { ...result, modelDir: job.modelDir }, worker: workerName(), model: packModel(scratch) };
+  } finally {
+    rmSync(scratch, { recursive: true, force: true });
+  }
+}
+
+export function packModel(dir: string): ShippedModel {
+  const files: Record<string, string> = {};
+  for (const name of readdirSync(dir).sort()) {
+    if (name.startsWith('.')) continue;
+    files[name] = readFileSync(join(dir, name)).toString('base64');
+  }
+  return files;
+}
+
+/** Writes shipped model files into `dir`, each atomically; refuses names that would leave it. */
+export function unpackModel(files: ShippedModel, dir: string): void {
+  for (const [name, data] of Object.entries(files)) {
+    if (!/^[\w.-]+$/.test(name) || name.startsWith('.')) throw new Error(`shipped model file name "${name}" is not a plain file name`);
+    writeFileAtomic(join(dir, name), Buffer.from(data, 'base64'));
+  }
+}

@@ -1,0 +1,104 @@
+/**
+ * What travels through Redis: the queue's name, each job's idempotent id, the envelope a
+ * `TrainJob` rides in and the result a worker sends back. Both sides validate what they
+ * read, so a worker of another toolkit version fails a job with a message instead of
+ * training something else.
+ */
+import { z } from 'zod';
+import type { TrainJob, TrainJobResult } from '../gssnn/trainJob.ts';
+
+/** Bumped whenever the envelope or the result changes meaning. */
+export const QUEUE_PROTOCOL_VERSION = 1;
+
+/** One queue serves every search and suite; job ids keep runs apart. */
+export const TRAIN_QUEUE_NAME = 'synth-train';
+
+/** What a worker receives. */
+export interface QueuedJob {
+  readonly protocol: number;
+  readonly job: TrainJob;
+  /** Send the saved model's files back in the result instead of relying on a shared directory. */
+  readonly shipModel: boolean;
+}
+
+/** A saved model's files, base64-encoded, keyed by file name. */
+export type ShippedModel = Readonly<Record<string, string>>;
+
+/** What a worker sends back for a job it finished. */
+export interface QueuedResult {
+  readonly protocol: number;
+  readonly result: TrainJobResult;
+  /** `host:pid` of the process that trained it. */
+  readonly worker: string;
+  readonly model?: ShippedModel;
+}
+
+/**
+ * The queue id of a job: the same inputs always give the same id, so enqueuing it again
+ * (a resumed search) finds the job already there, running or done, instead of adding one.
+ */
+export function queueJobId(scope: string, jobId: string, seed: number): string {
+  // BullMQ refuses ':' in custom ids and ids that parse as integers.
+  return `${scope}/${jobId}/seed${seed}`.replace(/:/g, '_');
+}
+
+// Non-finite numbers (a diverged loss) are spelled out: JSON would turn them into null.
+const SPECIAL = ['NaN', 'Infinity', '-Infinity'] as const;
+const exactNumber = z.union([z.number(), z.enum(SPECIAL)]).transform((v) => (typeof v === 'number' ? v : Number(v)));
+
+/** A copy of `value` in which every non-finite number is a string that `exactNumber` reads back. */
+export function withSpelledNumbers<T>(value: T): unknown {
+  return JSON.parse(JSON.stringify(value, (_key, v: unknown) => (typeof v === 'number' && !Number.isFinite(v) ? String(v) : v)));
+}
+
+const splitMetrics = z.object({ loss: exactNumber, accuracy: exactNumber, count: z.number().int() });
+
+const trainJobResult = z.object({
+  id: z.string(),
+  status: z.enum(['completed', 'diverged', 'stopped']),
+  parameterCount: z.number().int(),
+  train: splitMetrics,
+  validation: splitMetrics,
+  test: splitMetrics,
+  epochs: z.number().int(),
+  steps: z.number().int(),
+  trainSeconds: exactNumber,
+  backend: z.string(),
+  modelDir: z.string().nullable(),
+  divergedAt: z.object({ step: z.number().int(), epoch: z.number().int(), loss: exactNumber }).optional(),
+});
+
+const queuedResult = z.object({
+  protocol: z.literal(QUEUE_PROTOCOL_VERSION),
+  result: trainJobResult,
+  worker: z.string(),
+  model: z.record(z.string(), z.string()).optional(),
+});
+
+const queuedJob = z.object({
+  protocol: z.literal(QUEUE_PROTOCOL_VERSION),
+  // The job's own fields are checked by the trainer that runs it.
+  job: z.looseObject({ id: z.string().min(1), kind: z.string().min(1), preset: z.string().min(1), seed: z.number().int(), data: z.looseObject({ name: z.string() }) }),
+  shipModel: z.boolean(),
+});
+
+/** Reads a worker's result; a message saying what is wrong when it is not one. */
+export function readQueuedResult(value: unknown): { ok: true; value: QueuedResult } | { ok: false; error: string } {
+  const parsed = queuedResult.safeParse(value);
+  if (parsed.success) return { ok: true, value: parsed.data as QueuedResult };
+  return { ok: false, error: `malformed result from a worker (${describeIssues(parsed.error)}); are all workers running this toolkit version?` };
+}
+
+/** Reads a job envelope; a message saying what is wrong when it is not one. */
+export function readQueuedJob(value: unknown): { ok: true; value: QueuedJob } | { ok: false; error: string } {
+  const parsed = queuedJob.safeParse(value);
+  if (parsed.success) return { ok: true, value: parsed.data as unknown as QueuedJob };
+  return { ok: false, error: `malformed job (${describeIssues(parsed.error)}); were the search and this worker started from the same toolkit version?` };
+}
+
+function describeIssues(error: z.ZodError): string {
+  return error.issues
+    .slice(0, 3)
+    .map((i) => `${i.path.join('.') || 'value'}: ${i.message}`)
+    .join('; ');
+}

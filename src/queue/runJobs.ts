@@ -1,0 +1,141 @@
+/**
+ * Runs training jobs on the queue and reports each job's result exactly once.
+ *
+ * Each job is enqueued under its idempotent key, so enqueuing the same jobs again (a resumed
+ * search, a second suite run) finds them already queued, running or done, and adds nothing.
+ * Results are read from the jobs' stored state: queue events only wake the reader early and
+ * a periodic sweep catches whatever an event missed, so a job finished while nobody was
+ * listening is still picked up. A job that throws is retried with exponential backoff up to
+ * `attempts` times, then reported as failed with its error.
+ */
+import { Queue, QueueEvents, type Job } from 'bullmq';
+import type { TrainJob, TrainJobResult } from '../gssnn/trainJob.ts';
+import { unpackModel } from './execute.ts';
+import { connectionOptions, type QueueLocation } from './location.ts';
+import { QUEUE_PROTOCOL_VERSION, TRAIN_QUEUE_NAME, readQueuedResult, type QueuedJob } from './protocol.ts';
+
+export interface QueueJobSpec {
+  /** Idempotent queue id (see `queueJobId`). */
+  readonly key: string;
+  readonly job: TrainJob;
+}
+
+export type QueueJobOutcome =
+  | { readonly ok: true; readonly result: TrainJobResult; readonly worker: string; readonly attempts: number }
+  | { readonly ok: false; readonly error: string; readonly attempts: number };
+
+export interface RunJobsOptions {
+  /** Tries per job before it fails for good. */
+  readonly attempts: number;
+  /** First retry delay; each later one doubles. */
+  readonly backoffMs: number;
+  /** Workers send the saved model back through Redis; it is written to the job's modelDir here. */
+  readonly shipModels: boolean;
+  /** How often every unfinished job's state is read, events or not. */
+  readonly pollMs: number;
+  /** Finished jobs (and their results) stay in Redis this long, so a resumed run finds them. */
+  readonly keepDays: number;
+}
+
+export const DEFAULT_RUN_JOBS_OPTIONS: RunJobsOptions = { attempts: 3, backoffMs: 5000, shipModels: false, pollMs: 2000, keepDays: 7 };
+
+/**
+ * Enqueues `jobs` (or finds them already queued) and calls `onResult` once per job as each
+ * finishes for good; resolves when all have. Throws if `onResult` throws or Redis fails.
+ */
+export async function runJobsOnQueue(
+  location: QueueLocation,
+  jobs: readonly QueueJobSpec[],
+  options: Partial<RunJobsOptions>,
+  onResult: (spec: QueueJobSpec, outcome: QueueJobOutcome) => void,
+): Promise<void> {
+  const settings = { ...DEFAULT_RUN_JOBS_OPTIONS, ...options };
+  const pending = new Map<string, QueueJobSpec>();
+  for (const spec of jobs) {
+    if (pending.has(spec.key)) throw new RangeError(`two jobs share the queue id ${spec.key}`);
+    pending.set(spec.key, spec);
+  }
+  if (pending.size === 0) return;
+
+  const connection = connectionOptions(location);
+  const queue = new Queue(TRAIN_QUEUE_NAME, { connection });
+  const events = new QueueEvents(TRAIN_QUEUE_NAME, { connection });
+  let wake: () => void = () => undefined;
+  let failure: unknown;
+  const onFinished = ({ jobId }: { jobId: string }) => {
+    if (pending.has(jobId)) wake();
+  };
+  events.on('completed', onFinished);
+  events.on('failed', onFinished);
+  // Errors surface through the commands that fail; the listeners only keep them from being printed twice.
+  queue.on('error', () => undefined);
+  events.on('error', () => undefined);
+
+  const keepSeconds = Math.round(settings.keepDays * 86_400);
+  const enqueue = (specs: readonly QueueJobSpec[]) =>
+    queue.addBulk(
+      specs.map((spec) => ({
+        name: spec.job.id,
+        data: { protocol: QUEUE_PROTOCOL_VERSION, job: spec.job, shipModel: settings.shipModels } satisfies QueuedJob,
+        opts: {
+          jobId: spec.key,
+          attempts: settings.attempts,
+          backoff: { type: 'exponential', delay: settings.backoffMs },
+          removeOnComplete: { age: keepSeconds },
+          removeOnFail: { age: keepSeconds },
+        },
+      })),
+    );
+
+  /** Reports a job if it has finished for good; re-enqueues it if it has vanished. */
+  const settle = async (spec: QueueJobSpec): Promise<void> => {
+    const state = await queue.getJobState(spec.key);
+    if (state === 'unknown') {
+      await enqueue([spec]);
+      return;
+    }
+    if (state !== 'completed' && state !== 'failed') return;
+    const job: Job | undefined = await queue.getJob(spec.key);
+    if (!job || !pending.has(spec.key)) return;
+    const outcome = outcomeOf(job, state, spec);
+    // Checked again after the awaits: a concurrent sweep may have reported it meanwhile.
+    if (!pending.has(spec.key)) return;
+    pending.delete(spec.key);
+    onResult(spec, outcome);
+  };
+
+  try {
+    await events.waitUntilReady();
+    await enqueue([...pending.values()]);
+    while (pending.size > 0) {
+      await Promise.all([...pending.values()].map(settle));
+      if (pending.size === 0) break;
+      await new Promise<void>((resolve) => {
+        const timer = setTimeout(resolve, settings.pollMs);
+        wake = () => {
+          clearTimeout(timer);
+          resolve();
+        };
+      });
+      wake = () => undefined;
+    }
+  } catch (err) {
+    failure = err;
+  } finally {
+    await Promise.allSettled([events.close(), queue.close()]);
+  }
+  if (failure !== undefined) throw failure;
+}
+
+function outcomeOf(job: Job, state: 'completed' | 'failed', spec: QueueJobSpec): QueueJobOutcome {
+  const attempts = job.attemptsMade;
+  if (state === 'failed') return { ok: false, error: job.failedReason || 'the job failed without a reason', attempts };
+  const read = readQueuedResult(job.returnvalue);
+  if (!read.ok) return { ok: false, error: read.error, attempts };
+  const { result, worker, model } = read.value;
+  if (model !== undefined) {
+    if (spec.job.modelDir === undefined) return { ok: false, error: 'a worker shipped a model for a job that saves none', attempts };
+    unpackModel(model, spec.job.modelDir);
+  }
+  return { ok: true, result, worker, attempts };
+}

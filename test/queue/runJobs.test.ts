@@ -1,0 +1,101 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { runTrainJob, type TrainJob, type TrainJobResult } from '../../src/gssnn/trainJob.ts';
+import { checkReachable, parseQueueUrl, QueueConnectionError, type QueueLocation } from '../../src/queue/location.ts';
+import { queueJobId } from '../../src/queue/protocol.ts';
+import { runJobsOnQueue, type QueueJobOutcome, type QueueJobSpec } from '../../src/queue/runJobs.ts';
+import { startQueueWorker, type QueueWorkerHandle, type WorkerEvent } from '../../src/queue/worker.ts';
+import { freePort, startRedis, type RedisServer } from './redisServer.ts';
+
+process.env.SYNTH_BACKEND = 'cpu';
+const work = mkdtempSync(join(tmpdir(), 'synth-queue-'));
+let redis: RedisServer;
+let location: QueueLocation;
+let worker: QueueWorkerHandle;
+const workerEvents: WorkerEvent[] = [];
+
+beforeAll(async () => {
+  redis = await startRedis();
+  location = parseQueueUrl(redis.url);
+  worker = await startQueueWorker(location, { concurrency: 1, lockSeconds: 10, maxStalls: 1 }, (e) => workerEvents.push(e));
+});
+
+afterAll(async () => {
+  await worker?.close();
+  await redis?.stop();
+  rmSync(work, { recursive: true, force: true });
+});
+
+function linearJob(id: string, seed: number, extra: Partial<TrainJob> = {}): TrainJob {
+  return { id, kind: 'linear', data: { name: 'mnist-0v1', seed: 1, trainSize: 32 }, preset: 'tiny', seed, epochs: 1, backend: 'cpu', ...extra };
+}
+
+async function collect(specs: QueueJobSpec[], options: Parameters<typeof runJobsOnQueue>[2] = {}) {
+  const outcomes: [string, QueueJobOutcome][] = [];
+  await runJobsOnQueue(location, specs, { pollMs: 200, ...options }, (spec, outcome) => outcomes.push([spec.key, outcome]));
+  return outcomes;
+}
+
+const started = (key: string) => workerEvents.filter((e) => e.type === 'started' && e.job === key).length;
+
+describe('runJobsOnQueue', () => {
+  it('reports each job once, and enqueuing the same jobs again trains nothing and gives the same results', { timeout: 120_000 }, async () => {
+    const specs = [7, 8].map((seed) => ({ key: queueJobId('run-a', `baseline-linear`, seed), job: linearJob(`baseline-linear-${seed}`, seed, { modelDir: join(work, `a-${seed}`) }) }));
+    const first = await collect(specs);
+    expect(first.map(([key]) => key).sort()).toEqual(specs.map((s) => s.key).sort());
+    for (const [, outcome] of first) {
+      expect(outcome.ok).toBe(true);
+      if (!outcome.ok) continue;
+      expect(outcome.result.status).toBe('completed');
+      expect(outcome.result.validation.accuracy).toBeGreaterThanOrEqual(0);
+      expect(outcome.worker).toMatch(/:\d+$/);
+      expect(existsSync(join(outcome.result.modelDir!, 'model.json'))).toBe(true);
+    }
+    const again = await collect(specs);
+    const strip = (list: [string, QueueJobOutcome][]) => Object.fromEntries(list.map(([k, o]) => [k, o]));
+    expect(strip(again)).toEqual(strip(first));
+    for (const spec of specs) expect(started(spec.key)).toBe(1);
+    // The queue changes where a job runs, not what it gives.
+    const local = await runTrainJob(specs[0].job);
+    const queued = strip(first)[specs[0].key];
+    const comparable = ({ trainSeconds: _t, ...rest }: TrainJobResult) => rest;
+    expect(queued.ok && comparable(queued.result)).toEqual(comparable(local));
+  });
+
+  it('ships the saved model through Redis into the job directory when asked', { timeout: 120_000 }, async () => {
+    const dir = join(work, 'shipped');
+    const [[, outcome]] = await collect([{ key: queueJobId('run-b', 'baseline-linear', 7), job: linearJob('shipped', 7, { modelDir: dir }) }], { shipModels: true });
+    expect(outcome.ok).toBe(true);
+    const manifest = JSON.parse(readFileSync(join(dir, 'model.json'), 'utf8')) as { format: string; weights: { offset: number }[] };
+    expect(manifest.format).toMatch(/^gssnn-saved-model\//);
+    expect(readFileSync(join(dir, 'weights.bin')).byteLength).toBeGreaterThan(0);
+    if (outcome.ok) expect(outcome.result.modelDir).toBe(dir);
+  });
+
+  it('retries a failing job with backoff, then reports it failed with its error', { timeout: 120_000 }, async () => {
+    const key = queueJobId('run-c', 'broken', 1);
+    const [[, outcome]] = await collect([{ key, job: linearJob('broken', 1, { data: { name: 'no-such-data', seed: 1 } }) }], { attempts: 2, backoffMs: 50 });
+    expect(outcome.ok).toBe(false);
+    if (!outcome.ok) {
+      expect(outcome.error).toMatch(/no-such-data/);
+      expect(outcome.attempts).toBe(2);
+    }
+    const failures = workerEvents.filter((e): e is Extract<WorkerEvent, { type: 'failed' }> => e.type === 'failed' && e.job === key);
+    expect(failures.map((f) => f.final)).toEqual([false, true]);
+  });
+
+  it('refuses two jobs with one id', async () => {
+    const spec = { key: 'same', job: linearJob('x', 1) };
+    await expect(runJobsOnQueue(location, [spec, spec], {}, () => undefined)).rejects.toThrow(/two jobs share the queue id same/);
+  });
+
+  it('says where Redis was expected and what to check when nothing answers', async () => {
+    const port = await freePort();
+    const error = await checkReachable(parseQueueUrl(`redis://127.0.0.1:${port}/3`), 2000).catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(QueueConnectionError);
+    expect((error as QueueConnectionError).message).toMatch(new RegExp(`cannot reach Redis at redis://127\\.0\\.0\\.1:${port}/3`));
+    expect((error as QueueConnectionError).hint).toMatch(/redis-server/);
+  });
+});
