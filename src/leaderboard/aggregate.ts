@@ -1,0 +1,127 @@
+/**
+ * From per-job results to the leaderboard's tables: one row per (task, size, model) with the
+ * mean, spread and interval over seeds; paired comparisons of the selected G-SSNN against
+ * every other model (area under the learning curve, same seeds); coherence series; measure
+ * points and their rank agreement with the generalization gap.
+ */
+import { compareWithBaseline, type SweepRecord } from '../analysis/dataEfficiency.ts';
+import { kendallTau } from '../analysis/ranking.ts';
+import { mean, summarize } from '../analysis/stats.ts';
+import type { CacheEntry } from './cache.ts';
+import type { Leaderboard, LeaderboardRow } from './schema.ts';
+import { LEADERBOARD_MODELS, type LeaderboardModel, type Suite } from './suite.ts';
+
+type Rows = Leaderboard['rows'];
+
+/** Rounds for storage: JSON stays readable and re-renders identically (no float noise). */
+export function round(x: number, digits = 6): number {
+  const f = 10 ** digits;
+  const r = Math.round(x * f) / f;
+  return Object.is(r, -0) ? 0 : r;
+}
+
+function joinDistinct(values: readonly string[]): string {
+  return [...new Set(values)].sort().join(', ');
+}
+
+export function buildRows(suite: Suite, entries: readonly CacheEntry[]): Rows {
+  const rows: LeaderboardRow[] = [];
+  for (const task of suite.tasks) {
+    for (const trainSize of [...suite.trainSizes].sort((a, b) => a - b)) {
+      for (const model of LEADERBOARD_MODELS.filter((m) => suite.models.includes(m))) {
+        const cell = entries
+          .filter((e) => e.job.task === task.name && e.job.trainSize === trainSize && e.job.model === model && Number.isFinite(e.result.testAccuracy))
+          .sort((a, b) => a.job.seed - b.job.seed);
+        if (cell.length === 0) continue;
+        const scores = cell.map((e) => e.result.testAccuracy);
+        const summary = summarize(scores);
+        rows.push({
+          task: task.name,
+          dataset: task.dataset,
+          trainSize,
+          model,
+          metric: 'test-accuracy',
+          mean: round(summary.mean),
+          std: round(summary.std),
+          ci95: [round(summary.ci95[0]), round(summary.ci95[1])],
+          seeds: cell.length,
+          scores: scores.map((s) => round(s)),
+          seedList: cell.map((e) => e.job.seed),
+          parameters: cell[0].result.parameterCount,
+          trainAccuracy: round(mean(cell.map((e) => e.result.trainAccuracy))),
+          gap: round(mean(cell.map((e) => e.result.trainAccuracy - e.result.testAccuracy))),
+          trainSeconds: round(mean(cell.map((e) => e.result.trainSeconds)), 3),
+          wallSeconds: round(cell.reduce((s, e) => s + e.result.wallSeconds, 0), 3),
+          baseRate: round(mean(cell.map((e) => e.result.baseRate))),
+          backend: joinDistinct(cell.map((e) => e.result.backend)),
+          gitCommit: joinDistinct(cell.map((e) => e.provenance.gitCommit)),
+          command: joinDistinct(cell.map((e) => e.provenance.command)),
+        });
+      }
+    }
+  }
+  return rows;
+}
+
+/** The selected G-SSNN against every other model of the suite, per task (needs two sizes for an AUC). */
+export function buildComparisons(suite: Suite, entries: readonly CacheEntry[]): Leaderboard['comparisons'] {
+  const focus: LeaderboardModel = 'gssnn-selected';
+  if (!suite.models.includes(focus)) return [];
+  const out: Leaderboard['comparisons'] = [];
+  for (const task of suite.tasks) {
+    const records: SweepRecord[] = entries
+      .filter((e) => e.job.task === task.name && Number.isFinite(e.result.testAccuracy))
+      .map((e) => ({ model: e.job.model, trainSize: e.job.trainSize, seed: e.job.seed, score: e.result.testAccuracy }));
+    for (const baseline of LEADERBOARD_MODELS.filter((m) => m !== focus && suite.models.includes(m))) {
+      const seeds = suite.seeds.filter((s) => records.some((r) => r.model === focus && r.seed === s) && records.some((r) => r.model === baseline && r.seed === s));
+      if (seeds.length === 0 || suite.trainSizes.length < 2) continue;
+      const paired = records.filter((r) => seeds.includes(r.seed));
+      const c = compareWithBaseline(paired, focus, baseline);
+      const p = (x: number) => (Number.isFinite(x) ? round(x) : null);
+      out.push({
+        task: task.name,
+        model: focus,
+        baseline,
+        aucDifference: round(c.auc.meanDifference),
+        pairedTP: p(c.auc.pairedT.p),
+        wilcoxonP: p(c.auc.wilcoxon.p),
+        pairs: seeds.length,
+      });
+    }
+  }
+  return out;
+}
+
+export function buildCoherence(entries: readonly CacheEntry[]): Leaderboard['coherence'] {
+  return entries
+    .filter((e) => e.job.coherence && e.result.coherence)
+    .map((e) => ({
+      task: e.job.task,
+      model: e.job.model,
+      trainSize: e.job.trainSize,
+      seed: e.job.seed,
+      sample: e.job.coherence!.sample,
+      points: e.result.coherence!.filter((p) => Number.isFinite(p.alpha)).map((p) => ({ step: p.step, epoch: p.epoch, alpha: round(p.alpha) })),
+    }))
+    .sort((a, b) => (a.task < b.task ? -1 : a.task > b.task ? 1 : LEADERBOARD_MODELS.indexOf(a.model) - LEADERBOARD_MODELS.indexOf(b.model)));
+}
+
+export function buildMeasures(suite: Suite, entries: readonly CacheEntry[]): Leaderboard['measures'] {
+  const points = entries
+    .filter((e) => Number.isFinite(e.result.testAccuracy))
+    .map((e) => ({
+      task: e.job.task,
+      model: e.job.model,
+      trainSize: e.job.trainSize,
+      seed: e.job.seed,
+      gap: round(e.result.trainAccuracy - e.result.testAccuracy),
+      values: Object.fromEntries(Object.entries(e.result.measures).map(([k, v]) => [k, round(v)])),
+    }))
+    .sort((a, b) => (a.task < b.task ? -1 : a.task > b.task ? 1 : a.trainSize - b.trainSize || LEADERBOARD_MODELS.indexOf(a.model) - LEADERBOARD_MODELS.indexOf(b.model) || a.seed - b.seed));
+  const ranking = suite.measures.names.map((measure) => {
+    const having = points.filter((p) => measure in p.values);
+    const tau = kendallTau(having.map((p) => p.values[measure]), having.map((p) => p.gap));
+    return { measure, tau: Number.isFinite(tau) ? round(tau) : null, models: having.length };
+  });
+  return { names: [...suite.measures.names], points, ranking };
+}

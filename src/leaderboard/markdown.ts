@@ -1,0 +1,140 @@
+/**
+ * LEADERBOARD.md from leaderboard.json alone: the command that made it on top, then per task
+ * a table of test accuracy by model and training size with the base rate, the paired
+ * comparisons, the plots, the full row table, and the performance benchmarks with their
+ * machines. Nothing here reads the clock or the disk, so the same JSON gives the same bytes.
+ */
+import { headlineFigures } from './benchmarks.ts';
+import type { ChartSpec } from './plots.ts';
+import type { Leaderboard } from './schema.ts';
+import { LEADERBOARD_MODELS, MODEL_DESCRIPTIONS } from './suite.ts';
+
+const pct = (x: number) => `${(100 * x).toFixed(1)}%`;
+const acc = (x: number) => x.toFixed(3);
+const pValue = (p: number | null) => (p === null ? 'n/a' : p < 0.001 ? '<0.001' : p.toFixed(3));
+const cell = (s: string) => s.replace(/\|/g, '\\|').replace(/\n/g, ' ');
+
+function table(header: readonly string[], rows: readonly (readonly string[])[], align?: readonly ('l' | 'r')[]): string[] {
+  const sep = header.map((_, i) => ((align?.[i] ?? 'l') === 'r' ? '---:' : '---'));
+  return [`| ${header.join(' | ')} |`, `| ${sep.join(' | ')} |`, ...rows.map((r) => `| ${r.map(cell).join(' | ')} |`)];
+}
+
+function compactNumber(x: number): string {
+  if (Number.isInteger(x)) return String(x);
+  const a = Math.abs(x);
+  return a !== 0 && (a < 1e-3 || a >= 1e6) ? x.toExponential(2) : x.toPrecision(4).replace(/\.?0+$/, '');
+}
+
+export function renderMarkdown(board: Leaderboard, charts: readonly ChartSpec[]): string {
+  const { suite } = board;
+  const out: string[] = [];
+  out.push(`# Leaderboard: suite \`${suite.name}\``, '');
+  out.push('Produced by:', '', '```sh', board.command, '```', '');
+  out.push(
+    `Regenerate this page and its plots from \`leaderboard.json\` alone with \`synth leaderboard --render-only --out <this directory>\`. ` +
+      `Commit ${board.gitCommit}, toolkit ${board.toolkitVersion}, ${board.createdAt}; ` +
+      `${board.machine.cpu} (${board.machine.cores} cores, ${board.machine.memoryGiB} GiB), ${board.machine.platform}, Node ${board.machine.node}, tensor backend \`${board.machine.backend}\`.`,
+    '',
+  );
+  out.push(`${suite.description}`, '');
+  out.push(
+    `Metric: test accuracy, mean over ${suite.seeds.length} seeds (${suite.seeds.join(', ')}); each seed fixes the split, the initialization and the data order, and is shared by all models (paired). ` +
+      `Preset \`${suite.preset}\`, ${suite.epochs} epoch(s), ${suite.validationSize} validation and ${suite.testSize} test examples. ` +
+      `Runs: ${board.runs.jobs} (${board.runs.fromCache} from the cache, ${board.runs.trained} trained by this command, ${board.runs.failed.length} failed).`,
+    '',
+  );
+
+  out.push('## Selected program', '');
+  const s = board.selected;
+  const origin = s.source === 'search' ? `the best program of the search the suite ran first (\`${s.runDir}\`)` : s.source === 'run' ? `the best program of the search run \`${s.runDir}\`` : 'given in the suite';
+  out.push(`\`gssnn-selected\` is wired by ${origin}: ${s.nodes} nodes, ${s.edges} edges.`, '', '```', s.program, '```', '');
+  if (s.searchScores) out.push(`In its search (data set \`${s.searchScores.data}\`) it scored ${pct(s.searchScores.validation)} validation and ${pct(s.searchScores.test)} test accuracy.`, '');
+
+  out.push('## Models', '');
+  out.push(...table(['model', 'what it is'], LEADERBOARD_MODELS.filter((m) => suite.models.includes(m)).map((m) => [`\`${m}\``, MODEL_DESCRIPTIONS[m]])), '');
+
+  out.push('## Tasks', '');
+  out.push(...table(['task', 'data set', 'classes', 'base rate (test)', 'description'], board.tasks.map((t) => [t.name, `\`${t.dataset}\``, String(t.classes.length), pct(t.baseRate), t.description]), ['l', 'l', 'r', 'r', 'l']), '');
+
+  for (const task of board.tasks) {
+    const rows = board.rows.filter((r) => r.task === task.name);
+    out.push(`## ${task.name}`, '');
+    out.push(`Base rate (majority class of the test split): **${pct(task.baseRate)}**. Cells: mean ± std of test accuracy over seeds (number of seeds).`, '');
+    const sizes = [...new Set(rows.map((r) => r.trainSize))].sort((a, b) => a - b);
+    const models = LEADERBOARD_MODELS.filter((m) => rows.some((r) => r.model === m));
+    const best = new Map(sizes.map((n) => [n, Math.max(...rows.filter((r) => r.trainSize === n).map((r) => r.mean))]));
+    const body = models.map((m) => [
+      `\`${m}\``,
+      ...sizes.map((n) => {
+        const r = rows.find((x) => x.model === m && x.trainSize === n);
+        if (!r) return '-';
+        const text = `${acc(r.mean)} ± ${acc(r.std)} (${r.seeds})`;
+        return r.mean === best.get(n) ? `**${text}**` : text;
+      }),
+      String(rows.find((r) => r.model === m)?.parameters ?? '-'),
+    ]);
+    body.push(['base rate', ...sizes.map(() => acc(task.baseRate)), '-']);
+    out.push(...table(['model', ...sizes.map((n) => `n = ${n}`), 'parameters'], body, ['l', ...sizes.map(() => 'r' as const), 'r']), '');
+    const comparisons = board.comparisons.filter((c) => c.task === task.name);
+    if (comparisons.length > 0) {
+      out.push('Paired comparison of `gssnn-selected` with each model: difference in normalised area under the learning curve (over log2 n), per seed, then tested across seeds.', '');
+      out.push(...table(['baseline', 'AUC difference', 'paired t p', 'Wilcoxon p', 'seeds'], comparisons.map((c) => [`\`${c.baseline}\``, (c.aucDifference >= 0 ? '+' : '') + c.aucDifference.toFixed(3), pValue(c.pairedTP), pValue(c.wilcoxonP), String(c.pairs)]), ['l', 'r', 'r', 'r', 'r']), '');
+    }
+    for (const chart of charts.filter((c) => c.name.endsWith(`-${task.name}`))) out.push(`![${chart.title}](plots/${chart.name}.svg)`, '');
+  }
+
+  out.push('## Generalization measures vs the gap', '');
+  out.push('Kendall tau between each measure and the generalization gap (train - test accuracy) over every trained model of the suite. Correlational diagnostics: they may rank models by their gap, they guarantee nothing about any one model.', '');
+  out.push(...table(['measure', 'tau', 'models'], board.measures.ranking.map((r) => [r.measure, r.tau === null ? 'n/a' : r.tau.toFixed(3), String(r.models)]), ['l', 'r', 'r']), '');
+
+  out.push('## All rows', '');
+  out.push(
+    ...table(
+      ['task', 'n', 'model', 'mean', 'std', '95% CI', 'seeds', 'base rate', 'params', 'train acc', 'gap', 'train s/run', 'wall s', 'backend', 'commit'],
+      board.rows.map((r) => [
+        r.task,
+        String(r.trainSize),
+        r.model,
+        acc(r.mean),
+        acc(r.std),
+        `[${acc(r.ci95[0])}, ${acc(r.ci95[1])}]`,
+        String(r.seeds),
+        acc(r.baseRate),
+        String(r.parameters),
+        acc(r.trainAccuracy),
+        acc(r.gap),
+        r.trainSeconds.toFixed(2),
+        r.wallSeconds.toFixed(1),
+        r.backend,
+        r.gitCommit.split(', ').map((c) => c.slice(0, 10)).join(', '),
+      ]),
+      ['l', 'r', 'l', 'r', 'r', 'l', 'r', 'r', 'r', 'r', 'r', 'r', 'r', 'l', 'l'],
+    ),
+    '',
+  );
+
+  if (board.runs.failed.length > 0) {
+    out.push('## Failed runs', '');
+    out.push(...table(['task', 'n', 'model', 'seed', 'error'], board.runs.failed.map((f) => [f.task, String(f.trainSize), f.model, String(f.seed), f.error])), '');
+  }
+
+  out.push('## Performance benchmarks', '');
+  out.push('From `benchmarks/results/*.json` (run with `npx tsx benchmarks/<name>.ts`); each was measured on the machine and backend shown, not necessarily the one above.', '');
+  out.push(
+    ...table(
+      ['benchmark', 'what', 'headline figures', 'machine', 'backend', 'node', 'date', 'note'],
+      board.benchmarks.map((b) => [
+        b.name,
+        b.what,
+        headlineFigures(b.result).map(([k, v]) => `${k} = ${compactNumber(v)}`).join('; '),
+        `${b.machine.cpu}, ${b.machine.cores} cores`,
+        b.machine.backend,
+        b.machine.node,
+        b.machine.date,
+        b.note,
+      ]),
+    ),
+    '',
+  );
+  return `${out.join('\n').trimEnd()}\n`;
+}

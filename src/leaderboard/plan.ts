@@ -1,0 +1,66 @@
+/**
+ * From a suite and the selected program's graph to the list of training jobs, each with the
+ * hash of its full content (the key of the result cache). Jobs pair across models: the same
+ * (task, size, seed) gives every model the same split and the same initialization seed.
+ */
+import { createHash } from 'node:crypto';
+import type { ProgramGraph } from '../dsl/graph.ts';
+import type { ModelKind } from '../gssnn/models/index.ts';
+import { JOB_FORMAT_VERSION, type LeaderboardJob } from './job.ts';
+import type { LeaderboardModel, Suite } from './suite.ts';
+
+export function modelKindOf(model: LeaderboardModel): ModelKind {
+  return model === 'gssnn-selected' ? 'gssnn' : model;
+}
+
+/** JSON with object keys sorted, so that equal content always hashes the same. */
+export function canonicalJson(value: unknown): string {
+  return JSON.stringify(value, (_key, v: unknown) => {
+    if (v === null || typeof v !== 'object' || Array.isArray(v)) return v;
+    return Object.fromEntries(Object.entries(v as Record<string, unknown>).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)));
+  });
+}
+
+export function jobHash(job: LeaderboardJob): string {
+  return createHash('sha256').update(canonicalJson(job)).digest('hex');
+}
+
+export interface PlannedJob {
+  readonly hash: string;
+  readonly job: LeaderboardJob;
+}
+
+/** Every job of the suite, smallest training size first (the cheap runs land early). */
+export function planJobs(suite: Suite, selectedGraph: ProgramGraph, backend?: string): PlannedJob[] {
+  const largest = Math.max(...suite.trainSizes);
+  const first = suite.seeds[0];
+  const jobs: PlannedJob[] = [];
+  for (const trainSize of [...suite.trainSizes].sort((a, b) => a - b)) {
+    for (const task of suite.tasks) {
+      for (const seed of suite.seeds) {
+        for (const model of suite.models) {
+          const tracked = trainSize === largest && seed === first && suite.coherence.models.includes(model);
+          const job: LeaderboardJob = {
+            version: JOB_FORMAT_VERSION,
+            task: task.name,
+            dataset: task.dataset,
+            model,
+            kind: modelKindOf(model),
+            graph: selectedGraph,
+            trainSize,
+            validationSize: suite.validationSize,
+            testSize: suite.testSize,
+            seed,
+            preset: suite.preset,
+            epochs: suite.epochs,
+            measures: suite.measures,
+            coherence: tracked ? { sample: suite.coherence.sample, every: suite.coherence.every } : null,
+            ...(backend ? { backend } : {}),
+          };
+          jobs.push({ hash: jobHash(job), job });
+        }
+      }
+    }
+  }
+  return jobs;
+}

@@ -1,0 +1,222 @@
+/**
+ * The leaderboard end to end: resolve the selected program (running the suite's search if
+ * needed), train every job the cache lacks (in process or on worker threads), gather the
+ * results and the performance benchmarks into leaderboard.json, then render the Markdown and
+ * the plots from that JSON alone.
+ */
+import { execFileSync } from 'node:child_process';
+import { readFileSync } from 'node:fs';
+import { cpus, totalmem, platform, arch } from 'node:os';
+import { join } from 'node:path';
+import { listDatasets } from '../data/index.ts';
+import { initBackend, parseBackendName } from '../gssnn/backend.ts';
+import type { RunStore } from '../synth/runStore.ts';
+import type { SearchEvent, Trainer } from '../synth/search.ts';
+import { writeFileAtomic, writeJsonAtomic } from '../util/atomicFile.ts';
+import { writeChart } from '../util/plot.ts';
+import { runInWorkers } from '../util/workerPool.ts';
+import { buildCoherence, buildComparisons, buildMeasures, buildRows, round } from './aggregate.ts';
+import { gatherBenchmarks } from './benchmarks.ts';
+import { ResultCache, type CacheEntry } from './cache.ts';
+import { runLeaderboardJob, type LeaderboardJob, type LeaderboardJobResult } from './job.ts';
+import { renderMarkdown } from './markdown.ts';
+import { planJobs, type PlannedJob } from './plan.ts';
+import { leaderboardCharts } from './plots.ts';
+import { LEADERBOARD_FORMAT, LEADERBOARD_VERSION, leaderboardJsonSchema, parseLeaderboard, type Leaderboard } from './schema.ts';
+import { resolveSelected } from './selected.ts';
+import type { Suite } from './suite.ts';
+
+export const LEADERBOARD_FILES = { json: 'leaderboard.json', schema: 'leaderboard.schema.json', markdown: 'LEADERBOARD.md', plots: 'plots', cache: 'cache' } as const;
+
+export interface JobProgress {
+  readonly done: number;
+  readonly total: number;
+  readonly job: LeaderboardJob;
+  readonly result: LeaderboardJobResult | null;
+  readonly error?: string;
+}
+
+export interface RunOptions {
+  readonly suite: Suite;
+  readonly out: string;
+  readonly workers: number;
+  /** Backend name; default: SYNTH_BACKEND or the fastest available. */
+  readonly backend?: string;
+  /** The exact command line, recorded with every result and printed atop the Markdown. */
+  readonly command: string;
+  readonly toolkitVersion: string;
+  readonly trainerFor: (store: RunStore, backend: string) => Trainer;
+  /** Where benchmarks/*.ts wrote their results. */
+  readonly benchmarksDir: string;
+  readonly onSearchEvent?: (event: SearchEvent) => void;
+  readonly onPlanned?: (info: { total: number; cached: number }) => void;
+  readonly onJob?: (progress: JobProgress) => void;
+  readonly warn?: (message: string) => void;
+  /** Repository whose HEAD commit is recorded (default: the current directory's). */
+  readonly repoDir?: string;
+}
+
+export function gitCommit(dir = process.cwd()): string {
+  try {
+    return execFileSync('git', ['rev-parse', 'HEAD'], { cwd: dir, encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'] }).trim();
+  } catch {
+    return 'unknown';
+  }
+}
+
+async function trainMissing(missing: readonly PlannedJob[], workers: number, onDone: (planned: PlannedJob, outcome: { ok: true; result: LeaderboardJobResult } | { ok: false; error: string }) => void): Promise<void> {
+  if (workers <= 1 || missing.length <= 1) {
+    for (const planned of missing) {
+      try {
+        onDone(planned, { ok: true, result: await runLeaderboardJob(planned.job) });
+      } catch (err) {
+        onDone(planned, { ok: false, error: err instanceof Error ? err.message : String(err) });
+      }
+    }
+    return;
+  }
+  await runInWorkers<LeaderboardJob, LeaderboardJobResult>({
+    moduleUrl: new URL('./job.ts', import.meta.url).href,
+    exportName: 'runLeaderboardJob',
+    inputs: missing.map((m) => m.job),
+    workers,
+    onOutcome: (o) => onDone(missing[o.index], o.ok ? { ok: true, result: o.value } : { ok: false, error: o.error }),
+  });
+}
+
+/** Runs what the cache lacks, writes leaderboard.json and renders; returns the leaderboard. */
+export async function runLeaderboard(options: RunOptions): Promise<Leaderboard> {
+  const { suite, out } = options;
+  const warn = options.warn ?? (() => undefined);
+  const backend = (await initBackend(options.backend === undefined ? undefined : parseBackendName(options.backend))).name;
+  const commit = gitCommit(options.repoDir);
+  const selected = await resolveSelected(suite.selected, {
+    out,
+    trainerFor: (store) => options.trainerFor(store, backend),
+    onEvent: options.onSearchEvent,
+    command: options.command,
+    backend,
+    toolkitVersion: options.toolkitVersion,
+  });
+  // The resolved backend is part of every job: results from another backend are not reused.
+  const planned = planJobs(suite, selected.graph, backend);
+  const cache = new ResultCache(join(out, LEADERBOARD_FILES.cache));
+  const entries: CacheEntry[] = [];
+  const missing: PlannedJob[] = [];
+  for (const p of planned) {
+    const hit = cache.get(p.hash, p.job, warn);
+    if (hit) entries.push(hit);
+    else missing.push(p);
+  }
+  const fromCache = entries.length;
+  options.onPlanned?.({ total: planned.length, cached: fromCache });
+  const failed: Leaderboard['runs']['failed'] = [];
+  let done = fromCache;
+  const provenance = { gitCommit: commit, command: options.command, node: process.version };
+  await trainMissing(missing, options.workers, (p, outcome) => {
+    done++;
+    if (outcome.ok) {
+      const entry: CacheEntry = { hash: p.hash, job: p.job, result: outcome.result, provenance };
+      cache.put(entry);
+      entries.push(entry);
+      options.onJob?.({ done, total: planned.length, job: p.job, result: outcome.result });
+    } else {
+      failed.push({ task: p.job.task, model: p.job.model, trainSize: p.job.trainSize, seed: p.job.seed, error: outcome.error });
+      options.onJob?.({ done, total: planned.length, job: p.job, result: null, error: outcome.error });
+    }
+  });
+  // Plan order, not completion order: the JSON must not depend on thread scheduling.
+  const order = new Map(planned.map((p, i) => [p.hash, i]));
+  entries.sort((a, b) => order.get(a.hash)! - order.get(b.hash)!);
+  failed.sort((a, b) => a.task.localeCompare(b.task) || a.trainSize - b.trainSize || a.model.localeCompare(b.model) || a.seed - b.seed);
+
+  const known = new Map(listDatasets().map((d) => [d.name, d]));
+  const board: Leaderboard = {
+    format: LEADERBOARD_FORMAT,
+    version: LEADERBOARD_VERSION,
+    command: options.command,
+    gitCommit: commit,
+    toolkitVersion: options.toolkitVersion,
+    createdAt: new Date().toISOString(),
+    machine: {
+      cpu: cpus()[0]?.model ?? 'unknown',
+      cores: Math.max(1, cpus().length),
+      memoryGiB: round(totalmem() / 2 ** 30, 1),
+      platform: `${platform()}-${arch()}`,
+      node: process.version,
+      backend,
+    },
+    suite,
+    selected: {
+      program: selected.program,
+      nodes: selected.graph.nodes.length,
+      edges: selected.graph.edges.length,
+      source: selected.origin.kind,
+      runDir: selected.origin.runDir,
+      searchScores: selected.origin.searchScores
+        ? { data: selected.origin.searchScores.data, validation: round(selected.origin.searchScores.validation), test: round(selected.origin.searchScores.test) }
+        : null,
+    },
+    tasks: suite.tasks.map((t) => {
+      const rates = entries.filter((e) => e.job.task === t.name).map((e) => e.result.baseRate);
+      return {
+        name: t.name,
+        dataset: t.dataset,
+        description: known.get(t.dataset)?.description ?? '',
+        classes: [...(known.get(t.dataset)?.classNames ?? [])],
+        baseRate: rates.length > 0 ? round(rates.reduce((a, b) => a + b, 0) / rates.length) : 0,
+      };
+    }),
+    rows: buildRows(suite, entries),
+    comparisons: buildComparisons(suite, entries),
+    coherence: buildCoherence(entries),
+    measures: buildMeasures(suite, entries),
+    runs: { jobs: planned.length, fromCache, trained: entries.length - fromCache, failed },
+    benchmarks: gatherBenchmarks(options.benchmarksDir, warn),
+  };
+  // Validating what we write catches a bug here before a reader meets it.
+  const checked = parseLeaderboard(JSON.parse(JSON.stringify(board)), 'the leaderboard being written');
+  writeJsonAtomic(join(out, LEADERBOARD_FILES.json), checked);
+  await renderLeaderboard(checked, out);
+  return checked;
+}
+
+/** Reads and validates `<dir>/leaderboard.json`. */
+export function readLeaderboard(dir: string): Leaderboard {
+  const file = join(dir, LEADERBOARD_FILES.json);
+  let text: string;
+  try {
+    text = readFileSync(file, 'utf8');
+  } catch {
+    throw new LeaderboardInputError(`${file}: no leaderboard there`, `run \`synth leaderboard --out ${dir}\` first`);
+  }
+  let value: unknown;
+  try {
+    value = JSON.parse(text);
+  } catch (err) {
+    throw new LeaderboardInputError(`${file}: not valid JSON (${(err as Error).message})`, 'regenerate it with `synth leaderboard`');
+  }
+  return parseLeaderboard(value, file);
+}
+
+export class LeaderboardInputError extends Error {
+  constructor(message: string, readonly hint: string) {
+    super(message);
+    this.name = 'LeaderboardInputError';
+  }
+}
+
+/** Writes LEADERBOARD.md, plots/*.svg + *.png and the JSON Schema: a function of the JSON only. */
+export async function renderLeaderboard(board: Leaderboard, out: string): Promise<string[]> {
+  const charts = leaderboardCharts(board);
+  const files: string[] = [];
+  for (const chart of charts) {
+    const written = await writeChart(join(out, LEADERBOARD_FILES.plots, chart.name), chart.spec);
+    files.push(written.svg, written.png);
+  }
+  const markdown = join(out, LEADERBOARD_FILES.markdown);
+  writeFileAtomic(markdown, renderMarkdown(board, charts));
+  const schema = join(out, LEADERBOARD_FILES.schema);
+  writeJsonAtomic(schema, leaderboardJsonSchema());
+  return [markdown, schema, ...files];
+}

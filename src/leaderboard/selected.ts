@@ -1,0 +1,108 @@
+/**
+ * The program whose graph wires the leaderboard's `gssnn-selected` model: the best program of
+ * a search the suite runs first (stored under `<out>/search/<hash>/`, resumed if interrupted,
+ * reused once finished), of a given search run directory, or a given program text.
+ */
+import { createHash } from 'node:crypto';
+import { join } from 'node:path';
+import { evaluate } from '../dsl/evaluate.ts';
+import type { ProgramGraph } from '../dsl/graph.ts';
+import { graphDsl } from '../dsl/domains/graphDsl.ts';
+import { parseProgram } from '../dsl/parse.ts';
+import { RunStore } from '../synth/runStore.ts';
+import { runSearch, type SearchConfig, type SearchEvent, type SearchReport, type Trainer } from '../synth/search.ts';
+import { canonicalJson } from './plan.ts';
+import { SuiteError, type SearchSource, type SelectedSource } from './suite.ts';
+
+export interface SelectedProgram {
+  readonly program: string;
+  readonly graph: ProgramGraph;
+  /** Where the program came from, for the report. */
+  readonly origin: {
+    readonly kind: SelectedSource['kind'];
+    /** Search run directory (relative to the output directory when the suite ran the search). */
+    readonly runDir: string | null;
+    /** The search's own scores of the program (validation, test) on its data set. */
+    readonly searchScores: { readonly data: string; readonly validation: number; readonly test: number } | null;
+  };
+}
+
+export interface SelectOptions {
+  readonly out: string;
+  /** Makes the trainer a search uses (the CLI passes the worker-thread trainer). */
+  readonly trainerFor: (store: RunStore) => Trainer;
+  readonly onEvent?: (event: SearchEvent) => void;
+  readonly command: string;
+  readonly backend: string;
+  readonly toolkitVersion: string;
+}
+
+export function searchConfigOf(source: SearchSource): SearchConfig {
+  return {
+    iterations: source.iterations,
+    population: source.population,
+    keep: source.keep,
+    seed: source.seed,
+    selection: { metric: 'validation', folds: 3 },
+    explore: { maxPrograms: source.maxPrograms, maxSize: source.maxSize },
+    compress: { arity: source.arity, iterations: source.compressIterations },
+    reweight: { pseudoCount: 1 },
+    // The leaderboard trains its own baselines, on every task, size and seed.
+    baselines: [],
+    training: { data: source.data, dataSeed: source.seed, preset: source.preset, trainSize: source.trainSize, epochs: source.epochs },
+  };
+}
+
+/** The run directory of a suite's search, named by the hash of its settings. */
+export function searchDirOf(source: SearchSource): string {
+  return join('search', createHash('sha256').update(canonicalJson(source)).digest('hex').slice(0, 16));
+}
+
+export function graphOfProgram(program: string, where: string): ProgramGraph {
+  const parsed = parseProgram(program, { source: where });
+  if (!parsed.ok) throw new SuiteError(`${where}: ${parsed.error.message}`, 'programs are s-expressions such as "(lam (add identity $0))"; inventions inline as {fn_k}(body)');
+  const graph = evaluate(parsed.value);
+  if (!graph.ok) throw new SuiteError(`${where}: evaluating the program failed: ${graph.error.message}`, 'a graph program has type S -> S, e.g. (push (add (connect identity)))');
+  return graph.value;
+}
+
+function fromReport(report: SearchReport, where: string, data: string, kind: SelectedSource['kind'], runDir: string): SelectedProgram {
+  const best = report.best[0];
+  if (!best) throw new SuiteError(`${where}: the search kept no program`, 'run a longer search (more programs or iterations)');
+  return {
+    program: best.program,
+    graph: graphOfProgram(best.program, `${where} best[0].program`),
+    origin: { kind, runDir, searchScores: { data, validation: best.validation, test: best.test } },
+  };
+}
+
+export async function resolveSelected(source: SelectedSource, options: SelectOptions): Promise<SelectedProgram> {
+  if (source.kind === 'program') {
+    return { program: source.program, graph: graphOfProgram(source.program, 'suite selected.program'), origin: { kind: 'program', runDir: null, searchScores: null } };
+  }
+  if (source.kind === 'run') {
+    if (!RunStore.exists(source.dir)) throw new SuiteError(`${source.dir}: no search run there`, 'give a directory written by `synth search --out DIR`');
+    const store = RunStore.open(source.dir);
+    const report = store.readJson<SearchReport>('report.json');
+    if (!report) throw new SuiteError(`${source.dir}: the search has no report.json yet`, `finish it first: synth search --out ${source.dir} --resume`);
+    const data = String((store.manifest.config as { training?: { data?: unknown } }).training?.data ?? 'unknown');
+    return fromReport(report, `${source.dir}/report.json`, data, 'run', source.dir);
+  }
+  const rel = searchDirOf(source);
+  const dir = join(options.out, rel);
+  const config = searchConfigOf(source);
+  const store = RunStore.exists(dir)
+    ? RunStore.open(dir)
+    : RunStore.create(dir, {
+        runId: `leaderboard-${rel.slice('search/'.length)}`,
+        createdAt: new Date().toISOString(),
+        toolkitVersion: options.toolkitVersion,
+        node: process.version,
+        seed: source.seed,
+        backend: options.backend,
+        command: options.command,
+        config: config as unknown as Record<string, unknown>,
+      });
+  const report = store.readJson<SearchReport>('report.json') ?? (await runSearch(store, config, graphDsl(), options.trainerFor(store), options.onEvent));
+  return fromReport(report, `${rel}/report.json`, source.data, 'search', rel);
+}
