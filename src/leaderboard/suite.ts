@@ -155,7 +155,7 @@ export const SUITES: Readonly<Record<string, Suite>> = {
       epochs: 6,
       validationSize: 100,
       testSize: 300,
-      selected: { kind: 'search', data: 'raven', preset: 'small', seed: 0, iterations: 2, population: 4, keep: 2, maxPrograms: 2000, maxSize: 20, trainSize: 128, epochs: 6, compressIterations: 1, arity: 2 },
+      selected: { kind: 'search', data: 'raven', preset: 'small', seed: 0, iterations: 2, population: 4, keep: 2, maxPrograms: 20000, maxSize: 20, trainSize: 128, epochs: 6, compressIterations: 1, arity: 2 },
       coherence: { models: ['gssnn-selected', 'mlp'], sample: 16, every: 4 },
       measures: { names: CHEAP_MEASURES, examples: 64 },
     },
