@@ -196,7 +196,7 @@ class Search {
       if (kind === VAR && set.a[sample] >= lambdasAbove) continue;
       const local =
         kind === APP ? set.costModel.app : kind === LAM ? set.costModel.lam : kind === VAR ? set.costModel.variable : set.primCost(set.a[sample]);
-      this.consider(pattern, holeIndex, nodes, Int32Array.from(positions), pattern.bodyUtility + local, { kind: 'syntax', node: sample });
+      this.consider(pattern, holeIndex, nodes, positions, pattern.bodyUtility + local, { kind: 'syntax', node: sample });
     }
 
     // Parameter expansions: reuse an existing `#i` where the arguments agree, or add one.
@@ -215,13 +215,19 @@ class Search {
       }
       if (positions.length === 0) continue;
       for (const p of positions) reusable.add(p);
-      this.consider(pattern, holeIndex, nodes, Int32Array.from(positions), pattern.bodyUtility, { kind: 'param', variable: v, type });
+      this.consider(pattern, holeIndex, nodes, positions, pattern.bodyUtility, { kind: 'param', variable: v, type });
     }
     if (metavars < this.options.maxArity) {
-      const positions: number[] = [];
-      for (let i = 0; i < nodes.length; i++) if (this.validMetavar(holeArgs[i])) positions.push(i);
+      let positions: ArrayLike<number>;
+      if (this.options.tdfa) {
+        const valid: number[] = [];
+        for (let i = 0; i < nodes.length; i++) if (this.validMetavar(holeArgs[i])) valid.push(i);
+        positions = valid;
+      } else {
+        positions = this.everyPosition(nodes.length); // a fresh parameter matches everywhere
+      }
       if (positions.length > 0) {
-        this.consider(pattern, holeIndex, nodes, Int32Array.from(positions), pattern.bodyUtility, {
+        this.consider(pattern, holeIndex, nodes, positions, pattern.bodyUtility, {
           kind: 'param',
           variable: pattern.varZid.length,
           type: METAVAR,
@@ -232,13 +238,21 @@ class Search {
       const positions: number[] = [];
       for (let i = 0; i < nodes.length; i++) if (this.holdsSymbol(nodes[i]) && !reusable.has(i)) positions.push(i);
       if (positions.length > 0) {
-        this.consider(pattern, holeIndex, nodes, Int32Array.from(positions), pattern.bodyUtility, {
+        this.consider(pattern, holeIndex, nodes, positions, pattern.bodyUtility, {
           kind: 'param',
           variable: pattern.varZid.length,
           type: SYMVAR,
         });
       }
     }
+  }
+
+  private identity = new Int32Array(0);
+
+  /** 0, 1, ..., n - 1 without allocating each time. */
+  private everyPosition(n: number): Int32Array {
+    if (this.identity.length < n) this.identity = Int32Array.from({ length: Math.max(n, 2 * this.identity.length) }, (_, i) => i);
+    return this.identity.subarray(0, n);
   }
 
   /** The node under zipper `zid` at each match location. */
@@ -279,7 +293,7 @@ class Search {
     pattern: Pattern,
     holeIndex: number,
     holeNodesHere: Int32Array,
-    positions: Int32Array,
+    positions: ArrayLike<number>,
     bodyUtility: number,
     expansion: { kind: 'syntax'; node: number } | { kind: 'param'; variable: number; type: number },
   ): void {
@@ -544,7 +558,7 @@ class Search {
   }
 }
 
-function gather(values: Int32Array, positions: Int32Array): Int32Array {
+function gather(values: Int32Array, positions: ArrayLike<number>): Int32Array {
   if (positions.length === values.length) return values;
   const out = new Int32Array(positions.length);
   for (let i = 0; i < positions.length; i++) out[i] = values[positions[i]];
