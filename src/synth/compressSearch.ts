@@ -201,7 +201,8 @@ class Search {
 
     // Parameter expansions: reuse an existing `#i` where the arguments agree, or add one.
     const holeArgs = this.argumentsAt(nodes, lambdasAbove);
-    const reusable = new Set<number>();
+    // Positions where an existing symbol variable fits: a fresh one must differ from them.
+    const reusable = set.symvarPrefix === undefined ? null : new Set<number>();
     let metavars = 0;
     for (let v = 0; v < pattern.varZid.length; v++) {
       const type = pattern.varType[v];
@@ -214,7 +215,7 @@ class Search {
         positions.push(i);
       }
       if (positions.length === 0) continue;
-      for (const p of positions) reusable.add(p);
+      if (reusable) for (const p of positions) reusable.add(p);
       this.consider(pattern, holeIndex, nodes, positions, pattern.bodyUtility, { kind: 'param', variable: v, type });
     }
     if (metavars < this.options.maxArity) {
@@ -234,7 +235,7 @@ class Search {
         });
       }
     }
-    if (set.symvarPrefix !== undefined) {
+    if (reusable) {
       const positions: number[] = [];
       for (let i = 0; i < nodes.length; i++) if (this.holdsSymbol(nodes[i]) && !reusable.has(i)) positions.push(i);
       if (positions.length > 0) {
