@@ -65,6 +65,16 @@ describe('initBackend', () => {
 });
 
 describe('layers agree across backends', () => {
+  it('a shared graph without edges aggregates to zeros on every backend', async () => {
+    for (const backend of ['cpu', 'wasm'] as const) {
+      await initBackend(backend);
+      const graph = new SharedGraph({ numNodes: 2, source: new Int32Array(0), target: new Int32Array(0) });
+      const sums = tf.tidy(() => graph.aggregate(tf.zeros([3, 0, 4]), 'sum').arraySync() as number[][][]);
+      expect(sums.flat(2)).toEqual(new Array(3 * 2 * 4).fill(0));
+      graph.dispose();
+    }
+  });
+
   it('GINE, SAGE-max and GAT on a shared graph give the same outputs and gradients on cpu and wasm', async () => {
     const edges = randomConnectedGraph(7, 10, 3);
     const rng = new Random(8);

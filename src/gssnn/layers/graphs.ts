@@ -297,6 +297,8 @@ export class SharedGraph implements GraphStructure {
 function incidenceMatmul(incidence: tf.Tensor2D, messages: tf.Tensor): tf.Tensor {
   return tf.tidy(() => {
     const [b, m, d] = messages.shape;
+    // wasm's matmul with an empty inner dimension returns uninitialised memory.
+    if (m === 0) return tf.zeros([b, incidence.shape[0], d]);
     const edgeMajor = tf.reshape(tf.transpose(messages, [1, 0, 2]), [m, b * d]);
     const summed = tf.matMul(incidence, edgeMajor);
     return tf.transpose(tf.reshape(summed, [incidence.shape[0], b, d]), [1, 0, 2]);
