@@ -56,7 +56,7 @@ export function register(program: Command): void {
   program
     .command('search')
     .description('Explore programs, train a G-SSNN per new graph against baselines, keep the best, learn a library, repeat')
-    .option('--data <name>', 'data set (see `synth data list`)', 'raven')
+    .option('--data <name>', 'data set (see `synth data list`; raven is the original task)', 'mnist')
     .option('--preset <name>', `model and training sizes: ${PRESET_NAMES.join(', ')}`, 'small')
     .option('--iterations <n>', 'explore/train/select/compress rounds', '2')
     .option('--population <n>', 'candidates held per iteration', '6')
