@@ -86,6 +86,7 @@ export const DEFAULT_EXPLORE_BUDGET: Partial<EvalBudget> = { maxSteps: 20_000, m
 
 interface Held {
   found: FoundGraph;
+  programs: number;
 }
 
 export function explore(grammar: Grammar, options: ExploreOptions = {}): ExploreResult {
@@ -162,7 +163,7 @@ export function explore(grammar: Grammar, options: ExploreOptions = {}): Explore
       const existing = catalog.find(simple);
       if (existing) held = existing.payload;
       else {
-        held = { found: foundGraph(program.term, state, program.logProbability, program.size, programs) };
+        held = { found: foundGraph(program.term, state, program.logProbability, program.size, programs), programs: 1 };
         catalog.add(simple, held);
         discovered.push(held);
         byLabelledGraph.set(label, held);
@@ -170,11 +171,9 @@ export function explore(grammar: Grammar, options: ExploreOptions = {}): Explore
       }
       byLabelledGraph.set(label, held);
     }
-    held.found = { ...held.found, programs: held.found.programs + 1 };
-    const mass = massOf(program.term);
-    if (mass < held.found.mass) {
-      const replacement = foundGraph(program.term, state, program.logProbability, program.size, held.found.firstFoundAt);
-      held.found = { ...replacement, programs: held.found.programs };
+    held.programs++;
+    if (massOf(program.term) < held.found.mass) {
+      held.found = foundGraph(program.term, state, program.logProbability, program.size, held.found.firstFoundAt);
     }
   }
   const seconds = (performance.now() - started) / 1000;
@@ -190,12 +189,12 @@ export function explore(grammar: Grammar, options: ExploreOptions = {}): Explore
     skippedEquivalent,
     failures,
     distinctGraphs: catalog.size,
-    graphs: discovered.map((h) => h.found),
+    graphs: discovered.map((h) => ({ ...h.found, programs: h.programs })),
   };
 }
 
 function foundGraph(term: Term, state: GraphState, logProbability: number, size: number, at: number): FoundGraph {
-  return { term, graph: toProgramGraph(state.graph), mass: massOf(term), logProbability, size, firstFoundAt: at, programs: 1 };
+  return { term, graph: toProgramGraph(state.graph), mass: massOf(term), logProbability, size, firstFoundAt: at, programs: 0 };
 }
 
 /** Mass, with programs too large to normalize ranked last. */
