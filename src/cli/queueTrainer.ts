@@ -26,7 +26,8 @@ export function queueTrainer(store: RunStore, options: QueueTrainerOptions): Tra
       byKey.set(key, request);
       return { key, job: jobOf(request, store, backend) };
     });
-    await runJobsOnQueue(location, specs, runOptions, (spec, outcome) => {
+    const warn = (message: string) => process.stderr.write(`warning: ${message}\n`);
+    await runJobsOnQueue(location, specs, { onConnectionError: warn, ...runOptions }, (spec, outcome) => {
       onOutcome(byKey.get(spec.key)!, outcome.ok ? outcomeOf(outcome.result) : failedOutcome(outcome.error));
     });
   };

@@ -11,7 +11,7 @@
 import { Queue, QueueEvents, type Job } from 'bullmq';
 import type { TrainJob, TrainJobResult } from '../gssnn/trainJob.ts';
 import { unpackModel } from './execute.ts';
-import { connectionOptions, type QueueLocation } from './location.ts';
+import { connectionOptions, describeLocation, type QueueLocation } from './location.ts';
 import { QUEUE_PROTOCOL_VERSION, TRAIN_QUEUE_NAME, readQueuedResult, type QueuedJob } from './protocol.ts';
 
 export interface QueueJobSpec {
@@ -35,6 +35,8 @@ export interface RunJobsOptions {
   readonly pollMs: number;
   /** Finished jobs (and their results) stay in Redis this long, so a resumed run finds them. */
   readonly keepDays: number;
+  /** Told when the connection to Redis fails (BullMQ keeps retrying); once per distinct message. */
+  readonly onConnectionError?: (message: string) => void;
 }
 
 export const DEFAULT_RUN_JOBS_OPTIONS: RunJobsOptions = { attempts: 3, backoffMs: 5000, shipModels: false, pollMs: 2000, keepDays: 7 };
@@ -67,9 +69,15 @@ export async function runJobsOnQueue(
   };
   events.on('completed', onFinished);
   events.on('failed', onFinished);
-  // Errors surface through the commands that fail; the listeners only keep them from being printed twice.
-  queue.on('error', () => undefined);
-  events.on('error', () => undefined);
+  // Commands wait while Redis is away and go on when it is back; the caller hears about it once.
+  let lastError = '';
+  const connectionError = (error: Error) => {
+    if (error.message === lastError) return;
+    lastError = error.message;
+    settings.onConnectionError?.(`Redis at ${describeLocation(location)}: ${error.message} (waiting for it to come back)`);
+  };
+  queue.on('error', connectionError);
+  events.on('error', connectionError);
 
   const keepSeconds = Math.round(settings.keepDays * 86_400);
   const enqueue = (specs: readonly QueueJobSpec[]) =>

@@ -28,12 +28,13 @@ export function freePort(): Promise<number> {
   });
 }
 
-export async function startRedis(): Promise<RedisServer> {
+/** Starts redis-server on `port` (default: a free one). */
+export async function startRedis(port?: number): Promise<RedisServer> {
   if (spawnSync('redis-server', ['--version']).error) {
     throw new Error('redis-server is not on PATH: install it (Debian: apt-get install -y redis-server; .ci/run does this)');
   }
   const dir = mkdtempSync(join(tmpdir(), 'synth-redis-'));
-  const port = await freePort();
+  port ??= await freePort();
   const child: ChildProcess = spawn('redis-server', ['--port', String(port), '--bind', '127.0.0.1', '--dir', dir, '--save', '', '--appendonly', 'no'], {
     stdio: 'ignore',
   });

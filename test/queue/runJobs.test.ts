@@ -86,6 +86,34 @@ describe('runJobsOnQueue', () => {
     expect(failures.map((f) => f.final)).toEqual([false, true]);
   });
 
+  it('waits out a Redis restart, says so once, and enqueues again the jobs the restart lost', { timeout: 120_000 }, async () => {
+    const flaky = await startRedis();
+    const where = parseQueueUrl(flaky.url);
+    const messages: string[] = [];
+    const outcomes: QueueJobOutcome[] = [];
+    const running = runJobsOnQueue(where, [{ key: queueJobId('run-d', 'baseline-linear', 3), job: linearJob('restart', 3) }], {
+      pollMs: 200,
+      onConnectionError: (m) => messages.push(m),
+    }, (_spec, outcome) => outcomes.push(outcome));
+    await new Promise((r) => setTimeout(r, 1000));
+    await flaky.stop();
+    for (let i = 0; i < 200 && messages.length === 0; i++) await new Promise((r) => setTimeout(r, 50));
+    // The same port again, with nothing in it: the job must be enqueued anew.
+    const restarted = await startRedis(flaky.port);
+    const rescuer = await startQueueWorker(where, { concurrency: 1, lockSeconds: 10, maxStalls: 1 });
+    try {
+      await running;
+    } finally {
+      await rescuer.close();
+      await restarted.stop();
+    }
+    expect(messages.length).toBeGreaterThan(0);
+    expect(messages[0]).toMatch(new RegExp(`^Redis at redis://127\\.0\\.0\\.1:${flaky.port}/0: .*waiting for it to come back`));
+    expect(new Set(messages).size).toBe(messages.length);
+    expect(outcomes).toHaveLength(1);
+    expect(outcomes[0].ok).toBe(true);
+  });
+
   it('refuses two jobs with one id', async () => {
     const spec = { key: 'same', job: linearJob('x', 1) };
     await expect(runJobsOnQueue(location, [spec, spec], {}, () => undefined)).rejects.toThrow(/two jobs share the queue id same/);
