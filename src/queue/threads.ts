@@ -13,7 +13,6 @@ export class ThreadSlots<T, R> {
   private readonly idle: Worker[] = [];
   private readonly busy = new Set<Worker>();
   private readonly waiting: ((worker: Worker) => void)[] = [];
-  private spawned = 0;
   private nextTask = 0;
   private closed = false;
 
@@ -80,7 +79,6 @@ export class ThreadSlots<T, R> {
     }
     if (this.busy.size < this.size) {
       const worker = new Worker(bootstrap, { workerData: { moduleUrl: this.moduleUrl, exportName: this.exportName } });
-      this.spawned++;
       this.busy.add(worker);
       return Promise.resolve(worker);
     }
@@ -104,9 +102,5 @@ export class ThreadSlots<T, R> {
     void worker.terminate().catch(() => undefined);
     const next = this.waiting.shift();
     if (next) void this.acquire().then(next);
-  }
-
-  get threadsStarted(): number {
-    return this.spawned;
   }
 }

@@ -95,7 +95,10 @@ export async function startQueueWorker(
     return closing;
   };
   await worker.waitUntilReady();
-  void worker.run().catch((err: unknown) => onEvent({ type: 'error', error: err instanceof Error ? err.message : String(err) }));
+  void worker.run().catch((err: unknown) => {
+    onEvent({ type: 'error', error: err instanceof Error ? err.message : String(err) });
+    void close(true);
+  });
   onEvent({ type: 'ready', queue: TRAIN_QUEUE_NAME, concurrency: options.concurrency });
   return { close, closed };
 }
