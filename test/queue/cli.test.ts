@@ -51,6 +51,10 @@ describe('queue command-line mistakes', () => {
     expect(shipAlone.code).toBe(1);
     expect(shipAlone.stderr).toMatch(/--ship-models needs --queue/);
 
+    const workers = await synth('search', '--queue', 'redis://127.0.0.1:6379', '--workers', '4', '--out', join(work, 'a'));
+    expect(workers.code).toBe(1);
+    expect(workers.stderr).toMatch(/--workers trains on this machine and has no effect with --queue/);
+
     const badDb = await synth('search', '--queue', 'redis://127.0.0.1:6379/first', '--out', join(work, 'b'));
     expect(badDb.code).toBe(1);
     expect(badDb.stderr).toMatch(/database "first" is not a number/);

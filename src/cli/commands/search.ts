@@ -128,6 +128,7 @@ function initialDsl(file: string | undefined): Dsl {
 async function runSearchCommand(flags: SearchFlags, command: Command): Promise<void> {
   const workers = parseInteger('--workers', flags.workers, 1, 64);
   if (flags.shipModels && flags.queue === undefined) throw new UserError('--ship-models needs --queue', 'add --queue redis://HOST:PORT, or drop --ship-models');
+  if (flags.queue !== undefined && command.getOptionValueSource('workers') === 'cli') throw new UserError('--workers trains on this machine and has no effect with --queue', 'drop --workers; give each `synth worker` --concurrency N instead');
   const queue = flags.queue === undefined ? undefined : await openQueueFlag(flags.queue);
   const out = flags.out ?? join('runs', `search-${flags.data}-${flags.preset}-seed${flags.seed}`);
   // Settings are checked before anything slow starts or anything is written.
