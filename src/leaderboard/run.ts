@@ -23,7 +23,7 @@ import { renderMarkdown } from './markdown.ts';
 import { planJobs, type PlannedJob } from './plan.ts';
 import { leaderboardCharts } from './plots.ts';
 import { LEADERBOARD_FORMAT, LEADERBOARD_VERSION, leaderboardJsonSchema, parseLeaderboard, type Leaderboard } from './schema.ts';
-import { resolveSelected } from './selected.ts';
+import { resolveSelected, type SelectedProgram } from './selected.ts';
 import type { Suite } from './suite.ts';
 
 export const LEADERBOARD_FILES = { json: 'leaderboard.json', schema: 'leaderboard.schema.json', markdown: 'LEADERBOARD.md', plots: 'plots', cache: 'cache' } as const;
@@ -130,10 +130,13 @@ export async function runLeaderboard(options: RunOptions): Promise<Leaderboard> 
   entries.sort((a, b) => order.get(a.hash)! - order.get(b.hash)!);
   failed.sort((a, b) => a.task.localeCompare(b.task) || a.trainSize - b.trainSize || a.model.localeCompare(b.model) || a.seed - b.seed);
 
-  const known = new Map(listDatasets().map((d) => [d.name, d]));
-  const board: Leaderboard = {
-    format: LEADERBOARD_FORMAT,
-    version: LEADERBOARD_VERSION,
+  const board = assembleLeaderboard({
+    suite,
+    selected,
+    entries,
+    failed,
+    jobs: planned.length,
+    fromCache,
     command: options.command,
     gitCommit: commit,
     toolkitVersion: options.toolkitVersion,
@@ -146,6 +149,43 @@ export async function runLeaderboard(options: RunOptions): Promise<Leaderboard> 
       node: process.version,
       backend,
     },
+    benchmarks: gatherBenchmarks(options.benchmarksDir, warn),
+  });
+  // Validating what we write catches a bug here before a reader meets it.
+  const checked = parseLeaderboard(JSON.parse(JSON.stringify(board)), 'the leaderboard being written');
+  writeJsonAtomic(join(out, LEADERBOARD_FILES.json), checked);
+  await renderLeaderboard(checked, out);
+  return checked;
+}
+
+export interface LeaderboardParts {
+  readonly suite: Suite;
+  readonly selected: SelectedProgram;
+  /** Results in plan order. */
+  readonly entries: readonly CacheEntry[];
+  readonly failed: Leaderboard['runs']['failed'];
+  readonly jobs: number;
+  readonly fromCache: number;
+  readonly command: string;
+  readonly gitCommit: string;
+  readonly toolkitVersion: string;
+  readonly createdAt: string;
+  readonly machine: Leaderboard['machine'];
+  readonly benchmarks: Leaderboard['benchmarks'];
+}
+
+/** The leaderboard from its parts: a pure function (no clock, no disk). */
+export function assembleLeaderboard(parts: LeaderboardParts): Leaderboard {
+  const { suite, selected, entries } = parts;
+  const known = new Map(listDatasets().map((d) => [d.name, d]));
+  return {
+    format: LEADERBOARD_FORMAT,
+    version: LEADERBOARD_VERSION,
+    command: parts.command,
+    gitCommit: parts.gitCommit,
+    toolkitVersion: parts.toolkitVersion,
+    createdAt: parts.createdAt,
+    machine: parts.machine,
     suite,
     selected: {
       program: selected.program,
@@ -171,14 +211,9 @@ export async function runLeaderboard(options: RunOptions): Promise<Leaderboard> 
     comparisons: buildComparisons(suite, entries),
     coherence: buildCoherence(entries),
     measures: buildMeasures(suite, entries),
-    runs: { jobs: planned.length, fromCache, trained: entries.length - fromCache, failed },
-    benchmarks: gatherBenchmarks(options.benchmarksDir, warn),
+    runs: { jobs: parts.jobs, fromCache: parts.fromCache, trained: entries.length - parts.fromCache, failed: parts.failed },
+    benchmarks: parts.benchmarks,
   };
-  // Validating what we write catches a bug here before a reader meets it.
-  const checked = parseLeaderboard(JSON.parse(JSON.stringify(board)), 'the leaderboard being written');
-  writeJsonAtomic(join(out, LEADERBOARD_FILES.json), checked);
-  await renderLeaderboard(checked, out);
-  return checked;
 }
 
 /** Reads and validates `<dir>/leaderboard.json`. */
