@@ -27,17 +27,30 @@ import { programMass, programSize } from '../dsl/metrics.ts';
 import type { Term } from '../dsl/term.ts';
 import type { Grammar } from './grammar.ts';
 import { enumeratePrograms, type SearchProgress } from './heapSearch.ts';
-import { GraphCatalog, simpleGraph, type SimpleGraph } from './isomorphism.ts';
+import { GraphCatalog, simpleGraph, simpleGraphOf, type SimpleGraph } from './isomorphism.ts';
 
 export interface ExploreOptions {
   /**
    * `heap` (default): Heap Search over every program, each evaluated from scratch.
    * `states`: best-first search over program states with observational-equivalence pruning
    * (stateSearch.ts): straight-line CPS chains only, each distinct state extended once.
+   * `novelty`: the `states` search with a novelty bound: at most `perClassExpansions` states
+   * per graph class (up to isomorphism) are extended, so the window goes to new graphs.
    */
-  readonly strategy?: 'heap' | 'states';
-  /** Closed sub-programs tried per branch argument in the `states` strategy. */
+  readonly strategy?: ExploreStrategy;
+  /** Closed sub-programs tried per branch argument in the `states` and `novelty` strategies. */
   readonly argumentPool?: number;
+  /** The novelty bound: states extended per graph class (default 24; `novelty` only). */
+  readonly perClassExpansions?: number;
+  /**
+   * Largest graph (nodes) the `states` / `novelty` searches extend; no step removes a node,
+   * so this drops exactly the programs whose graph would be larger.
+   */
+  readonly maxNodes?: number;
+  /** Stop once this many new graph classes (not excluded) were found. */
+  readonly stopAfterGraphs?: number;
+  /** Graphs the caller already holds: a class isomorphic to one of them is not reported nor counted. */
+  readonly exclude?: GraphCatalog<unknown> | readonly ProgramGraph[];
   readonly maxSize?: number;
   readonly maxPrograms?: number;
   readonly seconds?: number;
@@ -47,6 +60,13 @@ export interface ExploreOptions {
   readonly onProgress?: (progress: ExploreProgress) => void;
   readonly progressEvery?: number;
 }
+
+export type ExploreStrategy = 'heap' | 'states' | 'novelty';
+
+export const EXPLORE_STRATEGIES: readonly ExploreStrategy[] = ['heap', 'states', 'novelty'];
+
+/** Default novelty bound: states extended per graph class (see benchmarks/coverage.ts). */
+export const DEFAULT_PER_CLASS_EXPANSIONS = 24;
 
 export interface ExploreProgress extends SearchProgress {
   readonly distinctGraphs: number;
@@ -66,10 +86,23 @@ export interface FoundGraph {
 }
 
 export interface ExploreResult {
-  readonly strategy: 'heap' | 'states';
+  readonly strategy: ExploreStrategy;
   readonly programs: number;
-  /** The `states` strategy's bookkeeping: distinct states held, expanded, steps pruned as equivalent. */
-  readonly states?: { distinct: number; expanded: number; pruned: number; evaluations: number; failures: number };
+  /**
+   * The `states` / `novelty` strategies' bookkeeping: distinct states held, expanded, steps
+   * pruned as equivalent; with `novelty`, states left unexpanded by the bound and classes met.
+   */
+  readonly states?: {
+    distinct: number;
+    expanded: number;
+    pruned: number;
+    evaluations: number;
+    failures: number;
+    noveltyPruned?: number;
+    classes?: number;
+    widenings?: number;
+    inadmissible?: number;
+  };
   readonly seconds: number;
   readonly programsPerSecond: number;
   /** Programs whose graph had one node or was disconnected. */
@@ -78,6 +111,8 @@ export interface ExploreResult {
   readonly skippedEquivalent: number;
   readonly failures: { readonly budget: number; readonly runtime: number };
   readonly distinctGraphs: number;
+  /** Classes found that were in `exclude` (not in `graphs`, not in `distinctGraphs`). */
+  readonly excluded: number;
   /** Classes in discovery order. */
   readonly graphs: readonly FoundGraph[];
 }
@@ -87,11 +122,16 @@ export const DEFAULT_EXPLORE_BUDGET: Partial<EvalBudget> = { maxSteps: 20_000, m
 interface Held {
   found: FoundGraph;
   programs: number;
+  /** A class the caller already holds (`exclude`). */
+  excluded: boolean;
 }
 
 export function explore(grammar: Grammar, options: ExploreOptions = {}): ExploreResult {
   const budget = { ...DEFAULT_EXPLORE_BUDGET, ...options.evalBudget };
   const catalog = new GraphCatalog<Held>();
+  const exclude = excludedCatalog(options.exclude);
+  let excluded = 0;
+  const stopAfter = options.stopAfterGraphs ?? Infinity;
   const byLabelledGraph = new Map<string, Held>();
   const discovered: Held[] = [];
   const failures = { budget: 0, runtime: 0 };
@@ -120,13 +160,14 @@ export function explore(grammar: Grammar, options: ExploreOptions = {}): Explore
 
   const stateStats = new StateSearchStats();
   const source: Iterable<{ term: Term; logProbability: number; size: number; state?: GraphState }> =
-    options.strategy === 'states'
-      ? searchStates(grammar, graphStepDomain(options.maxConn), {
+    options.strategy === 'states' || options.strategy === 'novelty'
+      ? searchStates(grammar, graphStepDomain(options.maxConn, options.maxNodes), {
           maxSize: options.maxSize,
           maxPrograms: options.maxPrograms,
           seconds: options.seconds,
           argumentPool: options.argumentPool,
           evalBudget: { ...DEFAULT_BUDGET, ...budget },
+          ...(options.strategy === 'novelty' ? { perClassExpansions: options.perClassExpansions ?? DEFAULT_PER_CLASS_EXPANSIONS } : {}),
         }, stateStats)
       : enumeratePrograms(grammar, { maxSize: options.maxSize, maxPrograms: options.maxPrograms, seconds: options.seconds });
   for (const program of source) {
@@ -136,7 +177,7 @@ export function explore(grammar: Grammar, options: ExploreOptions = {}): Explore
         programs,
         seconds: (performance.now() - started) / 1000,
         logProbability: program.logProbability,
-        distinctGraphs: catalog.size,
+        distinctGraphs: discovered.length,
       });
     }
     let state = program.state;
@@ -163,10 +204,16 @@ export function explore(grammar: Grammar, options: ExploreOptions = {}): Explore
       const existing = catalog.find(simple);
       if (existing) held = existing.payload;
       else {
-        held = { found: foundGraph(program.term, state, program.logProbability, program.size, programs), programs: 1 };
+        const isExcluded = exclude !== null && exclude.find(simple) !== undefined;
+        held = { found: foundGraph(program.term, state, program.logProbability, program.size, programs), programs: 1, excluded: isExcluded };
         catalog.add(simple, held);
-        discovered.push(held);
         byLabelledGraph.set(label, held);
+        if (isExcluded) {
+          excluded++;
+          continue;
+        }
+        discovered.push(held);
+        if (discovered.length >= stopAfter) break;
         continue;
       }
       byLabelledGraph.set(label, held);
@@ -180,17 +227,29 @@ export function explore(grammar: Grammar, options: ExploreOptions = {}): Explore
   return {
     strategy: options.strategy ?? 'heap',
     programs,
-    ...(options.strategy === 'states'
-      ? { states: { distinct: stateStats.states, expanded: stateStats.expanded, pruned: stateStats.pruned, evaluations: stateStats.evaluations, failures: stateStats.failures } }
-      : {}),
+    ...(options.strategy === 'states' || options.strategy === 'novelty' ? { states: stateSummary(stateStats, options.strategy === 'novelty') } : {}),
     seconds,
     programsPerSecond: seconds > 0 ? programs / seconds : 0,
     rejected,
     skippedEquivalent,
     failures,
-    distinctGraphs: catalog.size,
+    distinctGraphs: discovered.length,
+    excluded,
     graphs: discovered.map((h) => ({ ...h.found, programs: h.programs })),
   };
+}
+
+function stateSummary(stats: StateSearchStats, novelty: boolean): NonNullable<ExploreResult['states']> {
+  const { states: distinct, expanded, pruned, evaluations, failures } = stats;
+  return { distinct, expanded, pruned, evaluations, failures, ...(novelty ? { noveltyPruned: stats.noveltyPruned, classes: stats.classes, widenings: stats.widenings, inadmissible: stats.inadmissible } : {}) };
+}
+
+function excludedCatalog(exclude: ExploreOptions['exclude']): GraphCatalog<unknown> | null {
+  if (exclude === undefined) return null;
+  if (exclude instanceof GraphCatalog) return exclude;
+  const catalog = new GraphCatalog<null>();
+  for (const graph of exclude) catalog.add(simpleGraphOf(graph), null);
+  return catalog;
 }
 
 function foundGraph(term: Term, state: GraphState, logProbability: number, size: number, at: number): FoundGraph {
@@ -230,12 +289,32 @@ function labelledKey(state: GraphState): string {
 }
 
 /** The graph domain for state search: every primitive with a continuation is a step. */
-export function graphStepDomain(maxConn?: number): StepDomain<GraphState> {
+export function graphStepDomain(maxConn?: number, maxNodes?: number): StepDomain<GraphState> {
   return {
+    ...(maxNodes === undefined ? {} : { admissible: (s: GraphState) => s.graph.size <= maxNodes }),
     primitives: graphPrimitives,
     initialState: initialState(maxConn),
     stateKey: canonicalStateKey,
     isStep: isGraphStep,
+    outputClass: graphClassifier(),
+  };
+}
+
+/**
+ * Numbers graphs up to isomorphism (isolated nodes included). Steps that leave the graph as
+ * it is (`move`, `push`, `pop`, ports) share its structure object, so a cache keyed by that
+ * object makes most lookups one map access.
+ */
+function graphClassifier(): (state: GraphState) => number {
+  const classes = new GraphCatalog<number>();
+  const byStructure = new WeakMap<GraphState['graph'], number>();
+  return (state) => {
+    let id = byStructure.get(state.graph);
+    if (id === undefined) {
+      id = classes.add(simpleGraphOfState(state), classes.size).entry.payload;
+      byStructure.set(state.graph, id);
+    }
+    return id;
   };
 }
 

@@ -20,8 +20,20 @@
  * `argumentPool` programs of their symbol (found by Heap Search). Programs outside the
  * fragment (a larger branch, an invention that is not a step) are not produced here; Heap
  * Search enumerates everything without pruning.
+ *
+ * Novelty bound (`perClassExpansions`, for domains that name an output class): a state is
+ * expanded only while fewer than that many states of its class (e.g. its graph up to
+ * isomorphism) were expanded before it. The programs that come out keep their exact
+ * probabilities and the frontier stays ordered by probability, but the search is no longer
+ * exhaustive at a given bound: it trades the many probable variants of one graph for reach into
+ * new graphs. States over the bound are held back, not dropped: when nothing else is left the
+ * bound doubles and they return, so within the size limit every state is reached eventually.
+ *
+ * A primitive step with no fixed argument is applied by calling its implementation on the
+ * state directly (a marker stands for the continuation): that is what the evaluator does for
+ * `op (lam $0)`, without building a machine per candidate step.
  */
-import type { DomainPrimitive } from '../dsl/domain.ts';
+import { DomainFailure, TailCall, type DomainPrimitive, type ProgramFunction } from '../dsl/domain.ts';
 import type { EvalBudget } from '../dsl/evaluate.ts';
 import { runOnState } from '../dsl/evaluate.ts';
 import { idx, lam, type Term } from '../dsl/term.ts';
@@ -40,6 +52,17 @@ export interface StepDomain<State> {
    * position, on a state computed from its input (see the module comment).
    */
   isStep(head: Term, arity: number): boolean;
+  /**
+   * An id of the state's output class (e.g. its graph up to isomorphism), for the novelty
+   * bound; states of one class must get the same id.
+   */
+  outputClass?(state: State): number;
+  /**
+   * Whether a state may be extended further; the domain guarantees that every state reached
+   * from an inadmissible one is inadmissible too (e.g. a graph past a node limit), so dropping
+   * it loses only outputs the caller excluded.
+   */
+  admissible?(state: State): boolean;
 }
 
 export interface StateSearchOptions {
@@ -51,6 +74,11 @@ export interface StateSearchOptions {
   /** Closed sub-programs tried per non-continuation argument symbol (default 4). */
   readonly argumentPool?: number;
   readonly evalBudget?: EvalBudget;
+  /**
+   * Novelty bound: expand at most this many states per output class (needs
+   * `domain.outputClass`); unbounded when absent.
+   */
+  readonly perClassExpansions?: number;
   readonly onProgress?: (progress: SearchProgress & { states: number }) => void;
   readonly progressEvery?: number;
 }
@@ -69,6 +97,8 @@ interface StepChoice {
   readonly fixedArguments: readonly Term[];
   /** What is evaluated: a terminal as is, a step with `lam $0` as its continuation. */
   readonly probe: Term;
+  /** The primitive's implementation, when the step can be applied without the evaluator. */
+  readonly direct: DomainPrimitive<unknown> | null;
   readonly logProbability: number;
   readonly size: number;
 }
@@ -95,7 +125,22 @@ export class StateSearchStats {
   /** Steps whose result state was already held: pruned as equivalent. */
   pruned = 0;
   evaluations = 0;
+  /** States not expanded because their class had reached the novelty bound. */
+  noveltyPruned = 0;
+  /** Output classes met (with the novelty bound). */
+  classes = 0;
+  /** Steps whose result the domain ruled out (`admissible`). */
+  inadmissible = 0;
+  /** Times the novelty bound doubled because only held-back states were left. */
+  widenings = 0;
 }
+
+/** Stands for the continuation when a step's implementation is called directly. */
+const CONTINUATION_MARKER = { __programFunction: true } as ProgramFunction;
+const noNestedRuns = (): never => {
+  throw new Error('a direct step ran a sub-program');
+};
+const FAILED = Symbol('failed');
 
 export function* searchStates<State>(
   grammar: Grammar,
@@ -111,9 +156,25 @@ export function* searchStates<State>(
   const every = options.progressEvery ?? 10_000;
   const { steps, terminals } = stepChoices(grammar, domain, options.argumentPool ?? 4, maxSize);
 
-  const run = (term: Term, state: State): Result<State, unknown> => {
+  const perClass = domain.outputClass === undefined ? Infinity : (options.perClassExpansions ?? Infinity);
+  let perClassBound = perClass;
+  const expansionsByClass: number[] = [];
+  // States held back by the bound; when nothing else is left the bound doubles and they return.
+  let deferred: { prefix: Prefix<State>; logProbability: number }[] = [];
+  const run = (choice: StepChoice, state: State): State | typeof FAILED => {
     stats.evaluations++;
-    return runOnState(term, state, domain.primitives, options.evalBudget);
+    if (choice.direct !== null) {
+      try {
+        const out = choice.direct.implementation(choice.direct.arity === 0 ? [] : [CONTINUATION_MARKER], state, noNestedRuns);
+        if (!(out instanceof TailCall)) return out as State;
+        if (out.fn === CONTINUATION_MARKER) return out.state as State;
+      } catch (e) {
+        if (e instanceof DomainFailure) return FAILED;
+        throw e;
+      }
+    }
+    const result: Result<State, unknown> = runOnState(choice.probe, state, domain.primitives, options.evalBudget);
+    return result.ok ? result.value : FAILED;
   };
   // Best log-probability of a prefix reaching each state; a prefix popped below it is stale.
   const best = new Map<string, number>();
@@ -126,7 +187,14 @@ export function* searchStates<State>(
 
   let emitted = 0;
   for (;;) {
-    const item = frontier.pop();
+    let item = frontier.pop();
+    if (item === undefined && deferred.length > 0) {
+      perClassBound *= 2;
+      stats.widenings++;
+      for (const d of deferred) frontier.push({ kind: 'prefix', ...d }, d.logProbability);
+      deferred = [];
+      item = frontier.pop();
+    }
     if (item === undefined) return;
     if (item.kind === 'complete') {
       yield {
@@ -145,27 +213,42 @@ export function* searchStates<State>(
     }
     const { prefix, logProbability } = item;
     if (logProbability < best.get(prefix.key)!) continue;
+    if (perClass !== Infinity) {
+      const outputClass = domain.outputClass!(prefix.state);
+      const done = expansionsByClass[outputClass] ?? 0;
+      if (done === 0) stats.classes++;
+      if (done >= perClassBound) {
+        stats.noveltyPruned++;
+        deferred.push({ prefix, logProbability });
+        continue;
+      }
+      expansionsByClass[outputClass] = done + 1;
+    }
     stats.expanded++;
     if ((stats.expanded & 255) === 0 && performance.now() >= deadline) return;
     for (const terminal of terminals) {
       if (prefix.size + terminal.size > maxSize) continue;
-      const out = run(terminal.probe, prefix.state);
-      if (!out.ok) {
+      const out = run(terminal, prefix.state);
+      if (out === FAILED) {
         stats.failures++;
         continue;
       }
       const p = logProbability + terminal.logProbability;
-      frontier.push({ kind: 'complete', prefix, terminal, state: out.value, logProbability: p }, p);
+      frontier.push({ kind: 'complete', prefix, terminal, state: out, logProbability: p }, p);
     }
     for (const step of steps) {
       // A step needs room for itself and the smallest terminal after it.
       if (prefix.size + step.size + 1 > maxSize) continue;
-      const out = run(step.probe, prefix.state);
-      if (!out.ok) {
+      const out = run(step, prefix.state);
+      if (out === FAILED) {
         stats.failures++;
         continue;
       }
-      const key = domain.stateKey(out.value);
+      if (domain.admissible !== undefined && !domain.admissible(out)) {
+        stats.inadmissible++;
+        continue;
+      }
+      const key = domain.stateKey(out);
       const p = logProbability + step.logProbability;
       const known = best.get(key);
       if (known !== undefined && known >= p) {
@@ -177,7 +260,7 @@ export function* searchStates<State>(
         stats.states++;
       }
       best.set(key, p);
-      const next: Prefix<State> = { state: out.value, key, step, parent: prefix, size: prefix.size + step.size };
+      const next: Prefix<State> = { state: out, key, step, parent: prefix, size: prefix.size + step.size };
       frontier.push({ kind: 'prefix', prefix: next, logProbability: p }, p);
     }
   }
@@ -226,6 +309,7 @@ function stepChoices<State>(
         production,
         fixedArguments,
         probe: applyProduction(production, isStep ? [...fixedArguments, CONTINUE] : fixedArguments),
+        direct: directPrimitive(production, fixedArguments.length, isStep, domain.primitives),
         logProbability: production.logProbability + choice.reduce((s, c) => s + c.logProbability, 0),
         size: 1 + choice.reduce((s, c) => s + c.size, 0),
       };
@@ -234,6 +318,19 @@ function stepChoices<State>(
   }
   steps.sort((a, b) => b.logProbability - a.logProbability);
   return { steps, terminals };
+}
+
+/** A primitive head taking only the continuation (a step) or nothing (a terminal). */
+function directPrimitive<State>(
+  production: Production,
+  fixedArguments: number,
+  isStep: boolean,
+  primitives: Readonly<Record<string, DomainPrimitive<State>>>,
+): DomainPrimitive<unknown> | null {
+  const head = production.head;
+  if (head === null || head.kind !== 'primitive' || fixedArguments !== 0 || !Object.hasOwn(primitives, head.name)) return null;
+  const primitive = primitives[head.name];
+  return primitive.arity === (isStep ? 1 : 0) ? (primitive as DomainPrimitive<unknown>) : null;
 }
 
 /** The `limit` best tuples (one item per list) by summed log-probability, best first. */
