@@ -113,7 +113,7 @@ describe('synth search --queue with synth worker processes', () => {
     const local = synth([...SEARCH_ARGS, '--out', localDir]);
     started.push(local);
 
-    const workerArgs = ['worker', '--queue', redis.url, '--json', '--lock-seconds', '2', '--max-stalls', '2'];
+    const workerArgs = ['worker', '--queue', redis.url, '--json', '--lock-seconds', '3', '--max-stalls', '2'];
     let victim: Spawned | undefined;
     let killedJob: string | undefined;
     const workers: Spawned[] = [];
