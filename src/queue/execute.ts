@@ -7,7 +7,7 @@ import { mkdtempSync, readFileSync, readdirSync, rmSync } from 'node:fs';
 import { hostname, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { runTrainJob } from '../gssnn/trainJob.ts';
-import { writeFileAtomic } from '../util/atomicFile.ts';
+import { writeFileAtomic, writeJsonAtomic } from '../util/atomicFile.ts';
 import { QUEUE_PROTOCOL_VERSION, type QueuedJob, type QueuedResult, type ShippedModel } from './protocol.ts';
 
 export function workerName(): string {
@@ -23,10 +23,20 @@ export async function executeQueuedJob(queued: QueuedJob): Promise<QueuedResult>
   const scratch = mkdtempSync(join(tmpdir(), 'synth-model-'));
   try {
     const result = await runTrainJob({ ...job, modelDir: scratch });
+    namePlaceOfSaving(scratch, job.modelDir);
     return { protocol: QUEUE_PROTOCOL_VERSION, result: { ...result, modelDir: job.modelDir }, worker: workerName(), model: packModel(scratch) };
   } finally {
     rmSync(scratch, { recursive: true, force: true });
   }
+}
+
+/** The model's metadata names where the search will put it, not this worker's scratch directory. */
+function namePlaceOfSaving(dir: string, modelDir: string): void {
+  const path = join(dir, 'model.json');
+  const manifest = JSON.parse(readFileSync(path, 'utf8')) as { metadata?: { job?: { modelDir?: string } } };
+  if (manifest.metadata?.job?.modelDir === undefined) return;
+  manifest.metadata.job.modelDir = modelDir;
+  writeJsonAtomic(path, manifest);
 }
 
 export function packModel(dir: string): ShippedModel {

@@ -68,8 +68,9 @@ describe('runJobsOnQueue', () => {
     const dir = join(work, 'shipped');
     const [[, outcome]] = await collect([{ key: queueJobId('run-b', 'baseline-linear', 7), job: linearJob('shipped', 7, { modelDir: dir }) }], { shipModels: true });
     expect(outcome.ok).toBe(true);
-    const manifest = JSON.parse(readFileSync(join(dir, 'model.json'), 'utf8')) as { format: string; weights: { offset: number }[] };
+    const manifest = JSON.parse(readFileSync(join(dir, 'model.json'), 'utf8')) as { format: string; metadata: { job: { modelDir: string } } };
     expect(manifest.format).toMatch(/^gssnn-saved-model\//);
+    expect(manifest.metadata.job.modelDir).toBe(dir);
     expect(readFileSync(join(dir, 'weights.bin')).byteLength).toBeGreaterThan(0);
     if (outcome.ok) expect(outcome.result.modelDir).toBe(dir);
   });
