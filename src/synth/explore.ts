@@ -21,7 +21,7 @@ import type { ProgramGraph } from '../dsl/graph.ts';
 import type { EvalBudget, EvalError } from '../dsl/evaluate.ts';
 import { DEFAULT_BUDGET, evaluateGraphState, runOnState } from '../dsl/evaluate.ts';
 import { app, idx, lam } from '../dsl/term.ts';
-import { edgeList, graphPrimitives, type EdgeCell, initialState, nodeIds, toProgramGraph, type GraphState } from '../dsl/domains/graph.ts';
+import { edgeList, graphPrimitives, initialState, nodeIds, toProgramGraph, type GraphState } from '../dsl/domains/graph.ts';
 import { searchStates, StateSearchStats, type StepDomain } from './stateSearch.ts';
 import { programMass, programSize } from '../dsl/metrics.ts';
 import type { Term } from '../dsl/term.ts';
@@ -371,45 +371,77 @@ function mentionsVariable(term: Term, index: number): boolean {
  * is canonical. Nodes it cannot reach are numbered in id order (still sound, merges less).
  */
 export function canonicalStateKey(s: GraphState): string {
-  const byNode = new Map<number, EdgeCell[]>();
-  for (let e = s.graph.edges; e !== null; e = e.older) {
-    for (const end of [e.cursor, e.neighbour]) {
-      const list = byNode.get(end);
-      if (list) list.push(e);
-      else byNode.set(end, [e]);
-    }
+  const g = s.graph;
+  const maxConn = g.maxConn;
+  const ids = g.nextId;
+  let stackDepth = 0;
+  for (let n = s.conn; n !== null; n = n.below) stackDepth++;
+  const { neighbourAt, label, order, codes } = keyScratch(ids, maxConn, 2 + 3 * ids + stackDepth);
+  neighbourAt.fill(-1, 0, ids * maxConn);
+  label.fill(-1, 0, ids);
+  for (let e = g.edges; e !== null; e = e.older) {
+    neighbourAt[e.cursor * maxConn + e.port] = e.neighbour;
+    neighbourAt[e.neighbour * maxConn + e.port] = e.cursor;
+    label[e.id] = -2; // an edge id, never a node
   }
-  const label = new Map<number, number>();
-  const queue: number[] = [];
-  const visit = (node: number) => {
-    if (label.has(node)) return;
-    label.set(node, label.size);
-    queue.push(node);
-    while (queue.length > 0) {
-      const u = queue.shift()!;
-      const around = (byNode.get(u) ?? []).slice().sort((a, b) => a.port - b.port);
-      for (const e of around) {
-        const v = e.cursor === u ? e.neighbour : e.cursor;
-        if (!label.has(v)) {
-          label.set(v, label.size);
-          queue.push(v);
-        }
+  let labelled = visitFrom(s.pos, 0, maxConn, neighbourAt, label, order);
+  for (let n = s.conn; n !== null; n = n.below) labelled = visitFrom(n.node, labelled, maxConn, neighbourAt, label, order);
+  for (let id = 0; id < ids; id++) labelled = visitFrom(id, labelled, maxConn, neighbourAt, label, order);
+  // Size, port, then each edge once as (higher label, port) from its lower end, then the stack.
+  let length = 0;
+  codes[length++] = g.size;
+  codes[length++] = s.port;
+  for (let i = 0; i < labelled; i++) {
+    const row = order[i] * maxConn;
+    for (let port = 0; port < maxConn; port++) {
+      const v = neighbourAt[row + port];
+      if (v >= 0 && label[v] > i) {
+        codes[length++] = label[v] + 1;
+        codes[length++] = port;
       }
     }
-  };
-  visit(s.pos);
-  for (let n = s.conn; n !== null; n = n.below) visit(n.node);
-  for (const id of nodeIds(s.graph)) visit(id);
-  const edges: string[] = [];
-  for (let e = s.graph.edges; e !== null; e = e.older) {
-    const a = label.get(e.cursor)!;
-    const b = label.get(e.neighbour)!;
-    edges.push(a < b ? `${a}-${b}@${e.port}` : `${b}-${a}@${e.port}`);
+    codes[length++] = 0; // end of node i's edges
   }
-  edges.sort();
-  let key = `${s.graph.size}|${s.port}|${edges.join(' ')}|`;
-  for (let n = s.conn; n !== null; n = n.below) key += `${label.get(n.node)},`;
-  return key;
+  for (let n = s.conn; n !== null; n = n.below) codes[length++] = label[n.node];
+  return String.fromCharCode.apply(null, codes.subarray(0, length) as unknown as number[]);
+}
+
+/** Labels the nodes reachable from `root` breadth-first, ports in order (`order` is the queue); returns the count labelled. */
+function visitFrom(root: number, labelled: number, maxConn: number, neighbourAt: Int32Array, label: Int32Array, order: Int32Array): number {
+  if (label[root] !== -1) return labelled;
+  let head = labelled;
+  label[root] = labelled;
+  order[labelled++] = root;
+  while (head < labelled) {
+    const row = order[head++] * maxConn;
+    for (let port = 0; port < maxConn; port++) {
+      const v = neighbourAt[row + port];
+      if (v >= 0 && label[v] === -1) {
+        label[v] = labelled;
+        order[labelled++] = v;
+      }
+    }
+  }
+  return labelled;
+}
+
+interface KeyScratch {
+  neighbourAt: Int32Array;
+  label: Int32Array;
+  order: Int32Array;
+  codes: Uint16Array;
+}
+
+let scratch: KeyScratch = { neighbourAt: new Int32Array(0), label: new Int32Array(0), order: new Int32Array(0), codes: new Uint16Array(0) };
+
+/** Buffers reused across calls (keys are built one at a time), grown on demand. */
+function keyScratch(ids: number, maxConn: number, codeLength: number): KeyScratch {
+  if (scratch.label.length < ids || scratch.neighbourAt.length < ids * maxConn) {
+    const n = Math.max(ids, 2 * scratch.label.length, 64);
+    scratch = { ...scratch, neighbourAt: new Int32Array(n * maxConn), label: new Int32Array(n), order: new Int32Array(n) };
+  }
+  if (scratch.codes.length < codeLength) scratch = { ...scratch, codes: new Uint16Array(Math.max(codeLength, 2 * scratch.codes.length)) };
+  return scratch;
 }
 
 export function simpleGraphOfState(state: GraphState): SimpleGraph {
