@@ -9,7 +9,7 @@ const repo = resolve(import.meta.dirname, '../..');
 const bin = join(repo, 'bin/synth.mjs');
 const env = { ...process.env, SYNTH_BACKEND: 'cpu', NO_COLOR: '1' };
 
-/** Small but complete: two iterations, k-fold jobs, two baselines; six training jobs in all. */
+/** Small but complete: two iterations, k-fold jobs, two baselines. */
 const SEARCH_ARGS = [
   'search', '--preset', 'tiny', '--data', 'mnist-0v1', '--iterations', '2', '--population', '3', '--keep', '1',
   '--max-programs', '30000', '--epochs', '1', '--train-size', '32', '--selection', 'kfold', '--folds', '2',
@@ -153,7 +153,10 @@ describe('synth search --queue with synth worker processes', () => {
     const survivor = workers.find((w) => w !== victim)!;
     const completed = workers.flatMap((w) => events(w).filter((e) => e.type === 'completed').map((e) => e.job!));
     expect(new Set(completed).size).toBe(completed.length);
-    expect(completed.length).toBe(6);
+    // Two fold jobs per candidate, one job per baseline.
+    const jobs = 2 * readdirSync(join(queueDir, 'candidates')).length + readdirSync(join(queueDir, 'baselines')).length;
+    expect(jobs).toBeGreaterThanOrEqual(4);
+    expect(completed.length).toBe(jobs);
     expect(events(victim!).filter((e) => e.type === 'completed')).toEqual([]);
     expect(events(survivor).filter((e) => e.job === killedJob).map((e) => e.type)).toEqual(['stalled', 'started', 'completed']);
 
