@@ -23,7 +23,7 @@ import type { Term } from '../dsl/term.ts';
 import { deriveSeed } from '../util/random.ts';
 import { abstractionToInvention, compress, rewrittenWithInventions } from './compress.ts';
 import type { AbstractionBody } from './compressInline.ts';
-import { explore, type ExploreResult } from './explore.ts';
+import { explore, type ExploreResult, type ExploreStrategy } from './explore.ts';
 import { grammarFromDsl } from './grammar.ts';
 import { GraphCatalog, simpleGraphOf } from './isomorphism.ts';
 import { reweightDsl } from './reweightDsl.ts';
@@ -39,7 +39,13 @@ export interface SearchConfig {
   readonly keep: number;
   readonly seed: number;
   readonly selection: { readonly metric: SelectionMetric; readonly folds: number };
-  readonly explore: { readonly maxPrograms: number; readonly maxSize: number; readonly seconds?: number };
+  readonly explore: {
+    readonly maxPrograms: number;
+    readonly maxSize: number;
+    readonly seconds?: number;
+    /** Exploration strategy (explore.ts); absent means `heap`. */
+    readonly strategy?: ExploreStrategy;
+  };
   readonly compress: { readonly arity: number; readonly iterations: number };
   readonly reweight: { readonly pseudoCount: number };
   /** Baseline model kinds trained once, on the same data and preset. */
@@ -289,10 +295,14 @@ function explorePopulation(
     const graph = fromOriginalJson(c.graph);
     if (graph.ok) known.add(simpleGraphOf(graph.value), c.id);
   }
+  const strategy = config.explore.strategy ?? 'heap';
   const found: ExploreResult = explore(grammarFromDsl(dsl), {
     maxPrograms: config.explore.maxPrograms,
     maxSize: config.explore.maxSize,
     seconds: config.explore.seconds,
+    // `heap` spends its whole budget as it always did, so runs recorded with it replay exactly;
+    // the state searches stop once they hold enough graphs the run does not have yet.
+    ...(strategy === 'heap' ? {} : { strategy, exclude: known, stopAfterGraphs: requested }),
   });
   const fresh: string[] = [];
   for (const g of found.graphs) {

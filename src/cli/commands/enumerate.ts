@@ -4,7 +4,7 @@ import { dslFromPrimitives, type Dsl } from '../../dsl/dsl.ts';
 import { loadDsl } from '../../dsl/dslFile.ts';
 import { graphPrimitives, graphStateType } from '../../dsl/domains/graph.ts';
 import { printProgram } from '../../dsl/print.ts';
-import { explore, type ExploreResult } from '../../synth/explore.ts';
+import { EXPLORE_STRATEGIES, explore, type ExploreResult, type ExploreStrategy } from '../../synth/explore.ts';
 import { grammarFromDsl, GrammarError } from '../../synth/grammar.ts';
 import { UserError } from '../errors.ts';
 
@@ -17,6 +17,8 @@ interface EnumerateFlags {
   graphs?: boolean;
   progress?: boolean;
   strategy: string;
+  maxNodes?: string;
+  stopAfterGraphs?: string;
 }
 
 export function register(program: Command): void {
@@ -27,7 +29,9 @@ export function register(program: Command): void {
     .option('--seconds <s>', 'wall-clock budget in seconds', '15')
     .option('--max-programs <n>', 'stop after this many programs')
     .option('--max-size <n>', 'largest program size (primitives, inventions, variables, lambdas)', '20')
-    .option('--strategy <name>', 'heap (every program, best first) or states (straight-line programs, one per distinct state)', 'heap')
+    .option('--strategy <name>', 'heap (every program, best first), states (straight-line programs, one per distinct state) or novelty (states, a bounded number per graph class)', 'heap')
+    .option('--max-nodes <n>', 'states / novelty: extend only graphs with at most this many nodes')
+    .option('--stop-after-graphs <n>', 'stop once this many distinct graphs were found')
     .option('--json', 'print a JSON summary as the last line')
     .option('--graphs', 'include every graph found (program text and graph) in the output')
     .option('--progress', 'report progress on stderr')
@@ -35,10 +39,12 @@ export function register(program: Command): void {
       const seconds = positiveNumber(flags.seconds, '--seconds', 'for example --seconds 15');
       const maxSize = positiveInteger(flags.maxSize, '--max-size', 'for example --max-size 20');
       const maxPrograms = flags.maxPrograms === undefined ? undefined : positiveInteger(flags.maxPrograms, '--max-programs', 'for example --max-programs 100000');
-      if (flags.strategy !== 'heap' && flags.strategy !== 'states') {
-        throw new UserError(`--strategy: unknown strategy "${flags.strategy}"`, 'use --strategy heap or --strategy states');
+      if (!(EXPLORE_STRATEGIES as readonly string[]).includes(flags.strategy)) {
+        throw new UserError(`--strategy: unknown strategy "${flags.strategy}"`, `use --strategy ${EXPLORE_STRATEGIES.join(', --strategy ')}`);
       }
-      const strategy = flags.strategy;
+      const strategy = flags.strategy as ExploreStrategy;
+      const maxNodes = flags.maxNodes === undefined ? undefined : positiveInteger(flags.maxNodes, '--max-nodes', 'for example --max-nodes 6');
+      const stopAfterGraphs = flags.stopAfterGraphs === undefined ? undefined : positiveInteger(flags.stopAfterGraphs, '--stop-after-graphs', 'for example --stop-after-graphs 20');
       const dsl = flags.dsl === undefined ? builtInGraphDsl() : loadDslFile(flags.dsl);
       let grammar;
       try {
@@ -52,6 +58,8 @@ export function register(program: Command): void {
         seconds,
         maxSize,
         maxPrograms,
+        maxNodes,
+        stopAfterGraphs,
         onProgress: flags.progress
           ? (p) => process.stderr.write(`${p.programs} programs, ${p.seconds.toFixed(1)} s, ${p.distinctGraphs} graphs\n`)
           : undefined,

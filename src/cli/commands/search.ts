@@ -11,6 +11,7 @@ import { graphDsl } from '../../dsl/domains/graphDsl.ts';
 import type { Dsl } from '../../dsl/dsl.ts';
 import { BACKEND_NAMES, BackendChoiceError, initBackend, parseBackendName } from '../../gssnn/backend.ts';
 import { getPreset, PRESET_NAMES, type PresetName } from '../../gssnn/presets.ts';
+import { EXPLORE_STRATEGIES } from '../../synth/explore.ts';
 import { RunStore, RunStoreError } from '../../synth/runStore.ts';
 import { runSearch, SearchError, validateSearchConfig, type SearchConfig, type SearchEvent, type SearchReport, type SelectionMetric } from '../../synth/search.ts';
 import { UserError } from '../errors.ts';
@@ -37,6 +38,7 @@ interface SearchFlags {
   maxPrograms: string;
   maxSize: string;
   seconds?: string;
+  strategy: string;
   arity: string;
   compressIterations: string;
   baselines: string;
@@ -50,7 +52,7 @@ interface SearchFlags {
 
 const SELECTION_METRICS: readonly SelectionMetric[] = ['validation', 'train', 'kfold'];
 /** Flags that describe the run itself; with --resume they come from its manifest. */
-const RUN_DEFINING = ['data', 'preset', 'iterations', 'population', 'keep', 'seed', 'selection', 'folds', 'maxPrograms', 'maxSize', 'seconds', 'arity', 'compressIterations', 'baselines', 'trainSize', 'epochs', 'dsl'];
+const RUN_DEFINING = ['data', 'preset', 'iterations', 'population', 'keep', 'seed', 'selection', 'folds', 'maxPrograms', 'maxSize', 'seconds', 'strategy', 'arity', 'compressIterations', 'baselines', 'trainSize', 'epochs', 'dsl'];
 
 export function register(program: Command): void {
   program
@@ -71,6 +73,7 @@ export function register(program: Command): void {
     .option('--max-programs <n>', 'programs enumerated per exploration', '20000')
     .option('--max-size <n>', 'largest program size enumerated', '20')
     .option('--seconds <s>', 'wall-clock budget per exploration (makes runs machine-dependent)')
+    .option('--strategy <name>', `exploration: ${EXPLORE_STRATEGIES.join(', ')} (novelty reaches far more graphs per second)`, 'heap')
     .option('--arity <n>', 'largest arity of learned abstractions', '2')
     .option('--compress-iterations <n>', 'abstractions learned per iteration at most', '2')
     .option('--baselines <list>', `baselines trained once: comma list of ${BASELINE_KINDS.join(', ')}, or none`, 'linear,mlp,random,chain')
@@ -106,6 +109,7 @@ function configFrom(flags: SearchFlags): SearchConfig {
       maxPrograms: parseInteger('--max-programs', flags.maxPrograms, 1),
       maxSize: parseInteger('--max-size', flags.maxSize, 1),
       ...(flags.seconds !== undefined ? { seconds: parseNumber('--seconds', flags.seconds, 0.01) } : {}),
+      strategy: parseChoice('--strategy', flags.strategy, EXPLORE_STRATEGIES),
     },
     compress: { arity: parseInteger('--arity', flags.arity, 0, 5), iterations: parseInteger('--compress-iterations', flags.compressIterations, 0) },
     reweight: { pseudoCount: 1 },
