@@ -63,9 +63,13 @@ export async function runJobsOnQueue(
   const queue = new Queue(TRAIN_QUEUE_NAME, { connection });
   const events = new QueueEvents(TRAIN_QUEUE_NAME, { connection });
   let wake: () => void = () => undefined;
+  // An event during a sweep means the next sweep starts at once rather than after pollMs.
+  let finishedMeanwhile = false;
   let failure: unknown;
   const onFinished = ({ jobId }: { jobId: string }) => {
-    if (pending.has(jobId)) wake();
+    if (!pending.has(jobId)) return;
+    finishedMeanwhile = true;
+    wake();
   };
   events.on('completed', onFinished);
   events.on('failed', onFinished);
@@ -95,29 +99,33 @@ export async function runJobsOnQueue(
       })),
     );
 
-  /** Reports a job if it has finished for good; re-enqueues it if it has vanished. */
-  const settle = async (spec: QueueJobSpec): Promise<void> => {
+  /** A job's outcome if it has finished for good; re-enqueues it if it has vanished. */
+  const settle = async (spec: QueueJobSpec): Promise<QueueJobOutcome | undefined> => {
     const state = await queue.getJobState(spec.key);
     if (state === 'unknown') {
       await enqueue([spec]);
-      return;
+      return undefined;
     }
-    if (state !== 'completed' && state !== 'failed') return;
+    if (state !== 'completed' && state !== 'failed') return undefined;
     const job: Job | undefined = await queue.getJob(spec.key);
-    if (!job || !pending.has(spec.key)) return;
-    const outcome = outcomeOf(job, state, spec);
-    // Checked again after the awaits: a concurrent sweep may have reported it meanwhile.
-    if (!pending.has(spec.key)) return;
-    pending.delete(spec.key);
-    onResult(spec, outcome);
+    return job ? outcomeOf(job, state, spec) : undefined;
   };
 
   try {
     await events.waitUntilReady();
     await enqueue([...pending.values()]);
     while (pending.size > 0) {
-      await Promise.all([...pending.values()].map(settle));
-      if (pending.size === 0) break;
+      finishedMeanwhile = false;
+      const sweep = [...pending.values()];
+      const outcomes = await Promise.all(sweep.map(settle));
+      // Reported one by one after the sweep, so a throwing onResult stops all reporting.
+      sweep.forEach((spec, i) => {
+        const outcome = outcomes[i];
+        if (outcome === undefined) return;
+        pending.delete(spec.key);
+        onResult(spec, outcome);
+      });
+      if (pending.size === 0 || finishedMeanwhile) continue;
       await new Promise<void>((resolve) => {
         const timer = setTimeout(resolve, settings.pollMs);
         wake = () => {
