@@ -27,7 +27,7 @@ export interface LeaderboardJob {
   readonly model: LeaderboardModel;
   readonly kind: ModelKind;
   /** The selected program's graph (for `gssnn`), or the graph control wirings match in size. */
-  readonly graph: ProgramGraph;
+  readonly graph: ProgramGraph | null;
   readonly trainSize: number;
   readonly validationSize: number;
   readonly testSize: number;
@@ -101,7 +101,7 @@ export async function runLeaderboardJob(job: LeaderboardJob): Promise<Leaderboar
       kind: job.kind,
       preset,
       data,
-      graph: job.kind === 'linear' || job.kind === 'mlp' ? undefined : job.graph,
+      graph: job.graph ?? undefined,
       seed: job.seed,
       train: { epochs: job.epochs },
       callbacks: tracker ? { onStep: (info) => void tracker!.measure(info.model, info.step, info.epoch) } : undefined,

@@ -51,7 +51,23 @@ export function renderMarkdown(board: Leaderboard, charts: readonly ChartSpec[])
   if (s.searchScores) out.push(`In its search (data set \`${s.searchScores.data}\`) it scored ${pct(s.searchScores.validation)} validation and ${pct(s.searchScores.test)} test accuracy.`, '');
 
   out.push('## Models', '');
-  out.push(...table(['model', 'what it is'], LEADERBOARD_MODELS.filter((m) => suite.models.includes(m)).map((m) => [`\`${m}\``, MODEL_DESCRIPTIONS[m]])), '');
+  const wiring = (m: string) => board.wirings.find((w) => w.model === m);
+  out.push(
+    ...table(
+      ['model', 'what it is', 'wiring (nodes, edges)'],
+      LEADERBOARD_MODELS.filter((m) => suite.models.includes(m)).map((m) => {
+        const w = wiring(m);
+        return [`\`${m}\``, MODEL_DESCRIPTIONS[m], w && w.nodes !== null ? `${w.nodes}, ${w.edges}` : '-'];
+      }),
+    ),
+    '',
+  );
+  const graphModels = board.wirings.filter((w) => w.nodes !== null);
+  const same = graphModels.filter((w) => w.model !== 'gssnn-selected' && w.nodes === s.nodes && w.edges === s.edges).map((w) => `\`${w.model}\``);
+  // Connected graphs with equal node and edge counts on at most three nodes are the same graph.
+  if (same.length > 0 && s.nodes <= 3) {
+    out.push(`Note: the selected graph is so small that ${same.join(', ')} wire the same graph as \`gssnn-selected\` (up to ids), so their rows coincide; a search that finds larger graphs is needed to tell wirings apart.`, '');
+  }
 
   out.push('## Tasks', '');
   out.push(...table(['task', 'data set', 'classes', 'base rate (test)', 'description'], board.tasks.map((t) => [t.name, `\`${t.dataset}\``, String(t.classes.length), pct(t.baseRate), t.description]), ['l', 'l', 'r', 'r', 'l']), '');

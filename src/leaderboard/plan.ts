@@ -46,7 +46,8 @@ export function planJobs(suite: Suite, selectedGraph: ProgramGraph, backend?: st
             dataset: task.dataset,
             model,
             kind: modelKindOf(model),
-            graph: selectedGraph,
+            // Graph-free baselines do not depend on the selection: their cached results survive a new search.
+            graph: model === 'linear' || model === 'mlp' ? null : selectedGraph,
             trainSize,
             validationSize: suite.validationSize,
             testSize: suite.testSize,

@@ -22,13 +22,15 @@ function modelColor(models: readonly string[]) {
 
 export function learningCurveSpec(board: Leaderboard, task: string): ChartSpec {
   const info = board.tasks.find((t) => t.name === task)!;
-  const rows = board.rows.filter((r) => r.task === task).map((r) => ({ model: r.model, trainSize: r.trainSize, mean: r.mean, low: r.ci95[0], high: r.ci95[1], seeds: r.seeds }));
+  // The t-interval of few seeds can leave [0, 1]; accuracy cannot, so the band is clipped.
+  const clip = (x: number) => Math.min(1, Math.max(0, x));
+  const rows = board.rows.filter((r) => r.task === task).map((r) => ({ model: r.model, trainSize: r.trainSize, mean: r.mean, low: clip(r.ci95[0]), high: clip(r.ci95[1]), seeds: r.seeds }));
   const models = [...new Set(rows.map((r) => r.model))];
   const x = { field: 'trainSize', type: 'quantitative' as const, title: 'training examples', scale: { type: 'log' as const, base: 2 }, axis: { values: board.suite.trainSizes } };
   const y = { type: 'quantitative' as const, title: 'test accuracy', scale: { zero: false } };
   const spec = {
     $schema: 'https://vega.github.io/schema/vega-lite/v6.json',
-    title: { text: `${task}: test accuracy vs training size`, subtitle: `mean over seeds with 95% interval; dashed: base rate ${pct(info.baseRate)} (majority class)` },
+    title: { text: `${task}: test accuracy vs training size`, subtitle: `mean over seeds with 95% interval (clipped to [0, 1]); dashed: base rate ${pct(info.baseRate)} (majority class)` },
     width: 460,
     height: 300,
     layer: [

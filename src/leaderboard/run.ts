@@ -24,7 +24,8 @@ import { planJobs, type PlannedJob } from './plan.ts';
 import { leaderboardCharts } from './plots.ts';
 import { LEADERBOARD_FORMAT, LEADERBOARD_VERSION, leaderboardJsonSchema, parseLeaderboard, type Leaderboard } from './schema.ts';
 import { resolveSelected, type SelectedProgram } from './selected.ts';
-import type { Suite } from './suite.ts';
+import { LEADERBOARD_MODELS, type Suite } from './suite.ts';
+import { controlWiring, type WiringKind } from '../gssnn/models/wiring.ts';
 
 export const LEADERBOARD_FILES = { json: 'leaderboard.json', schema: 'leaderboard.schema.json', markdown: 'LEADERBOARD.md', plots: 'plots', cache: 'cache' } as const;
 
@@ -197,6 +198,7 @@ export function assembleLeaderboard(parts: LeaderboardParts): Leaderboard {
         ? { data: selected.origin.searchScores.data, validation: round(selected.origin.searchScores.validation), test: round(selected.origin.searchScores.test) }
         : null,
     },
+    wirings: wiringsOf(suite, selected),
     tasks: suite.tasks.map((t) => {
       const rates = entries.filter((e) => e.job.task === t.name).map((e) => e.result.baseRate);
       return {
@@ -214,6 +216,16 @@ export function assembleLeaderboard(parts: LeaderboardParts): Leaderboard {
     runs: { jobs: parts.jobs, fromCache: parts.fromCache, trained: entries.length - parts.fromCache, failed: parts.failed },
     benchmarks: parts.benchmarks,
   };
+}
+
+/** Node and edge counts of each model's wiring (counts do not depend on the wiring seed). */
+export function wiringsOf(suite: Suite, selected: SelectedProgram): Leaderboard['wirings'] {
+  const like = { nodes: selected.graph.nodes.length, edges: selected.graph.edges.length };
+  return LEADERBOARD_MODELS.filter((m) => suite.models.includes(m)).map((model) => {
+    if (model === 'linear' || model === 'mlp') return { model, nodes: null, edges: null };
+    const graph = model === 'gssnn-selected' ? selected.graph : controlWiring(model.slice('gssnn-'.length) as WiringKind, like, 0, selected.graph.maxConn);
+    return { model, nodes: graph.nodes.length, edges: graph.edges.length };
+  });
 }
 
 /** Reads and validates `<dir>/leaderboard.json`. */

@@ -108,6 +108,8 @@ export const leaderboardSchema = z.strictObject({
     runDir: z.string().nullable(),
     searchScores: z.strictObject({ data: z.string(), validation: finite, test: finite }).nullable(),
   }),
+  /** Each model's wiring (null for graph-free models); control wirings are sized like the selected graph. */
+  wirings: z.array(z.strictObject({ model, nodes: z.number().int().min(0).nullable(), edges: z.number().int().min(0).nullable() })),
   tasks: z.array(taskSchema),
   rows: z.array(rowSchema),
   comparisons: z.array(comparisonSchema),

@@ -8,6 +8,7 @@ import { ResultCache } from '../../src/leaderboard/cache.ts';
 import { canonicalJson, jobHash, planJobs } from '../../src/leaderboard/plan.ts';
 import { summarize } from '../../src/analysis/stats.ts';
 import { Random } from '../../src/util/random.ts';
+import { graphOfProgram } from '../../src/leaderboard/selected.ts';
 import { accuracyArb, fixtureEntries, fixtureSuite, resultFor, selectedFixture } from './fixtures.ts';
 
 const jsonValue = fc.letrec((tie) => ({
@@ -40,7 +41,18 @@ describe('job plan', () => {
     const base = jobHash(first.job);
     expect(jobHash({ ...first.job, epochs: first.job.epochs + 1 })).not.toBe(base);
     expect(jobHash({ ...first.job, backend: 'wasm' })).not.toBe(base);
-    expect(jobHash({ ...first.job, graph: { ...first.job.graph, maxConn: 11 } })).not.toBe(base);
+    expect(jobHash({ ...first.job, graph: { ...first.job.graph!, maxConn: 11 } })).not.toBe(base);
+  });
+
+  it('graph-free baselines do not depend on the selected program', () => {
+    const other = graphOfProgram('(push (add (connect (add (connect identity)))))', 'other');
+    const a = planJobs(fixtureSuite(), selectedFixture().graph, 'cpu');
+    const b = planJobs(fixtureSuite(), other, 'cpu');
+    a.forEach((p, i) => {
+      const graphFree = p.job.model === 'linear' || p.job.model === 'mlp';
+      expect(p.job.graph === null).toBe(graphFree);
+      expect(p.hash === b[i].hash).toBe(graphFree);
+    });
   });
 
   propTest.prop([jsonValue])('canonical JSON does not depend on key order', (value) => {
