@@ -7,7 +7,7 @@
  */
 import { existsSync, readdirSync, statSync } from 'node:fs';
 import { join, relative } from 'node:path';
-import type { Dataset } from '../data/dataset.ts';
+import type { Dataset, LabelControl } from '../data/dataset.ts';
 import { loadDataset } from '../data/index.ts';
 import { loadModel } from '../gssnn/persist.ts';
 import { getPreset, type PresetName } from '../gssnn/presets.ts';
@@ -81,7 +81,7 @@ interface SavedSummary {
   splitSeed?: number;
 }
 
-async function datasetFor(dir: string, metadata: Readonly<Record<string, unknown>>): Promise<Dataset> {
+export async function datasetFor(dir: string, metadata: Readonly<Record<string, unknown>>, labels?: LabelControl): Promise<Dataset> {
   const summary = (metadata.summary ?? {}) as SavedSummary;
   const result = (metadata.result ?? {}) as { train?: { count?: number } };
   if (typeof summary.data !== 'string') throw new AnalysisInputError(`${dir}/model.json: metadata names no data set`, 'save the model with `synth train --out DIR`, which records it');
@@ -92,7 +92,13 @@ async function datasetFor(dir: string, metadata: Readonly<Record<string, unknown
     trainSize: result.train?.count ?? preset.data.trainSize,
     validationSize: preset.data.validationSize,
     testSize: preset.data.testSize,
+    labels,
   });
+}
+
+/** The preset a saved model was trained with (its training recipe and split sizes). */
+export function presetFor(metadata: Readonly<Record<string, unknown>>): PresetName {
+  return ((metadata.summary ?? {}) as SavedSummary).preset as PresetName ?? 'small';
 }
 
 function firstRows(count: number, limit: number): number[] {

@@ -176,7 +176,12 @@ export function analyzeStructure(runDir: string, options: { testExamples: number
     ...[...new Set(candidates.flatMap((c) => Object.keys(c.primitives)))].sort().map((p): [string, (c: CandidateStructure) => number] => [`uses ${p}`, (c) => c.primitives[p] ?? 0]),
     ...[...new Set(candidates.flatMap((c) => Object.keys(c.inventions)))].sort().map((p): [string, (c: CandidateStructure) => number] => [`uses ${p}`, (c) => c.inventions[p] ?? 0]),
   ];
-  const correlations = features.map(([feature, value], k) => {
+  // A usage feature that is present (or absent) in fewer than 3 candidates has no rank signal to bootstrap.
+  const varies = (value: (c: CandidateStructure) => number) => {
+    const present = candidates.filter((c) => value(c) > 0).length;
+    return present >= 3 && candidates.length - present >= 3;
+  };
+  const correlations = features.filter(([name, value]) => !name.startsWith('uses ') || varies(value)).map(([feature, value], k) => {
     const xs = candidates.map(value);
     return {
       feature,
@@ -189,6 +194,6 @@ export function analyzeStructure(runDir: string, options: { testExamples: number
     baselines,
     correlations,
     testExamples: options.testExamples,
-    note: `Spearman rho over ${candidates.length} candidates with 95% percentile-bootstrap intervals; one training seed per candidate. Verdicts compare test accuracy with the random-graph baseline (${random ? `${random.elements ?? '?'} elements` : 'absent'}) within a binomial noise band on ${options.testExamples} test examples.`,
+    note: `Spearman rho over ${candidates.length} candidates with 95% percentile-bootstrap intervals; one training seed per candidate. Primitives and inventions used by fewer than 3 (or all but 2) candidates are left out. Verdicts compare test accuracy with the run's one random-graph baseline (${random ? `${random.elements ?? '?'} elements, the median candidate size` : 'absent'}) within a binomial noise band on ${options.testExamples} test examples.`,
   };
 }

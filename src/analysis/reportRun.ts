@@ -1,0 +1,76 @@
+/**
+ * What `synth analyze DIR --report` does: for a search run (a directory with
+ * candidates/), the structure-vs-performance report; for one saved model, the pruning and
+ * robustness, SGLD ensemble and example-difficulty studies. Either is written into a
+ * folder (default `DIR/analysis-report`).
+ */
+import { existsSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import type { ModelSpec } from '../gssnn/models/index.ts';
+import { loadModel } from '../gssnn/persist.ts';
+import { getPreset } from '../gssnn/presets.ts';
+import { AnalysisInputError, datasetFor, presetFor } from './savedModels.ts';
+import { bayesStudy, type BayesStudyOptions, difficultyStudy, pruningStudy } from './modelStudies.ts';
+import { writeModelReport, writeStructureReport } from './report.ts';
+import { analyzeStructure } from './structure.ts';
+
+export const STUDIES = ['pruning', 'bayes', 'difficulty'] as const;
+export type StudyName = (typeof STUDIES)[number];
+
+export interface ReportOptions {
+  readonly outDir?: string;
+  readonly studies: readonly StudyName[];
+  readonly sparsities: readonly number[];
+  readonly severities: readonly number[];
+  readonly maxExamples: number;
+  readonly seed: number;
+  readonly retrainEpochs?: number;
+  readonly sgld: Omit<BayesStudyOptions, 'maxExamples' | 'seed'>;
+  readonly difficultyEpochs: number;
+  readonly noiseRate: number;
+  readonly backend: string;
+  readonly command: string;
+  readonly onProgress?: (message: string) => void;
+}
+
+export function isSearchRun(dir: string): boolean {
+  return existsSync(join(dir, 'candidates')) && existsSync(join(dir, 'manifest.json'));
+}
+
+/** Test examples behind a run's accuracies: the preset's test size unless the run overrode it. */
+function runTestExamples(dir: string): number {
+  const manifest = JSON.parse(readFileSync(join(dir, 'manifest.json'), 'utf8')) as { config?: { training?: { preset?: string; testSize?: number } } };
+  const training = manifest.config?.training ?? {};
+  return training.testSize ?? getPreset(training.preset ?? 'small').data.testSize;
+}
+
+export async function writeReport(dir: string, options: ReportOptions): Promise<{ outDir: string; files: string[] }> {
+  const outDir = options.outDir ?? join(dir, 'analysis-report');
+  if (isSearchRun(dir)) {
+    options.onProgress?.('structure vs performance');
+    const report = analyzeStructure(dir, { testExamples: runTestExamples(dir), seed: options.seed });
+    return { outDir, files: await writeStructureReport(outDir, report, { runDir: dir, command: options.command }) };
+  }
+  if (!existsSync(join(dir, 'model.json'))) {
+    throw new AnalysisInputError(`${dir}: neither a search run (candidates/ + manifest.json) nor a saved model (model.json)`, 'pass `synth search --out DIR` or `synth train --out DIR`');
+  }
+  const { model, manifest } = loadModel(dir);
+  try {
+    const preset = getPreset(presetFor(manifest.metadata));
+    const data = await datasetFor(dir, manifest.metadata);
+    const want = new Set(options.studies);
+    const pruning = want.has('pruning')
+      ? (options.onProgress?.('pruning and robustness'),
+        pruningStudy(model, data, preset, { sparsities: options.sparsities, severities: options.severities, maxExamples: options.maxExamples, seed: options.seed, retrainEpochs: options.retrainEpochs }))
+      : undefined;
+    const bayes = want.has('bayes') ? (options.onProgress?.('SGLD ensemble and hypothesis weight'), bayesStudy(model, data, { ...options.sgld, maxExamples: options.maxExamples, seed: options.seed })) : undefined;
+    const difficulty = want.has('difficulty')
+      ? (options.onProgress?.('example difficulty (real, noisy, random labels)'),
+        await difficultyStudy(model.config as ModelSpec, preset, (labels) => datasetFor(dir, manifest.metadata, labels), { epochs: options.difficultyEpochs, noiseRate: options.noiseRate, seed: options.seed }))
+      : undefined;
+    const files = await writeModelReport(outDir, { modelDir: dir, kind: model.kind, data: data.name, backend: options.backend, command: options.command, pruning, bayes, difficulty });
+    return { outDir, files };
+  } finally {
+    model.dispose();
+  }
+}
