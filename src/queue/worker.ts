@@ -29,7 +29,7 @@ export type WorkerEvent =
   | { type: 'failed'; job: string; attempt: number; error: string; final: boolean }
   | { type: 'stalled'; job: string }
   | { type: 'error'; error: string }
-  | { type: 'closing' }
+  | { type: 'closing'; force: boolean }
   | { type: 'closed' };
 
 export interface QueueWorkerHandle {
@@ -78,14 +78,21 @@ export async function startQueueWorker(
     onEvent({ type: 'failed', job: job.id ?? '?', attempt: job.attemptsMade, error: error.message, final: error instanceof UnrecoverableError || job.attemptsMade >= attempts });
   });
   worker.on('stalled', (jobId) => onEvent({ type: 'stalled', job: jobId }));
-  worker.on('error', (error) => onEvent({ type: 'error', error: error.message }));
+  // A Redis outage repeats the same error on every reconnect attempt: say it once.
+  let lastError = '';
+  worker.on('error', (error) => {
+    if (error.message === lastError) return;
+    lastError = error.message;
+    onEvent({ type: 'error', error: error.message });
+  });
+  worker.on('ready', () => (lastError = ''));
 
   let closing: Promise<void> | undefined;
   let markClosed: () => void = () => undefined;
   const closed = new Promise<void>((resolve) => (markClosed = resolve));
   const close = (force = false): Promise<void> => {
     if (closing && !force) return closing;
-    onEvent({ type: 'closing' });
+    onEvent({ type: 'closing', force });
     closing = (async () => {
       await worker.close(force);
       await threads.close();

@@ -1,7 +1,7 @@
 /**
  * `synth worker`: trains jobs from a Redis queue until stopped. The first SIGINT/SIGTERM
- * stops taking jobs and lets the running ones finish; a second one leaves at once (the
- * abandoned jobs go back on the queue once their lock expires).
+ * stops taking jobs and lets the running ones finish (exit 0); a second one leaves at once
+ * with exit 130 (the abandoned jobs go back on the queue once their lock expires).
  */
 import type { Command } from 'commander';
 import { BACKEND_NAMES, BackendChoiceError, parseBackendName } from '../../gssnn/backend.ts';
@@ -57,7 +57,13 @@ async function runWorker(flags: WorkerFlags): Promise<void> {
   let signals = 0;
   const stop = () => {
     signals++;
-    void worker.close(signals > 1);
+    if (signals === 1) {
+      void worker.close();
+      return;
+    }
+    // Leaving now must not wait on anything, not even a Redis that has gone away.
+    setTimeout(() => process.exit(130), 3000).unref();
+    void worker.close(true).finally(() => process.exit(130));
   };
   process.on('SIGINT', stop);
   process.on('SIGTERM', stop);
@@ -81,7 +87,7 @@ function describeEvent(event: WorkerEvent): string {
     case 'error':
       return `worker: error: ${event.error}`;
     case 'closing':
-      return 'worker: stopping after the running jobs (signal again to leave now)';
+      return event.force ? 'worker: leaving now; running jobs go back on the queue' : 'worker: stopping after the running jobs (signal again to leave now)';
     case 'closed':
       return 'worker: stopped';
   }
