@@ -6,11 +6,16 @@
  * nesting is bounded. Every machine step counts against a step budget and a wall-clock budget,
  * so a program that would run for ever (or exponentially long) ends in a budget error.
  */
-import { DomainFailure, TailCall, type DomainPrimitive, type ProgramFunction, type RunFunction } from './domain.ts';
+import { DomainFailure as ImportedDomainFailure, TailCall as ImportedTailCall, type DomainPrimitive, type ProgramFunction, type RunFunction } from './domain.ts';
 import { graphPrimitives, initialState, toProgramGraph, DEFAULT_MAX_CONN, type GraphState } from './domains/graph.ts';
 import type { ProgramGraph } from './graph.ts';
 import { err, ok, type Result } from './result.ts';
 import type { Term } from './term.ts';
+
+// Module-local bindings: under tsx an imported binding is read through a getter on every use,
+// and these two are checked once per primitive call.
+const TailCall = ImportedTailCall;
+const DomainFailure = ImportedDomainFailure;
 
 export interface EvalBudget {
   /** Machine steps (each evaluation, application or return is one). */
@@ -78,13 +83,19 @@ const RETURN = 2;
 /** A primitive's value (no arguments yet) is immutable: share them across evaluations per table. */
 const primitiveValueCache = new WeakMap<object, Map<string, PartialApplication>>();
 
-/** One evaluation: budgets, counters and the primitives' values. */
+/** One evaluation at a time: budgets, counters and the primitives' values; reset and reused between evaluations. */
 class Machine {
   private steps = 0;
   private depth = 0;
-  private readonly deadline: number;
-  private readonly primitiveValues: Map<string, PartialApplication>;
+  private deadline = 0;
+  private primitives: Readonly<Record<string, DomainPrimitive<unknown>>>;
+  private budget: EvalBudget;
+  private primitiveValues: Map<string, PartialApplication>;
   private nestedRunner: RunFunction<unknown> | undefined;
+  /** Frame stacks by nesting depth, kept across evaluations (they only grow). */
+  private readonly stacks: unknown[][] = [];
+  /** Whether an evaluation is under way (a primitive that evaluates a program gets a fresh machine). */
+  busy = false;
 
   /** Runs a sub-program for a branching primitive; made on first use, most programs never branch. */
   private get runNested(): RunFunction<unknown> {
@@ -95,14 +106,22 @@ class Machine {
     });
   }
 
-  constructor(
-    private readonly primitives: Readonly<Record<string, DomainPrimitive<unknown>>>,
-    private readonly budget: EvalBudget,
-  ) {
+  constructor(primitives: Readonly<Record<string, DomainPrimitive<unknown>>>, budget: EvalBudget) {
+    this.primitives = primitives;
+    this.budget = budget;
+    this.primitiveValues = primitiveValuesOf(primitives);
+  }
+
+  /** Prepares a new evaluation with these primitives and budget. */
+  reset(primitives: Readonly<Record<string, DomainPrimitive<unknown>>>, budget: EvalBudget): void {
+    if (primitives !== this.primitives) {
+      this.primitives = primitives;
+      this.primitiveValues = primitiveValuesOf(primitives);
+    }
+    this.budget = budget;
+    this.steps = 0;
+    this.depth = 0;
     this.deadline = performance.now() + budget.maxMillis;
-    let values = primitiveValueCache.get(primitives);
-    if (values === undefined) primitiveValueCache.set(primitives, (values = new Map()));
-    this.primitiveValues = values;
   }
 
   /** Evaluates `term` to a value and applies it to `state`. */
@@ -143,8 +162,14 @@ class Machine {
       });
     }
     // The frame stack only grows; `sp` marks its top (shrinking `length` is slow in V8).
-    const stack: unknown[] = term === null ? [] : [APPLY_TO, applyTo, undefined];
-    let sp = stack.length;
+    const stack = (this.stacks[this.depth] ??= []);
+    let sp = 0;
+    if (term !== null) {
+      stack[0] = APPLY_TO;
+      stack[1] = applyTo;
+      stack[2] = undefined;
+      sp = 3;
+    }
     let mode = term === null ? APPLY : EVAL;
     let env: Env | null = null;
     let value: Value = undefined;
@@ -262,6 +287,14 @@ class Machine {
   }
 }
 
+function primitiveValuesOf(primitives: object): Map<string, PartialApplication> {
+  let values = primitiveValueCache.get(primitives);
+  if (values === undefined) primitiveValueCache.set(primitives, (values = new Map()));
+  return values;
+}
+
+const sharedMachine = new Machine(graphPrimitives as Readonly<Record<string, DomainPrimitive<unknown>>>, DEFAULT_BUDGET);
+
 /**
  * Runs `term` on `state` with the given primitives table. The generic entry point: any
  * domain whose primitives follow src/dsl/domain.ts can be evaluated here.
@@ -272,7 +305,12 @@ export function runOnState<State>(
   primitives: Readonly<Record<string, DomainPrimitive<State>>>,
   budget: EvalBudget = DEFAULT_BUDGET,
 ): Result<State, EvalError> {
-  const machine = new Machine(primitives as Readonly<Record<string, DomainPrimitive<unknown>>>, budget);
+  const table = primitives as Readonly<Record<string, DomainPrimitive<unknown>>>;
+  // One machine serves every evaluation in turn; only a nested evaluation needs its own.
+  const reuse = !sharedMachine.busy;
+  const machine = reuse ? sharedMachine : new Machine(table, budget);
+  machine.reset(table, budget);
+  machine.busy = true;
   try {
     const result = machine.runProgram(term, state);
     if (isFunction(result)) return err({ kind: 'runtime', message: 'the program returned a function, not a state' });
@@ -288,6 +326,8 @@ export function runOnState<State>(
       });
     }
     throw e;
+  } finally {
+    if (reuse) machine.busy = false;
   }
 }
 
@@ -298,9 +338,25 @@ export interface GraphEvalOptions {
 
 /** Runs a graph program on the initial state and returns its final state. */
 export function evaluateGraphState(term: Term, options: GraphEvalOptions = {}): Result<GraphState, EvalError> {
-  const budget = options.budget === undefined ? DEFAULT_BUDGET : { ...DEFAULT_BUDGET, ...options.budget };
-  return runOnState(term, initialState(options.maxConn ?? DEFAULT_MAX_CONN), graphPrimitives, budget);
+  return runOnState(term, initialGraphState(options.maxConn ?? DEFAULT_MAX_CONN), graphPrimitives, fullBudget(options.budget));
 }
+
+// States are immutable, so the initial state per `maxConn` is built once.
+const initialStates = new Map<number, GraphState>();
+const initialGraphState = (maxConn: number): GraphState => {
+  let state = initialStates.get(maxConn);
+  if (state === undefined) initialStates.set(maxConn, (state = initialState(maxConn)));
+  return state;
+};
+
+// Callers pass the same partial budget for every program of a search: complete it once.
+const completedBudgets = new WeakMap<Partial<EvalBudget>, EvalBudget>();
+const fullBudget = (partial: Partial<EvalBudget> | undefined): EvalBudget => {
+  if (partial === undefined) return DEFAULT_BUDGET;
+  let budget = completedBudgets.get(partial);
+  if (budget === undefined) completedBudgets.set(partial, (budget = { ...DEFAULT_BUDGET, ...partial }));
+  return budget;
+};
 
 /** Runs a graph program (type `S -> S`) on the initial state and returns the graph it built. */
 export function evaluate(term: Term, options: GraphEvalOptions = {}): Result<ProgramGraph, EvalError> {

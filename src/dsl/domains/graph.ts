@@ -7,11 +7,15 @@
  * Everything is immutable and shared structurally (edges and the stack are cons lists), so
  * branching primitives (`func`, `if_positions_equal`) can run sub-programs on the same state.
  */
-import { DomainFailure, tailCall, type DomainPrimitive } from '../domain.ts';
+import { DomainFailure, TailCall as ImportedTailCall, type DomainPrimitive, type ProgramFunction } from '../domain.ts';
 import type { ProgramGraph } from '../graph.ts';
 import { arrow, arrows, tcon, type Type } from '../types.ts';
 
 export const DEFAULT_MAX_CONN = 10;
+
+// A module-local binding: under tsx an imported one is read through a getter on every step.
+const TailCall = ImportedTailCall;
+const tailCall = <State>(fn: ProgramFunction, state: State) => new TailCall(fn, state);
 
 /** One edge, newest first; `cursor` is the node the cursor stood on when it was connected. */
 export interface EdgeCell {
