@@ -57,7 +57,7 @@ export function coherenceSpec(board: Leaderboard, task: string): ChartSpec | nul
     $schema: 'https://vega.github.io/schema/vega-lite/v6.json',
     title: {
       text: `${task}: gradient coherence through training`,
-      subtitle: `m-coherence on ${sample} fixed training examples (1 = orthogonal, ${sample} = identical); n = ${trainSize}, seed ${seed}; base rate ${pct(info.baseRate)}`,
+      subtitle: `m-coherence on ${sample} fixed training examples (0 = cancelling, 1 = orthogonal, ${sample} = identical); n = ${trainSize}, seed ${seed}; base rate ${pct(info.baseRate)}`,
     },
     width: 460,
     height: 260,

@@ -115,6 +115,31 @@ export function parseSuite(value: unknown, source: string): Suite {
 const CHEAP_MEASURES = ['margin', 'inverse-margin', 'l2', 'log-prod-of-fro', 'log-prod-of-spec-over-margin', 'path-norm'];
 const ALL_MODELS = [...LEADERBOARD_MODELS];
 
+/** The committed leaderboard's suite (also the base of `small-original`). */
+const SMALL_SPEC = {
+  name: 'small',
+  description: 'Three tasks (RAVEN constant colour as the original, RAVEN progression on colour, MNIST even/odd), three sizes, five seeds, all seven models.',
+  tasks: [
+    { name: 'raven-constant-color', dataset: 'raven' },
+    { name: 'raven-progression-color', dataset: 'raven-progression-color' },
+    { name: 'mnist-even-odd', dataset: 'mnist-even-odd' },
+  ],
+  trainSizes: [32, 64, 128],
+  seeds: [0, 1, 2, 3, 4],
+  models: ALL_MODELS,
+  preset: 'small',
+  epochs: 6,
+  validationSize: 100,
+  testSize: 300,
+  selected: { kind: 'search', data: 'raven', preset: 'small', seed: 0, iterations: 2, population: 4, keep: 2, maxPrograms: 20000, maxSize: 20, trainSize: 128, epochs: 6, compressIterations: 1, arity: 2 },
+  coherence: { models: ['gssnn-selected', 'mlp'], sample: 16, every: 4 },
+  measures: { names: CHEAP_MEASURES, examples: 64 },
+};
+
+/** A program of the original run's final population (representations-11133693c91b7798761ba0e3356fbe93.json). */
+const ORIGINAL_PROGRAM =
+  '({fn_12}(lam ({fn_0}(lam (push (add (connect $0)))) (next_port $0))) ({fn_11}(lam (add (connect $0))) (next_port ({fn_10}(lam ({fn_9}(lam ({fn_1}(lam ({fn_0}(lam (push (add (connect $0)))) (next_port ({fn_0}(lam (push (add (connect $0)))) $0)))) (next_port $0))) ({fn_9}(lam ({fn_1}(lam ({fn_0}(lam (push (add (connect $0)))) (next_port ({fn_0}(lam (push (add (connect $0)))) $0)))) (next_port $0))) $0))) ({fn_1}(lam ({fn_0}(lam (push (add (connect $0)))) (next_port ({fn_0}(lam (push (add (connect $0)))) $0)))) identity)))))';
+
 /**
  * The built-in suites. `tiny` runs end to end in about a minute on two cores (CI); `small`
  * is the committed leaderboard, sized for 20-30 minutes on two shared cores; `full` is for
@@ -139,27 +164,17 @@ export const SUITES: Readonly<Record<string, Suite>> = {
     },
     'suite tiny',
   ),
-  small: parseSuite(
+  small: parseSuite(SMALL_SPEC, 'suite small'),
+  // The small suite wired by a program of the original run's final population (9 nodes, 8 edges),
+  // so that wirings of a real size can be told apart while the search finds only tiny graphs.
+  'small-original': parseSuite(
     {
-      name: 'small',
-      description: 'Three tasks (RAVEN constant colour as the original, RAVEN progression on colour, MNIST even/odd), three sizes, five seeds, all seven models.',
-      tasks: [
-        { name: 'raven-constant-color', dataset: 'raven' },
-        { name: 'raven-progression-color', dataset: 'raven-progression-color' },
-        { name: 'mnist-even-odd', dataset: 'mnist-even-odd' },
-      ],
-      trainSizes: [32, 64, 128],
-      seeds: [0, 1, 2, 3, 4],
-      models: ALL_MODELS,
-      preset: 'small',
-      epochs: 6,
-      validationSize: 100,
-      testSize: 300,
-      selected: { kind: 'search', data: 'raven', preset: 'small', seed: 0, iterations: 2, population: 4, keep: 2, maxPrograms: 20000, maxSize: 20, trainSize: 128, epochs: 6, compressIterations: 1, arity: 2 },
-      coherence: { models: ['gssnn-selected', 'mlp'], sample: 16, every: 4 },
-      measures: { names: CHEAP_MEASURES, examples: 64 },
+      ...SMALL_SPEC,
+      name: 'small-original',
+      description: "As `small`, but `gssnn-selected` is wired by a program of the original run's final population (results/ssn_0_0, representations-11133693...).",
+      selected: { kind: 'program', program: ORIGINAL_PROGRAM },
     },
-    'suite small',
+    'suite small-original',
   ),
   full: parseSuite(
     {

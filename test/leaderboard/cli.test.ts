@@ -90,7 +90,7 @@ describe('synth leaderboard', () => {
     const unknown = await run(['--suite', 'huge', '--out', empty]);
     expect(unknown.status).toBe(1);
     expect(unknown.stderr).toMatch(/unknown suite "huge"/);
-    expect(unknown.stderr).toMatch(/tiny, small, full/);
+    expect(unknown.stderr).toMatch(/tiny, small, small-original, full/);
 
     const bad = await run(['--suite-file', file, '--out', empty]);
     expect(bad.status).toBe(1);
