@@ -5,10 +5,11 @@
  *   events.ndjson          append-only event log, one JSON object per line
  *   <any>.json             state files (candidate records, DSLs, reports), each written atomically
  *
- * A crash can at worst leave a partial last line in the event log; reading tolerates it and
- * reopening truncates it, so the log stays a sequence of whole events.
+ * A crash can at worst leave a partial last line in the event log and the temporary file of
+ * an atomic write; reading tolerates both and reopening removes them, so the log stays a
+ * sequence of whole events and every state file is whole.
  */
-import { appendFileSync, existsSync, mkdirSync, readFileSync, readdirSync, statSync, truncateSync } from 'node:fs';
+import { appendFileSync, existsSync, mkdirSync, readFileSync, readdirSync, rmSync, statSync, truncateSync } from 'node:fs';
 import { join, relative, resolve, sep } from 'node:path';
 import { writeJsonAtomic } from '../util/atomicFile.ts';
 
@@ -92,6 +93,7 @@ export class RunStore {
     }
     const store = new RunStore(root, manifest);
     store.dropPartialEvent();
+    removeInterruptedWrites(root);
     return store;
   }
 
@@ -162,5 +164,16 @@ export class RunStore {
     const text = readFileSync(path, 'utf8');
     if (text.length === 0 || text.endsWith('\n')) return;
     truncateSync(path, Buffer.byteLength(text.slice(0, text.lastIndexOf('\n') + 1)));
+  }
+}
+
+/** Temporary files of atomic writes a crash interrupted (see util/atomicFile.ts). */
+const INTERRUPTED_WRITE = /^\..+\.\d+\.\d+\.tmp$/;
+
+function removeInterruptedWrites(dir: string): void {
+  for (const entry of readdirSync(dir, { withFileTypes: true })) {
+    const path = join(dir, entry.name);
+    if (entry.isDirectory()) removeInterruptedWrites(path);
+    else if (INTERRUPTED_WRITE.test(entry.name)) rmSync(path, { force: true });
   }
 }

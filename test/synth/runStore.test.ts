@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { appendFileSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { appendFileSync, mkdtempSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { tmpdir } from 'node:os';
 import { RUN_FORMAT_VERSION, RunStore, RunStoreError } from '../../src/synth/runStore.ts';
@@ -45,6 +45,15 @@ describe('RunStore', () => {
     expect(readFileSync(join(dir, 'events.ndjson'), 'utf8').endsWith('}\n')).toBe(true);
     reopened.appendEvent({ type: 'd' });
     expect(reopened.readEvents().map((e) => e.type)).toEqual(['a', 'b', 'd']);
+  });
+
+  it('removes the temporary files of interrupted atomic writes on reopen', () => {
+    const dir = fresh();
+    const store = RunStore.create(dir, manifest);
+    store.writeJson('dsl/iteration-0.json', { ok: true });
+    writeFileSync(join(dir, 'dsl', '.iteration-1.json.123.4.tmp'), '{"partial');
+    RunStore.open(dir);
+    expect(readdirSync(join(dir, 'dsl'))).toEqual(['iteration-0.json']);
   });
 
   it('writes JSON atomically inside the run and never outside it', () => {
