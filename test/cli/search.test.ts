@@ -3,6 +3,7 @@ import { spawn, spawnSync } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync, readdirSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
+import { finalRecords, trainedIds } from '../helpers/runRecords.ts';
 import { parseProgram } from '../../src/dsl/parse.ts';
 import { evaluate } from '../../src/dsl/evaluate.ts';
 import { toOriginalJson } from '../../src/dsl/graphFormats.ts';
@@ -25,31 +26,6 @@ function readJson<T>(path: string): T {
   return JSON.parse(readFileSync(path, 'utf8')) as T;
 }
 
-/** Every candidate, baseline, selection and the report, with run-specific noise removed. */
-function finalRecords(dir: string): Record<string, unknown> {
-  const strip = (value: unknown): unknown =>
-    JSON.parse(JSON.stringify(value, (key, v) => (key === 'trainSeconds' || key === 'seconds' || key === 'time' ? undefined : v)));
-  const records: Record<string, unknown> = {};
-  for (const sub of ['candidates', 'baselines']) {
-    for (const f of readdirSync(join(dir, sub)).sort()) records[`${sub}/${f}`] = strip(readJson(join(dir, sub, f)));
-  }
-  for (const k of readdirSync(join(dir, 'iterations')).sort()) {
-    records[`iterations/${k}/selection`] = readJson(join(dir, 'iterations', k, 'selection.json'));
-    records[`iterations/${k}/population`] = strip(readJson(join(dir, 'iterations', k, 'population.json')));
-  }
-  for (const f of readdirSync(join(dir, 'dsl')).sort()) records[`dsl/${f}`] = readJson(join(dir, 'dsl', f));
-  records.report = readJson(join(dir, 'report.json'));
-  return records;
-}
-
-function trainedEvents(dir: string): string[] {
-  return readFileSync(join(dir, 'events.ndjson'), 'utf8')
-    .split('\n')
-    .filter((l) => l.endsWith('}'))
-    .map((l) => JSON.parse(l) as { type: string; id?: string })
-    .filter((e) => e.type === 'trained')
-    .map((e) => e.id!);
-}
 
 /** Starts a search and SIGKILLs it once its event log holds `events` events. */
 function runUntilKilled(dir: string, events: number): Promise<void> {
@@ -104,7 +80,7 @@ describe('synth search', () => {
       expect(c.metrics!.test.accuracy).toBeGreaterThanOrEqual(0);
       expect(existsSync(join(reference, c.modelPath, 'model.json'))).toBe(true);
     }
-    const ids = trainedEvents(reference);
+    const ids = trainedIds(reference);
     expect(new Set(ids).size).toBe(ids.length);
 
     const show = runSync(['show', reference, '--top', '1']);
@@ -123,7 +99,7 @@ describe('synth search', () => {
       expect(resumed.stderr).toBe('');
       expect(resumed.status).toBe(0);
       expect(finalRecords(dir)).toEqual(expected);
-      const ids = trainedEvents(dir);
+      const ids = trainedIds(dir);
       expect(new Set(ids).size).toBe(ids.length);
     }
   });

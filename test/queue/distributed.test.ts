@@ -3,6 +3,7 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync, readdirSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
+import { finalRecords, trainedIds } from '../helpers/runRecords.ts';
 import { startRedis, type RedisServer } from './redisServer.ts';
 
 const repo = resolve(import.meta.dirname, '../..');
@@ -52,31 +53,6 @@ function readJson<T>(path: string): T {
   return JSON.parse(readFileSync(path, 'utf8')) as T;
 }
 
-/** Every candidate, baseline, selection, DSL and the report, timings removed (as in test/cli/search.test.ts). */
-function finalRecords(dir: string): Record<string, unknown> {
-  const strip = (value: unknown): unknown =>
-    JSON.parse(JSON.stringify(value, (key, v) => (key === 'trainSeconds' || key === 'seconds' || key === 'time' ? undefined : v)));
-  const records: Record<string, unknown> = {};
-  for (const sub of ['candidates', 'baselines']) {
-    for (const f of readdirSync(join(dir, sub)).sort()) records[`${sub}/${f}`] = strip(readJson(join(dir, sub, f)));
-  }
-  for (const k of readdirSync(join(dir, 'iterations')).sort()) {
-    records[`iterations/${k}/selection`] = readJson(join(dir, 'iterations', k, 'selection.json'));
-    records[`iterations/${k}/population`] = strip(readJson(join(dir, 'iterations', k, 'population.json')));
-  }
-  for (const f of readdirSync(join(dir, 'dsl')).sort()) records[`dsl/${f}`] = readJson(join(dir, 'dsl', f));
-  records.report = readJson(join(dir, 'report.json'));
-  return records;
-}
-
-function trainedIds(dir: string): string[] {
-  return readFileSync(join(dir, 'events.ndjson'), 'utf8')
-    .split('\n')
-    .filter((l) => l.endsWith('}'))
-    .map((l) => JSON.parse(l) as { type: string; id?: string })
-    .filter((e) => e.type === 'trained')
-    .map((e) => e.id!);
-}
 
 /** SIGKILLs a search as soon as its event log holds a training result. */
 async function killOnceRecorded(search: Spawned, dir: string): Promise<void> {
