@@ -2,15 +2,16 @@
  * Coverage: the fraction of the 142 connected simple graphs on 2-6 vertices (up to
  * isomorphism) that a search reaches within a window (default 60 s), from the uniform graph
  * DSL, after reweighting toward a seed set, and from the original's learned DSL (dsl_11),
- * for Heap Search and for state search.
+ * for Heap Search and for state search; and the novelty search from the uniform DSL (graphs up
+ * to 6 nodes, programs up to size 40), with the programs it took to reach 25/50/75/100 classes.
  * Run: npx tsx benchmarks/coverage.ts [--seconds 60]
  */
 import { loadavg } from 'node:os';
 import { machineInfo, reportBenchmark } from './machine.ts';
 import { LOAD_NOTE, SEED_PROGRAMS, numberFlag, seedTerms, uniformGraphGrammar } from './synthSetup.ts';
 import { coverageOf } from '../src/synth/coverage.ts';
-import { explore } from '../src/synth/explore.ts';
-import { simpleGraphOf } from '../src/synth/isomorphism.ts';
+import { explore, type ExploreOptions, type ExploreStrategy } from '../src/synth/explore.ts';
+import { GraphCatalog, simpleGraphOf } from '../src/synth/isomorphism.ts';
 import { reweight } from '../src/synth/reweight.ts';
 import { connectedGraphsBetween } from '../src/synth/smallGraphs.ts';
 import { grammarFromDsl, type Grammar } from '../src/synth/grammar.ts';
@@ -28,8 +29,20 @@ const uniform = uniformGraphGrammar();
 const pseudoCount = 0.1;
 const reweighted = reweight(uniform, seedTerms().map((term) => ({ term, weight: 1 })), { pseudoCount });
 
-const run = (grammar: Grammar, strategy: 'heap' | 'states') => {
-  const { graphs, ...rest } = explore(grammar, { strategy, maxSize, seconds });
+const run = (grammar: Grammar, strategy: ExploreStrategy, extra: Partial<ExploreOptions> = {}) => {
+  const cpu = process.cpuUsage();
+  // Programs enumerated by the time the run held 25, 50, 75, ... of the reference classes.
+  const milestones: Record<string, number> = {};
+  const held = new GraphCatalog<null>();
+  const { graphs, ...rest } = explore(grammar, { strategy, maxSize, seconds, ...extra });
+  const cpuUsed = process.cpuUsage(cpu);
+  let covered = 0;
+  for (const g of graphs) {
+    const simple = simpleGraphOf(g.graph);
+    if (simple.order > 6 || !held.add(simple, null).added) continue;
+    covered++;
+    if (covered % 25 === 0) milestones[covered] = g.firstFoundAt;
+  }
   const coverage = coverageOf(graphs.map((g) => simpleGraphOf(g.graph)), reference);
   return {
     coverage: { covered: coverage.covered, total: coverage.total, fraction: Math.round(coverage.fraction * 1000) / 1000, byOrder: coverage.byOrder },
@@ -38,6 +51,9 @@ const run = (grammar: Grammar, strategy: 'heap' | 'states') => {
     distinctGraphs: rest.distinctGraphs,
     largestGraphNodes: Math.max(0, ...graphs.map((g) => g.graph.nodes.length)),
     ...(rest.states ? { states: rest.states } : {}),
+    cpuSeconds: Math.round((cpuUsed.user + cpuUsed.system) / 1e4) / 100,
+    programsPerCpuSecond: Math.round(rest.programs / ((cpuUsed.user + cpuUsed.system) / 1e6)),
+    programsToReachClasses: milestones,
   };
 };
 
@@ -49,7 +65,12 @@ reportBenchmark('coverage', {
   reference: `${reference.length} connected simple graphs on 2-6 vertices, up to isomorphism`,
   windowSeconds: seconds,
   maxSize,
-  uniform: { heapSearch: run(uniform, 'heap'), stateSearch: run(uniform, 'states') },
+  uniform: {
+    heapSearch: run(uniform, 'heap'),
+    stateSearch: run(uniform, 'states'),
+    noveltySearch: { maxNodes: 6, maxSize: 40, argumentPool: 4, ...run(uniform, 'novelty', { maxNodes: 6, maxSize: 40, argumentPool: 4 }) },
+    noveltySearchNoNodeLimit: { maxSize: 24, ...run(uniform, 'novelty') },
+  },
   reweighted: {
     seedPrograms: SEED_PROGRAMS,
     pseudoCount,

@@ -7,7 +7,7 @@
 import { loadavg } from 'node:os';
 import { machineInfo, reportBenchmark } from './machine.ts';
 import { LOAD_NOTE, numberFlag, uniformGraphGrammar } from './synthSetup.ts';
-import { explore } from '../src/synth/explore.ts';
+import { explore, type ExploreStrategy } from '../src/synth/explore.ts';
 import { enumeratePrograms } from '../src/synth/heapSearch.ts';
 
 const seconds = numberFlag('seconds', 15);
@@ -15,31 +15,46 @@ const maxSize = 20;
 const grammar = uniformGraphGrammar();
 
 const started = performance.now();
+const enumerationCpu = process.cpuUsage();
 let enumerated = 0;
 for (const _ of enumeratePrograms(grammar, { maxSize, seconds })) enumerated++;
 const enumerationSeconds = (performance.now() - started) / 1000;
+const enumerationCpuUsed = process.cpuUsage(enumerationCpu);
 // Heap Search keeps every program it built (successor memo): report what that costs.
 const heapUsedMiB = Math.round(process.memoryUsage().heapUsed / 2 ** 20);
 
-const summarize = (strategy: 'heap' | 'states') => {
+const summarize = (strategy: ExploreStrategy) => {
+  const cpu = process.cpuUsage();
   const { graphs, ...rest } = explore(grammar, { strategy, maxSize, seconds });
+  const used = process.cpuUsage(cpu);
+  const cpuSeconds = (used.user + used.system) / 1e6;
   return {
     ...rest,
     programsPerSecond: Math.round(rest.programsPerSecond),
+    // CPU time is less disturbed by other processes than the wall clock.
+    cpuSeconds: Math.round(cpuSeconds * 100) / 100,
+    programsPerCpuSecond: Math.round(rest.programs / cpuSeconds),
     largestGraphNodes: Math.max(0, ...graphs.map((g) => g.graph.nodes.length)),
   };
 };
 const heap = summarize('heap');
 const states = summarize('states');
+const novelty = summarize('novelty');
 
 reportBenchmark('enumerate', {
   benchmark: 'enumerate',
   dsl: 'uniform graph DSL (10 primitives), request S -> S',
   windowSeconds: seconds,
   maxSize,
-  enumerationOnly: { programs: enumerated, programsPerSecond: Math.round(enumerated / enumerationSeconds), heapUsedMiB },
+  enumerationOnly: {
+    programs: enumerated,
+    programsPerSecond: Math.round(enumerated / enumerationSeconds),
+    programsPerCpuSecond: Math.round(enumerated / ((enumerationCpuUsed.user + enumerationCpuUsed.system) / 1e6)),
+    heapUsedMiB,
+  },
   heapSearch: heap,
   stateSearch: states,
+  noveltySearch: novelty,
   original: { programsPerSecond: '~70k (436k-1.06M per 15 s window)', distinctGraphsFirstSearch: 2 },
   machine: machineInfo({ backend: 'none (pure TypeScript, one thread)', loadAverage: loadavg() }),
   note: LOAD_NOTE,
