@@ -4,10 +4,8 @@
  * alive, so a slow job would look abandoned and run twice. A thread keeps the data sets it
  * loaded between jobs; a thread that crashes fails its task and is replaced.
  */
-import { Worker } from 'node:worker_threads';
-import { fileURLToPath } from 'node:url';
-
-const bootstrap = fileURLToPath(new URL('../util/workerBootstrap.mjs', import.meta.url));
+import type { Worker } from 'node:worker_threads';
+import { runOnThread, spawnTaskThread } from '../util/workerPool.ts';
 
 export class ThreadSlots<T, R> {
   private readonly idle: Worker[] = [];
@@ -29,33 +27,11 @@ export class ThreadSlots<T, R> {
     const worker = await this.acquire();
     const index = this.nextTask++;
     try {
-      return await new Promise<R>((resolve, reject) => {
-        const cleanup = () => {
-          worker.off('message', onMessage);
-          worker.off('error', onError);
-          worker.off('exit', onExit);
-        };
-        const onMessage = (msg: { index: number; ok: boolean; value?: R; error?: string }) => {
-          if (msg.index !== index) return;
-          cleanup();
-          if (msg.ok) resolve(msg.value as R);
-          else reject(new Error(msg.error ?? 'unknown error'));
-        };
-        const onError = (e: Error) => {
-          cleanup();
-          this.discard(worker);
-          reject(new Error(`training thread crashed: ${e.message}`));
-        };
-        const onExit = (code: number) => {
-          cleanup();
-          this.discard(worker);
-          reject(new Error(`training thread exited with code ${code}`));
-        };
-        worker.on('message', onMessage);
-        worker.on('error', onError);
-        worker.on('exit', onExit);
-        worker.postMessage({ index, input });
-      });
+      const outcome = await runOnThread<T, R>(worker, index, input);
+      if (outcome.ok) return outcome.value;
+      if (!outcome.crashed) throw new Error(outcome.error);
+      this.discard(worker);
+      throw new Error(`training thread ${outcome.error.replace(/^worker /, '')}`);
     } finally {
       this.release(worker);
     }
@@ -78,7 +54,7 @@ export class ThreadSlots<T, R> {
       return Promise.resolve(free);
     }
     if (this.busy.size < this.size) {
-      const worker = new Worker(bootstrap, { workerData: { moduleUrl: this.moduleUrl, exportName: this.exportName } });
+      const worker = spawnTaskThread(this.moduleUrl, this.exportName);
       this.busy.add(worker);
       return Promise.resolve(worker);
     }

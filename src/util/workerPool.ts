@@ -13,9 +13,16 @@ export interface PoolTask<T> {
 
 export type PoolOutcome<R> =
   | { readonly index: number; readonly ok: true; readonly value: R }
-  | { readonly index: number; readonly ok: false; readonly error: string };
+  /** `crashed`: the thread itself died (it must be replaced), not just the task. */
+  | { readonly index: number; readonly ok: false; readonly error: string; readonly crashed: boolean };
 
-const bootstrap = fileURLToPath(new URL('./workerBootstrap.mjs', import.meta.url));
+/** The script a pool thread starts from (it enables TypeScript, then loads the task module). */
+export const workerBootstrap = fileURLToPath(new URL('./workerBootstrap.mjs', import.meta.url));
+
+/** A thread that runs `moduleUrl`'s export `exportName` on each task posted to it. */
+export function spawnTaskThread(moduleUrl: string, exportName: string): Worker {
+  return new Worker(workerBootstrap, { workerData: { moduleUrl, exportName } });
+}
 
 /**
  * Runs `moduleUrl`'s export `exportName(input)` for every input on `workers` threads and calls
@@ -36,13 +43,13 @@ export async function runInWorkers<T, R>(options: {
 
   const runThread = async (): Promise<void> => {
     let worker: Worker | undefined;
-    const spawn = () => new Worker(bootstrap, { workerData: { moduleUrl, exportName } });
+    const spawn = () => spawnTaskThread(moduleUrl, exportName);
     try {
       while (next < inputs.length) {
         const index = next++;
         worker ??= spawn();
-        const outcome = await runOne<T, R>(worker, index, inputs[index]);
-        if (!outcome.ok && outcome.error.startsWith('worker exited')) {
+        const outcome = await runOnThread<T, R>(worker, index, inputs[index]);
+        if (!outcome.ok && outcome.crashed) {
           await worker.terminate().catch(() => undefined);
           worker = undefined;
         }
@@ -57,7 +64,8 @@ export async function runInWorkers<T, R>(options: {
   return outcomes;
 }
 
-function runOne<T, R>(worker: Worker, index: number, input: T): Promise<PoolOutcome<R>> {
+/** Posts one task to a pool thread and resolves with its outcome (never rejects). */
+export function runOnThread<T, R>(worker: Worker, index: number, input: T): Promise<PoolOutcome<R>> {
   return new Promise((resolveOutcome) => {
     const cleanup = () => {
       worker.off('message', onMessage);
@@ -67,15 +75,15 @@ function runOne<T, R>(worker: Worker, index: number, input: T): Promise<PoolOutc
     const onMessage = (msg: { index: number; ok: boolean; value?: R; error?: string }) => {
       if (msg.index !== index) return;
       cleanup();
-      resolveOutcome(msg.ok ? { index, ok: true, value: msg.value as R } : { index, ok: false, error: msg.error ?? 'unknown error' });
+      resolveOutcome(msg.ok ? { index, ok: true, value: msg.value as R } : { index, ok: false, error: msg.error ?? 'unknown error', crashed: false });
     };
     const onError = (e: Error) => {
       cleanup();
-      resolveOutcome({ index, ok: false, error: `worker exited with an error: ${e.message}` });
+      resolveOutcome({ index, ok: false, error: `worker exited with an error: ${e.message}`, crashed: true });
     };
     const onExit = (code: number) => {
       cleanup();
-      resolveOutcome({ index, ok: false, error: `worker exited with code ${code}` });
+      resolveOutcome({ index, ok: false, error: `worker exited with code ${code}`, crashed: true });
     };
     worker.on('message', onMessage);
     worker.on('error', onError);
