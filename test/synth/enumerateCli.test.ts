@@ -35,6 +35,21 @@ describe('synth enumerate', () => {
     expect(summary.states.pruned).toBeGreaterThan(0);
   });
 
+  it('runs the novelty strategy up to a quota of graphs within a node limit', () => {
+    const run = synth('enumerate', '--strategy', 'novelty', '--stop-after-graphs', '8', '--max-nodes', '5', '--json', '--graphs');
+    expect(run.status, run.stderr).toBe(0);
+    const summary = JSON.parse(run.stdout.trim().split('\n').at(-1)!);
+    expect(summary.strategy).toBe('novelty');
+    expect(summary.distinctGraphs).toBe(8);
+    for (const g of summary.graphs) expect(g.graph.nodes.length).toBeLessThanOrEqual(5);
+    const bad = synth('enumerate', '--strategy', 'novelty', '--max-nodes', '0');
+    expect(bad.status).toBe(1);
+    expect(bad.stderr).toMatch(/--max-nodes/);
+    const unknown = synth('enumerate', '--strategy', 'random');
+    expect(unknown.status).toBe(1);
+    expect(unknown.stderr).toMatch(/novelty/);
+  });
+
   it('reports bad flags as user errors (exit 1) with a hint', () => {
     const bad = synth('enumerate', '--max-size', 'big');
     expect(bad.status).toBe(1);
