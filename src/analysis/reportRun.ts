@@ -59,9 +59,12 @@ export async function writeReport(dir: string, options: ReportOptions): Promise<
     const preset = getPreset(presetFor(manifest.metadata));
     const data = await datasetFor(dir, manifest.metadata);
     const want = new Set(options.studies);
+    // Retrain each pruning round as long as the model itself was trained.
+    const trainedEpochs = ((manifest.metadata.result ?? {}) as { epochs?: number }).epochs;
+    const retrainEpochs = options.retrainEpochs ?? trainedEpochs;
     const pruning = want.has('pruning')
       ? (options.onProgress?.('pruning and robustness'),
-        pruningStudy(model, data, preset, { sparsities: options.sparsities, severities: options.severities, maxExamples: options.maxExamples, seed: options.seed, retrainEpochs: options.retrainEpochs }))
+        pruningStudy(model, data, preset, { sparsities: options.sparsities, severities: options.severities, maxExamples: options.maxExamples, seed: options.seed, retrainEpochs }))
       : undefined;
     const bayes = want.has('bayes') ? (options.onProgress?.('SGLD ensemble and hypothesis weight'), bayesStudy(model, data, { ...options.sgld, maxExamples: options.maxExamples, seed: options.seed })) : undefined;
     const difficulty = want.has('difficulty')

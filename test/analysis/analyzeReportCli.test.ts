@@ -1,0 +1,99 @@
+import { spawnSync } from 'node:child_process';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
+import { main } from '../../src/cli/main.ts';
+import { toOriginalJson } from '../../src/dsl/graphFormats.ts';
+
+const repoRoot = path.resolve(import.meta.dirname, '../..');
+const scratch = mkdtempSync(path.join(tmpdir(), 'synth-report-'));
+afterAll(() => rmSync(scratch, { recursive: true, force: true }));
+
+function synth(...args: string[]) {
+  const run = spawnSync('node', ['bin/synth.mjs', ...args], { cwd: repoRoot, encoding: 'utf8', env: { ...process.env, SYNTH_BACKEND: 'wasm' } });
+  return { code: run.status, stdout: run.stdout, stderr: run.stderr };
+}
+
+/** The same entry point in this process: no start-up cost per call. */
+async function synthInProcess(...args: string[]) {
+  const err: string[] = [];
+  const errSpy = vi.spyOn(process.stderr, 'write').mockImplementation((chunk: string | Uint8Array) => {
+    err.push(String(chunk));
+    return true;
+  });
+  const outSpy = vi.spyOn(process.stdout, 'write').mockImplementation(() => true);
+  try {
+    return { code: await main(['node', 'synth', ...args]), stderr: err.join('') };
+  } finally {
+    errSpy.mockRestore();
+    outSpy.mockRestore();
+  }
+}
+
+/** A run store with three trained candidates (chains of 2, 3, 4 nodes) and a random baseline. */
+function fakeRun(dir: string): void {
+  mkdirSync(path.join(dir, 'candidates'), { recursive: true });
+  mkdirSync(path.join(dir, 'baselines'));
+  writeFileSync(path.join(dir, 'manifest.json'), JSON.stringify({ format: 1, config: { training: { data: 'mnist-0v1', preset: 'tiny' } } }));
+  const metrics = (v: number) => ({ train: { accuracy: 1, loss: 0 }, validation: { accuracy: v, loss: 0 }, test: { accuracy: v, loss: 0 }, score: v, parameterCount: 1, trainSeconds: 1 });
+  for (const n of [2, 3, 4]) {
+    const nodes = Array.from({ length: n }, (_, i) => i);
+    const edges = nodes.slice(1).map((t, k) => ({ id: n + k, source: t - 1, sourcePort: t - 1 === 0 ? 0 : 1, target: t, targetPort: 0 }));
+    const graph = toOriginalJson({ nodes, edges, nextId: 2 * n - 1, maxConn: 10 });
+    writeFileSync(path.join(dir, 'candidates', `c${n}.json`), JSON.stringify({ id: `c${n}`, iteration: 1, program: '(add (push identity))', stitchProgram: '', size: 3, mass: 3, logProbability: 0, graph, nodes: n, edges: n - 1, status: 'trained', metrics: metrics(0.5 + n / 10), modelPath: '', seed: 0 }));
+  }
+  writeFileSync(path.join(dir, 'baselines', 'random.json'), JSON.stringify({ id: 'baseline-random', kind: 'random', elements: 5, status: 'completed', metrics: metrics(0.8), modelPath: '', seed: 0 }));
+}
+
+describe('synth analyze --report', () => {
+  const model = path.join(scratch, 'model');
+  beforeAll(async () => {
+    process.env.SYNTH_BACKEND = 'wasm';
+    const r = await synthInProcess('train', '--baseline', 'mlp', '--data', 'mnist-0v1', '--preset', 'tiny', '--epochs', '2', '--train-size', '48', '--out', model);
+    expect(r.code, r.stderr).toBe(0);
+  });
+
+  it('writes the pruning, ensemble and difficulty report of a saved model (tables, JSON, SVG and PNG)', () => {
+    const out = path.join(scratch, 'model-report');
+    const r = synth('analyze', model, '--report', out, '--max-examples', '32', '--sparsities', '0.5,0.8', '--severities', '2', '--retrain-epochs', '1', '--sgld-burn-in', '2', '--sgld-thin', '1', '--sgld-samples', '3', '--difficulty-epochs', '1');
+    expect(r.code, r.stderr).toBe(0);
+    for (const name of ['report.md', 'report.json', 'robustness.svg', 'robustness.png', 'geometry.png', 'ensemble.svg', 'difficulty.png']) expect(existsSync(path.join(out, name)), name).toBe(true);
+    const report = JSON.parse(readFileSync(path.join(out, 'report.json'), 'utf8'));
+    // dense + 2 scopes x 2 one-shot levels + 2 iterative rounds.
+    expect(report.pruning.rows).toHaveLength(7);
+    const iterative = report.pruning.rows.filter((row: { method: string }) => row.method === 'iterative+rewind');
+    iterative.forEach((row: { sparsity: number }, k: number) => expect(row.sparsity).toBeCloseTo([0.5, 0.8][k], 3));
+    expect(report.pruning.reconstructionError).toBeLessThan(1e-4);
+    expect(Object.keys(report.pruning.rows[0].corrupted)).toEqual(['gaussian-noise@2', 'blur@2', 'contrast@2', 'occlusion@2']);
+    expect(report.bayes.ensemble).toHaveLength(3);
+    expect(report.difficulty.map((d: { labels: { kind: string } }) => d.labels.kind)).toEqual(['real', 'noisy', 'random']);
+    const text = readFileSync(path.join(out, 'report.md'), 'utf8');
+    expect(text).toContain('## Pruning and robustness');
+    expect(text).toContain('## Bayesian ensemble (SGLD)');
+    expect(text).toContain('## Example difficulty');
+  });
+
+  it('writes the structure report of a search run into DIR/analysis-report by default', () => {
+    const run = path.join(scratch, 'run');
+    fakeRun(run);
+    const r = synth('analyze', run, '--report');
+    expect(r.code, r.stderr).toBe(0);
+    const report = JSON.parse(readFileSync(path.join(run, 'analysis-report', 'report.json'), 'utf8'));
+    expect(report.candidates).toHaveLength(3);
+    expect(report.correlations.find((c: { feature: string }) => c.feature === 'diameter').validation.rho).toBeCloseTo(1, 9);
+    expect(existsSync(path.join(run, 'analysis-report', 'structure-scatter.png'))).toBe(true);
+  });
+
+  it('user mistakes exit 1 with a hint', async () => {
+    const decreasing = await synthInProcess('analyze', model, '--report', path.join(scratch, 'x'), '--sparsities', '0.8,0.5');
+    expect(decreasing.code).toBe(1);
+    expect(decreasing.stderr).toContain('--sparsities');
+    const nowhere = await synthInProcess('analyze', scratch, '--report', path.join(scratch, 'y'));
+    expect(nowhere.code).toBe(1);
+    expect(nowhere.stderr).toMatch(/neither a search run/);
+    const study = await synthInProcess('analyze', model, '--report', '--studies', 'pruning,weather');
+    expect(study.code).toBe(1);
+    expect(study.stderr).toContain('--studies');
+  });
+});
