@@ -13,7 +13,6 @@
  */
 import { createHash } from 'node:crypto';
 import type { Dsl } from '../dsl/dsl.ts';
-import { withInventions } from '../dsl/dsl.ts';
 import { dslFromJson, dslToJson } from '../dsl/dslFile.ts';
 import type { ProgramGraph } from '../dsl/graph.ts';
 import { fromOriginalJson, toOriginalJson, type OriginalGraphJson } from '../dsl/graphFormats.ts';
@@ -21,7 +20,8 @@ import { parseProgram } from '../dsl/parse.ts';
 import { printProgram } from '../dsl/print.ts';
 import type { Term } from '../dsl/term.ts';
 import { deriveSeed } from '../util/random.ts';
-import { abstractionToInvention, compress, rewrittenWithInventions } from './compress.ts';
+import { compress, rewrittenWithInventions } from './compress.ts';
+import { withAbstractions } from './compressTyping.ts';
 import type { AbstractionBody } from './compressInline.ts';
 import { explore, type ExploreResult, type ExploreStrategy } from './explore.ts';
 import { grammarFromDsl } from './grammar.ts';
@@ -492,21 +492,21 @@ function learnLibrary(
     iterations: config.compress.iterations,
     library,
     abstractionPrefix: 'fn_',
+    reservedNames: [...dsl.primitives.keys(), ...dsl.inventions.keys()],
   });
   let next = dsl;
   const added: string[] = [];
   const earlier = [...library];
   for (const abstraction of result.abstractions) {
-    const inv = abstractionToInvention(abstraction, earlier);
+    const extended = withAbstractions(next, [abstraction], earlier);
     earlier.push(abstraction);
-    const extended = withInventions(next, [{ name: inv.name, body: inv.body }]);
     // An abstraction the type system cannot give a ground type is of no use to the enumerator.
     if (!extended.ok) continue;
     next = extended.value;
-    added.push(inv.name);
+    added.push(abstraction.name);
   }
-  const kept = rewrittenWithInventions(result, library).filter((_, i) => i < corpus.length);
-  const usable = kept.filter((t) => onlyKnownInventions(t, next));
+  // Reweighting counts uses in the kept programs as rewritten with the new inventions.
+  const usable = rewrittenWithInventions(result, library).filter((t) => onlyKnownInventions(t, next));
   next = reweightDsl({ ...next, name: `${dsl.name.replace(/-iteration-\d+$/, '')}-iteration-${iteration}` }, usable.map((term) => ({ term, weight: 1 })), config.reweight.pseudoCount);
   store.writeJson(paths.library(iteration), earlier);
   store.writeJson(paths.dsl(iteration), dslToJson(next));
