@@ -25,7 +25,7 @@ describe('leaderboard.json schema', () => {
     expect(board.tasks.map((t) => t.baseRate)).toEqual([0.55, 0.55]);
   });
 
-  propTest.prop([fc.constantFrom('rows', 'tasks', 'suite', 'machine', 'selected'), fc.constantFrom(null, 'text', -1, { unexpected: true })])(
+  propTest.prop([fc.constantFrom('rows', 'tasks', 'suite', 'machine', 'selected'), fc.constantFrom(null, 'text', -1, { unexpected: true })], { numRuns: 20 })(
     'rejects a leaderboard with a broken section, naming the field',
     (section, value) => {
       const board = JSON.parse(JSON.stringify(fixtureBoard())) as Record<string, unknown>;
