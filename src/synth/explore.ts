@@ -40,7 +40,7 @@ export interface ExploreOptions {
   readonly strategy?: ExploreStrategy;
   /** Closed sub-programs tried per branch argument in the `states` and `novelty` strategies. */
   readonly argumentPool?: number;
-  /** The novelty bound: states extended per graph class (default 24; `novelty` only). */
+  /** The novelty bound: states extended per graph class (default 16; `novelty` only). */
   readonly perClassExpansions?: number;
   /**
    * Largest graph (nodes) the `states` / `novelty` searches extend; no step removes a node,
@@ -66,7 +66,7 @@ export type ExploreStrategy = 'heap' | 'states' | 'novelty';
 export const EXPLORE_STRATEGIES: readonly ExploreStrategy[] = ['heap', 'states', 'novelty'];
 
 /** Default novelty bound: states extended per graph class (see benchmarks/coverage.ts). */
-export const DEFAULT_PER_CLASS_EXPANSIONS = 24;
+export const DEFAULT_PER_CLASS_EXPANSIONS = 16;
 
 export interface ExploreProgress extends SearchProgress {
   readonly distinctGraphs: number;

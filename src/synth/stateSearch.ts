@@ -244,6 +244,11 @@ export function* searchStates<State>(
         stats.failures++;
         continue;
       }
+      // A step that returned its input state (a no-op guard) reaches this prefix's own state, less probably.
+      if (out === prefix.state && step.logProbability <= 0) {
+        stats.pruned++;
+        continue;
+      }
       if (domain.admissible !== undefined && !domain.admissible(out)) {
         stats.inadmissible++;
         continue;

@@ -67,7 +67,7 @@ describe('novelty exploration', () => {
   });
 
   it('extends no graph past the node limit', () => {
-    const result = explore(uniform, { strategy: 'novelty', maxSize: 24, maxNodes: 4, maxPrograms: 40_000 });
+    const result = explore(uniform, { strategy: 'novelty', maxSize: 24, maxNodes: 4, maxPrograms: 200_000, stopAfterGraphs: 9 });
     expect(result.states?.inadmissible).toBeGreaterThan(0);
     for (const g of result.graphs) expect(g.graph.nodes.length).toBeLessThanOrEqual(4);
     // Every connected graph on 2-4 nodes (1 + 2 + 6), the 4-cycle and K4 included.
