@@ -81,8 +81,21 @@ interface SavedSummary {
   splitSeed?: number;
 }
 
-export async function datasetFor(dir: string, metadata: Readonly<Record<string, unknown>>, labels?: LabelControl): Promise<Dataset> {
+/** Models saved by `synth search` record their training job instead of a CLI summary. */
+interface SavedJob {
+  data?: { name?: string; seed?: number; labels?: LabelControl };
+  preset?: string;
+}
+
+function savedSummary(metadata: Readonly<Record<string, unknown>>): SavedSummary {
   const summary = (metadata.summary ?? {}) as SavedSummary;
+  if (typeof summary.data === 'string') return summary;
+  const job = (metadata.job ?? {}) as SavedJob;
+  return { data: job.data?.name, preset: job.preset, splitSeed: job.data?.seed };
+}
+
+export async function datasetFor(dir: string, metadata: Readonly<Record<string, unknown>>, labels?: LabelControl): Promise<Dataset> {
+  const summary = savedSummary(metadata);
   const result = (metadata.result ?? {}) as { train?: { count?: number } };
   if (typeof summary.data !== 'string') throw new AnalysisInputError(`${dir}/model.json: metadata names no data set`, 'save the model with `synth train --out DIR`, which records it');
   const preset = getPreset((summary.preset ?? 'small') as PresetName);
@@ -98,7 +111,7 @@ export async function datasetFor(dir: string, metadata: Readonly<Record<string, 
 
 /** The preset a saved model was trained with (its training recipe and split sizes). */
 export function presetFor(metadata: Readonly<Record<string, unknown>>): PresetName {
-  return ((metadata.summary ?? {}) as SavedSummary).preset as PresetName ?? 'small';
+  return (savedSummary(metadata).preset ?? 'small') as PresetName;
 }
 
 function firstRows(count: number, limit: number): number[] {

@@ -12,7 +12,7 @@ export const LEADERBOARD_MODELS = ['gssnn-selected', 'gssnn-random', 'gssnn-chai
 export type LeaderboardModel = (typeof LEADERBOARD_MODELS)[number];
 
 export const MODEL_DESCRIPTIONS: Readonly<Record<LeaderboardModel, string>> = {
-  'gssnn-selected': "G-SSNN wired by the search's selected program",
+  'gssnn-selected': 'G-SSNN wired by the selected program (see above)',
   'gssnn-random': 'G-SSNN on a random connected graph with the same node and edge counts',
   'gssnn-chain': 'G-SSNN on a chain of about the same element count',
   'gssnn-star': 'G-SSNN on a star of about the same element count',

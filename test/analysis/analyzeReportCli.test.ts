@@ -85,6 +85,18 @@ describe('synth analyze --report', () => {
     expect(existsSync(path.join(run, 'analysis-report', 'structure-scatter.png'))).toBe(true);
   });
 
+  it('reads models saved by synth search, whose metadata is the training job', async () => {
+    const searchModel = path.join(scratch, 'search-model');
+    mkdirSync(searchModel);
+    const manifest = JSON.parse(readFileSync(path.join(model, 'model.json'), 'utf8'));
+    const summary = manifest.metadata.summary;
+    manifest.metadata = { job: { id: 'baseline-mlp', kind: 'mlp', data: { name: summary.data, seed: summary.splitSeed }, preset: summary.preset, seed: 0 }, result: manifest.metadata.result };
+    writeFileSync(path.join(searchModel, 'model.json'), JSON.stringify(manifest));
+    writeFileSync(path.join(searchModel, 'weights.bin'), readFileSync(path.join(model, 'weights.bin')));
+    const r = await synthInProcess('analyze', searchModel, '--measures', 'margin', '--max-examples', '16', '--json');
+    expect(r.code, r.stderr).toBe(0);
+  });
+
   it('user mistakes exit 1 with a hint', async () => {
     const decreasing = await synthInProcess('analyze', model, '--report', path.join(scratch, 'x'), '--sparsities', '0.8,0.5');
     expect(decreasing.code).toBe(1);
