@@ -82,7 +82,7 @@ export interface GeometryReport {
   readonly samples: SampleGeometry[];
   /** |w_c| per class. */
   readonly classWeightNorms: number[];
-  /** Largest |logit - (|h||w_c|cos + b_c)| over samples and classes: the decomposition's check. */
+  /** Largest |logit - (|h||w_c|cos + b_c)| / max(1, |logit|) over samples and classes: the decomposition's check. */
   readonly reconstructionError: number;
 }
 
