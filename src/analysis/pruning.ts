@@ -59,29 +59,40 @@ export function magnitudeMasks(model: Model, sparsity: number, scope: PruningSco
   checkSparsity(sparsity);
   const masks = from.map((m) => (m ? Float32Array.from(m) : null));
   const values = model.variables.map((v, k) => (masks[k] ? (v.dataSync() as Float32Array) : null));
-  const pruneSmallest = (entries: { variable: number; index: number }[], target: number, alreadyPruned: number) => {
-    const extra = target - alreadyPruned;
-    if (extra < 0) throw new RangeError(`cannot reach sparsity ${sparsity}: ${alreadyPruned} weights are already pruned, the target is ${target}`);
-    entries.sort((a, b) => Math.abs(values[a.variable]![a.index]) - Math.abs(values[b.variable]![b.index]) || a.variable - b.variable || a.index - b.index);
-    for (let k = 0; k < extra; k++) masks[entries[k].variable]![entries[k].index] = 0;
-  };
-  const alive = (variable: number) => {
-    const out: { variable: number; index: number }[] = [];
-    const m = masks[variable]!;
-    for (let i = 0; i < m.length; i++) if (m[i] === 1) out.push({ variable, index: i });
-    return out;
+  // Prunes `target - alreadyPruned` of the alive weights of `group`, smallest |w| first, ties
+  // in (variable, index) order: a native sort of the magnitudes finds the threshold.
+  const pruneSmallest = (group: number[], target: number) => {
+    let alive = 0;
+    for (const k of group) for (let i = 0; i < masks[k]!.length; i++) alive += masks[k]![i];
+    const total = group.reduce((s, k) => s + masks[k]!.length, 0);
+    const extra = target - (total - alive);
+    if (extra < 0) throw new RangeError(`cannot reach sparsity ${sparsity}: ${total - alive} weights are already pruned, the target is ${target}`);
+    if (extra === 0) return;
+    const magnitudes = new Float32Array(alive);
+    let n = 0;
+    for (const k of group) for (let i = 0; i < masks[k]!.length; i++) if (masks[k]![i] === 1) magnitudes[n++] = Math.abs(values[k]![i]);
+    magnitudes.sort();
+    const threshold = magnitudes[extra - 1];
+    let below = 0;
+    for (let j = 0; j < extra; j++) if (magnitudes[j] < threshold) below++;
+    let tiesToPrune = extra - below;
+    for (const k of group) {
+      const m = masks[k]!;
+      const w = values[k]!;
+      for (let i = 0; i < m.length; i++) {
+        if (m[i] !== 1) continue;
+        const a = Math.fround(Math.abs(w[i]));
+        if (a < threshold) m[i] = 0;
+        else if (a === threshold && tiesToPrune > 0) {
+          m[i] = 0;
+          tiesToPrune--;
+        }
+      }
+    }
   };
   const prunable = masks.map((m, k) => (m ? k : -1)).filter((k) => k >= 0);
-  if (scope === 'global') {
-    const total = prunable.reduce((s, k) => s + masks[k]!.length, 0);
-    const entries = prunable.flatMap(alive);
-    pruneSmallest(entries, prunedCount(total, sparsity), total - entries.length);
-  } else {
-    for (const k of prunable) {
-      const entries = alive(k);
-      pruneSmallest(entries, prunedCount(masks[k]!.length, sparsity), masks[k]!.length - entries.length);
-    }
-  }
+  if (scope === 'global') pruneSmallest(prunable, prunedCount(prunable.reduce((s, k) => s + masks[k]!.length, 0), sparsity));
+  else for (const k of prunable) pruneSmallest([k], prunedCount(masks[k]!.length, sparsity));
   return masks;
 }
 

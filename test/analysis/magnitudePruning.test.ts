@@ -104,6 +104,17 @@ describe('magnitude pruning of any model', () => {
     expect(tf.memory().numTensors).toBe(tensorsBefore);
   });
 
+  test('ties break by position, so equal weights still give the exact count', () => {
+    const model = tinyMlp(10, 3, [4], 2);
+    tf.tidy(() => model.variables.forEach((v) => v.assign(tf.fill(v.shape, v.rank >= 2 ? -0.5 : 0))));
+    const masks = magnitudeMasks(model, 0.35, 'global');
+    const flat = masks.filter((m): m is Float32Array => m !== null).flatMap((m) => Array.from(m));
+    const pruned = prunedCount(flat.length, 0.35);
+    expect(flat.slice(0, pruned).every((x) => x === 0)).toBe(true);
+    expect(flat.slice(pruned).every((x) => x === 1)).toBe(true);
+    model.dispose();
+  });
+
   test('bad sparsity levels are refused', () => {
     const model = tinyMlp(9);
     expect(() => magnitudeMasks(model, 1.5, 'global')).toThrow(/sparsity/);
