@@ -73,7 +73,7 @@ export function register(program: Command): void {
     .option('--max-programs <n>', 'programs enumerated per exploration', '20000')
     .option('--max-size <n>', 'largest program size enumerated', '20')
     .option('--seconds <s>', 'wall-clock budget per exploration (makes runs machine-dependent)')
-    .option('--strategy <name>', `exploration: ${EXPLORE_STRATEGIES.join(', ')} (novelty reaches far more graphs per second)`, 'heap')
+    .option('--strategy <name>', `exploration: ${EXPLORE_STRATEGIES.join(', ')} (heap = the original's plain best-first order; novelty reaches far more graphs)`, 'novelty')
     .option('--arity <n>', 'largest arity of learned abstractions', '2')
     .option('--compress-iterations <n>', 'abstractions learned per iteration at most', '2')
     .option('--baselines <list>', `baselines trained once: comma list of ${BASELINE_KINDS.join(', ')}, or none`, 'linear,mlp,random,chain')
