@@ -37,6 +37,9 @@ export interface SelectOptions {
   readonly toolkitVersion: string;
 }
 
+/** How suites' searches explore (as `synth search` does by default). */
+const SEARCH_STRATEGY = 'novelty' as const;
+
 export function searchConfigOf(source: SearchSource): SearchConfig {
   return {
     iterations: source.iterations,
@@ -44,7 +47,7 @@ export function searchConfigOf(source: SearchSource): SearchConfig {
     keep: source.keep,
     seed: source.seed,
     selection: { metric: 'validation', folds: 3 },
-    explore: { maxPrograms: source.maxPrograms, maxSize: source.maxSize },
+    explore: { maxPrograms: source.maxPrograms, maxSize: source.maxSize, strategy: SEARCH_STRATEGY },
     compress: { arity: source.arity, iterations: source.compressIterations },
     reweight: { pseudoCount: 1 },
     // The leaderboard trains its own baselines, on every task, size and seed.
@@ -55,7 +58,7 @@ export function searchConfigOf(source: SearchSource): SearchConfig {
 
 /** The run directory of a suite's search, named by the hash of its settings. */
 export function searchDirOf(source: SearchSource): string {
-  return join('search', createHash('sha256').update(canonicalJson(source)).digest('hex').slice(0, 16));
+  return join('search', createHash('sha256').update(canonicalJson({ ...source, strategy: SEARCH_STRATEGY })).digest('hex').slice(0, 16));
 }
 
 export function graphOfProgram(program: string, where: string): ProgramGraph {
