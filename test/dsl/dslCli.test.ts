@@ -1,5 +1,5 @@
 /** `synth dsl` end to end: check program text against a DSL file, convert DSL files. */
-import { spawn } from 'node:child_process';
+import { synth as runSynth } from '../helpers/cli.ts';
 import { mkdtempSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -7,17 +7,7 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { dslToJson, loadDsl } from '../../src/dsl/dslFile.ts';
 import { dslFilePath, loadProgramRecords, repoRoot } from './referenceData.ts';
 
-function synth(args: string[]): Promise<{ code: number | null; stdout: string; stderr: string }> {
-  return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [path.join(repoRoot, 'bin/synth.mjs'), ...args], { cwd: repoRoot });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.on('data', (d) => (stdout += d));
-    child.stderr.on('data', (d) => (stderr += d));
-    child.on('error', reject);
-    child.on('close', (code) => resolve({ code, stdout, stderr }));
-  });
-}
+const synth = (args: string[]) => runSynth(args);
 
 const scratch = mkdtempSync(path.join(os.tmpdir(), 'dsl-cli-test-'));
 afterAll(() => rmSync(scratch, { recursive: true, force: true }));

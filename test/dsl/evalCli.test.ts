@@ -1,27 +1,8 @@
-import { spawn } from 'node:child_process';
-import path from 'node:path';
+import { synth as runSynth } from '../helpers/cli.ts';
 import { describe, expect, it } from 'vitest';
-import { dslFilePath, loadProgramRecords, repoRoot } from './referenceData.ts';
+import { dslFilePath, loadProgramRecords } from './referenceData.ts';
 
-interface CliResult {
-  code: number | null;
-  stdout: string;
-  stderr: string;
-}
-
-/** Runs `node bin/synth.mjs ...args`, feeding `input` on stdin. */
-function synth(args: string[], input = ''): Promise<CliResult> {
-  return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [path.join(repoRoot, 'bin/synth.mjs'), ...args], { cwd: repoRoot });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.on('data', (d) => (stdout += d));
-    child.stderr.on('data', (d) => (stderr += d));
-    child.on('error', reject);
-    child.on('close', (code) => resolve({ code, stdout, stderr }));
-    child.stdin.end(input);
-  });
-}
+const synth = (args: string[], input = '') => runSynth(args, { input });
 
 const lines = (out: string) => out.split('\n').filter((l) => l !== '');
 const records = loadProgramRecords();
