@@ -104,6 +104,13 @@ describe('synth search', () => {
     }
   });
 
+  it('gives the same records when candidates train on worker threads', { timeout: 300_000 }, () => {
+    const dir = join(base, 'workers');
+    const run = runSync([...SEARCH_ARGS, '--workers', '2', '--out', dir]);
+    expect(run.status).toBe(0);
+    expect(finalRecords(dir)).toEqual(finalRecords(reference));
+  });
+
   it('refuses bad input with a clear message and overwrites nothing', { timeout: 300_000 }, () => {
     const again = runSync([...SEARCH_ARGS, '--out', reference]);
     expect(again.status).toBe(1);
