@@ -9,6 +9,7 @@ import { stitchText } from '../../synth/compressInline.ts';
 import { parseStitchCorpus } from '../../synth/compressIo.ts';
 import { withAbstractions } from '../../synth/compressTyping.ts';
 import { UserError } from '../errors.ts';
+import { parseInteger } from '../options.ts';
 
 interface CompressFlags {
   arity: string;
@@ -20,13 +21,6 @@ interface CompressFlags {
   dsl?: string;
 }
 
-function integer(flag: string, text: string, min: number): number {
-  const value = Number(text);
-  if (!Number.isInteger(value) || value < min) {
-    throw new UserError(`${flag}: expected an integer >= ${min}, got "${text}"`, `for example ${flag} 2`);
-  }
-  return value;
-}
 
 function readCorpus(file: string): string {
   try {
@@ -65,8 +59,8 @@ export function register(program: Command): void {
       const parsed = parseStitchCorpus(readCorpus(file), file, dsl);
       if (!parsed.ok) throw new UserError(parsed.error.message, parsed.error.hint);
       const options: CompressOptions = {
-        maxArity: integer('--arity', flags.arity, 0),
-        iterations: integer('--iterations', flags.iterations, 0),
+        maxArity: parseInteger('--arity', flags.arity, 0),
+        iterations: parseInteger('--iterations', flags.iterations, 0),
         symvarPrefix: flags.symvarPrefix,
         allowSingleProgram: flags.allowSingleProgram,
         reservedNames: dsl ? dslNames(dsl) : undefined,

@@ -14,6 +14,10 @@ import { saveModel } from '../../gssnn/persist.ts';
 import { getPreset, PRESET_NAMES } from '../../gssnn/presets.ts';
 import { trainModel } from '../../gssnn/trainModel.ts';
 import { UserError } from '../errors.ts';
+import { parseInteger } from '../options.ts';
+
+/** Seeds and sizes are 32-bit unsigned integers. */
+const UINT32_MAX = 2 ** 32 - 1;
 
 const BASELINES = ['linear', 'mlp', 'random', 'chain', 'star', 'complete'] as const;
 type Baseline = (typeof BASELINES)[number];
@@ -73,13 +77,13 @@ async function runTrain(options: TrainOptions): Promise<void> {
       throw new UserError(`--preset: unknown preset "${options.preset}"`, `use one of ${PRESET_NAMES.join(', ')}`);
     }
   })();
-  const seed = integer('--seed', options.seed, 0);
-  const splitSeed = integer('--split-seed', options.splitSeed, 0);
-  const epochs = options.epochs === undefined ? undefined : integer('--epochs', options.epochs, 0);
-  const trainSize = options.trainSize === undefined ? preset.data.trainSize : integer('--train-size', options.trainSize, 1);
-  const validationSize = options.validationSize === undefined ? preset.data.validationSize : integer('--validation-size', options.validationSize, 0);
-  const testSize = options.testSize === undefined ? preset.data.testSize : integer('--test-size', options.testSize, 1);
-  const elements = options.elements === undefined ? undefined : integer('--elements', options.elements, 1);
+  const seed = parseInteger('--seed', options.seed, 0, UINT32_MAX);
+  const splitSeed = parseInteger('--split-seed', options.splitSeed, 0, UINT32_MAX);
+  const epochs = options.epochs === undefined ? undefined : parseInteger('--epochs', options.epochs, 0, UINT32_MAX);
+  const trainSize = options.trainSize === undefined ? preset.data.trainSize : parseInteger('--train-size', options.trainSize, 1, UINT32_MAX);
+  const validationSize = options.validationSize === undefined ? preset.data.validationSize : parseInteger('--validation-size', options.validationSize, 0, UINT32_MAX);
+  const testSize = options.testSize === undefined ? preset.data.testSize : parseInteger('--test-size', options.testSize, 1, UINT32_MAX);
+  const elements = options.elements === undefined ? undefined : parseInteger('--elements', options.elements, 1, UINT32_MAX);
   const kind = modelKind(options);
   if (kind === 'gssnn' && options.elements !== undefined) throw new UserError('--elements applies only to random, chain, star and complete baselines');
 
@@ -175,13 +179,6 @@ function modelKind(options: TrainOptions): ModelKind {
   return baseline === 'linear' || baseline === 'mlp' ? baseline : (`gssnn-${baseline}` as ModelKind);
 }
 
-function integer(flag: string, text: string, min: number): number {
-  const value = Number(text);
-  if (!Number.isInteger(value) || value < min || value > 2 ** 32 - 1) {
-    throw new UserError(`${flag}: expected an integer >= ${min}, got "${text}"`);
-  }
-  return value;
-}
 
 /** Program text from the argument, or from the file it names. */
 function readProgramText(arg: string): string {
