@@ -3,7 +3,7 @@
  * (generation alone too), and the time to load MNIST from the package and from the disk cache. Prints one JSON object and writes
  * benchmarks/results/data.json.
  */
-import { machineInfo, reportBenchmark } from './machine.ts';
+import { loadNote, machineInfo, reportBenchmark } from './machine.ts';
 import { corpusMatrix } from '../src/data/raven/generate.ts';
 import { renderMatrix, defaultSupersample } from '../src/data/raven/render.ts';
 import { mkdtempSync, rmSync } from 'node:fs';
@@ -41,7 +41,7 @@ rmSync(mnistCache, { recursive: true, force: true });
 reportBenchmark('data', {
   benchmark: 'data',
   machine: machineInfo({ backend: 'none (pure TypeScript, single thread)' }),
-  note: 'measured while colleagues ran builds and tests on the same 2 cores; re-run on a quiet machine for final figures',
+  note: loadNote(),
   secondsPerMeasurement: SECONDS,
   ravenGenerationOnly: { matricesPerSecond: generationOnly.perSecond, matrices: generationOnly.count },
   ravenGenerateAndRender: rendering,

@@ -12,7 +12,7 @@ import { checkType } from '../src/dsl/infer.ts';
 import { parseProgram, type ParseOptions } from '../src/dsl/parse.ts';
 import { printProgram } from '../src/dsl/print.ts';
 import type { Term } from '../src/dsl/term.ts';
-import { machineInfo, reportBenchmark } from './machine.ts';
+import { machineInfo, reportBenchmark, throughput } from './machine.ts';
 
 const repoRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const reference = path.resolve(repoRoot, '../shared/reference');
@@ -25,30 +25,6 @@ const corpus = JSON.parse(readFileSync(path.join(reference, 'stitch/corpora/furn
 const loaded = loadDsl(path.join(reference, 'gssnn-original/dsls/dsl_11.json'));
 if (!loaded.ok) throw loaded.error;
 const dsl = loaded.value;
-
-const cpuMillis = (): number => {
-  const u = process.cpuUsage();
-  return (u.user + u.system) / 1000;
-};
-
-/** Items per second over `items`, best of `rounds` rounds of about `millis` ms each. */
-function throughput<T>(items: readonly T[], work: (item: T) => void, rounds = 5, millis = 500): { wall: number; cpu: number } {
-  const best = { wall: 0, cpu: 0 };
-  for (let r = 0; r < rounds; r++) {
-    let count = 0;
-    const wallStart = performance.now();
-    const cpuStart = cpuMillis();
-    let elapsed = 0;
-    while (elapsed < millis) {
-      for (const item of items) work(item);
-      count += items.length;
-      elapsed = performance.now() - wallStart;
-    }
-    best.wall = Math.max(best.wall, Math.round((count / elapsed) * 1000));
-    best.cpu = Math.max(best.cpu, Math.round((count / Math.max(cpuMillis() - cpuStart, 1e-3)) * 1000));
-  }
-  return best;
-}
 
 function parseAll(texts: readonly string[], options: ParseOptions): Term[] {
   return texts.map((t) => {
