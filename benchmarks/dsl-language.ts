@@ -12,7 +12,7 @@ import { checkType } from '../src/dsl/infer.ts';
 import { parseProgram, type ParseOptions } from '../src/dsl/parse.ts';
 import { printProgram } from '../src/dsl/print.ts';
 import type { Term } from '../src/dsl/term.ts';
-import { machineInfo, reportBenchmark, throughput } from './machine.ts';
+import { loadNote, machineInfo, reportBenchmark, throughput } from './machine.ts';
 
 const repoRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const reference = path.resolve(repoRoot, '../shared/reference');
@@ -59,5 +59,5 @@ reportBenchmark('dsl-language', {
   printCombined: { programsPerSecond: print },
   checkTypeAtSToS: { programsPerSecond: typeCheck },
   machine: machineInfo({ backend: 'none (pure TypeScript)' }),
-  note: 'measured on a shared 2-core machine under load from other jobs; to be re-run on a quiet machine',
+  note: loadNote(),
 });
