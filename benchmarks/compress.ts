@@ -12,7 +12,7 @@ import { machineInfo, reportBenchmark } from './machine.ts';
 
 const REPEATS = Number(process.env.COMPRESS_BENCH_REPEATS ?? 2);
 const repoRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
-const corporaDir = path.resolve(repoRoot, '../shared/reference/stitch/corpora');
+const corporaDir = path.resolve(repoRoot, 'reference/stitch/corpora');
 const corpora = ['bridge', 'castle', 'city', 'dials', 'furniture', 'house', 'nuts-bolts', 'wheels'];
 
 function run(name: string, options: CompressOptions) {

@@ -20,7 +20,7 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 const repoRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
-const learnedDslFile = path.resolve(repoRoot, '../shared/reference/gssnn-original/dsls/dsl_11.json');
+const learnedDslFile = path.resolve(repoRoot, 'reference/gssnn-original/dsls/dsl_11.json');
 
 const seconds = numberFlag('seconds', 60);
 const maxSize = 24;

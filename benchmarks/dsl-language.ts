@@ -15,7 +15,7 @@ import type { Term } from '../src/dsl/term.ts';
 import { loadNote, machineInfo, reportBenchmark, throughput } from './machine.ts';
 
 const repoRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
-const reference = path.resolve(repoRoot, '../shared/reference');
+const reference = path.resolve(repoRoot, 'reference');
 const programsDir = path.join(reference, 'gssnn-original/programs');
 const records = readdirSync(programsDir)
   .filter((f) => f.endsWith('.json'))

@@ -14,7 +14,7 @@ import type { Term } from '../src/dsl/term.ts';
 import { loadNote, machineInfo, reportBenchmark, throughput } from './machine.ts';
 
 const repoRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
-const programsDir = path.resolve(repoRoot, '../shared/reference/gssnn-original/programs');
+const programsDir = path.resolve(repoRoot, 'reference/gssnn-original/programs');
 
 const terms: Term[] = readdirSync(programsDir)
   .filter((f) => f.endsWith('.json'))

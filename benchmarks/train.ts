@@ -46,7 +46,7 @@ function syntheticImages(size: number, trainCount: number): Dataset {
 }
 
 function referenceGraph() {
-  const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../shared/reference/gssnn-original/programs');
+  const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../reference/gssnn-original/programs');
   const file = readdirSync(root).filter((f) => f.startsWith('representations-')).sort()[0];
   const record = JSON.parse(readFileSync(path.join(root, file), 'utf8')) as { program: string };
   const graph = evaluate(parseProgramOrThrow(record.program));

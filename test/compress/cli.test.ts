@@ -40,7 +40,7 @@ describe('synth compress', () => {
   });
 
   it('types abstractions against a DSL file with --dsl', { timeout: 60_000 }, () => {
-    const reference = path.resolve(repoRoot, '../shared/reference/gssnn-original');
+    const reference = path.resolve(repoRoot, 'reference/gssnn-original');
     const graphCorpus = corpusFile(
       'graph.json',
       JSON.stringify(['(fn_1 (next_port (fn_0 identity)))', '(fn_1 (next_port (push identity)))', '(fn_1 (next_port (pop identity)))']),

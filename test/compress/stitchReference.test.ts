@@ -1,5 +1,5 @@
 /**
- * Conformance with Stitch's own expected outputs (../shared/reference/stitch/expected):
+ * Conformance with Stitch's own expected outputs (reference/stitch/expected):
  * same abstraction bodies up to renaming of parameters on the small cases, and at least
  * 0.98 of Stitch's cumulative compression ratio on the cogsci corpora.
  */
@@ -14,7 +14,7 @@ import { parseStitchCorpus } from '../../src/synth/compressIo.ts';
 import type { Tdfa } from '../../src/synth/compressTdfa.ts';
 
 const repoRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
-const reference = path.resolve(repoRoot, '../shared/reference/stitch');
+const reference = path.resolve(repoRoot, 'reference/stitch');
 
 interface Expected {
   programs: string[];

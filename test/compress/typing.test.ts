@@ -16,7 +16,7 @@ import { stitchText } from '../../src/synth/compressInline.ts';
 import { withAbstractions } from '../../src/synth/compressTyping.ts';
 
 const repoRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
-const programsDir = path.resolve(repoRoot, '../shared/reference/gssnn-original/programs');
+const programsDir = path.resolve(repoRoot, 'reference/gssnn-original/programs');
 
 const programs = readdirSync(programsDir)
   .filter((f) => f.endsWith('.json'))

@@ -21,7 +21,7 @@ const dsl11 = (() => {
   return loaded.value;
 })();
 
-const stitchDir = path.resolve(repoRoot, '../shared/reference/stitch');
+const stitchDir = path.resolve(repoRoot, 'reference/stitch');
 const corpora = readdirSync(path.join(stitchDir, 'corpora'))
   .filter((f) => f.endsWith('.json'))
   .sort()

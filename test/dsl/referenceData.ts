@@ -1,11 +1,11 @@
-/** The original system's 119 program records, read from ../shared/reference (never copied). */
+/** The original system's 119 program records, vendored in reference/ (see reference/README.md). */
 import { readdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { OriginalGraphJson } from '../../src/dsl/graphFormats.ts';
 
 export const repoRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
-export const referenceDir = path.resolve(repoRoot, '../shared/reference/gssnn-original');
+export const referenceDir = path.resolve(repoRoot, 'reference/gssnn-original');
 export const dslFilePath = (k: number): string => path.join(referenceDir, 'dsls', `dsl_${k}.json`);
 
 export interface ProgramRecord {

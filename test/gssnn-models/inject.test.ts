@@ -11,7 +11,7 @@ import { elementChunks, elementCode, Injection, InjectionError, planInjection, t
 import { connectedWiringArb } from '../arbitraries.ts';
 import { graphFromOriginal, PAIR } from './helpers.ts';
 
-const referenceDir = path.resolve(import.meta.dirname, '../../../shared/reference/gssnn-original/programs');
+const referenceDir = path.resolve(import.meta.dirname, '../../reference/gssnn-original/programs');
 
 beforeAll(async () => {
   await initBackend('cpu');

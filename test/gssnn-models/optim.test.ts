@@ -8,7 +8,7 @@ import { classificationLoss } from '../../src/gssnn/train/losses.ts';
 import { createOptimizer } from '../../src/gssnn/train/optimizers.ts';
 import { ReduceLrOnPlateau } from '../../src/gssnn/train/scheduler.ts';
 
-const referenceLog = path.resolve(import.meta.dirname, '../../../shared/reference/gssnn-original/log.json');
+const referenceLog = path.resolve(import.meta.dirname, '../../reference/gssnn-original/log.json');
 
 beforeAll(async () => {
   await initBackend();

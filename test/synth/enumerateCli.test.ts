@@ -4,7 +4,7 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 const repoRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
-const reference = path.resolve(repoRoot, '../shared/reference');
+const reference = path.resolve(repoRoot, 'reference');
 
 function synth(...args: string[]) {
   return spawnSync('node', ['bin/synth.mjs', ...args], { cwd: repoRoot, encoding: 'utf8', timeout: 60_000 });

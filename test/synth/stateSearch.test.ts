@@ -95,7 +95,7 @@ describe('canonical state keys', () => {
 
 describe('steps of a learned DSL', () => {
   it("inventions judged to be steps behave as steps: op k s = k (op (lam $0) s)", () => {
-    const loaded = loadDsl(path.resolve(repoRoot, '../shared/reference/gssnn-original/dsls/dsl_11.json'));
+    const loaded = loadDsl(path.resolve(repoRoot, 'reference/gssnn-original/dsls/dsl_11.json'));
     if (!loaded.ok) throw loaded.error;
     const grammar = grammarFromDsl(loaded.value);
     const steps = grammar.symbols[grammar.start].productions.filter(
