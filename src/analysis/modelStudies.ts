@@ -8,7 +8,7 @@
 import type { Dataset, LabelControl, Split } from '../data/dataset.ts';
 import type { Model } from '../gssnn/model.ts';
 import { buildModel, type ModelSpec } from '../gssnn/models/index.ts';
-import type { Preset } from '../gssnn/presets.ts';
+import { scheduleFor, type Preset } from '../gssnn/presets.ts';
 import { train } from '../gssnn/train/trainer.ts';
 import { deriveSeed } from '../util/random.ts';
 import { CORRUPTIONS, type CorruptionName, corruptSplit } from './corruptions.ts';
@@ -31,7 +31,7 @@ function limitSplit(split: Split, inputShape: readonly number[], limit: number):
 }
 
 function trainConfigFor(preset: Preset, seed: number, epochs?: number) {
-  return { ...preset.train, epochs: epochs ?? preset.train.epochs, seed };
+  return { ...scheduleFor(preset, epochs), seed };
 }
 
 // ---------------------------------------------------------------------------------------

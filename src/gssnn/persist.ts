@@ -12,7 +12,8 @@ import { writeFileAtomic, writeJsonAtomic } from '../util/atomicFile.ts';
 import { buildModel, type ModelSpec } from './models/index.ts';
 import type { Model } from './model.ts';
 
-export const SAVED_MODEL_FORMAT = 'gssnn-saved-model/1';
+/** Version 2: the image encoder as the original defines it (signed pixels, no final norm), one logit for binary BCE. */
+export const SAVED_MODEL_FORMAT = 'gssnn-saved-model/2';
 
 export interface SavedWeight {
   readonly name: string;

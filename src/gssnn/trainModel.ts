@@ -8,7 +8,7 @@ import type { Dataset } from '../data/dataset.ts';
 import type { ProgramGraph } from '../dsl/graph.ts';
 import { buildModel, specFor, type ModelKind, type ModelSpec } from './models/index.ts';
 import type { Model } from './model.ts';
-import type { Preset } from './presets.ts';
+import { scheduleFor, type Preset } from './presets.ts';
 import { train, type TrainCallbacks, type TrainConfig, type TrainResult } from './train/trainer.ts';
 
 export interface TrainModelRequest {
@@ -45,7 +45,7 @@ export function trainModel(request: TrainModelRequest): TrainedModel {
     seed,
     reproduceOriginal: request.reproduceOriginal,
   });
-  const config: TrainConfig = { ...preset.train, ...request.train, seed };
+  const config: TrainConfig = { ...scheduleFor(preset, request.train?.epochs), ...request.train, seed };
   const model = buildModel(spec);
   try {
     return { model, spec, config, result: train(model, data, config, request.callbacks) };

@@ -74,11 +74,18 @@ describe('losses', () => {
     const ce = classificationLoss('cross-entropy', logits, labels).dataSync()[0];
     const expectedCe = (Math.log(1 + Math.exp(-2)) + Math.log(1 + Math.exp(1))) / 2;
     expect(ce).toBeCloseTo(expectedCe, 5);
-    const bce = classificationLoss('binary-cross-entropy', logits, labels).dataSync()[0];
     const sp = (x: number) => Math.log(1 + Math.exp(x)); // -log sigmoid(-x)
-    const expectedBce = (sp(-2) + sp(0) + sp(0) + sp(1)) / 4;
-    expect(bce).toBeCloseTo(expectedBce, 5);
-    tf.dispose([logits, labels]);
+    // Two classes: BCEWithLogits of the log-odds l = logit_1 - logit_0 (l = -2 and 1, labels 0).
+    const bce = classificationLoss('binary-cross-entropy', logits, labels).dataSync()[0];
+    expect(bce).toBeCloseTo((sp(-2) + sp(1)) / 2, 5);
+    // A single-logit model's [0, l]: the same loss as softmax cross-entropy of [0, l].
+    const single = tf.tensor2d([[0, -2], [0, 1]]);
+    expect(classificationLoss('binary-cross-entropy', single, labels).dataSync()[0]).toBeCloseTo(classificationLoss('cross-entropy', single, labels).dataSync()[0], 6);
+    // More classes: an independent sigmoid per class against the one-hot target.
+    const three = tf.tensor2d([[2, 0, -1], [0, 1, 3]]);
+    const bce3 = classificationLoss('binary-cross-entropy', three, labels).dataSync()[0];
+    expect(bce3).toBeCloseTo((sp(-2) + sp(0) + sp(-1) + sp(0) + sp(1) + sp(3)) / 6, 5);
+    tf.dispose([logits, labels, single, three]);
   });
 });
 

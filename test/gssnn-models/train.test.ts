@@ -6,7 +6,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { initBackend } from '../../src/gssnn/backend.ts';
 import { buildModel, specFor, type ModelKind } from '../../src/gssnn/models/index.ts';
 import { loadModel, saveModel } from '../../src/gssnn/persist.ts';
-import { PRESETS } from '../../src/gssnn/presets.ts';
+import { PRESETS, scheduleFor } from '../../src/gssnn/presets.ts';
 import { train, type TrainConfig } from '../../src/gssnn/train/trainer.ts';
 import { classificationLoss } from '../../src/gssnn/train/losses.ts';
 import { chainGraph } from '../../src/gssnn/models/wiring.ts';
@@ -15,7 +15,7 @@ import { blobs, halves, PAIR } from './helpers.ts';
 const tiny = PRESETS.tiny;
 const data = blobs(1);
 const graph = chainGraph(5);
-const config = (seed: number, overrides: Partial<TrainConfig> = {}): TrainConfig => ({ ...tiny.train, epochs: 8, seed, ...overrides });
+const config = (seed: number, overrides: Partial<TrainConfig> = {}): TrainConfig => ({ ...scheduleFor(tiny, 8), seed, ...overrides });
 const gssnnSpec = (seed: number) => specFor({ kind: 'gssnn', preset: tiny, inputShape: data.inputShape, numClasses: 2, graph, seed });
 
 let scratch: string;

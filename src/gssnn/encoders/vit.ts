@@ -1,9 +1,11 @@
 /**
- * The original's image encoder (PixelShuffle_ViT_Encoder): pixel-unshuffle the image into
- * `downsampledSize^2` tokens, a 1x1 conv to `dim` channels, `convDepth` residual blocks
- * (3x3 conv, layer norm over [C,H,W], 1x1 conv, GELU, 1x1 conv), 2D sin-cos position codes,
- * a pre-norm transformer (vit-pytorch's simple ViT), mean over tokens, linear to `outputDim`.
- * Layout is NHWC throughout (tfjs's conv layout).
+ * The original's image encoder (PixelShuffle_ViT_Encoder): pixels from [0, 1] to [-1, 1] (the
+ * original's data loader did this), pixel-unshuffle the image into `downsampledSize^2` tokens,
+ * a 1x1 conv to `dim` channels, `convDepth` residual blocks (3x3 conv, layer norm over
+ * [C,H,W], 1x1 conv, GELU, 1x1 conv), 2D sin-cos position codes, the pre-norm transformer of
+ * vit-pytorch 0.38.1's simple ViT (its `Transformer` alone: no final norm, which belongs to
+ * `SimpleViT`'s head), mean over tokens, linear to `outputDim`. Layout is NHWC throughout
+ * (tfjs's conv layout); docs/models.md derives every line from the original.
  */
 import * as tf from '@tensorflow/tfjs-core';
 import type { ParamStore } from '../nn/params.ts';
@@ -74,7 +76,6 @@ export class VitEncoder implements Encoder {
   private readonly stem: Dense;
   private readonly blocks: ConvResidual[] = [];
   private readonly layers: TransformerLayer[] = [];
-  private readonly finalNorm: LayerNorm;
   private readonly out: Dense;
   private readonly positions: tf.Tensor;
 
@@ -106,7 +107,6 @@ export class VitEncoder implements Encoder {
         ffOut: createDense(store, `${p}.ffOut`, mlpDim, dim),
       });
     }
-    this.finalNorm = createLayerNorm(store, `${name}.finalNorm`, [dim]);
     this.out = createDense(store, `${name}.out`, dim, config.outputDim);
     this.positions = tf.tensor(sinCos2dGrid(s, s, dim), [s * s, dim]);
   }
@@ -120,7 +120,8 @@ export class VitEncoder implements Encoder {
     const batch = x.shape[0];
     const r = this.factor;
     // Pixel unshuffle: each r x r patch becomes one token of r*r*channels values.
-    let h: tf.Tensor = tf.reshape(x, [batch, s, r, s, r, channels]);
+    const signed = tf.sub(tf.mul(x, 2), 1);
+    let h: tf.Tensor = tf.reshape(signed, [batch, s, r, s, r, channels]);
     h = tf.transpose(h, [0, 1, 3, 2, 4, 5]);
     h = tf.reshape(h, [batch, s, s, r * r * channels]);
     h = dense(this.stem, h);
@@ -138,7 +139,6 @@ export class VitEncoder implements Encoder {
       const ff = dense(layer.ffOut, gelu(dense(layer.ffIn, layerNorm(layer.ffNorm, tokens))));
       tokens = tf.add(tokens, ff);
     }
-    tokens = layerNorm(this.finalNorm, tokens);
     return dense(this.out, tf.mean(tokens, 1)) as tf.Tensor2D;
   }
 

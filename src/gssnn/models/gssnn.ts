@@ -16,6 +16,7 @@ import { createDense, dense, dropout, type Dense } from '../nn/ops.ts';
 import { SharedGraph } from '../layers/graphs.ts';
 import type { MessagePassing } from '../layers/messagePassing.ts';
 import { createGnnLayer, updateWithoutMessages } from './gnnLayers.ts';
+import { classLogits, outputWidth } from './output.ts';
 import type { ModelSpec } from './spec.ts';
 
 export class GssnnModel implements Model {
@@ -48,7 +49,7 @@ export class GssnnModel implements Model {
     });
     const layerRng = new Random(deriveSeed(config.seed, 'gnn'));
     for (let i = 0; i < gnn.depth; i++) this.layers.push(createGnnLayer(gnn.update, this.store, `gnn.layer${i}`, layerRng, gnn.dim));
-    this.head = createDense(this.store, 'head', gnn.dim, config.numClasses);
+    this.head = createDense(this.store, 'head', gnn.dim, outputWidth(config));
     this.variables = this.store.variables;
   }
 
@@ -61,16 +62,15 @@ export class GssnnModel implements Model {
       const z = this.encoder.encode(x);
       let { nodes, edges } = this.injection.apply(z);
       const rate = this.config.gnn.dropout;
+      // Both directions of an edge carry its features, each with its own dropout mask (the
+      // original tiled the edge features before its edge dropout).
+      const messageEdges = tf.concat([edges, edges], 1) as tf.Tensor3D;
       for (const layer of this.layers) {
-        if (training) {
-          nodes = dropout(nodes, rate, this.dropoutRng) as tf.Tensor3D;
-          edges = dropout(edges, rate, this.dropoutRng) as tf.Tensor3D;
-        }
-        nodes = (edges.shape[1]
-          ? layer.apply(this.graph, nodes, tf.concat([edges, edges], 1))
-          : updateWithoutMessages(layer, nodes)) as tf.Tensor3D;
+        if (training) nodes = dropout(nodes, rate, this.dropoutRng) as tf.Tensor3D;
+        const edgeFeatures = training ? dropout(messageEdges, rate, this.dropoutRng) : messageEdges;
+        nodes = (edges.shape[1] ? layer.apply(this.graph, nodes, edgeFeatures) : updateWithoutMessages(layer, nodes)) as tf.Tensor3D;
       }
-      return dense(this.head, tf.mean(nodes, 1)) as tf.Tensor2D;
+      return classLogits(this.config, dense(this.head, tf.mean(nodes, 1)) as tf.Tensor2D);
     });
   }
 

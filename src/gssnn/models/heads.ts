@@ -12,6 +12,7 @@ import type { Model } from '../model.ts';
 import { buildEncoder, type OwnedEncoder } from '../encoders/index.ts';
 import { ParamStore } from '../nn/params.ts';
 import { createDense, dense, dropout, type Dense } from '../nn/ops.ts';
+import { classLogits, outputWidth } from './output.ts';
 import type { ModelSpec } from './spec.ts';
 
 export class EncoderHeadModel implements Model {
@@ -30,15 +31,15 @@ export class EncoderHeadModel implements Model {
     this.dropoutRng = new Random(deriveSeed(config.seed, 'dropout'));
     this.encoder = buildEncoder(config.encoder, this.store);
     if (config.kind === 'linear') {
-      if (config.encoder.outputDim !== config.numClasses) {
-        throw new Error(`linear baseline: encoder output width must be the class count ${config.numClasses}`);
+      if (config.encoder.outputDim !== outputWidth(config)) {
+        throw new Error(`linear baseline: encoder output width must be the model's output width ${outputWidth(config)}`);
       }
       this.head = null;
     } else {
       const { dim, depth } = config.gnn;
       if (config.encoder.outputDim !== dim) throw new Error(`mlp baseline: encoder output width must be ${dim}`);
       for (let i = 0; i < depth; i++) this.hidden.push(createDense(this.store, `mlp.layer${i}`, dim, dim));
-      this.head = createDense(this.store, 'head', dim, config.numClasses);
+      this.head = createDense(this.store, 'head', dim, outputWidth(config));
     }
     this.variables = this.store.variables;
   }
@@ -50,12 +51,12 @@ export class EncoderHeadModel implements Model {
   logits(x: tf.Tensor, training: boolean): tf.Tensor2D {
     return tf.tidy(() => {
       let h: tf.Tensor = this.encoder.encode(x);
-      if (!this.head) return h as tf.Tensor2D;
+      if (!this.head) return classLogits(this.config, h as tf.Tensor2D);
       for (const layer of this.hidden) {
         if (training) h = dropout(h, this.config.gnn.dropout, this.dropoutRng);
         h = tf.relu(dense(layer, h));
       }
-      return dense(this.head, h) as tf.Tensor2D;
+      return classLogits(this.config, dense(this.head, h) as tf.Tensor2D);
     });
   }
 

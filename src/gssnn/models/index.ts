@@ -9,6 +9,7 @@ import type { Model } from '../model.ts';
 import type { Preset } from '../presets.ts';
 import { GssnnModel } from './gssnn.ts';
 import { EncoderHeadModel } from './heads.ts';
+import { outputWidth, usesSingleLogit } from './output.ts';
 import type { ModelKind, ModelSpec } from './spec.ts';
 import { controlWiring, type WiringKind } from './wiring.ts';
 
@@ -16,6 +17,7 @@ export type { GnnConfig, ModelKind, ModelSpec } from './spec.ts';
 export { MODEL_KINDS } from './spec.ts';
 export { GssnnModel } from './gssnn.ts';
 export { EncoderHeadModel } from './heads.ts';
+export { classLogits, outputWidth, usesSingleLogit } from './output.ts';
 
 export function buildModel(spec: ModelSpec): Model & { readonly weightNames: readonly string[] } {
   return spec.kind === 'linear' || spec.kind === 'mlp' ? new EncoderHeadModel(spec) : new GssnnModel(spec);
@@ -71,8 +73,9 @@ export function specFor(request: SpecRequest): ModelSpec {
     dropout: preset.dropout,
     reproduceOriginal: request.reproduceOriginal ?? false,
   };
-  const base = { kind, inputShape: [...inputShape], numClasses, gnn, seed };
-  if (kind === 'linear') return { ...base, encoder: encoderFor(preset, inputShape, numClasses) };
+  const singleLogit = usesSingleLogit(numClasses, preset.train.loss);
+  const base = { kind, inputShape: [...inputShape], numClasses, gnn, seed, ...(singleLogit ? { singleLogit } : {}) };
+  if (kind === 'linear') return { ...base, encoder: encoderFor(preset, inputShape, outputWidth(base)) };
   const encoder = encoderFor(preset, inputShape, preset.graphDim);
   if (kind === 'mlp') return { ...base, encoder };
   if (kind === 'gssnn') {

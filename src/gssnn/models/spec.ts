@@ -29,11 +29,13 @@ export type ModelSpec = {
   readonly kind: ModelKind;
   readonly inputShape: readonly number[];
   readonly numClasses: number;
-  /** For `linear` the encoder's output layer is the head (`outputDim = numClasses`). */
+  /** For `linear` the encoder's output layer is the head (`outputDim` = the output width). */
   readonly encoder: EncoderConfig;
   readonly gnn: GnnConfig;
   /** The wiring of a G-SSNN kind (for control wirings, the generated graph itself). */
   readonly graph?: ProgramGraph;
   /** Seeds the initialization and the dropout stream. */
   readonly seed: number;
+  /** A two-class model with one logit (see output.ts); absent means one logit per class. */
+  readonly singleLogit?: boolean;
 };

@@ -16,6 +16,12 @@ import { ReduceLrOnPlateau, type PlateauConfig } from './scheduler.ts';
 
 export interface TrainConfig {
   readonly epochs: number;
+  /**
+   * Train at least this many optimizer steps: a small training set runs more whole epochs
+   * (`ceil(minSteps / batches per epoch)`), so that runs on 32 and on 512 examples get the
+   * same optimization budget and a learning curve measures data, not steps.
+   */
+  readonly minSteps?: number;
   readonly batchSize: number;
   readonly optimizer: OptimizerConfig;
   /** Stepped every batch with that batch's loss; null for a constant rate. */
@@ -89,7 +95,16 @@ export function validateTrainConfig(config: TrainConfig): string[] {
   const problems: string[] = [];
   if (!Number.isInteger(config.epochs) || config.epochs < 0) problems.push(`epochs must be a non-negative integer, got ${config.epochs}`);
   if (!Number.isInteger(config.batchSize) || config.batchSize < 1) problems.push(`batch size must be a positive integer, got ${config.batchSize}`);
+  if (config.minSteps !== undefined && (!Number.isInteger(config.minSteps) || config.minSteps < 0)) {
+    problems.push(`minimum steps must be a non-negative integer, got ${config.minSteps}`);
+  }
   return problems;
+}
+
+/** Epochs a run of `config` takes on `trainCount` examples (see `minSteps`). */
+export function epochsFor(config: Pick<TrainConfig, 'epochs' | 'batchSize' | 'minSteps'>, trainCount: number): number {
+  const batchesPerEpoch = Math.ceil(trainCount / config.batchSize);
+  return Math.max(config.epochs, batchesPerEpoch > 0 ? Math.ceil((config.minSteps ?? 0) / batchesPerEpoch) : 0);
 }
 
 export function train(model: Model, data: Dataset, config: TrainConfig, callbacks: TrainCallbacks = {}): TrainResult {
@@ -105,9 +120,10 @@ export function train(model: Model, data: Dataset, config: TrainConfig, callback
   let divergedAt: TrainResult['divergedAt'];
   let step = 0;
   let seen = 0;
+  const epochCount = epochsFor(config, data.train.count);
   const started = performance.now();
   try {
-    epochs: for (let epoch = 0; epoch < config.epochs; epoch++) {
+    epochs: for (let epoch = 0; epoch < epochCount; epoch++) {
       let lossSum = 0;
       let lossCount = 0;
       for (const indices of epochBatches(data.train.count, config.batchSize, order)) {
