@@ -109,6 +109,21 @@ export interface TestResult {
   readonly method: string;
 }
 
+/**
+ * Holm's step-down adjustment of p-values for a family of tests (controls the family-wise
+ * error rate); null entries are left out of the family and stay null.
+ */
+export function holmAdjust(ps: readonly (number | null)[]): (number | null)[] {
+  const present = ps.map((p, i) => ({ p, i })).filter((x): x is { p: number; i: number } => x.p !== null && Number.isFinite(x.p)).sort((a, b) => a.p - b.p);
+  const out: (number | null)[] = ps.map(() => null);
+  let running = 0;
+  present.forEach(({ p, i }, k) => {
+    running = Math.max(running, Math.min(1, (present.length - k) * p));
+    out[i] = running;
+  });
+  return out;
+}
+
 /** Paired t-test of mean(a - b) = 0. */
 export function pairedTTest(a: readonly number[], b: readonly number[]): TestResult {
   if (a.length !== b.length) throw new RangeError(`pairedTTest: ${a.length} vs ${b.length} values`);

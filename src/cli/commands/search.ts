@@ -39,6 +39,8 @@ interface SearchFlags {
   maxSize: string;
   seconds?: string;
   strategy: string;
+  minNodes?: string;
+  maxNodes?: string;
   arity: string;
   compressIterations: string;
   baselines: string;
@@ -52,7 +54,7 @@ interface SearchFlags {
 
 const SELECTION_METRICS: readonly SelectionMetric[] = ['validation', 'train', 'kfold'];
 /** Flags that describe the run itself; with --resume they come from its manifest. */
-const RUN_DEFINING = ['data', 'preset', 'iterations', 'population', 'keep', 'seed', 'selection', 'folds', 'maxPrograms', 'maxSize', 'seconds', 'strategy', 'arity', 'compressIterations', 'baselines', 'trainSize', 'epochs', 'dsl'];
+const RUN_DEFINING = ['data', 'preset', 'iterations', 'population', 'keep', 'seed', 'selection', 'folds', 'maxPrograms', 'maxSize', 'seconds', 'strategy', 'minNodes', 'maxNodes', 'arity', 'compressIterations', 'baselines', 'trainSize', 'epochs', 'dsl'];
 
 export function register(program: Command): void {
   program
@@ -74,6 +76,8 @@ export function register(program: Command): void {
     .option('--max-size <n>', 'largest program size enumerated', '20')
     .option('--seconds <s>', 'wall-clock budget per exploration (makes runs machine-dependent)')
     .option('--strategy <name>', `exploration: ${EXPLORE_STRATEGIES.join(', ')} (heap = the original's plain best-first order; novelty reaches far more graphs)`, 'novelty')
+    .option('--min-nodes <n>', 'candidates are graphs of at least this many nodes (default 2)')
+    .option('--max-nodes <n>', 'novelty / states: candidates are graphs of at most this many nodes')
     .option('--arity <n>', 'largest arity of learned abstractions', '2')
     .option('--compress-iterations <n>', 'abstractions learned per iteration at most', '2')
     .option('--baselines <list>', `baselines trained once: comma list of ${BASELINE_KINDS.join(', ')}, or none`, 'linear,mlp,random,chain')
@@ -110,6 +114,8 @@ function configFrom(flags: SearchFlags): SearchConfig {
       maxSize: parseInteger('--max-size', flags.maxSize, 1),
       ...(flags.seconds !== undefined ? { seconds: parseNumber('--seconds', flags.seconds, 0.01) } : {}),
       strategy: parseChoice('--strategy', flags.strategy, EXPLORE_STRATEGIES),
+      ...(flags.minNodes !== undefined ? { minNodes: parseInteger('--min-nodes', flags.minNodes, 2) } : {}),
+      ...(flags.maxNodes !== undefined ? { maxNodes: parseInteger('--max-nodes', flags.maxNodes, 2) } : {}),
     },
     compress: { arity: parseInteger('--arity', flags.arity, 0, 5), iterations: parseInteger('--compress-iterations', flags.compressIterations, 0) },
     reweight: { pseudoCount: 1 },
