@@ -97,8 +97,10 @@ interface Ours {
 function runOurs(spec: ModelSpec, x: Float32Array, labels: number[]): Ours {
   const model = buildModel(spec);
   const lossKind: LossKind = spec.singleLogit ? 'binary-cross-entropy' : 'cross-entropy';
+  let ours: Ours | undefined;
   try {
-    return tf.tidy(() => {
+    // Plain arrays leave tidy through the closure: it only returns tensors.
+    tf.tidy(() => {
       const input = tf.tensor(x, [labels.length, ...spec.inputShape]);
       const y = tf.tensor1d(labels, 'int32');
       const variables = model.variables as tf.Variable[];
@@ -106,11 +108,12 @@ function runOurs(spec: ModelSpec, x: Float32Array, labels: number[]): Ours {
       const { value, grads } = tf.variableGrads(() => classificationLoss(lossKind, model.logits(input, false), y), variables);
       const gradients = new Map(model.weightNames.map((name, i) => [name, grads[variables[i].name].dataSync() as Float32Array]));
       const weights = model.weightNames.map((name, i) => ({ name, shape: variables[i].shape, values: variables[i].dataSync() as Float32Array }));
-      return { logits, loss: value.dataSync()[0], gradients, weights };
+      ours = { logits, loss: value.dataSync()[0], gradients, weights };
     });
   } finally {
     model.dispose();
   }
+  return ours!;
 }
 
 /** max |a - b| / max |b| (0 when both are zero). */
@@ -125,35 +128,47 @@ function relativeError(actual: ArrayLike<number>, expected: ArrayLike<number>): 
   return scale === 0 ? diff : diff / scale;
 }
 
-interface Agreement {
-  readonly logits: number;
-  readonly loss: number;
-  /** Worst gradient error over all weights, and the weight it is on. */
-  readonly gradient: number;
-  readonly worstWeight: string;
-  readonly weightCount: number;
+/**
+ * max |a - b| relative to max |b| + max |m| / 10, where m holds the sums of the magnitudes of
+ * each gradient's terms. Where the terms cancel (the last layer's biases: the softmax
+ * residuals sum to zero over classes), float32 rounding is relative to m, not to the gradient;
+ * elsewhere max |b| dominates.
+ */
+function gradientError(actual: ArrayLike<number>, expected: ArrayLike<number>, magnitude: ArrayLike<number>): number {
+  let diff = 0;
+  let scale = 0;
+  let terms = 0;
+  for (let i = 0; i < expected.length; i++) {
+    diff = Math.max(diff, Math.abs(actual[i] - expected[i]));
+    scale = Math.max(scale, Math.abs(expected[i]));
+    terms = Math.max(terms, magnitude[i]);
+  }
+  return diff / (scale + terms / 10);
 }
 
-/** Runs ours and the reference on one case and checks that they compute the same thing. */
-function expectAgreement(spec: ModelSpec, batchSeed?: number): Agreement {
-  const { x, labels } = batchOf(spec, batchSeed);
+/** Runs ours and the reference on one batch and checks that they compute the same thing. */
+function expectAgreement(spec: ModelSpec): void {
+  const { x, labels } = batchOf(spec);
   const ours = runOurs(spec, x, labels);
   const reference = referenceRun(spec, ours.weights, x, labels);
-  expect(reference.unused, 'weights of ours that the original network does not have').toEqual([]);
+  expect(reference.unused, 'weights of ours that the reference network does not have').toEqual([]);
   const logits = relativeError(ours.logits, reference.logits.flat());
   const loss = Math.abs(ours.loss - reference.loss) / Math.abs(reference.loss);
+  expect(logits, 'logits').toBeLessThan(1e-5);
+  expect(loss, 'loss').toBeLessThan(1e-5);
   let gradient = 0;
   let worstWeight = '';
   for (const [name, expected] of reference.gradients) {
-    const actual = ours.gradients.get(name)!;
-    const error = relativeError(actual, expected);
+    const error = gradientError(ours.gradients.get(name)!, expected, reference.gradientMagnitudes.get(name)!);
     expect(error, `gradient of ${name}`).toBeLessThan(1e-4);
     if (error >= gradient) [gradient, worstWeight] = [error, name];
   }
-  expect(logits, 'logits').toBeLessThan(1e-5);
-  expect(loss, 'loss').toBeLessThan(1e-5);
-  if (process.env.REFERENCE_REPORT) console.log(`${spec.kind} ${spec.encoder.kind} ${spec.singleLogit ? "binary" : "ce"} ${spec.gnn.reproduceOriginal ? "orig" : "default"} logits ${logits.toExponential(2)} loss ${loss.toExponential(2)} grad ${gradient.toExponential(2)} (${worstWeight})`);
-  return { logits, loss, gradient, worstWeight, weightCount: reference.gradients.size };
+  if (process.env.REFERENCE_REPORT === '1') {
+    // REFERENCE_REPORT=1 prints the measured agreement of every case.
+    const mode = spec.graph ? (spec.gnn.reproduceOriginal ? ' reproduceOriginal' : ' default') : '';
+    const what = `${spec.kind}${mode} ${spec.encoder.kind} ${spec.singleLogit ? 'binary' : 'cross-entropy'}`;
+    console.log(`${what}: logits ${logits.toExponential(1)}, loss ${loss.toExponential(1)}, gradients ${gradient.toExponential(1)} (${worstWeight})`);
+  }
 }
 
 const ENCODERS = ['mlp', 'vit'] as const;
@@ -250,10 +265,15 @@ for (const kind of ['gssnn-random', 'gssnn-chain', 'gssnn-star', 'gssnn-complete
 }
 
 describe('initialization against PyTorch defaults of the original layers', () => {
+  /** Root mean square of values / bound: 1 / sqrt 3 for U(-bound, bound); a wrong fan-in moves it by sqrt 3 or more. */
+  const spread = (values: readonly number[], bound: number) => Math.sqrt(values.reduce((s, v) => s + (v / bound) ** 2, 0) / values.length) * Math.sqrt(3);
+
   it.each(['linear', 'mlp', 'gssnn'] as const)('%s (image encoder): U(+-1/sqrt(fan_in)) weights and biases, unit layer norms', (kind) => {
     const spec = specOf({ kind, encoder: 'vit', loss: 'cross-entropy' });
     const { x, labels } = batchOf(spec);
     const reference = referenceRun(spec, runOurs(spec, x, labels).weights, x, labels);
+    // Tensors too small for their own spread (biases) are judged together, in units of their bound.
+    const small: number[] = [];
     for (const { name, values, init } of reference.weights.initializations()) {
       const v = Array.from(values);
       if (init.kind !== 'uniform') {
@@ -262,12 +282,13 @@ describe('initialization against PyTorch defaults of the original layers', () =>
       }
       expect(Math.max(...v.map(Math.abs)), `${name} within +-${init.bound}`).toBeLessThanOrEqual(init.bound * (1 + 1e-6));
       if (v.length >= 32) {
-        // The spread of U(-b, b) is b / sqrt 3; a wrong fan-in moves it by sqrt 3 or more.
-        const rms = Math.sqrt(v.reduce((s, value) => s + value * value, 0) / v.length);
-        expect(rms / (init.bound / Math.sqrt(3)), `${name} spread`).toBeGreaterThan(0.75);
-        expect(rms / (init.bound / Math.sqrt(3)), `${name} spread`).toBeLessThan(1.25);
-      }
+        expect(spread(v, init.bound), `${name} spread`).toBeGreaterThan(0.75);
+        expect(spread(v, init.bound), `${name} spread`).toBeLessThan(1.25);
+      } else small.push(...v.map((value) => value / init.bound));
     }
+    expect(small.length).toBeGreaterThanOrEqual(32);
+    expect(spread(small, 1), 'spread of the small tensors').toBeGreaterThan(0.75);
+    expect(spread(small, 1), 'spread of the small tensors').toBeLessThan(1.25);
   });
 });
 
@@ -279,6 +300,7 @@ const smallGraphArb = fc
   .record({
     nodes: fc.integer({ min: 2, max: 5 }),
     extraEdges: fc.integer({ min: 0, max: 3 }),
+    // At least the degree a spanning tree of 5 nodes can reach.
     maxConn: fc.integer({ min: 4, max: 10 }),
     seed: fc.nat(),
   })
@@ -288,10 +310,12 @@ const smallGraphArb = fc
     for (let i = 1; i < n; i++) pairs.push([rng.int(i), i]);
     // Rows in reproduceOriginal mode (nodes + 2 edges) must fit the graph dimension 16.
     const maxEdges = Math.floor((REFERENCE_PRESET.graphDim - n) / 2);
+    const degree = (v: number) => pairs.filter(([a, b]) => a === v || b === v).length;
     for (let k = 0; k < extraEdges && pairs.length < maxEdges; k++) {
       const a = rng.int(n);
       const b = (a + 1 + rng.int(n - 1)) % n;
-      pairs.push([a, b]);
+      // Every edge needs a free port at both ends.
+      if (degree(a) < maxConn && degree(b) < maxConn) pairs.push([a, b]);
     }
     const ids = rng.shuffled(Array.from({ length: n + pairs.length }, (_, i) => i));
     const nodeIds = ids.slice(0, n);

@@ -27,6 +27,8 @@ export interface ReferenceResult {
   readonly loss: number;
   /** d loss / d weight, in our layout, by weight name. */
   readonly gradients: Map<string, Float64Array>;
+  /** The sum of the magnitudes of the terms of each gradient value (Tape.gradientMagnitude). */
+  readonly gradientMagnitudes: Map<string, Float64Array>;
   /** Weights of the model that the reference never read. */
   readonly unused: string[];
   readonly weights: ReferenceWeights;
@@ -70,7 +72,14 @@ export function referenceRun(spec: ModelSpec, weights: readonly NamedWeight[], i
       )
     : softmaxCrossEntropy(t, outputs, labels);
   const logits = outputs.map((o) => (spec.singleLogit ? [0, t.value(o[0])] : o.map((s) => t.value(s))));
-  return { logits, loss: t.value(loss), gradients: w.gradients(t.gradient(loss)), unused: w.unused(), weights: w };
+  return {
+    logits,
+    loss: t.value(loss),
+    gradients: w.gradients(t.gradient(loss)),
+    gradientMagnitudes: w.gradients(t.gradientMagnitude(loss)),
+    unused: w.unused(),
+    weights: w,
+  };
 }
 
 function encoderOf(t: Tape, spec: ModelSpec, w: ReferenceWeights): (x: number[]) => Scalar[] {

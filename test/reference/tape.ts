@@ -160,15 +160,29 @@ export class Tape {
 
   /** d output / d node for every node of the tape. */
   gradient(output: Scalar): Float64Array {
+    return this.backward(output, (partial) => partial);
+  }
+
+  /**
+   * The same backward pass with every partial derivative taken in absolute value: for each
+   * node, the sum of the magnitudes of the terms its gradient adds up. Rounding error of a
+   * gradient computed in low precision scales with this, not with the gradient, when the
+   * terms cancel.
+   */
+  gradientMagnitude(output: Scalar): Float64Array {
+    return this.backward(output, Math.abs);
+  }
+
+  private backward(output: Scalar, partialOf: (partial: number) => number): Float64Array {
     const adjoint = new Float64Array(this.values.length);
     adjoint[output] = 1;
     for (let i = output; i >= 0; i--) {
       const g = adjoint[i];
       if (g === 0) continue;
       const a = this.parentA[i];
-      if (a !== NO_PARENT) adjoint[a] += g * this.partialA[i];
+      if (a !== NO_PARENT) adjoint[a] += g * partialOf(this.partialA[i]);
       const b = this.parentB[i];
-      if (b !== NO_PARENT) adjoint[b] += g * this.partialB[i];
+      if (b !== NO_PARENT) adjoint[b] += g * partialOf(this.partialB[i]);
     }
     return adjoint;
   }

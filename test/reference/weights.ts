@@ -116,7 +116,7 @@ export class ReferenceWeights {
     return [...this.entries.values()].filter((e) => e.init).map((e) => ({ name: e.name, values: e.values, init: e.init! }));
   }
 
-  /** The gradient of every weight, in our layout, from the tape's adjoints. */
+  /** The adjoints of every weight's leaves, in our layout, by weight name. */
   gradients(adjoint: Float64Array): Map<string, Float64Array> {
     return new Map([...this.entries.values()].map((e) => [e.name, Float64Array.from(e.leaves, (leaf) => adjoint[leaf])]));
   }
