@@ -25,10 +25,10 @@ beforeAll(async () => {
   await initBackend();
 });
 
-/** Tiny sizes: 8x8 images of 2 channels cut into a 2x2 token grid, dim 8, 2 heads, graph dim 16. */
+/** Tiny sizes: 8x8 images of 2 channels cut into a 2x2 token grid, dim 8, 2 heads of 6 (heads x head dim != dim, as in `paper`), graph dim 16. */
 const REFERENCE_PRESET = {
   name: 'tiny' as PresetName,
-  image: { inputSize: 8, downsampledSize: 2, dim: 8, depth: 1, heads: 2, headDim: 4, mlpDim: 16, convDepth: 1 },
+  image: { inputSize: 8, downsampledSize: 2, dim: 8, depth: 1, heads: 2, headDim: 6, mlpDim: 16, convDepth: 1 },
   vectorHidden: [8],
   graphDim: 16,
   gnnDepth: 2,
