@@ -5,7 +5,9 @@
  * - dense weights are [in, out] (y = x W + b), PyTorch's [out, in] transposed;
  * - the pixel-unshuffle stem reads token value (i r + j) C + c where PyTorch has c r^2 + i r + j;
  * - the 3x3 conv weight is [3, 3, cin, cout]; a 1x1 conv is a dense [cin, cout] matrix;
- * - the conv block's LayerNorm over [C, H, W] stores gain and shift as [H, W, C].
+ * - the conv block's LayerNorm over [C, H, W] stores gain and shift as [H, W, C];
+ * - the attention's qkv output is laid out [3, heads, headDim], PyTorch's order after
+ *   `chunk(3)` and '(h d)', so its weight is the plain transpose.
  * Every weight also carries the initialization PyTorch would give it, so that a test can
  * check ours against it.
  */
