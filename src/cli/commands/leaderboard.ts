@@ -17,6 +17,7 @@ import { UserError } from '../errors.ts';
 import { parseInteger } from '../options.ts';
 import { localTrainer } from '../searchTrainer.ts';
 import { toolkitVersion } from '../version.ts';
+import { commandLine } from '../shell.ts';
 
 interface LeaderboardFlags {
   suite: string;
@@ -75,7 +76,7 @@ async function leaderboardCommand(flags: LeaderboardFlags): Promise<void> {
     const workers = parseInteger('--workers', flags.workers, 1, 64);
     const suite = loadSuite(flags);
     const out = flags.out ?? join('runs', `leaderboard-${suite.name}`);
-    const command = ['synth', ...process.argv.slice(2)].map(quoteArg).join(' ');
+    const command = commandLine(['synth', ...process.argv.slice(2)]);
     const started = performance.now();
     const board = await runLeaderboard({
       suite,
@@ -109,9 +110,4 @@ async function leaderboardCommand(flags: LeaderboardFlags): Promise<void> {
     if (err instanceof BackendChoiceError) throw new UserError(err.message, err.hint);
     throw err;
   }
-}
-
-/** Quotes an argument for a POSIX shell only when it needs it, so the recorded command can be pasted. */
-function quoteArg(arg: string): string {
-  return /^[A-Za-z0-9_./=:,@%+-]+$/.test(arg) ? arg : `'${arg.replace(/'/g, `'\\''`)}'`;
 }
