@@ -44,8 +44,13 @@ function runTestExamples(dir: string): number {
   return training.testSize ?? getPreset(training.preset ?? 'small').data.testSize;
 }
 
+/** Where a report goes when no folder is given. */
+export function defaultReportDir(dir: string): string {
+  return join(dir, 'analysis-report');
+}
+
 export async function writeReport(dir: string, options: ReportOptions): Promise<{ outDir: string; files: string[] }> {
-  const outDir = options.outDir ?? join(dir, 'analysis-report');
+  const outDir = options.outDir ?? defaultReportDir(dir);
   if (isSearchRun(dir)) {
     options.onProgress?.('structure vs performance');
     const report = analyzeStructure(dir, { testExamples: runTestExamples(dir), seed: options.seed });

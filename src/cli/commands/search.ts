@@ -3,17 +3,15 @@
  * creates the run store, wires the local trainer into `runSearch` and prints.
  */
 import type { Command } from 'commander';
-import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { baseRate, DataError, listDatasets, loadDataset } from '../../data/index.ts';
-import { loadDsl } from '../../dsl/dslFile.ts';
-import { graphDsl } from '../../dsl/domains/graphDsl.ts';
 import type { Dsl } from '../../dsl/dsl.ts';
 import { BACKEND_NAMES, BackendChoiceError, initBackend, parseBackendName } from '../../gssnn/backend.ts';
 import { getPreset, PRESET_NAMES, type PresetName } from '../../gssnn/presets.ts';
 import { EXPLORE_STRATEGIES } from '../../synth/explore.ts';
 import { RunStore, RunStoreError } from '../../synth/runStore.ts';
 import { runSearch, SearchError, validateSearchConfig, type SearchConfig, type SearchEvent, type SearchReport, type SelectionMetric } from '../../synth/search.ts';
+import { dslFromFlag } from '../dslFlag.ts';
 import { UserError } from '../errors.ts';
 import { parseChoice, parseChoiceList, parseInteger, parseNumber } from '../options.ts';
 import { BASELINE_KINDS, localTrainer, type TrainingConfig } from '../searchTrainer.ts';
@@ -125,14 +123,6 @@ function configFrom(flags: SearchFlags): SearchConfig {
   return config;
 }
 
-function initialDsl(file: string | undefined): Dsl {
-  if (file === undefined) return graphDsl();
-  if (!existsSync(file)) throw new UserError(`--dsl: no such file ${file}`);
-  const loaded = loadDsl(file);
-  if (!loaded.ok) throw new UserError(`--dsl: ${loaded.error.message}`);
-  return loaded.value;
-}
-
 async function runSearchCommand(flags: SearchFlags, command: Command): Promise<void> {
   const workers = parseInteger('--workers', flags.workers, 1, 64);
   if (flags.shipModels && flags.queue === undefined) throw new UserError('--ship-models needs --queue', 'add --queue redis://HOST:PORT, or drop --ship-models');
@@ -163,7 +153,7 @@ async function runSearchCommand(flags: SearchFlags, command: Command): Promise<v
     if (err instanceof RunStoreError) throw new UserError(err.message, err.hint);
     throw err;
   }
-  const dsl = initialDsl((config.training as { dsl?: string }).dsl);
+  const dsl = dslFromFlag((config.training as { dsl?: string }).dsl);
   let backend: string;
   try {
     backend = (await initBackend(flags.backend === undefined ? undefined : parseBackendName(flags.backend, '--backend'))).name;
