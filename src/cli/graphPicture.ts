@@ -6,26 +6,13 @@
 import type { ProgramGraph } from '../dsl/graph.ts';
 import { forceLayout, type Point } from '../util/graphLayout.ts';
 import type { VegaLiteSpec } from '../util/plot.ts';
+import { wrapText } from '../util/wrapText.ts';
 
 export interface GraphPictureText {
   readonly title: string;
   /** Lines under the title: scores, context, legend. */
   readonly lines: readonly string[];
   readonly program: string;
-}
-
-/** Splits text into lines of at most `width` characters, breaking at spaces where it can. */
-export function wrapText(text: string, width: number): string[] {
-  const lines: string[] = [];
-  let rest = text;
-  while (rest.length > width) {
-    const cut = rest.lastIndexOf(' ', width);
-    const at = cut > width / 2 ? cut : width;
-    lines.push(rest.slice(0, at));
-    rest = rest.slice(at).trimStart();
-  }
-  if (rest.length > 0) lines.push(rest);
-  return lines;
 }
 
 /** Characters per program line: about the drawing's width in the subtitle's monospace font. */

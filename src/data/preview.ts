@@ -7,6 +7,7 @@
  */
 import { PNG } from 'pngjs';
 import type { Split } from './dataset.ts';
+import { wrapText } from '../util/wrapText.ts';
 import { drawText, GLYPH_HEIGHT, textWidth } from './bitmapFont.ts';
 
 /** Distinct class colours (Tableau 10), also printed in the legend. */
@@ -49,20 +50,6 @@ const WHITE = [255, 255, 255] as const;
 const TEXT_SCALE = 2;
 const LINE_HEIGHT = GLYPH_HEIGHT * TEXT_SCALE + 6;
 
-/** Breaks text into lines of at most `chars` characters, at spaces where it can. */
-function wrap(text: string, chars: number): string[] {
-  const lines: string[] = [];
-  let rest = text;
-  while (rest.length > chars) {
-    const cut = rest.lastIndexOf(' ', chars);
-    const at = cut > chars / 3 ? cut : chars;
-    lines.push(rest.slice(0, at));
-    rest = rest.slice(at).trimStart();
-  }
-  if (rest) lines.push(rest);
-  return lines;
-}
-
 /** PNG bytes of the contact sheet. */
 export function renderPreview(request: PreviewRequest): Buffer {
   const [h, w, channels = 1] = request.inputShape;
@@ -83,10 +70,10 @@ export function renderPreview(request: PreviewRequest): Buffer {
   // The legend needs room for a readable line even when the sheet is one small image wide.
   const width = Math.max(sheetWidth, 360);
   const chars = Math.floor((width - 2 * gap) / textWidth('x', TEXT_SCALE));
-  const legendLines = (request.legend ?? []).flatMap((line) => wrap(line.toUpperCase(), chars));
+  const legendLines = (request.legend ?? []).flatMap((line) => wrapText(line.toUpperCase(), chars));
   const swatches = request.classNames.map((name, c) => {
     const share = request.classFractions?.[c];
-    return wrap(`${c}:${name}${share === undefined ? '' : ` ${(100 * share).toFixed(1)}%`}`.toUpperCase(), chars - 3);
+    return wrapText(`${c}:${name}${share === undefined ? '' : ` ${(100 * share).toFixed(1)}%`}`.toUpperCase(), chars - 3);
   });
   const legendHeight = legendLines.length * LINE_HEIGHT + swatches.reduce((s, l) => s + l.length, 0) * LINE_HEIGHT + (legendLines.length + swatches.length > 0 ? gap : 0);
   const png = new PNG({ width, height: legendHeight + rows * (cellH + gap) + gap });
