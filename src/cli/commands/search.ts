@@ -176,7 +176,7 @@ async function runSearchCommand(flags: SearchFlags, command: Command): Promise<v
     if (err instanceof RunStoreError) throw new UserError(err.message, err.hint);
     throw err;
   }
-  await execute(store, config, dsl, flags, workers, backend, resumeCommand(out, flags, command), queue);
+  await execute(store, config, dsl, flags, workers, backend, { out, resume: resumeCommand(out, flags, command) }, queue);
 }
 
 /** The command that continues this run: its directory and the flags that do not define it. */
@@ -196,7 +196,8 @@ function splitRate(split: { y: ArrayLike<number>; count: number }, classes: numb
   return { baseRate: baseRate(split.y, classes), examples: split.count };
 }
 
-async function execute(store: RunStore, config: SearchConfig, dsl: Dsl, flags: SearchFlags, workers: number, backend: string, resume: string, queue?: QueueLocation): Promise<void> {
+/** `where.out`: the run directory as the user gave it, for messages; `where.resume`: the command that resumes it. */
+async function execute(store: RunStore, config: SearchConfig, dsl: Dsl, flags: SearchFlags, workers: number, backend: string, where: { out: string; resume: string }, queue?: QueueLocation): Promise<void> {
   const training = config.training as unknown as TrainingConfig;
   const preset = getPreset(training.preset);
   try {
@@ -219,10 +220,10 @@ async function execute(store: RunStore, config: SearchConfig, dsl: Dsl, flags: S
   const release = onInterrupt((signal) => {
     view.stop();
     if (process.stderr.isTTY) process.stderr.write(RESTORE_TERMINAL);
-    process.stderr.write(`\nsynth search: interrupted (${signal}). Every finished step is saved in ${store.dir}.\nResume with:\n  ${resume}\n`);
-    if (flags.json) process.stdout.write(`${JSON.stringify({ type: 'interrupted', signal, resume })}\n`);
+    process.stderr.write(`\nsynth search: interrupted (${signal}). Every finished step is saved in ${where.out}.\nResume with:\n  ${where.resume}\n`);
+    if (flags.json) process.stdout.write(`${JSON.stringify({ type: 'interrupted', signal, resume: where.resume })}\n`);
   });
-  view.start(store.dir, config);
+  view.start(where.out, config);
   let report: SearchReport;
   try {
     // One worker still trains on a thread, so that Ctrl-C is answered at once, not after the current model.
@@ -246,7 +247,7 @@ async function execute(store: RunStore, config: SearchConfig, dsl: Dsl, flags: S
     for (const w of summary.assessment.warnings) process.stderr.write(`warning: ${w}\n`);
     return;
   }
-  process.stdout.write(formatSearchSummary(summary, store.dir));
+  process.stdout.write(formatSearchSummary(summary, where.out));
 }
 
 function kebab(name: string): string {

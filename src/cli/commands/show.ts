@@ -72,7 +72,7 @@ export function register(program: Command): void {
         );
         return;
       }
-      process.stdout.write(formatSearchSummary(summary, store.dir));
+      process.stdout.write(formatSearchSummary(summary, run));
       if (drawn.length > 0) process.stdout.write(`Pictures: ${drawn.join(', ')}\n`);
     });
 }
