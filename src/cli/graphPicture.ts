@@ -13,6 +13,8 @@ export interface GraphPictureText {
   /** Lines under the title: scores, context, legend. */
   readonly lines: readonly string[];
   readonly program: string;
+  /** Definitions printed under the program, e.g. of the inventions it names. */
+  readonly definitions?: readonly string[];
 }
 
 /** Characters per program line: about the drawing's width in the subtitle's monospace font. */
@@ -69,7 +71,7 @@ export function graphPictureSpec(graph: ProgramGraph, text: GraphPictureText): V
   const axis = { axis: null, scale: { domain: [...DOMAIN] } };
   const x = { field: 'x', type: 'quantitative', ...axis };
   const y = { field: 'y', type: 'quantitative', ...axis };
-  const programLines = wrapText(`program: ${text.program}`, PROGRAM_LINE_WIDTH);
+  const programLines = [`program: ${text.program}`, ...(text.definitions ?? []).map((d) => `  where ${d}`)].flatMap((line) => wrapText(line, PROGRAM_LINE_WIDTH));
   return {
     title: {
       text: text.title,

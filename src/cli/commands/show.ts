@@ -79,6 +79,12 @@ export function register(program: Command): void {
 
 const pct = (x: number) => (Number.isFinite(x) ? `${(100 * x).toFixed(1)}%` : 'n/a');
 
+/** The inventions a Stitch-form program names, so that the picture can define them. */
+function inventionsUsed(program: string, summary: SearchSummary): SearchSummary['inventions'] {
+  const tokens = new Set(program.split(/[\s()]+/));
+  return summary.inventions.filter((inv) => tokens.has(inv.name));
+}
+
 async function drawTopGraphs(store: RunStore, summary: SearchSummary, top: number, dir: string): Promise<string[]> {
   const { report, rates } = summary;
   const test = rates?.splits?.test?.baseRate ?? rates?.baseRate ?? null;
@@ -95,10 +101,12 @@ async function drawTopGraphs(store: RunStore, summary: SearchSummary, top: numbe
     const graph = record && fromOriginalJson(record.graph);
     if (!graph || !graph.ok) continue;
     const verdict = summary.assessment.best[rank]?.test?.verdict;
+    const program = summary.stitch.get(best.id) ?? best.program;
     const spec = graphPictureSpec(graph.value, {
       title: `#${rank + 1} ${best.id}: validation ${pct(best.validation)}, test ${pct(best.test)}${verdict && verdict !== 'above' ? ' (no better than the base rate)' : ''}`,
       lines: [...context, `${best.nodes} node${best.nodes === 1 ? '' : 's'}, ${best.edges} edge${best.edges === 1 ? '' : 's'}; white on blue: node ids; grey: edge ids; red: the port each edge end occupies`],
-      program: summary.stitch.get(best.id) ?? best.program,
+      program,
+      definitions: inventionsUsed(program, summary).map((inv) => `${inv.name} = ${inv.body}`),
     });
     const files = await writeChart(join(dir, `rank-${rank + 1}-${best.id}`), spec);
     drawn.push(files.png);
