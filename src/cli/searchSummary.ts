@@ -84,7 +84,9 @@ export function assessSearch(report: SearchReport, population: readonly Candidat
       warnings.push(`kept program${weakPrograms.length > 1 ? 's' : ''} ${list} ${weakPrograms.length > 1 ? 'are' : 'is'} no better than the test base rate ${pct(test.baseRate)} on ${test.examples} examples.`);
     }
     const weakBaselines = baselines.filter((b) => noBetter(b.test));
-    if (weakBaselines.length > 0 && weakBaselines.length === baselines.length && weakPrograms.length === best.length) {
+    // A model without a test score (failed training) does not beat the base rate either.
+    const anyAbove = [...best, ...baselines].some((m) => m.test?.verdict === 'above');
+    if (!anyAbove && weakPrograms.length + weakBaselines.length > 0) {
       warnings.push('no model, baselines included, beats the base rate: the task is not learned at this preset and training size (try a larger --preset, --train-size or --epochs).');
     } else if (weakBaselines.length > 0) {
       warnings.push(`baseline${weakBaselines.length > 1 ? 's' : ''} ${weakBaselines.map((b) => `${b.kind} (${pct(b.test!.accuracy)})`).join(', ')} no better than the test base rate.`);
