@@ -44,12 +44,25 @@ function runTestExamples(dir: string): number {
   return training.testSize ?? getPreset(training.preset ?? 'small').data.testSize;
 }
 
+/** Where a report goes when no folder is given. */
+export function defaultReportDir(dir: string): string {
+  return join(dir, 'analysis-report');
+}
+
+/** The validation base rate `synth search` recorded in the run (base-rate.json), if any. */
+function validationBaseRate(dir: string): number | null {
+  const path = join(dir, 'base-rate.json');
+  if (!existsSync(path)) return null;
+  const file = JSON.parse(readFileSync(path, 'utf8')) as { splits?: { validation?: { baseRate?: number } | null } };
+  return file.splits?.validation?.baseRate ?? null;
+}
+
 export async function writeReport(dir: string, options: ReportOptions): Promise<{ outDir: string; files: string[] }> {
-  const outDir = options.outDir ?? join(dir, 'analysis-report');
+  const outDir = options.outDir ?? defaultReportDir(dir);
   if (isSearchRun(dir)) {
     options.onProgress?.('structure vs performance');
     const report = analyzeStructure(dir, { testExamples: runTestExamples(dir), seed: options.seed });
-    return { outDir, files: await writeStructureReport(outDir, report, { runDir: dir, command: options.command }) };
+    return { outDir, files: await writeStructureReport(outDir, report, { runDir: dir, command: options.command, validationBaseRate: validationBaseRate(dir) }) };
   }
   if (!existsSync(join(dir, 'model.json'))) {
     throw new AnalysisInputError(`${dir}: neither a search run (candidates/ + manifest.json) nor a saved model (model.json)`, 'pass `synth search --out DIR` or `synth train --out DIR`');

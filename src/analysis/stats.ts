@@ -191,3 +191,34 @@ export function wilcoxonSignedRank(a: readonly number[], b: readonly number[]): 
   const z = (wPlus - meanW) / sd;
   return { statistic: wPlus, p: Math.min(1, 2 * (1 - standardNormalCdf(Math.abs(z)))), n, method: 'wilcoxon normal' };
 }
+
+/** P(X >= k) for X ~ Binomial(n, p): how often guessing at rate p alone does at least this well. */
+export function binomialUpperTail(k: number, n: number, p: number): number {
+  if (!Number.isInteger(k) || !Number.isInteger(n) || n < 0) throw new RangeError(`binomialUpperTail: k and n must be integers, n >= 0 (got k ${k}, n ${n})`);
+  if (k <= 0) return 1;
+  if (k > n) return 0;
+  // P(X >= k) = I_p(k, n - k + 1), the regularised incomplete beta function.
+  return incompleteBeta(p, k, n - k + 1);
+}
+
+/** P(X <= k) for X ~ Binomial(n, p). */
+export function binomialLowerTail(k: number, n: number, p: number): number {
+  if (k >= n) return 1;
+  return 1 - binomialUpperTail(k + 1, n, p);
+}
+
+/** 97.5% quantile of the standard normal: the z of a two-sided 95% interval. */
+export const Z95 = 1.959963984540054;
+
+/**
+ * Wilson score interval of a proportion (`successes` of `n`): stays inside [0, 1] and keeps
+ * its coverage near 0 and 1, unlike the normal or the Student-t interval.
+ */
+export function wilsonInterval(successes: number, n: number, z = Z95): [number, number] {
+  if (!(n > 0)) return [0, 1];
+  const p = successes / n;
+  const z2 = z * z;
+  const centre = (p + z2 / (2 * n)) / (1 + z2 / n);
+  const half = (z / (1 + z2 / n)) * Math.sqrt((p * (1 - p)) / n + z2 / (4 * n * n));
+  return [Math.max(0, centre - half), Math.min(1, centre + half)];
+}

@@ -72,10 +72,11 @@ export function failedOutcome(error: string): TrainOutcome {
   return { status: 'failed', parameterCount: 0, train: none, validation: none, test: none, trainSeconds: 0, error };
 }
 
-export function localTrainer(store: RunStore, options: { workers: number; backend?: string }): Trainer {
+/** `thread`: train on worker threads even with one worker, leaving this thread free (for Ctrl-C). */
+export function localTrainer(store: RunStore, options: { workers: number; backend?: string; thread?: boolean }): Trainer {
   return async (requests, onOutcome) => {
     const jobs = requests.map((r) => jobOf(r, store, options.backend));
-    if (options.workers <= 1) {
+    if (options.workers <= 1 && !options.thread) {
       for (let i = 0; i < jobs.length; i++) {
         let outcome: TrainOutcome;
         try {

@@ -5,6 +5,7 @@
  * machines. Nothing here reads the clock or the disk, so the same JSON gives the same bytes.
  */
 import { headlineFigures } from './benchmarks.ts';
+import { accuracyInterval, INTERVAL_NOTE } from './interval.ts';
 import type { ChartSpec } from './plots.ts';
 import type { Leaderboard } from './schema.ts';
 import { LEADERBOARD_MODELS, MODEL_DESCRIPTIONS } from './suite.ts';
@@ -134,16 +135,17 @@ export function renderMarkdown(board: Leaderboard, charts: readonly ChartSpec[])
   out.push(...table(['measure', 'tau', 'models'], board.measures.ranking.map((r) => [r.measure, r.tau === null ? 'n/a' : r.tau.toFixed(3), String(r.models)]), ['l', 'r', 'r']), '');
 
   out.push('## All rows', '');
+  out.push(`${INTERVAL_NOTE}`, '');
   out.push(
     ...table(
-      ['task', 'n', 'model', 'mean', 'std', '95% CI', 'seeds', 'base rate', 'params', 'train acc', 'gap', 'train s/run', 'wall s', 'backend', 'commit'],
+      ['task', 'n', 'model', 'mean', 'std', '95% interval', 'seeds', 'base rate', 'params', 'train acc', 'gap', 'train s/run', 'wall s', 'backend', 'commit'],
       board.rows.map((r) => [
         r.task,
         String(r.trainSize),
         r.model,
         acc(r.mean),
         acc(r.std),
-        `[${acc(r.ci95[0])}, ${acc(r.ci95[1])}]`,
+        ((i) => `[${acc(i[0])}, ${acc(i[1])}]`)(accuracyInterval(r, suite.testSize)),
         String(r.seeds),
         acc(r.baseRate),
         String(r.parameters),

@@ -7,10 +7,11 @@ import { MEASURE_NAMES, type MeasureName, parseMeasureList } from '../../analysi
 import { AnalysisInputError, analyzeRun, DEFAULT_MEASURES, type RunAnalysis } from '../../analysis/savedModels.ts';
 import { CorruptionError } from '../../analysis/corruptions.ts';
 import { HeadNotFoundError } from '../../analysis/geometry.ts';
-import { STUDIES, writeReport } from '../../analysis/reportRun.ts';
+import { defaultReportDir, STUDIES, writeReport } from '../../analysis/reportRun.ts';
 import { StructureInputError } from '../../analysis/structure.ts';
 import { UserError } from '../errors.ts';
 import { parseChoiceList, parseInteger, parseNumber } from '../options.ts';
+import { requireWritableDirectory } from '../outputs.ts';
 
 interface AnalyzeOptions {
   measures?: string;
@@ -80,9 +81,11 @@ async function runReport(dir: string, options: AnalyzeOptions): Promise<void> {
   const sparsities = numberList('--sparsities', options.sparsities, 0, 0.999);
   if (sparsities.some((s, i) => i > 0 && s <= sparsities[i - 1])) throw new UserError(`--sparsities: must increase, got ${options.sparsities}`, 'for example --sparsities 0.5,0.8,0.9');
   const studies = parseChoiceList('--studies', options.studies, STUDIES);
+  const outDir = typeof options.report === 'string' ? options.report : defaultReportDir(dir);
+  requireWritableDirectory(outDir, '--report', 'give the report a writable folder: --report DIR');
   const backend = await initBackend();
   const settings = {
-    outDir: typeof options.report === 'string' ? options.report : undefined,
+    outDir,
     studies,
     sparsities,
     severities: numberList('--severities', options.severities, 1, 5, true),
