@@ -9,7 +9,7 @@ import { join } from 'node:path';
 import type { ModelSpec } from '../gssnn/models/index.ts';
 import { loadModel } from '../gssnn/persist.ts';
 import { getPreset } from '../gssnn/presets.ts';
-import { AnalysisInputError, datasetFor, presetFor } from './savedModels.ts';
+import { AnalysisInputError, datasetFor, metadataWithSpec, presetFor } from './savedModels.ts';
 import { bayesStudy, type BayesStudyOptions, difficultyStudy, pruningStudy } from './modelStudies.ts';
 import { writeModelReport, writeStructureReport } from './report.ts';
 import { analyzeStructure } from './structure.ts';
@@ -57,7 +57,7 @@ export async function writeReport(dir: string, options: ReportOptions): Promise<
   const { model, manifest } = loadModel(dir);
   try {
     const preset = getPreset(presetFor(manifest.metadata));
-    const data = await datasetFor(dir, manifest.metadata);
+    const data = await datasetFor(dir, metadataWithSpec(manifest));
     const want = new Set(options.studies);
     // Retrain each pruning round as long as the model itself was trained.
     const trainedEpochs = ((manifest.metadata.result ?? {}) as { epochs?: number }).epochs;
@@ -69,7 +69,7 @@ export async function writeReport(dir: string, options: ReportOptions): Promise<
     const bayes = want.has('bayes') ? (options.onProgress?.('SGLD ensemble and hypothesis weight'), bayesStudy(model, data, { ...options.sgld, maxExamples: options.maxExamples, seed: options.seed })) : undefined;
     const difficulty = want.has('difficulty')
       ? (options.onProgress?.('example difficulty (real, noisy, random labels)'),
-        await difficultyStudy(model.config as ModelSpec, preset, (labels) => datasetFor(dir, manifest.metadata, labels), { epochs: options.difficultyEpochs, noiseRate: options.noiseRate, seed: options.seed }))
+        await difficultyStudy(model.config as ModelSpec, preset, (labels) => datasetFor(dir, metadataWithSpec(manifest), labels), { epochs: options.difficultyEpochs, noiseRate: options.noiseRate, seed: options.seed }))
       : undefined;
     const files = await writeModelReport(outDir, { modelDir: dir, kind: model.kind, data: data.name, backend: options.backend, command: options.command, pruning, bayes, difficulty });
     return { outDir, files };
