@@ -35,7 +35,7 @@ const lossOf = (logits: tf.Tensor2D, labels: tf.Tensor1D) => meanCrossEntropy(lo
 export class Sgd implements UpdateRule {
   readonly name = 'sgd';
   constructor(readonly lr: number) {}
-  step(model: Model, batch: IndexedBatch): number {
+  step(model: Model, batch: IndexedBatch, _epoch?: number): number {
     const { loss, grads } = plainGradient(model, batch.x, batch.y, { lossOf, training: true });
     applyUpdate(model, grads, this.lr);
     tf.dispose(grads);
