@@ -146,22 +146,37 @@ export interface Eigenpairs {
   readonly vectors: Float64Array[];
 }
 
+export interface RitzPairs {
+  /** Ritz values, descending. */
+  readonly values: number[];
+  /** The unit Ritz vector of `values[j]`. */
+  vector(j: number): Float64Array;
+}
+
+/** Ritz values and vectors of `steps` Lanczos iterations from a seeded random start. */
+export function lanczosRitzPairs(op: LinearOperator, steps: number, seed = 0): RitzPairs {
+  const rng = new Random(seed);
+  const run = lanczos(op, Math.min(op.dimension, steps), randomUnit(op.dimension, rng));
+  const eig = jacobiEigen(tridiagonal(run.alpha, run.beta));
+  return {
+    values: eig.values,
+    vector(j) {
+      const x = new Float64Array(op.dimension);
+      eig.vectors[j].forEach((c, i) => {
+        const b = run.basis[i];
+        for (let r = 0; r < x.length; r++) x[r] += c * b[r];
+      });
+      return x;
+    },
+  };
+}
+
 /** The k largest (algebraic) eigenvalues from the Ritz values of a Lanczos run. */
 export function lanczosTopEigen(op: LinearOperator, k: number, options: { steps?: number; seed?: number } = {}): Eigenpairs {
-  const rng = new Random(options.seed ?? 0);
   const steps = Math.min(op.dimension, options.steps ?? Math.max(2 * k + 10, 20));
-  const run = lanczos(op, steps, randomUnit(op.dimension, rng));
-  const eig = jacobiEigen(tridiagonal(run.alpha, run.beta));
-  const count = Math.min(k, eig.values.length);
-  const vectors = eig.vectors.slice(0, count).map((y) => {
-    const x = new Float64Array(op.dimension);
-    y.forEach((c, j) => {
-      const b = run.basis[j];
-      for (let i = 0; i < x.length; i++) x[i] += c * b[i];
-    });
-    return x;
-  });
-  return { values: eig.values.slice(0, count), vectors };
+  const ritz = lanczosRitzPairs(op, steps, options.seed ?? 0);
+  const count = Math.min(k, ritz.values.length);
+  return { values: ritz.values.slice(0, count), vectors: Array.from({ length: count }, (_, j) => ritz.vector(j)) };
 }
 
 /**
@@ -316,7 +331,7 @@ export function deflatedTrace(op: LinearOperator, directions: readonly Float64Ar
 }
 
 export interface HessianSummaryOptions {
-  /** Eigenvalues reported (default 10). */
+  /** Eigenvalues reported, and eigen-directions of largest |eigenvalue| deflated from the trace estimate (default 10). */
   readonly topK?: number;
   /** Lanczos steps; every Ritz value counts for the outliers (default max(40, 3 topK)). */
   readonly lanczosSteps?: number;
@@ -355,9 +370,11 @@ export function hessianSummary(op: LinearOperator, options: HessianSummaryOption
   const outlierFraction = options.outlierFraction ?? 0.1;
   let products = 0;
   const counted: LinearOperator = { dimension: op.dimension, apply: (v) => (products++, op.apply(v)) };
-  const ritz = lanczosTopEigen(counted, steps, { steps, seed });
+  const ritz = lanczosRitzPairs(counted, steps, seed);
   const top = ritz.values.slice(0, topK);
-  const trace = deflatedTrace(counted, ritz.vectors.slice(0, topK), probes, seed + 1);
+  // Deflate the directions of largest |eigenvalue|: large negative ones also inflate Hutchinson's variance.
+  const byMagnitude = ritz.values.map((v, j) => [Math.abs(v), j]).sort((a, b) => b[0] - a[0]).slice(0, topK).map(([, j]) => j);
+  const trace = deflatedTrace(counted, byMagnitude.map((j) => ritz.vector(j)), probes, seed + 1);
   const density = spectralDensity(counted, { probes: densityProbes, steps: densitySteps, seed: seed + 2 });
   const largest = ritz.values[0] ?? 0;
   return {

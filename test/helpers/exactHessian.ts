@@ -22,25 +22,51 @@ type S = number;
 
 /** Forward-over-reverse tape: every node has a dual value and at most two parents. */
 export class DualTape {
-  readonly value: number[] = [];
-  readonly tangent: number[] = [];
-  private readonly parent1: number[] = [];
-  private readonly partial1: number[] = [];
-  private readonly partial1Tangent: number[] = [];
-  private readonly parent2: number[] = [];
-  private readonly partial2: number[] = [];
-  private readonly partial2Tangent: number[] = [];
+  private size = 0;
+  private capacity = 1 << 12;
+  value = new Float64Array(this.capacity);
+  tangent = new Float64Array(this.capacity);
+  private parent1 = new Int32Array(this.capacity);
+  private partial1 = new Float64Array(this.capacity);
+  private partial1Tangent = new Float64Array(this.capacity);
+  private parent2 = new Int32Array(this.capacity);
+  private partial2 = new Float64Array(this.capacity);
+  private partial2Tangent = new Float64Array(this.capacity);
+
+  private grow(): void {
+    this.capacity *= 2;
+    const f64 = (a: Float64Array) => {
+      const b = new Float64Array(this.capacity);
+      b.set(a);
+      return b;
+    };
+    const i32 = (a: Int32Array) => {
+      const b = new Int32Array(this.capacity);
+      b.set(a);
+      return b;
+    };
+    this.value = f64(this.value);
+    this.tangent = f64(this.tangent);
+    this.parent1 = i32(this.parent1);
+    this.partial1 = f64(this.partial1);
+    this.partial1Tangent = f64(this.partial1Tangent);
+    this.parent2 = i32(this.parent2);
+    this.partial2 = f64(this.partial2);
+    this.partial2Tangent = f64(this.partial2Tangent);
+  }
 
   private node(value: number, tangent: number, p1 = -1, d1 = 0, t1 = 0, p2 = -1, d2 = 0, t2 = 0): S {
-    this.value.push(value);
-    this.tangent.push(tangent);
-    this.parent1.push(p1);
-    this.partial1.push(d1);
-    this.partial1Tangent.push(t1);
-    this.parent2.push(p2);
-    this.partial2.push(d2);
-    this.partial2Tangent.push(t2);
-    return this.value.length - 1;
+    if (this.size === this.capacity) this.grow();
+    const i = this.size++;
+    this.value[i] = value;
+    this.tangent[i] = tangent;
+    this.parent1[i] = p1;
+    this.partial1[i] = d1;
+    this.partial1Tangent[i] = t1;
+    this.parent2[i] = p2;
+    this.partial2[i] = d2;
+    this.partial2Tangent[i] = t2;
+    return i;
   }
 
   leaf(value: number, tangent = 0): S {
@@ -115,12 +141,17 @@ export class DualTape {
     return this.scale(this.sum(items), 1 / items.length);
   }
   /** log sum exp, shifted by the largest value (a constant: the shift cancels exactly). */
+  private largest(items: readonly S[]): number {
+    let top = -Infinity;
+    for (const s of items) top = Math.max(top, this.value[s]);
+    return top;
+  }
   logSumExp(items: readonly S[]): S {
-    const top = Math.max(...items.map((s) => this.value[s]));
+    const top = this.largest(items);
     return this.shift(this.log(this.sum(items.map((s) => this.exp(this.shift(s, -top))))), top);
   }
   softmax(items: readonly S[]): S[] {
-    const top = Math.max(...items.map((s) => this.value[s]));
+    const top = this.largest(items);
     const e = items.map((s) => this.exp(this.shift(s, -top)));
     const total = this.sum(e);
     return e.map((s) => this.div(s, total));
@@ -128,7 +159,7 @@ export class DualTape {
 
   /** Reverse sweep from `output`: adjoint values (the gradient) and tangents (H v). */
   backward(output: S): { gradient: Float64Array; hvp: Float64Array } {
-    const n = this.value.length;
+    const n = this.size;
     const adj = new Float64Array(n);
     const adjTangent = new Float64Array(n);
     adj[output] = 1;
