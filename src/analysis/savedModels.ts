@@ -14,7 +14,7 @@ import { loadInitialWeights, loadModel, type SavedModelManifest } from '../gssnn
 import { getPreset, type PresetName } from '../gssnn/presets.ts';
 import { indexedBatch } from './fit.ts';
 import { accuracy, disposeBatch } from './loss.ts';
-import { computeMeasures, MEASURE_CAPTIONS, type MeasureName, type MeasureValues, missingMeasureInputs } from './measures.ts';
+import { computeMeasures, MEASURE_CAPTIONS, type MeasureName, type MeasureValues, missingMeasureInputs, NEEDS_INITIAL_WEIGHTS } from './measures.ts';
 import { coherenceReport, type CoherenceReport, deadNeuronReport, type HessianOptions, hessianReport, type HessianReport } from './modelDiagnostics.ts';
 import { kendallTau } from './ranking.ts';
 import type { ReluReport } from './reluSites.ts';
@@ -169,7 +169,7 @@ export async function analyzeModelDir(dir: string, measures: readonly MeasureNam
     try {
       const trainAccuracy = accuracy(model, train);
       const testAccuracy = accuracy(model, test);
-      const initial = savedInitialWeights(dir, manifest);
+      const initial = measures.some((n) => NEEDS_INITIAL_WEIGHTS.has(n)) ? savedInitialWeights(dir, manifest) : {};
       const skipped = missingMeasureInputs(measures, initial);
       const computed = computeMeasures(model, measures, { data: train, inputShape: data.inputShape, seed: options.seed ?? 0, initial: initial.initial });
       const values: MeasureValues = {};

@@ -70,6 +70,24 @@ describe('synth analyze --report', () => {
     expect(text).toContain('## Example difficulty');
   });
 
+  it('runs the dead-neuron, AP-step and node-mask search study on request', async () => {
+    const out = path.join(scratch, 'sparsity-report');
+    const r = await synthInProcess('analyze', model, '--report', out, '--studies', 'sparsity', '--mask-sparsities', '0.5', '--ap-rate', '0.1');
+    expect(r.code, r.stderr).toBe(0);
+    const report = JSON.parse(readFileSync(path.join(out, 'report.json'), 'utf8'));
+    const { pruning, search, setup } = report.sparsity;
+    expect(pruning.magnitude).toHaveLength(4);
+    // The AP step prunes more than magnitude pruning alone, round after round.
+    pruning['magnitude+AP'].slice(1).forEach((round: { sparsity: number }, k: number) => expect(round.sparsity).toBeGreaterThan(pruning.magnitude[k + 1].sparsity));
+    expect(search).toHaveLength(1);
+    expect(search[0].searched).toHaveLength(3);
+    expect(search[0].random).toHaveLength(3);
+    expect(setup.probeExamples).toBe(48);
+    const text = readFileSync(path.join(out, 'report.md'), 'utf8');
+    expect(text).toContain('## Dead neurons, the AP step and sparse search');
+    expect(text).not.toContain('## Pruning and robustness');
+  });
+
   it('writes the structure report of a search run into DIR/analysis-report by default', () => {
     const run = path.join(scratch, 'run');
     fakeRun(run);

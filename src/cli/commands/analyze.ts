@@ -14,7 +14,7 @@ import { AnalysisInputError, analyzeRun, DEFAULT_MEASURES, type DiagnosticOption
 import { writeChart } from '../../util/plot.ts';
 import { CorruptionError } from '../../analysis/corruptions.ts';
 import { HeadNotFoundError } from '../../analysis/geometry.ts';
-import { STUDIES, writeReport } from '../../analysis/reportRun.ts';
+import { DEFAULT_STUDIES, STUDIES, writeReport } from '../../analysis/reportRun.ts';
 import { StructureInputError } from '../../analysis/structure.ts';
 import { UserError } from '../errors.ts';
 import { parseChoiceList, parseInteger, parseNumber } from '../options.ts';
@@ -37,6 +37,8 @@ interface AnalyzeOptions {
   seed: string;
   report?: string | boolean;
   studies: string;
+  apRate: string;
+  maskSparsities: string;
   sparsities: string;
   severities: string;
   retrainEpochs?: string;
@@ -73,7 +75,9 @@ export function register(program: Command): void {
     .option('--probe-examples <n>', 'training examples the dead-neuron rates are measured on', '256')
     .option('--json', 'print one JSON object instead of a table')
     .option('--report [dir]', 'instead of the measure table, write a report (report.md, report.json, SVG + PNG plots) into DIR/analysis-report or the given folder: structure vs performance for a search run, pruning/robustness, SGLD ensemble and example difficulty for one saved model')
-    .option('--studies <list>', `report studies of a saved model: ${STUDIES.join(',')}`, STUDIES.join(','))
+    .option('--studies <list>', `report studies of a saved model: ${STUDIES.join(', ')} (sparsity: dead neurons, the AP pruning step and node-mask search vs random search, on a ReLU MLP trained on the model's data)`, DEFAULT_STUDIES.join(','))
+    .option('--ap-rate <r>', 'sparsity study: extra fraction of weights the AP step prunes per round', '0.05')
+    .option('--mask-sparsities <list>', 'sparsity study: hidden-unit sparsities of the node-mask search', '0.5,0.8')
     .option('--sparsities <list>', 'pruning sparsities (increasing, each in (0, 1))', '0.5,0.8,0.9,0.95')
     .option('--severities <list>', 'corruption severities 1..5 (gaussian-noise, blur, contrast, occlusion)', '1,3,5')
     .option('--retrain-epochs <n>', "epochs of retraining per round of iterative pruning (default: the model's preset)")
@@ -130,6 +134,8 @@ async function runReport(dir: string, options: AnalyzeOptions): Promise<void> {
     },
     difficultyEpochs: parseInteger('--difficulty-epochs', options.difficultyEpochs, 1),
     noiseRate: parseNumber('--noise-rate', options.noiseRate, 0, 1),
+    apRate: parseNumber('--ap-rate', options.apRate, 0, 0.999),
+    maskSparsities: numberList('--mask-sparsities', options.maskSparsities, 0, 0.999),
     backend: backend.name,
     command: `synth ${process.argv.slice(2).join(' ')}`,
     onProgress: (message: string) => process.stderr.write(`report: ${message}\n`),
