@@ -10,7 +10,7 @@
 import { sparsityStudy } from '../src/analysis/sparsityStudy.ts';
 import { loadDataset } from '../src/data/index.ts';
 import { initBackend } from '../src/gssnn/backend.ts';
-import { machineInfo, reportBenchmark } from './machine.ts';
+import { loadNote, machineInfo, reportBenchmark } from './machine.ts';
 
 const IMAGE = 14;
 const SEED = 3;
@@ -36,7 +36,7 @@ const study = sparsityStudy(data, { ...setup, onProgress: (m) => process.stderr.
 
 reportBenchmark('analysis-pruning', {
   benchmark: 'analysis-pruning',
-  note: 'Measured on a shared 2-core machine under load from other work; to be re-run on a quiet machine. DNR and init scores are diagnostics.',
+  note: `${loadNote() ?? 'measured on a quiet machine (1-minute load average at most the core count)'}; the machine has 2 cores shared with other work. DNR and init scores are diagnostics.`,
   machine: machineInfo({ backend: backend.name }),
   setup: { dataset: 'mnist', imageSize: IMAGE, trainSize: 500, ...setup },
   dnrHistory: study.dnrHistory,

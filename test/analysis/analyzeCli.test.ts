@@ -1,35 +1,17 @@
 import { synthSync } from '../helpers/cli.ts';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
-import { main } from '../../src/cli/main.ts';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { MEASURE_NAMES, NEEDS_INITIAL_WEIGHTS } from '../../src/analysis/measures.ts';
+import { modelNames } from '../../src/analysis/savedModels.ts';
+import { synthInProcess } from '../helpers/inProcess.ts';
 
 const scratch = mkdtempSync(path.join(tmpdir(), 'synth-analyze-'));
 afterAll(() => rmSync(scratch, { recursive: true, force: true }));
 
 const synth = (...args: string[]) => synthSync(args, { env: { SYNTH_BACKEND: 'wasm' } });
 
-/** The same entry point in this process: no start-up cost per call. */
-async function synthInProcess(...args: string[]) {
-  const err: string[] = [];
-  const out: string[] = [];
-  const errSpy = vi.spyOn(process.stderr, 'write').mockImplementation((chunk: string | Uint8Array) => {
-    err.push(String(chunk));
-    return true;
-  });
-  const outSpy = vi.spyOn(process.stdout, 'write').mockImplementation((chunk: string | Uint8Array) => {
-    out.push(String(chunk));
-    return true;
-  });
-  try {
-    return { code: await main(['node', 'synth', ...args]), stderr: err.join(''), stdout: out.join('') };
-  } finally {
-    errSpy.mockRestore();
-    outSpy.mockRestore();
-  }
-}
 
 describe('synth analyze', () => {
   const run = path.join(scratch, 'run');
@@ -98,5 +80,18 @@ describe('synth analyze', () => {
     const empty = await synthInProcess('analyze', scratch + '/nowhere');
     expect(empty.code).toBe(1);
     expect(empty.stderr).toContain('no such directory');
+  });
+});
+
+describe('model names', () => {
+  it('a search run names its models as synth show does: #rank id, the bare id, baseline <kind>', () => {
+    const run = path.join(scratch, 'search-run');
+    for (const id of ['c1', 'c2', 'c3', 'baseline-linear']) mkdirSync(path.join(run, 'models', id), { recursive: true });
+    mkdirSync(path.join(run, 'candidates'));
+    writeFileSync(path.join(run, 'report.json'), JSON.stringify({ best: [{ id: 'c3' }, { id: 'c1' }] }));
+    const dirs = ['baseline-linear', 'c1', 'c2', 'c3'].map((id) => path.join(run, 'models', id));
+    expect(modelNames(run, dirs)).toEqual(['baseline linear', '#2 c1', 'c2', '#1 c3']);
+    // Outside a search run: the path under the analysed directory.
+    expect(modelNames(scratch, [path.join(scratch, 'run', 'a')])).toEqual([path.join('run', 'a')]);
   });
 });

@@ -2,30 +2,15 @@ import { synthSync } from '../helpers/cli.ts';
 import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
-import { main } from '../../src/cli/main.ts';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { toOriginalJson } from '../../src/dsl/graphFormats.ts';
+import { synthInProcess } from '../helpers/inProcess.ts';
 
 const scratch = mkdtempSync(path.join(tmpdir(), 'synth-report-'));
 afterAll(() => rmSync(scratch, { recursive: true, force: true }));
 
 const synth = (...args: string[]) => synthSync(args, { env: { SYNTH_BACKEND: 'wasm' } });
 
-/** The same entry point in this process: no start-up cost per call. */
-async function synthInProcess(...args: string[]) {
-  const err: string[] = [];
-  const errSpy = vi.spyOn(process.stderr, 'write').mockImplementation((chunk: string | Uint8Array) => {
-    err.push(String(chunk));
-    return true;
-  });
-  const outSpy = vi.spyOn(process.stdout, 'write').mockImplementation(() => true);
-  try {
-    return { code: await main(['node', 'synth', ...args]), stderr: err.join('') };
-  } finally {
-    errSpy.mockRestore();
-    outSpy.mockRestore();
-  }
-}
 
 /** A run store with three trained candidates (chains of 2, 3, 4 nodes) and a random baseline. */
 function fakeRun(dir: string): void {

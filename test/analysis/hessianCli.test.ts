@@ -7,32 +7,20 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { indexedBatch } from '../../src/analysis/fit.ts';
 import { datasetFor, metadataWithSpec } from '../../src/analysis/savedModels.ts';
-import { main } from '../../src/cli/main.ts';
 import { initBackend } from '../../src/gssnn/backend.ts';
 import { buildModel, type ModelSpec } from '../../src/gssnn/models/index.ts';
 import { loadModel, saveModel } from '../../src/gssnn/persist.ts';
 import { getPreset, scheduleFor } from '../../src/gssnn/presets.ts';
 import { train } from '../../src/gssnn/train/trainer.ts';
 import { batchArrays, exactTrace } from '../helpers/exactHessian.ts';
+import { synthInProcess } from '../helpers/inProcess.ts';
 
 const scratch = mkdtempSync(path.join(tmpdir(), 'synth-hessian-'));
 afterAll(() => rmSync(scratch, { recursive: true, force: true }));
 
-async function synthInProcess(...args: string[]) {
-  const err: string[] = [];
-  const out: string[] = [];
-  const errSpy = vi.spyOn(process.stderr, 'write').mockImplementation((chunk: string | Uint8Array) => (err.push(String(chunk)), true));
-  const outSpy = vi.spyOn(process.stdout, 'write').mockImplementation((chunk: string | Uint8Array) => (out.push(String(chunk)), true));
-  try {
-    return { code: await main(['node', 'synth', ...args]), stderr: err.join(''), stdout: out.join('') };
-  } finally {
-    errSpy.mockRestore();
-    outSpy.mockRestore();
-  }
-}
 
 /** The `mlp` baseline on 8x8 MNIST digits with a ViT of width 4 (no convolution block): 426 weights. */
 const spec: ModelSpec = {

@@ -6,25 +6,13 @@
 import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
-import { main } from '../../src/cli/main.ts';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { loadInitialWeights, readManifest } from '../../src/gssnn/persist.ts';
+import { synthInProcess as synth } from '../helpers/inProcess.ts';
 
 const scratch = mkdtempSync(path.join(tmpdir(), 'synth-optimizer-'));
 afterAll(() => rmSync(scratch, { recursive: true, force: true }));
 
-async function synth(...args: string[]) {
-  const err: string[] = [];
-  const out: string[] = [];
-  const errSpy = vi.spyOn(process.stderr, 'write').mockImplementation((chunk: string | Uint8Array) => (err.push(String(chunk)), true));
-  const outSpy = vi.spyOn(process.stdout, 'write').mockImplementation((chunk: string | Uint8Array) => (out.push(String(chunk)), true));
-  try {
-    return { code: await main(['node', 'synth', ...args]), stderr: err.join(''), stdout: out.join('') };
-  } finally {
-    errSpy.mockRestore();
-    outSpy.mockRestore();
-  }
-}
 
 const base = ['train', '--baseline', 'linear', '--data', 'mnist-0v1', '--preset', 'tiny', '--train-size', '32', '--test-size', '32', '--json'];
 
