@@ -8,6 +8,7 @@ import { join } from 'node:path';
 import { writeFileAtomic } from '../util/atomicFile.ts';
 import { type VegaLiteSpec, writeChart } from '../util/plot.ts';
 import type { BayesStudy, DifficultyRun, PruningStudy } from './modelStudies.ts';
+import type { SparsityStudy } from './sparsityStudy.ts';
 import type { StructureReport } from './structure.ts';
 
 const pct = (x: number) => (Number.isFinite(x) ? `${(100 * x).toFixed(1)}%` : '-');
@@ -26,6 +27,7 @@ export interface ModelReportInput {
   readonly pruning?: PruningStudy;
   readonly bayes?: BayesStudy;
   readonly difficulty?: DifficultyRun[];
+  readonly sparsity?: SparsityStudy;
 }
 
 function pruningSection(p: PruningStudy): { text: string; charts: [string, VegaLiteSpec][] } {
@@ -221,8 +223,33 @@ async function writeSections(outDir: string, title: string, preamble: string[], 
   return [join(outDir, 'report.md'), join(outDir, 'report.json'), ...files];
 }
 
+function sparsitySection(study: SparsityStudy): { text: string; charts: [string, VegaLiteSpec][] } {
+  const s = study.setup;
+  const rounds = study.pruning.magnitude.map((r, i) => {
+    const ap = study.pruning['magnitude+AP'][i];
+    return [r.round, pct(r.sparsity), pct(r.score), num(r.dnrAfterTraining), pct(ap.sparsity), pct(ap.score), num(ap.dnrAfterTraining)];
+  });
+  const text = [
+    '## Dead neurons, the AP step and sparse search (on a ReLU MLP of this data set)',
+    '',
+    `These methods act on dense ReLU layers, which the model's encoder does not expose, so they run on an MLP ${s.inputSize}-${s.hidden.join('-')}-classes trained on the same ${s.trainExamples} training examples (SGD, lr ${s.lr}, batch ${s.batchSize}, ${s.epochs} epochs; test: ${s.testExamples} examples).`,
+    '',
+    `Dynamic dead-neuron rate per hidden layer on ${s.probeExamples} training examples: ${study.dnrHistory.map((h) => `epoch ${h.epoch}: ${h.dnr.map((d) => num(d, 2)).join('/')}`).join('; ')}.`,
+    '',
+    `Iterative magnitude pruning with rewinding (${pct(s.rate)} of the remaining weights per round), without and with the AP step (${pct(s.apRate)} more per round, incoming weights of the most often dead units with the most negative mean contribution):`,
+    '',
+    table(['round', 'sparsity', 'test acc.', 'DNR', 'sparsity (AP)', 'test acc. (AP)', 'DNR (AP)'], rounds),
+    '',
+    `Node-mask search: the ${s.k} best of ${s.candidates} random masks by the init-time score (log-det of the activation-pattern kernel on ${s.scoreExamples} examples) against ${s.k} masks drawn at random, each trained the same way (mean test accuracy):`,
+    '',
+    table(['hidden-unit sparsity', 'searched', 'random'], study.search.map((r) => [pct(r.sparsity), pct(r.searchedMean), pct(r.randomMean)])),
+    '',
+  ].join('\n');
+  return { text, charts: [] };
+}
+
 export async function writeModelReport(outDir: string, input: ModelReportInput): Promise<string[]> {
-  const sections = [input.pruning && pruningSection(input.pruning), input.bayes && bayesSection(input.bayes), input.difficulty && difficultySection(input.difficulty)].filter((s): s is { text: string; charts: [string, VegaLiteSpec][] } => !!s);
+  const sections = [input.pruning && pruningSection(input.pruning), input.bayes && bayesSection(input.bayes), input.difficulty && difficultySection(input.difficulty), input.sparsity && sparsitySection(input.sparsity)].filter((s): s is { text: string; charts: [string, VegaLiteSpec][] } => !!s);
   return writeSections(outDir, `Robustness, ensembles and difficulty: ${input.kind} on ${input.data}`, [`Model: \`${input.modelDir}\`; backend ${input.backend}.`, `Made by: \`${input.command}\`.`, 'These are diagnostics of one model and one seed, not guarantees.'], sections, input);
 }
 

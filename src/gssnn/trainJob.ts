@@ -84,7 +84,7 @@ export async function runTrainJob(job: TrainJob): Promise<TrainJobResult> {
   const full = await datasetFor(job);
   const data = job.fold ? foldOf(full, job.fold.k, job.fold.index) : full;
   const preset = getPreset(job.preset);
-  const { model, result } = trainModel({
+  const { model, result, initialWeights } = trainModel({
     kind: job.kind,
     preset,
     data,
@@ -94,7 +94,7 @@ export async function runTrainJob(job: TrainJob): Promise<TrainJobResult> {
     train: job.epochs === undefined ? {} : { epochs: job.epochs },
   });
   try {
-    if (job.modelDir) saveModel(model, job.modelDir, { job: { ...job, graph: undefined }, result });
+    if (job.modelDir) saveModel(model, job.modelDir, { job: { ...job, graph: undefined }, result }, { initialWeights });
   } finally {
     model.dispose();
   }

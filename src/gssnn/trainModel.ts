@@ -31,6 +31,8 @@ export interface TrainedModel {
   readonly spec: ModelSpec;
   readonly config: TrainConfig;
   readonly result: TrainResult;
+  /** The weights before training, in `model.variables` order (saved beside the model). */
+  readonly initialWeights: Float32Array[];
 }
 
 export function trainModel(request: TrainModelRequest): TrainedModel {
@@ -47,8 +49,9 @@ export function trainModel(request: TrainModelRequest): TrainedModel {
   });
   const config: TrainConfig = { ...scheduleFor(preset, request.train?.epochs), ...request.train, seed };
   const model = buildModel(spec);
+  const initialWeights = model.variables.map((v) => (v.dataSync() as Float32Array).slice());
   try {
-    return { model, spec, config, result: train(model, data, config, request.callbacks) };
+    return { model, spec, config, result: train(model, data, config, request.callbacks), initialWeights };
   } catch (err) {
     model.dispose();
     throw err;

@@ -11,9 +11,12 @@ import { ModelSpecError, type ModelKind } from '../../gssnn/models/index.ts';
 import { saveModel } from '../../gssnn/persist.ts';
 import { getPreset, PRESET_NAMES } from '../../gssnn/presets.ts';
 import { trainModel } from '../../gssnn/trainModel.ts';
+import type { GradientRuleConfig } from '../../gssnn/train/gradientRules.ts';
+import type { OptimizerConfig } from '../../gssnn/train/optimizers.ts';
+import type { Preset } from '../../gssnn/presets.ts';
 import { dslFromFlag } from '../dslFlag.ts';
 import { UserError } from '../errors.ts';
-import { parseInteger } from '../options.ts';
+import { parseChoice, parseInteger, parseNumber } from '../options.ts';
 import { requireWritableDirectory } from '../outputs.ts';
 
 /** Seeds and sizes are 32-bit unsigned integers. */
@@ -39,6 +42,26 @@ interface TrainOptions {
   out?: string;
   backend?: string;
   json?: boolean;
+  initialWeights: boolean;
+  optimizer?: string;
+  baseOptimizer?: string;
+  lr?: string;
+  momentum?: string;
+  rho?: string;
+  safCoefficient?: string;
+  safTemperature?: string;
+  safLag?: string;
+  winsorize?: string;
+}
+
+const OPTIMIZERS = ['sgd', 'adam', 'sam', 'saf', 'winsorized', 'm3', 'rm3'] as const;
+type OptimizerName = (typeof OPTIMIZERS)[number];
+
+/** What `--optimizer` and its parameters make of the preset's recipe (recorded in the saved model). */
+interface OptimizerChoice {
+  readonly name: OptimizerName;
+  readonly optimizer: OptimizerConfig;
+  readonly rule?: GradientRuleConfig;
 }
 
 export function register(program: Command): void {
@@ -61,6 +84,16 @@ export function register(program: Command): void {
     .option('--out <dir>', 'save the trained model (model.json + weights.bin) in this directory')
     .option('--backend <name>', `tensor backend: ${BACKEND_NAMES.join(', ')} (default: SYNTH_BACKEND or the fastest available)`)
     .option('--json', 'print the final metrics as one JSON object on the last line')
+    .option('--no-initial-weights', 'do not save the weights at initialization beside the model (halves its size; the distance-from-init measures then cannot run)')
+    .option('--optimizer <name>', `${OPTIMIZERS.join(', ')} (default: the preset's, adam); sam, saf, winsorized, m3 and rm3 change the gradient a base optimizer steps along`)
+    .option('--base-optimizer <name>', "sgd or adam: what steps along the gradient of sam, saf, winsorized, m3, rm3 (default: the preset's)")
+    .option('--lr <x>', "learning rate (default: the preset's)")
+    .option('--momentum <m>', 'heavy-ball momentum of sgd (default 0)')
+    .option('--rho <r>', 'SAM: radius of the ascent step (default 0.05)')
+    .option('--saf-coefficient <lambda>', 'SAF: weight of the trajectory loss (default 0.3)')
+    .option('--saf-temperature <tau>', 'SAF: softmax temperature (default 5)')
+    .option('--saf-lag <epochs>', 'SAF: compare with the outputs of this many epochs earlier (default 3)')
+    .option('--winsorize <c>', 'winsorized: clip each gradient coordinate to its (c+1)-th smallest and largest value over the batch (default 1)')
     .action(async (options: TrainOptions) => {
       await runTrain(options);
     });
@@ -85,6 +118,7 @@ async function runTrain(options: TrainOptions): Promise<void> {
   const testSize = options.testSize === undefined ? preset.data.testSize : parseInteger('--test-size', options.testSize, 1, UINT32_MAX);
   const elements = options.elements === undefined ? undefined : parseInteger('--elements', options.elements, 1, UINT32_MAX);
   const kind = modelKind(options);
+  const choice = optimizerChoice(options, preset);
   if (kind === 'gssnn' && options.elements !== undefined) throw new UserError('--elements applies only to random, chain, star and complete baselines');
 
   // Checked before training, so a finished model is never lost to an unwritable folder.
@@ -121,7 +155,7 @@ async function runTrain(options: TrainOptions): Promise<void> {
       elements,
       seed,
       reproduceOriginal: options.reproduceOriginal,
-      train: epochs === undefined ? {} : { epochs },
+      train: { ...(epochs === undefined ? {} : { epochs }), optimizer: choice.optimizer, ...(choice.rule ? { rule: choice.rule } : {}) },
       callbacks: {
         onEpoch: ({ epoch, trainLoss, lr }) => {
           process.stderr.write(`epoch ${epoch + 1}: train loss ${trainLoss.toFixed(4)}, lr ${lr.toExponential(2)}\n`);
@@ -133,7 +167,7 @@ async function runTrain(options: TrainOptions): Promise<void> {
     if (err instanceof InjectionError) throw new UserError(`--program: ${err.message}`, 'try --preset paper (graph dimension 512)');
     throw err;
   }
-  const { model, result, spec } = trained;
+  const { model, result, spec, initialWeights } = trained;
   const splits = { train: data.train, validation: data.validation, test: data.test };
   const baseRates = Object.fromEntries(Object.entries(splits).map(([name, split]) => [name, split.count > 0 ? baseRate(split.y, data.numClasses) : null])) as Record<keyof typeof splits, number | null>;
   const against = (name: 'validation' | 'test') => (baseRates[name] === null ? null : compareWithBaseRate(result[name].accuracy, splits[name].count, baseRates[name]!));
@@ -147,6 +181,7 @@ async function runTrain(options: TrainOptions): Promise<void> {
     seed,
     splitSeed,
     backend: backendName,
+    optimizer: { name: choice.name, ...choice.optimizer, ...(choice.rule ? { rule: choice.rule } : {}) },
     status: result.status,
     parameterCount: result.parameterCount,
     graph: spec.graph ? { nodes: spec.graph.nodes.length, edges: spec.graph.edges.length } : null,
@@ -162,8 +197,9 @@ async function runTrain(options: TrainOptions): Promise<void> {
     trainSeconds: result.trainSeconds,
     examplesPerSecond: result.examplesPerSecond,
     out: options.out ?? null,
+    initialWeightsSaved: options.out !== undefined && options.initialWeights,
   };
-  if (options.out) saveModel(model, options.out, { result, summary, dataProvenance: data.provenance });
+  if (options.out) saveModel(model, options.out, { result, summary, dataProvenance: data.provenance }, options.initialWeights ? { initialWeights } : {});
   model.dispose();
   if (options.json) {
     process.stdout.write(`${JSON.stringify(summary)}\n`);
@@ -193,6 +229,38 @@ function baseRateWarning(split: string, c: BaseRateComparison): string {
     `${split} accuracy ${pct(c.accuracy)} is ${c.verdict === 'below' ? 'below' : 'indistinguishable from'} the base rate ${pct(c.baseRate)} ` +
     `(exact binomial test on ${c.examples} examples, p ${pValue(c.pAbove)} for doing better; 95% interval ${pct(c.interval95[0])} to ${pct(c.interval95[1])}): the model has learned nothing measurable on this split.`
   );
+}
+
+function optimizerChoice(options: TrainOptions, preset: Preset): OptimizerChoice {
+  const name = options.optimizer === undefined ? preset.train.optimizer.kind : parseChoice('--optimizer', options.optimizer, OPTIMIZERS);
+  const only = (flag: string, value: string | undefined, allowed: readonly OptimizerName[]) => {
+    if (value !== undefined && !allowed.includes(name)) throw new UserError(`${flag} applies to --optimizer ${allowed.join(' or ')}, not ${name}`, `drop ${flag} or choose --optimizer ${allowed[0]}`);
+  };
+  only('--rho', options.rho, ['sam']);
+  for (const [flag, value] of [['--saf-coefficient', options.safCoefficient], ['--saf-temperature', options.safTemperature], ['--saf-lag', options.safLag]] as const) only(flag, value, ['saf']);
+  only('--winsorize', options.winsorize, ['winsorized']);
+  only('--base-optimizer', options.baseOptimizer, ['sam', 'saf', 'winsorized', 'm3', 'rm3']);
+  const baseKind = name === 'sgd' || name === 'adam' ? name : options.baseOptimizer === undefined ? preset.train.optimizer.kind : parseChoice('--base-optimizer', options.baseOptimizer, ['sgd', 'adam'] as const);
+  if (options.momentum !== undefined && baseKind !== 'sgd') throw new UserError(`--momentum applies to sgd, but the steps are taken by ${baseKind}`, 'add --optimizer sgd (or --base-optimizer sgd), or drop --momentum');
+  const lr = options.lr === undefined ? preset.train.optimizer.lr : parseNumber('--lr', options.lr, Number.MIN_VALUE);
+  const optimizer: OptimizerConfig =
+    baseKind === 'sgd' ? { kind: 'sgd', lr, ...(options.momentum === undefined ? {} : { momentum: parseNumber('--momentum', options.momentum, 0, 1) }) } : { kind: 'adam', lr };
+  const rule: GradientRuleConfig | undefined =
+    name === 'sam'
+      ? { kind: 'sam', rho: options.rho === undefined ? 0.05 : parseNumber('--rho', options.rho, 0) }
+      : name === 'saf'
+        ? {
+            kind: 'saf',
+            coefficient: options.safCoefficient === undefined ? 0.3 : parseNumber('--saf-coefficient', options.safCoefficient, 0),
+            temperature: options.safTemperature === undefined ? 5 : parseNumber('--saf-temperature', options.safTemperature, Number.MIN_VALUE),
+            lag: options.safLag === undefined ? 3 : parseInteger('--saf-lag', options.safLag, 1),
+          }
+        : name === 'winsorized'
+          ? { kind: 'winsorized', c: options.winsorize === undefined ? 1 : parseInteger('--winsorize', options.winsorize, 0) }
+          : name === 'm3' || name === 'rm3'
+            ? { kind: name }
+            : undefined;
+  return { name, optimizer, ...(rule ? { rule } : {}) };
 }
 
 function modelKind(options: TrainOptions): ModelKind {
