@@ -95,7 +95,7 @@ export async function resolveSelected(source: SelectedSource, options: SelectOpt
   const dir = join(options.out, rel);
   const config = searchConfigOf(source);
   const store = RunStore.exists(dir)
-    ? RunStore.open(dir)
+    ? RunStore.resume(dir, options.command)
     : RunStore.create(dir, {
         runId: `leaderboard-${rel.slice('search/'.length)}`,
         createdAt: new Date().toISOString(),
@@ -106,6 +106,10 @@ export async function resolveSelected(source: SelectedSource, options: SelectOpt
         command: options.command,
         config: config as unknown as Record<string, unknown>,
       });
-  const report = store.readJson<SearchReport>('report.json') ?? (await runSearch(store, config, graphDsl(), options.trainerFor(store), options.onEvent));
-  return fromReport(report, `${rel}/report.json`, source.data, 'search', rel);
+  try {
+    const report = store.readJson<SearchReport>('report.json') ?? (await runSearch(store, config, graphDsl(), options.trainerFor(store), options.onEvent));
+    return fromReport(report, `${rel}/report.json`, source.data, 'search', rel);
+  } finally {
+    store.close();
+  }
 }
