@@ -404,11 +404,17 @@ class Search {
       marginal[i] = util;
       if (util > 0) anyPositive = true;
     }
-    let compressive = 0;
-    if (anyPositive) {
-      this.correctSelfOverlap(pattern, marginal);
-      for (let i = 0; i < count; i++) if (marginal[i] > 0) compressive += marginal[i] * facts.numPaths[pattern.locs[i]];
-    }
+    if (!anyPositive) return;
+    // Overlap correction only lowers the utility: skip it (quadratic in the body's depth) when
+    // even the uncorrected utility cannot beat the best found.
+    const compressiveOf = () => {
+      let sum = 0;
+      for (let i = 0; i < count; i++) if (marginal[i] > 0) sum += marginal[i] * facts.numPaths[pattern.locs[i]];
+      return sum;
+    };
+    if (compressiveOf() - pattern.bodyUtility <= this.cutoff) return;
+    this.correctSelfOverlap(pattern, marginal);
+    const compressive = compressiveOf();
     if (compressive <= this.cutoff) return;
     const utility = compressive - pattern.bodyUtility;
     if (utility <= this.cutoff) return;
@@ -462,16 +468,26 @@ class Search {
 
   private selfUnificationPoints(pattern: Pattern): number[] {
     const { set, zippers } = this;
-    const params = new Set(pattern.argZids);
-    if (params.size === 0) return [];
-    const prefixes = new Set<number>();
-    for (const z of params) for (let p = z; p !== -1; p = zippers.parentOf(p)) prefixes.add(p);
+    if (pattern.argZids.length === 0) return [];
+    // Marks by zipper id (typed arrays: this runs once per finished pattern, on every zipper of it).
+    const marks = this.zipperMarks(zippers.size);
+    const PARAM = 1;
+    const PREFIX = 2;
+    const marked: number[] = [];
+    for (const z of pattern.argZids) {
+      marks[z] |= PARAM;
+      for (let p = z; p !== -1 && !(marks[p] & PREFIX); p = zippers.parentOf(p)) {
+        marks[p] |= PREFIX;
+        marked.push(p);
+      }
+    }
+    const isParam = (zid: number) => zid !== -1 && (marks[zid] & PARAM) !== 0;
     const slice = (zid: number, direction: number): number => {
       const c = zippers.existing(zid, direction);
-      return c !== -1 && prefixes.has(c) ? c : -1;
+      return c !== -1 && (marks[c] & PREFIX) !== 0 ? c : -1;
     };
     const unifies = (overall: number, partial: number, overallLoc: number, partialLoc: number): boolean => {
-      if ((overall !== -1 && params.has(overall)) || (partial !== -1 && params.has(partial))) return true;
+      if (isParam(overall) || isParam(partial)) return true;
       if (overallLoc === partialLoc) return true;
       if (overall === -1 && partial === -1) return false;
       const kind = set.kind[overallLoc];
@@ -491,7 +507,7 @@ class Search {
     const points: number[] = [];
     const root = pattern.locs[0];
     const visit = (partial: number, partialZid: number, partialLoc: number): void => {
-      if (partial === -1 || params.has(partial)) return;
+      if (partial === -1 || isParam(partial)) return;
       if (partialZid !== EMPTY_ZIPPER && unifies(EMPTY_ZIPPER, partial, root, partialLoc)) points.push(partialZid);
       const kind = set.kind[partialLoc];
       if (kind === APP) {
@@ -502,7 +518,20 @@ class Search {
       }
     };
     visit(EMPTY_ZIPPER, EMPTY_ZIPPER, root);
+    for (const z of marked) marks[z] = 0;
+    for (const z of pattern.argZids) marks[z] = 0;
     return points;
+  }
+
+  private marks = new Uint8Array(0);
+
+  /** Zeroed scratch marks for `size` zippers (callers clear what they set). */
+  private zipperMarks(size: number): Uint8Array {
+    if (this.marks.length < size) {
+      const grown = new Uint8Array(Math.max(size, 2 * this.marks.length));
+      this.marks = grown;
+    }
+    return this.marks;
   }
 
   /** Builds the body from the first match location, parameters as `#i`. */

@@ -59,6 +59,11 @@ export class Zippers {
     return false;
   }
 
+  /** Zippers made so far (ids are 0 .. size - 1). */
+  get size(): number {
+    return this.parent.length;
+  }
+
   parentOf(zid: number): number {
     return this.parent[zid];
   }
@@ -75,7 +80,7 @@ export function childOf(set: NodeSet, node: number, direction: number): number {
 /** The node reached from `root` along `zid`, or -1 when the shape differs. */
 export function nodeAt(set: NodeSet, zippers: Zippers, root: number, zid: number): number {
   let node = root;
-  for (const step of zippers.path(zid)) {
+  for (const step of zippers.cachedPath(zid)) {
     node = childOf(set, node, step);
     if (node === -1) return -1;
   }
