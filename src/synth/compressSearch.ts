@@ -38,6 +38,11 @@ export interface SearchOptions {
   readonly tdfa?: TdfaAnnotations;
   /** Rejects a finished body (e.g. alpha-equivalent to a known abstraction). */
   readonly reject?: (body: number) => boolean;
+  /**
+   * Work budget (`SearchStats.work`, counted across searches sharing the stats): past it the
+   * search stops and returns the best abstraction found so far, setting `stats.exhausted`.
+   */
+  readonly maxWork?: number;
 }
 
 interface Pattern {
@@ -75,6 +80,10 @@ export interface FoundAbstraction {
 export interface SearchStats {
   expanded: number;
   finished: number;
+  /** Match locations examined, the measure of a search's cost (deterministic, unlike time). */
+  work: number;
+  /** Whether a search stopped at its work budget. */
+  exhausted: boolean;
 }
 
 /** Finds the abstraction of highest utility, or null when none compresses. */
@@ -95,7 +104,7 @@ class Search {
   constructor(
     private readonly facts: CorpusFacts,
     private readonly options: SearchOptions,
-    private readonly stats: SearchStats = { expanded: 0, finished: 0 },
+    private readonly stats: SearchStats = { expanded: 0, finished: 0, work: 0, exhausted: false },
   ) {
     this.set = facts.set;
     this.newPrimCost = this.set.costModel.primitive;
@@ -121,7 +130,12 @@ class Search {
       upperBound: this.upperBound(locs),
       bodyUtility: 0,
     });
+    const maxWork = this.options.maxWork ?? Number.POSITIVE_INFINITY;
     while (this.heap.length > 0) {
+      if (this.stats.work > maxWork) {
+        this.stats.exhausted = true;
+        break;
+      }
       const pattern = this.pop();
       if (pattern.upperBound <= this.cutoff) continue;
       this.expand(pattern);
@@ -171,6 +185,7 @@ class Search {
     const holeIndex = pattern.holes.length - 1; // depth first, as Stitch's default
     const holeZid = pattern.holes[holeIndex];
     const nodes = this.nodesAt(pattern.locs, holeZid);
+    this.stats.work += nodes.length;
     const lambdasAbove = zippers.lambdas[holeZid];
 
     // Syntactic expansions: group match locations by what the hole holds there.
@@ -387,6 +402,7 @@ class Search {
     const { set, facts } = this;
     const arity = pattern.varZid.length;
     const count = pattern.locs.length;
+    this.stats.work += count;
     const uses = new Array<number>(arity).fill(0);
     for (const v of pattern.argVars) uses[v]++;
     const appPenalty = -(this.newPrimCost + set.costModel.app * arity);
@@ -452,6 +468,7 @@ class Search {
   private correctSelfOverlap(pattern: Pattern, marginal: Float64Array): void {
     const points = this.selfUnificationPoints(pattern);
     if (points.length === 0) return;
+    this.stats.work += pattern.locs.length * points.length;
     const { set, zippers } = this;
     const position = new Map<number, number>();
     pattern.locs.forEach((loc, i) => position.set(loc, i));
@@ -486,7 +503,9 @@ class Search {
       const c = zippers.existing(zid, direction);
       return c !== -1 && (marks[c] & PREFIX) !== 0 ? c : -1;
     };
+    const stats = this.stats;
     const unifies = (overall: number, partial: number, overallLoc: number, partialLoc: number): boolean => {
+      stats.work++;
       if (isParam(overall) || isParam(partial)) return true;
       if (overallLoc === partialLoc) return true;
       if (overall === -1 && partial === -1) return false;
