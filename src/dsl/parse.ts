@@ -51,35 +51,77 @@ export const MAX_NESTING = 300;
  */
 export const MAX_TERM_DEPTH = 1_000;
 
-/** Offset of the first `(` or inline invention that opens level `limit + 1`, if any. */
-function nestingBeyond(text: string, limit: number): number | undefined {
-  // Open levels: true for a parenthesis, false for an inline invention awaiting its body.
-  const open: boolean[] = [];
-  const termEnded = () => {
-    while (open.length > 0 && !open[open.length - 1]) open.pop();
+/** An open level of the text: a parenthesis, or an inline invention awaiting its body. */
+interface OpenLevel {
+  readonly paren: boolean;
+  readonly at: number;
+  /** `(lam body)`: its body is one level deeper. */
+  lambda: boolean;
+  /** Terms read inside the parenthesis so far (the function first). */
+  items: number;
+  /** max(depth of the function, depth of argument i minus i - 1): the depth is items - 1 + this. */
+  reach: number;
+}
+
+/**
+ * Where the text nests too deep, found in one pass without building anything (so a
+ * 10,000-argument application is refused before the matcher spends seconds on it): the first
+ * `(` or inline invention opening level MAX_NESTING + 1, or the first term that makes the
+ * program deeper than MAX_TERM_DEPTH (names of DSL inventions are checked when resolved).
+ */
+function tooDeepAt(text: string): { offset: number; reason: string } | undefined {
+  const open: OpenLevel[] = [];
+  const nesting = (offset: number) => ({ offset, reason: `parentheses and inline inventions nest deeper than ${MAX_NESTING} levels; split the program into inventions` });
+  const depth = (offset: number) => ({ offset, reason: tooDeepReason });
+  /** A term of depth `d` starting at `at` is complete: it becomes an item of the level it sits in. */
+  const completed = (d: number, at: number): { offset: number; reason: string } | undefined => {
+    let value = d;
+    while (open.length > 0 && !open[open.length - 1].paren) {
+      open.pop();
+      value++;
+    }
+    const level = open[open.length - 1];
+    if (level === undefined) return value > MAX_TERM_DEPTH ? depth(at) : undefined;
+    if (level.lambda) level.reach = Math.max(level.reach, value);
+    else level.reach = Math.max(level.reach, level.items === 0 ? value : value - level.items + 1);
+    level.items++;
+    const partial = level.lambda ? 1 + level.reach : Math.max(0, level.items - 1) + level.reach;
+    return partial > MAX_TERM_DEPTH ? depth(at) : undefined;
   };
   for (let i = 0; i < text.length; i++) {
     const c = text[i];
     if (c === '(') {
-      open.push(true);
-      if (open.length > limit) return i;
+      open.push({ paren: true, at: i, lambda: false, items: 0, reach: 0 });
+      if (open.length > MAX_NESTING) return nesting(i);
     } else if (c === ')') {
-      termEnded();
-      open.pop();
-      termEnded();
+      while (open.length > 0 && !open[open.length - 1].paren) open.pop();
+      const level = open.pop();
+      if (level === undefined) continue; // the grammar reports it
+      const found = completed(level.lambda ? 1 + level.reach : Math.max(1, level.items - 1 + level.reach), level.at);
+      if (found) return found;
     } else if (c === '{') {
       const close = text.indexOf('}', i);
       if (close === -1) return undefined; // the grammar reports it
-      open.push(false);
-      if (open.length > limit) return i;
+      open.push({ paren: false, at: i, lambda: false, items: 0, reach: 0 });
+      if (open.length > MAX_NESTING) return nesting(i);
       i = close;
     } else if (!/\s/.test(c)) {
+      const start = i;
       while (i + 1 < text.length && !/[\s(){}]/.test(text[i + 1])) i++;
-      termEnded();
+      const level = open[open.length - 1];
+      const word = text.slice(start, i + 1);
+      if (level?.paren && level.items === 0 && !level.lambda && (word === 'lam' || word === 'lambda')) {
+        level.lambda = true;
+        continue;
+      }
+      const found = completed(1, start);
+      if (found) return found;
     }
   }
   return undefined;
 }
+
+const tooDeepReason = `the program is more than ${MAX_TERM_DEPTH} levels deep here (each argument of an application counts one level); split long applications and deep nesting into inventions`;
 
 /** The parse tree with offsets, before names are resolved. */
 type Syntax =
@@ -130,10 +172,8 @@ export function parseProgram(text: string, options: ParseOptions = {}): Result<T
   if (text.length > maxLength) {
     return err(new ParseError(`the program is ${text.length} characters long, more than the limit of ${maxLength}; raise the limit (--max-length) to parse it`, text, maxLength, source));
   }
-  const tooDeep = nestingBeyond(text, MAX_NESTING);
-  if (tooDeep !== undefined) {
-    return err(new ParseError(`parentheses and inline inventions nest deeper than ${MAX_NESTING} levels; split the program into inventions`, text, tooDeep, source));
-  }
+  const tooDeep = tooDeepAt(text);
+  if (tooDeep !== undefined) return err(new ParseError(tooDeep.reason, text, tooDeep.offset, source));
   let match: ohm.MatchResult;
   try {
     match = grammar.match(text);
@@ -243,11 +283,7 @@ function deepenedBy(ctx: ResolveContext, at: number, term: Term, inner: number):
 }
 
 function tooDeep(ctx: ResolveContext, at: number): Result<never, ParseError> {
-  return failAt(
-    ctx,
-    at,
-    `the program is more than ${MAX_TERM_DEPTH} levels deep here (each argument of an application counts one level); split long applications and deep nesting into inventions`,
-  );
+  return failAt(ctx, at, tooDeepReason);
 }
 
 function resolveName(name: string, at: number, ctx: ResolveContext): Result<Term, ParseError> {
