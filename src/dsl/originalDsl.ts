@@ -122,6 +122,9 @@ export function dslFromOriginalJson(json: unknown, file: string, name: string): 
     primitiveRows.push({ name: entry.dc_name, type: types[index] });
     logProbabilities[entry.dc_name] = entry.log_likelihood;
   }
+  if (primitiveRows.length === 0) {
+    return err(new DslFileError(file, 'the library lists no primitive (an entry with "impl": null); a DSL needs at least one', undefined, 'library'));
+  }
   let base: Dsl;
   try {
     base = dslFromPrimitives(primitiveRows, {

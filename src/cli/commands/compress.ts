@@ -60,20 +60,25 @@ export function register(program: Command): void {
     .option('--max-steps <n>', 'work budget in match locations examined; past it the best abstraction found so far is kept and compression stops', String(DEFAULT_COMPRESS_STEPS))
     .option('--max-length <n>', 'longest program text accepted, in characters', String(DEFAULT_MAX_PROGRAM_LENGTH))
     .action((file: string, flags: CompressFlags) => {
-      const dsl = flags.dsl === undefined ? undefined : readDsl(flags.dsl);
-      const parsed = parseStitchCorpus(readCorpus(file), file, dsl, parseInteger('--max-length', flags.maxLength, 1));
-      if (!parsed.ok) throw new UserError(parsed.error.message, parsed.error.hint);
-      const options: CompressOptions = {
+      // Flags first: a typo is reported before a large corpus is read.
+      const maxLength = parseInteger('--max-length', flags.maxLength, 1);
+      const settings = {
         maxArity: parseInteger('--arity', flags.arity, 0, MAX_ABSTRACTION_ARITY),
         maxSteps: parseInteger('--max-steps', flags.maxSteps, 1),
         iterations: parseInteger('--iterations', flags.iterations, 0),
-        symvarPrefix: flags.symvarPrefix,
-        allowSingleProgram: flags.allowSingleProgram,
-        reservedNames: dsl ? dslNames(dsl) : undefined,
       };
       if (flags.symvarPrefix !== undefined && flags.symvarPrefix.length === 0) {
         throw new UserError('--symvar-prefix: expected a non-empty prefix', 'for example --symvar-prefix &');
       }
+      const dsl = flags.dsl === undefined ? undefined : readDsl(flags.dsl);
+      const parsed = parseStitchCorpus(readCorpus(file), file, dsl, maxLength);
+      if (!parsed.ok) throw new UserError(parsed.error.message, parsed.error.hint);
+      const options: CompressOptions = {
+        ...settings,
+        symvarPrefix: flags.symvarPrefix,
+        allowSingleProgram: flags.allowSingleProgram,
+        reservedNames: dsl ? dslNames(dsl) : undefined,
+      };
       const started = performance.now();
       const result = compress(parsed.value, options);
       const ms = performance.now() - started;
