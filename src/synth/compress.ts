@@ -41,11 +41,11 @@ export interface CompressOptions {
 export const MAX_ABSTRACTION_ARITY = 8;
 
 /**
- * Default work budget, a few minutes of one core on the 2-core development machine (about
- * 5 million steps a second). Stitch's cogsci corpora at arity 3 and 3 iterations use at most
- * 107 million (castle); wide, repetitive programs are what runs into it.
+ * Default work budget: one to two minutes of one core on the 2-core development machine
+ * (1.5 to 5 million steps a second). Stitch's cogsci corpora at arity 3 and 3 iterations use
+ * at most 107 million (castle); wide, repetitive or deeply nested programs are what runs into it.
  */
-export const DEFAULT_COMPRESS_STEPS = 1_000_000_000;
+export const DEFAULT_COMPRESS_STEPS = 300_000_000;
 
 export interface LearnedAbstraction extends AbstractionBody {
   /** Body in Stitch's text form. */

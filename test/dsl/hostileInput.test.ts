@@ -36,6 +36,16 @@ const hostileShapes: Record<string, string> = {
   longLine: `(add ${'x'.repeat(200_000)})`,
 };
 
+/** Texts just inside the limits (300 levels of nesting, 1,000 levels of depth): accepted, then typed, run, compressed. */
+const limitShapes: Record<string, string> = {
+  wideLambdas: `((lam $0)${' (lam $0)'.repeat(998)})`,
+  deepLambdas: `${'(lam '.repeat(299)}$0${')'.repeat(299)}`,
+  deepContinuations: `${'(add '.repeat(299)}identity${')'.repeat(299)}`,
+  deepInventions: `${'{fn_0}'.repeat(299)}identity`,
+  deepBranches: `${'(func identity '.repeat(299)}identity${')'.repeat(299)}`,
+  selfApplication: `(lam ${'($0 '.repeat(299)}$0${')'.repeat(299)})`,
+};
+
 const programToken = fc.oneof(
   fc.constantFrom('(', ')', '(', ')', ' ', 'lam', 'lambda', '$0', '$1', '$7', '#0', '#1', '{fn_0}', '{', '}', 'identity', 'add', 'push', 'pop', 'connect', 'move', 'next_port', 'func', 'if_positions_equal', 'nope'),
   fc.string({ maxLength: 3 }),
@@ -44,7 +54,7 @@ const programToken = fc.oneof(
 /** Token soup, or a hostile shape with soup around it. */
 const programText = fc.oneof(
   fc.array(programToken, { maxLength: 40 }).map((tokens) => tokens.join(' ')),
-  fc.tuple(fc.constantFrom(...Object.values(hostileShapes)), fc.array(programToken, { maxLength: 4 })).map(([shape, tail]) => `${shape}${tail.join(' ')}`),
+  fc.tuple(fc.constantFrom(...Object.values(hostileShapes), ...Object.values(limitShapes)), fc.array(programToken, { maxLength: 4 })).map(([shape, tail]) => `${shape}${tail.join(' ')}`),
 );
 
 const POSITIONED = /^[^\n]*:\d+:\d+: \S/;
@@ -58,6 +68,24 @@ function checkProgramError(kind: string, message: string): void {
 }
 
 describe('hostile input', () => {
+  it('programs at the limits are read, typed, run and compressed without crashing', () => {
+    const dsl = graphDsl();
+    for (const [name, text] of Object.entries(limitShapes)) {
+      const outcome = runProgramText(text, { dsl, source: name });
+      if (!outcome.ok) {
+        expect(outcome.error.kind, name).not.toBe('parse');
+        checkProgramError(outcome.error.kind, outcome.error.message);
+      }
+      const corpus = parseStitchCorpus(JSON.stringify([text, text.replace(/identity/g, 'pop')]), name);
+      if (!corpus.ok) {
+        expect(corpus.error.message, name).toMatch(/inline invention .* is combined form/);
+        continue;
+      }
+      const result = compress(corpus.value, { maxSteps: 300_000 });
+      expect(result.finalCost, name).toBeLessThanOrEqual(result.originalCost);
+    }
+  });
+
   it('every hostile shape is refused with a positioned parse error, fast', () => {
     const dsl = graphDsl();
     for (const [name, text] of Object.entries(hostileShapes)) {
