@@ -104,8 +104,10 @@ export class RunStore {
     const alreadyHeld = () => new RunStoreError('exists', `${root} already holds a run`, 'pass --resume to continue it, or choose another --out directory');
     if (existsSync(join(root, MANIFEST))) throw alreadyHeld();
     if (existsSync(root) && !statSync(root).isDirectory()) throw new RunStoreError('path', `${root} is a file, not a directory`, 'choose another --out directory');
-    mkdirSync(root, { recursive: true });
-    const lock = RunLock.acquire(root, manifest.command);
+    const lock = unwritable(root, () => {
+      mkdirSync(root, { recursive: true });
+      return RunLock.acquire(root, manifest.command);
+    });
     try {
       if (existsSync(join(root, MANIFEST))) throw alreadyHeld();
       const others = readdirSync(root).filter((name) => !isCreationDebris(name));
@@ -129,7 +131,7 @@ export class RunStore {
   static resume(dir: string, command?: string): RunStore {
     const root = resolve(dir);
     const manifest = readManifest(root);
-    const lock = RunLock.acquire(root, command);
+    const lock = unwritable(root, () => RunLock.acquire(root, command));
     try {
       dropTornEvent(join(root, EVENTS));
       removeInterruptedWrites(root);
@@ -244,6 +246,19 @@ export class RunStore {
 
   private verifiedDigest(): string {
     return readLog(join(this.dir, EVENTS), this.manifest.runId).lastDigest;
+  }
+}
+
+/** Runs `body`, turning the file system's refusals (permissions, read-only disks) into a RunStoreError. */
+function unwritable<T>(root: string, body: () => T): T {
+  try {
+    return body();
+  } catch (err) {
+    const code = (err as NodeJS.ErrnoException).code;
+    if (code === 'EACCES' || code === 'EPERM' || code === 'EROFS' || code === 'ENOTDIR' || code === 'ENOSPC') {
+      throw new RunStoreError('path', `cannot write the run directory ${root} (${code}: ${(err as Error).message})`, 'choose an --out directory you can write to');
+    }
+    throw err;
   }
 }
 

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { spawn, spawnSync } from 'node:child_process';
-import { existsSync, mkdtempSync, readFileSync, readdirSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
+import { hostname, tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { finalRecords, trainedIds } from '../helpers/runRecords.ts';
 import { parseProgram } from '../../src/dsl/parse.ts';
@@ -148,5 +148,21 @@ describe('synth search', () => {
     expect(resumeChanged.status).toBe(1);
     expect(resumeChanged.stderr).toMatch(/--seed/);
     expect(runSync(['search', '--resume', '--out', join(base, 'none')]).stderr).toMatch(/holds no run/);
+    const empty = runSync(['search', '--out', '']);
+    expect(empty.status).toBe(1);
+    expect(empty.stderr).toMatch(/--out: expected a directory, got an empty path/);
+    const file = join(base, 'a-file');
+    writeFileSync(file, 'x');
+    const onFile = runSync([...SEARCH_ARGS, '--out', file]);
+    expect(onFile.status).toBe(1);
+    expect(onFile.stderr).toMatch(/is a file, not a directory/);
+    // A creation killed before its manifest: --resume says what happened, a new run proceeds.
+    const interrupted = join(base, 'interrupted');
+    mkdirSync(interrupted);
+    writeFileSync(join(interrupted, 'run.lock'), JSON.stringify({ pid: 999_999_999, host: hostname(), since: 'x', token: 't' }));
+    writeFileSync(join(interrupted, '.manifest.json.1.0.tmp'), '{"form');
+    const resumeInterrupted = runSync(['search', '--resume', '--out', interrupted]);
+    expect(resumeInterrupted.status).toBe(1);
+    expect(resumeInterrupted.stderr).toMatch(/creation was interrupted before its settings were recorded/);
   });
 });
