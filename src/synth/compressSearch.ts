@@ -15,7 +15,7 @@ import * as nodes from './compressNodes.ts';
 import type { NodeSet } from './compressNodes.ts';
 import type { TdfaAnnotations } from './compressTdfa.ts';
 import * as zip from './compressZippers.ts';
-import { Zippers, nodeAt } from './compressZippers.ts';
+import { Zippers } from './compressZippers.ts';
 
 // Plain local copies: imported bindings are live and cost an accessor call in hot loops.
 const MANY_PROGRAMS = corpus.MANY_PROGRAMS;
@@ -27,6 +27,7 @@ const FUNC = zip.FUNC;
 const ARG = zip.ARG;
 const BODY = zip.BODY;
 const EMPTY_ZIPPER = zip.EMPTY_ZIPPER;
+const childOf = zip.childOf;
 
 export const METAVAR = 0;
 export const SYMVAR = 1;
@@ -468,15 +469,28 @@ class Search {
   private correctSelfOverlap(pattern: Pattern, marginal: Float64Array): void {
     const points = this.selfUnificationPoints(pattern);
     if (points.length === 0) return;
-    this.stats.work += pattern.locs.length * points.length;
     const { set, zippers } = this;
+    this.stats.work += pattern.locs.length * points.length;
     const position = new Map<number, number>();
     pattern.locs.forEach((loc, i) => position.set(loc, i));
+    // The zippers on the way to the points, parents first: one walk per location finds the node
+    // at every point (walking to each point separately made this cubic in the body's depth).
+    const onTheWay = new Set<number>();
+    for (const point of points) for (let z = point; z !== EMPTY_ZIPPER && !onTheWay.has(z); z = zippers.parentOf(z)) onTheWay.add(z);
+    const order = [...onTheWay].sort((a, b) => zippers.cachedPath(a).length - zippers.cachedPath(b).length);
+    const parents = order.map((z) => zippers.parentOf(z));
+    const steps = order.map((z) => zippers.stepOf(z));
+    const nodeAtZipper = new Int32Array(zippers.size);
     for (let i = 0; i < pattern.locs.length; i++) {
+      nodeAtZipper[EMPTY_ZIPPER] = pattern.locs[i];
+      for (let k = 0; k < order.length; k++) {
+        const above = nodeAtZipper[parents[k]];
+        nodeAtZipper[order[k]] = above === -1 ? -1 : childOf(set, above, steps[k]);
+      }
+      this.stats.work += order.length;
       let alternative = 0;
       for (const zid of points) {
-        const child = nodeAt(set, zippers, pattern.locs[i], zid);
-        const j = position.get(child);
+        const j = position.get(nodeAtZipper[zid]);
         if (j !== undefined) alternative += marginal[j];
       }
       marginal[i] = Math.max(0, marginal[i] - alternative);
@@ -504,6 +518,7 @@ class Search {
       return c !== -1 && (marks[c] & PREFIX) !== 0 ? c : -1;
     };
     const stats = this.stats;
+    const cost = set.cost;
     const unifies = (overall: number, partial: number, overallLoc: number, partialLoc: number): boolean => {
       stats.work++;
       if (isParam(overall) || isParam(partial)) return true;
@@ -512,6 +527,15 @@ class Search {
       const kind = set.kind[overallLoc];
       if (kind === APP) {
         if (set.kind[partialLoc] !== APP) return false;
+        // The smaller side first: a mismatch there ends the check before the long side (down the
+        // spine of a wide application) is walked, which made checking every point quadratic.
+        // (No closures here: this runs millions of times, and each closure costs under tsx.)
+        if (cost[set.b[partialLoc]] <= cost[set.a[partialLoc]]) {
+          return (
+            unifies(slice(overall, ARG), slice(partial, ARG), set.b[overallLoc], set.b[partialLoc]) &&
+            unifies(slice(overall, FUNC), slice(partial, FUNC), set.a[overallLoc], set.a[partialLoc])
+          );
+        }
         return (
           unifies(slice(overall, FUNC), slice(partial, FUNC), set.a[overallLoc], set.a[partialLoc]) &&
           unifies(slice(overall, ARG), slice(partial, ARG), set.b[overallLoc], set.b[partialLoc])
