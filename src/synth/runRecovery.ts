@@ -3,8 +3,10 @@
  *
  * The log says what every state file must hold (the last `records` entry for its path) and
  * which models were trained (digests of their files). A kill can only leave the files of the
- * last commit unwritten or old, and the models of trainings that were never committed; those
- * are completed or removed without a word. Anything else (a file missing from an earlier
+ * last commit unwritten or old, and the models of trainings that were never committed; the
+ * first are completed without a word, the second are not trusted: their trainings are
+ * pending, so they are redone (overwriting those files) or, on a queue, their results are
+ * taken from the queue with the model the worker wrote. Anything else (a file missing from an earlier
  * commit, a file whose content differs from the log, a file no event mentions) is damage:
  * each is reported with its file and field and repaired from the log. What the log cannot
  * rebuild (a model whose files changed after its training was recorded, a log entry that
@@ -180,10 +182,7 @@ function recordFilesOnDisk(store: RunStore): string[] {
   return found;
 }
 
-/**
- * Committed models must hold exactly the files their training recorded; model directories no
- * commit mentions belong to trainings a kill interrupted and are removed (they are redone).
- */
+/** Committed models must hold exactly the files their training recorded. */
 function checkModels(store: RunStore, models: ReadonlyMap<string, { digests: Record<string, string>; line: number }>): void {
   for (const [dir, { digests, line }] of models) {
     const present = modelDigests(store, dir);
@@ -194,10 +193,5 @@ function checkModels(store: RunStore, models: ReadonlyMap<string, { digests: Rec
         'a trained model cannot be rebuilt from the log; restore the file, or start a new run',
       );
     }
-  }
-  const committed = [...models.keys()];
-  for (const name of store.list('models')) {
-    const dir = `models/${name}`;
-    if (!committed.some((c) => c === dir || c.startsWith(`${dir}/`))) store.remove(dir);
   }
 }
