@@ -6,6 +6,7 @@
 import { z } from 'zod';
 import { dslFileSchema } from '../dsl/dslFile.ts';
 import { EXPLORE_STRATEGIES } from './explore.ts';
+import { RunStoreError, type RunStore } from './runStore.ts';
 import { validateSearchConfig, type SearchConfig } from './search.ts';
 
 /** Scores are JSON numbers; a diverged or failed training's NaN is written as null. */
@@ -165,4 +166,18 @@ export function searchConfigFromManifest(config: unknown): { ok: true; value: Se
   const problems = validateSearchConfig(value);
   if (problems.length > 0) return { ok: false, error: { field: '(settings)', message: problems.join('; ') } };
   return { ok: true, value };
+}
+
+/** A state file of a run read back and checked against its schema; undefined when absent. */
+export function readRecordFile<T>(store: RunStore, relPath: string): T | undefined {
+  const value = store.readJson<unknown>(relPath);
+  if (value === undefined) return undefined;
+  const schema = recordSchemaFor(relPath);
+  if (!schema) throw new RangeError(`${relPath} is not a state file of a search run`);
+  const checked = schema.safeParse(value);
+  if (!checked.success) {
+    const issue = firstIssue(checked.error);
+    throw new RunStoreError('corrupt', `${store.resolve(relPath)}: field "${issue.field}": ${issue.message}`, 'resume the run (synth search --resume --out DIR) to repair it from its event log');
+  }
+  return value as T;
 }

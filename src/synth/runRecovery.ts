@@ -16,6 +16,7 @@ import { createHash } from 'node:crypto';
 import { existsSync, readFileSync, readdirSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import type { z } from 'zod';
+import { canonicalJson } from '../util/canonicalJson.ts';
 import { firstIssue, loggedEventSchema, RECORD_DIRECTORIES, RECORD_FILES, recordSchemaFor } from './runRecords.ts';
 import type { RunStore } from './runStore.ts';
 
@@ -43,12 +44,6 @@ interface Expected {
   readonly line: number;
 }
 
-/** JSON text with object keys sorted, so equal records compare equal however they were written. */
-export function canonicalJson(value: unknown): string {
-  return JSON.stringify(value, (_key, v: unknown) =>
-    v !== null && typeof v === 'object' && !Array.isArray(v) ? Object.fromEntries(Object.entries(v as Record<string, unknown>).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))) : v,
-  );
-}
 
 /** Digests of the files in a model directory inside the run (empty when it holds none). */
 export function modelDigests(store: RunStore, relDir: string): Record<string, string> {

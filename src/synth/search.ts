@@ -27,7 +27,7 @@ import { explore, type ExploreResult, type ExploreStrategy } from './explore.ts'
 import { grammarFromDsl } from './grammar.ts';
 import { GraphCatalog, simpleGraphOf } from './isomorphism.ts';
 import { reweightDsl } from './reweightDsl.ts';
-import { baselineRecordSchema, candidateRecordSchema, firstIssue, librarySchema, populationSchema, selectionSchema } from './runRecords.ts';
+import { readRecordFile, type librarySchema } from './runRecords.ts';
 import { modelDigests, recoverRun } from './runRecovery.ts';
 import type { RunStore } from './runStore.ts';
 import type { z } from 'zod';
@@ -256,9 +256,9 @@ export async function runSearch(
   for (let iteration = 1; iteration <= config.iterations; iteration++) {
     emit({ type: 'iteration-start', iteration });
     const dsl = readDsl(store, iteration - 1);
-    const population = readRecord<PopulationFile>(store, paths.population(iteration), populationSchema) ?? explorePopulation(store, config, dsl, iteration, emit);
+    const population = readRecordFile<PopulationFile>(store, paths.population(iteration)) ?? explorePopulation(store, config, dsl, iteration, emit);
     await trainPending(store, config, population, iteration, trainer, emit);
-    const selection = readRecord<Selection>(store, paths.selection(iteration), selectionSchema) ?? select(store, config, population, iteration, emit);
+    const selection = readRecordFile<Selection>(store, paths.selection(iteration)) ?? select(store, config, population, iteration, emit);
     if (iteration < config.iterations && !store.has(paths.dsl(iteration))) learnLibrary(store, config, dsl, selection, iteration, emit);
   }
   const report = buildReport(store, config);
@@ -269,17 +269,6 @@ export async function runSearch(
 /** Reports an event; with `records`, commits them with it (and the digests of trained models). */
 type Emit = (event: SearchEvent, records?: Record<string, unknown>, models?: Record<string, Record<string, string>>) => void;
 
-/** A state file read back and checked against its schema; undefined when absent. */
-function readRecord<T>(store: RunStore, relPath: string, schema: z.ZodType): T | undefined {
-  const value = store.readJson<unknown>(relPath);
-  if (value === undefined) return undefined;
-  const checked = schema.safeParse(value);
-  if (!checked.success) {
-    const issue = firstIssue(checked.error);
-    throw new SearchError(`${store.resolve(relPath)}: field "${issue.field}": ${issue.message}`, 'resume the run so that it is repaired from its event log, or start a new run');
-  }
-  return value as T;
-}
 
 function readDsl(store: RunStore, k: number): Dsl {
   const json = store.readJson<unknown>(paths.dsl(k));
@@ -290,7 +279,7 @@ function readDsl(store: RunStore, k: number): Dsl {
 }
 
 function readCandidate(store: RunStore, id: string): CandidateRecord {
-  const record = readRecord<CandidateRecord>(store, paths.candidate(id), candidateRecordSchema);
+  const record = readRecordFile<CandidateRecord>(store, paths.candidate(id));
   if (!record) throw new SearchError(`the run is missing ${paths.candidate(id)}`);
   return record;
 }
@@ -307,7 +296,7 @@ function explorePopulation(
   iteration: number,
   emit: Emit,
 ): PopulationFile {
-  const kept = iteration === 1 ? [] : (readRecord<Selection>(store, paths.selection(iteration - 1), selectionSchema)?.kept ?? []);
+  const kept = iteration === 1 ? [] : (readRecordFile<Selection>(store, paths.selection(iteration - 1))?.kept ?? []);
   const requested = config.population - kept.length;
   // Graphs already held or tried are not new, whatever program builds them.
   const known = new GraphCatalog<string>();
@@ -543,7 +532,7 @@ function libraryEntryJson(entry: AbstractionBody): z.infer<typeof librarySchema>
 }
 
 function readLibrary(store: RunStore, k: number): AbstractionBody[] {
-  const stored = readRecord<z.infer<typeof librarySchema>>(store, paths.library(k), librarySchema) ?? [];
+  const stored = readRecordFile<z.infer<typeof librarySchema>>(store, paths.library(k)) ?? [];
   return stored.map((entry, index) => {
     const body = parseProgram(entry.body, { form: 'auto', source: `${store.resolve(paths.library(k))} entry ${index} body` });
     if (!body.ok) throw new SearchError(body.error.message, 'resume the run so that it is repaired from its event log, or start a new run');
@@ -566,7 +555,7 @@ function onlyKnownInventions(term: Term, dsl: Dsl): boolean {
 }
 
 function buildReport(store: RunStore, config: SearchConfig): SearchReport {
-  const final = readRecord<Selection>(store, paths.selection(config.iterations), selectionSchema);
+  const final = readRecordFile<Selection>(store, paths.selection(config.iterations));
   if (!final) throw new SearchError(`the run is missing ${paths.selection(config.iterations)}`);
   const best = final.kept.map((id) => {
     const c = readCandidate(store, id);
@@ -581,7 +570,7 @@ function buildReport(store: RunStore, config: SearchConfig): SearchReport {
     };
   });
   const baselines = config.baselines.map((kind) => {
-    const b = readRecord<BaselineRecord>(store, paths.baseline(kind), baselineRecordSchema);
+    const b = readRecordFile<BaselineRecord>(store, paths.baseline(kind));
     return { kind, validation: b?.metrics?.validation.accuracy ?? Number.NaN, test: b?.metrics?.test.accuracy ?? Number.NaN, status: b?.status ?? 'missing' };
   });
   const lastDsl = config.iterations > 1 ? readDsl(store, config.iterations - 1) : readDsl(store, 0);
