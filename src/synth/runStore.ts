@@ -17,7 +17,7 @@
  */
 import { createHash } from 'node:crypto';
 import { closeSync, existsSync, fsyncSync, mkdirSync, openSync, readFileSync, readdirSync, rmSync, statSync, truncateSync, writeSync } from 'node:fs';
-import { isAbsolute, join, relative, resolve, sep } from 'node:path';
+import { dirname, isAbsolute, join, relative, resolve, sep } from 'node:path';
 import { z } from 'zod';
 import { INTERRUPTED_WRITE, writeJsonAtomic } from '../util/atomicFile.ts';
 import { beforeWrite } from '../util/writeSteps.ts';
@@ -104,16 +104,18 @@ export class RunStore {
     const alreadyHeld = () => new RunStoreError('exists', `${root} already holds a run`, 'pass --resume to continue it, or choose another --out directory');
     if (existsSync(join(root, MANIFEST))) throw alreadyHeld();
     if (existsSync(root) && !statSync(root).isDirectory()) throw new RunStoreError('path', `${root} is a file, not a directory`, 'choose another --out directory');
+    const notEmpty = (names: string[]) =>
+      new RunStoreError('exists', `${root} exists and is not empty (it holds ${names.slice(0, 3).join(', ')}${names.length > 3 ? ', ...' : ''})`, 'choose an empty or new --out directory');
+    const others = () => readdirSync(root).filter((name) => !isCreationDebris(name));
+    // Refused before anything is written there; checked again under the lock.
+    if (existsSync(root) && others().length > 0) throw notEmpty(others());
     const lock = unwritable(root, () => {
-      mkdirSync(root, { recursive: true });
+      makeDirectories(root);
       return RunLock.acquire(root, manifest.command);
     });
     try {
       if (existsSync(join(root, MANIFEST))) throw alreadyHeld();
-      const others = readdirSync(root).filter((name) => !isCreationDebris(name));
-      if (others.length > 0) {
-        throw new RunStoreError('exists', `${root} exists and is not empty (it holds ${others.slice(0, 3).join(', ')}${others.length > 3 ? ', ...' : ''})`, 'choose an empty or new --out directory');
-      }
+      if (others().length > 0) throw notEmpty(others());
       removeInterruptedWrites(root);
       const full: RunManifest = { format: RUN_FORMAT_VERSION, ...manifest };
       writeJsonAtomic(join(root, MANIFEST), full);
@@ -255,11 +257,24 @@ function unwritable<T>(root: string, body: () => T): T {
     return body();
   } catch (err) {
     const code = (err as NodeJS.ErrnoException).code;
-    if (code === 'EACCES' || code === 'EPERM' || code === 'EROFS' || code === 'ENOTDIR' || code === 'ENOSPC') {
+    if (code === 'EACCES' || code === 'EPERM' || code === 'EROFS' || code === 'ENOTDIR' || code === 'ENOSPC' || code === 'ENOENT') {
       throw new RunStoreError('path', `cannot write the run directory ${root} (${code}: ${(err as Error).message})`, 'choose an --out directory you can write to');
     }
     throw err;
   }
+}
+
+/**
+ * Creates `dir` and its missing parents one by one (`mkdirSync` with `recursive` never returns
+ * under /proc, where mkdir answers ENOENT although the parent exists).
+ */
+function makeDirectories(dir: string): void {
+  const missing: string[] = [];
+  for (let path = dir; !existsSync(path); path = dirname(path)) {
+    missing.push(path);
+    if (dirname(path) === path) break;
+  }
+  for (const path of missing.reverse()) mkdirSync(path);
 }
 
 function readManifest(root: string): RunManifest {
