@@ -24,7 +24,7 @@ export function queueTrainer(store: RunStore, options: QueueTrainerOptions): Tra
     const specs = requests.map((request) => {
       const key = queueJobId(store.manifest.runId, request.jobId, request.seed);
       byKey.set(key, request);
-      return { key, job: jobOf(request, store, backend) };
+      return { key, job: jobOf(request, store, backend), run: { id: store.manifest.runId, dir: store.dir } };
     });
     const warn = (message: string) => process.stderr.write(`warning: ${message}\n`);
     await runJobsOnQueue(location, specs, { onConnectionError: warn, ...runOptions }, (spec, outcome) => {

@@ -47,7 +47,7 @@ export const dslFileSchema = z.strictObject({
   name: z.string().min(1),
   stateType: z.string().min(1).default(STATE_TYPE_NAME),
   varLogProbability: z.number().default(0),
-  primitives: z.array(primitiveSchema),
+  primitives: z.array(primitiveSchema).min(1, 'a DSL needs at least one primitive'),
   inventions: z.array(inventionSchema).default([]),
 });
 

@@ -107,8 +107,14 @@ class TypeFailure {
   constructor(readonly error: DslTypeError) {}
 }
 
-/** Subterms are shown in stitch form: inventions by name keep messages short. */
-const show = (t: Term) => printProgram(t, { form: 'stitch' });
+/** Longest subterm quoted in a type error. */
+const SHOWN_SUBTERM_LENGTH = 200;
+
+/** Subterms are shown in stitch form (inventions by name keep messages short), long ones cut. */
+const show = (t: Term) => {
+  const text = printProgram(t, { form: 'stitch' });
+  return text.length <= SHOWN_SUBTERM_LENGTH ? text : `${text.slice(0, SHOWN_SUBTERM_LENGTH)}...`;
+};
 
 class Inference {
   readonly unifier = new TypeUnifier();

@@ -11,6 +11,7 @@ import { canonicalType, inferType } from './infer.ts';
 import { parseProgram } from './parse.ts';
 import { err, ok, type Result } from './result.ts';
 import { termEquals, type Term } from './term.ts';
+import { MAX_TYPE_NESTING } from './typeSyntax.ts';
 import { arrow, showType, tcon, tvar, typeEquals, type Type } from './types.ts';
 
 const originalEntrySchema = z.strictObject({
@@ -38,8 +39,9 @@ const stateAlias = (name: string) => (name === ORIGINAL_STATE_TYPE_NAME ? STATE_
  * A type from the original's JSON (`["Arrow", {left, right}]`, `["Constructor", {name,
  * parameters}]`, `["Id", k]`), or the path and reason of the first malformed part.
  */
-export function typeFromOriginalJson(json: unknown, path = ''): Result<Type, { path: string; reason: string }> {
+export function typeFromOriginalJson(json: unknown, path = '', depth = 0): Result<Type, { path: string; reason: string }> {
   const fail = (reason: string) => err({ path, reason });
+  if (depth > MAX_TYPE_NESTING) return fail(`the type nests deeper than ${MAX_TYPE_NESTING} levels; simplify it`);
   if (!Array.isArray(json) || json.length !== 2 || typeof json[0] !== 'string') {
     return fail('expected ["Arrow", {...}], ["Constructor", {...}] or ["Id", k]');
   }
@@ -50,9 +52,9 @@ export function typeFromOriginalJson(json: unknown, path = ''): Result<Type, { p
       return typeof body === 'number' && Number.isInteger(body) && body >= 0 ? ok(tvar(body)) : fail('expected ["Id", k] with k a natural number');
     case 'Arrow': {
       if (typeof body !== 'object' || body === null) return fail('expected ["Arrow", {left, right}]');
-      const left = typeFromOriginalJson(fields.left, `${path}.left`);
+      const left = typeFromOriginalJson(fields.left, `${path}.left`, depth + 1);
       if (!left.ok) return left;
-      const right = typeFromOriginalJson(fields.right, `${path}.right`);
+      const right = typeFromOriginalJson(fields.right, `${path}.right`, depth + 1);
       return right.ok ? ok(arrow(left.value, right.value)) : right;
     }
     case 'Constructor': {
@@ -61,7 +63,7 @@ export function typeFromOriginalJson(json: unknown, path = ''): Result<Type, { p
       }
       const params: Type[] = [];
       for (const [i, p] of (fields.parameters as unknown[]).entries()) {
-        const t = typeFromOriginalJson(p, `${path}.parameters.${i}`);
+        const t = typeFromOriginalJson(p, `${path}.parameters.${i}`, depth + 1);
         if (!t.ok) return t;
         params.push(t.value);
       }
@@ -119,6 +121,9 @@ export function dslFromOriginalJson(json: unknown, file: string, name: string): 
     if (primitiveRows.some((r) => r.name === entry.dc_name)) return entryError(index, 'dc_name', `primitive "${entry.dc_name}" is listed twice`);
     primitiveRows.push({ name: entry.dc_name, type: types[index] });
     logProbabilities[entry.dc_name] = entry.log_likelihood;
+  }
+  if (primitiveRows.length === 0) {
+    return err(new DslFileError(file, 'the library lists no primitive (an entry with "impl": null); a DSL needs at least one', undefined, 'library'));
   }
   let base: Dsl;
   try {

@@ -10,7 +10,7 @@ import { ParseError, UnknownNameError } from './errors.ts';
 import { programGrammarSource } from './grammar.ts';
 import { err, ok, type Result } from './result.ts';
 import { closestNames } from './suggest.ts';
-import { app, idx, invention, lam, param, prim, type Term } from './term.ts';
+import { app, idx, invention, lam, param, prim, termDepth, type Term } from './term.ts';
 
 /**
  * `combined`: inventions inline as `{fn_0}(body)`; no `#i` parameters (programs are closed).
@@ -24,26 +24,104 @@ export interface ParseOptions {
   readonly dsl?: Dsl;
   /** Where the text came from (a file name), shown in error messages. */
   readonly source?: string;
+  /** Longest text parsed, in characters (default DEFAULT_MAX_PROGRAM_LENGTH). */
+  readonly maxLength?: number;
 }
+
+/**
+ * Longest program text parsed by default. Matching takes time and memory in proportion to
+ * the text (about 3 s and hundreds of MB at this length); the original's and Stitch's
+ * programs are at most 1,410 characters.
+ */
+export const DEFAULT_MAX_PROGRAM_LENGTH = 100_000;
 
 const grammar = ohm.grammar(programGrammarSource);
 
 /**
- * Deepest parenthesis nesting accepted. The matcher recurses per level and exhausts Node's
- * default stack near 650 levels; the original's programs nest at most 18 deep, Stitch's 20.
+ * Deepest nesting of parentheses and inline inventions (`{f}{g}body`) accepted. The matcher
+ * recurses per level and exhausts Node's default stack near 650 levels; the original's
+ * programs nest at most 18 deep, Stitch's 20.
  */
 export const MAX_NESTING = 300;
 
-/** Offset of the first `(` that opens level `limit + 1`, if any. */
-function nestingBeyond(text: string, limit: number): number | undefined {
-  let depth = 0;
+/**
+ * Deepest term accepted, counting each argument of an application as one level (the term
+ * `(f a b c)` is `(((f a) b) c)`, three deep). Every walk over terms (typing, printing,
+ * metrics, compression) recurses this deep at most; Stitch's corpora reach 253.
+ */
+export const MAX_TERM_DEPTH = 1_000;
+
+/** An open level of the text: a parenthesis, or an inline invention awaiting its body. */
+interface OpenLevel {
+  readonly paren: boolean;
+  readonly at: number;
+  /** `(lam body)`: its body is one level deeper. */
+  lambda: boolean;
+  /** Terms read inside the parenthesis so far (the function first). */
+  items: number;
+  /** max(depth of the function, depth of argument i minus i - 1): the depth is items - 1 + this. */
+  reach: number;
+}
+
+/**
+ * Where the text nests too deep, found in one pass without building anything (so a
+ * 10,000-argument application is refused before the matcher spends seconds on it): the first
+ * `(` or inline invention opening level MAX_NESTING + 1, or the first term that makes the
+ * program deeper than MAX_TERM_DEPTH (names of DSL inventions are checked when resolved).
+ */
+function tooDeepAt(text: string): { offset: number; reason: string } | undefined {
+  const open: OpenLevel[] = [];
+  const nesting = (offset: number) => ({ offset, reason: `parentheses and inline inventions nest deeper than ${MAX_NESTING} levels; split the program into inventions` });
+  const depth = (offset: number) => ({ offset, reason: tooDeepReason });
+  /** A term of depth `d` starting at `at` is complete: it becomes an item of the level it sits in. */
+  const completed = (d: number, at: number): { offset: number; reason: string } | undefined => {
+    let value = d;
+    while (open.length > 0 && !open[open.length - 1].paren) {
+      open.pop();
+      value++;
+    }
+    const level = open[open.length - 1];
+    if (level === undefined) return value > MAX_TERM_DEPTH ? depth(at) : undefined;
+    if (level.lambda) level.reach = Math.max(level.reach, value);
+    else level.reach = Math.max(level.reach, level.items === 0 ? value : value - level.items + 1);
+    level.items++;
+    const partial = level.lambda ? 1 + level.reach : Math.max(0, level.items - 1) + level.reach;
+    return partial > MAX_TERM_DEPTH ? depth(at) : undefined;
+  };
   for (let i = 0; i < text.length; i++) {
-    const c = text.charCodeAt(i);
-    if (c === 40 /* ( */ && ++depth > limit) return i;
-    if (c === 41 /* ) */ && depth > 0) depth--;
+    const c = text[i];
+    if (c === '(') {
+      open.push({ paren: true, at: i, lambda: false, items: 0, reach: 0 });
+      if (open.length > MAX_NESTING) return nesting(i);
+    } else if (c === ')') {
+      while (open.length > 0 && !open[open.length - 1].paren) open.pop();
+      const level = open.pop();
+      if (level === undefined) continue; // the grammar reports it
+      const found = completed(level.lambda ? 1 + level.reach : Math.max(1, level.items - 1 + level.reach), level.at);
+      if (found) return found;
+    } else if (c === '{') {
+      const close = text.indexOf('}', i);
+      if (close === -1) return undefined; // the grammar reports it
+      open.push({ paren: false, at: i, lambda: false, items: 0, reach: 0 });
+      if (open.length > MAX_NESTING) return nesting(i);
+      i = close;
+    } else if (!/\s/.test(c)) {
+      const start = i;
+      while (i + 1 < text.length && !/[\s(){}]/.test(text[i + 1])) i++;
+      const level = open[open.length - 1];
+      const word = text.slice(start, i + 1);
+      if (level?.paren && level.items === 0 && !level.lambda && (word === 'lam' || word === 'lambda')) {
+        level.lambda = true;
+        continue;
+      }
+      const found = completed(1, start);
+      if (found) return found;
+    }
   }
   return undefined;
 }
+
+const tooDeepReason = `the program is more than ${MAX_TERM_DEPTH} levels deep here (each argument of an application counts one level); split long applications and deep nesting into inventions`;
 
 /** The parse tree with offsets, before names are resolved. */
 type Syntax =
@@ -90,10 +168,12 @@ const semantics = grammar.createSemantics().addOperation<Syntax>('syntax', {
 /** Parses program text in either form; see ProgramForm and grammar.ts for the syntax. */
 export function parseProgram(text: string, options: ParseOptions = {}): Result<Term, ParseError> {
   const source = options.source ?? '<input>';
-  const tooDeep = nestingBeyond(text, MAX_NESTING);
-  if (tooDeep !== undefined) {
-    return err(new ParseError(`parentheses nest deeper than ${MAX_NESTING} levels; split the program into inventions`, text, tooDeep, source));
+  const maxLength = options.maxLength ?? DEFAULT_MAX_PROGRAM_LENGTH;
+  if (text.length > maxLength) {
+    return err(new ParseError(`the program is ${text.length} characters long, more than the limit of ${maxLength}; raise the limit (--max-length) to parse it`, text, maxLength, source));
   }
+  const tooDeep = tooDeepAt(text);
+  if (tooDeep !== undefined) return err(new ParseError(tooDeep.reason, text, tooDeep.offset, source));
   let match: ohm.MatchResult;
   try {
     match = grammar.match(text);
@@ -107,7 +187,8 @@ export function parseProgram(text: string, options: ParseOptions = {}): Result<T
     return err(new ParseError(describeFailure(text, offset, match.getExpectedText()), text, offset, source));
   }
   const syntax = semantics(match).syntax() as Syntax;
-  return resolve(syntax, { text, source, form: options.form ?? 'auto', dsl: options.dsl });
+  const resolved = resolve(syntax, { text, source, form: options.form ?? 'auto', dsl: options.dsl });
+  return resolved.ok ? ok(resolved.value.term) : resolved;
 }
 
 /** The reason for a syntax error, with a hint for the common mistakes. */
@@ -143,44 +224,66 @@ interface ResolveContext {
   readonly dsl?: Dsl;
 }
 
-function resolve(node: Syntax, ctx: ResolveContext): Result<Term, ParseError> {
+/** A resolved term and its depth (see MAX_TERM_DEPTH). */
+interface Resolved {
+  readonly term: Term;
+  readonly depth: number;
+}
+
+function resolve(node: Syntax, ctx: ResolveContext): Result<Resolved, ParseError> {
   switch (node.kind) {
     case 'abstraction': {
       const body = resolve(node.body, ctx);
-      return body.ok ? ok(lam(body.value)) : body;
+      return body.ok ? deepenedBy(ctx, node.at, lam(body.value.term), body.value.depth) : body;
     }
     case 'application': {
       const fn = resolve(node.fn, ctx);
       if (!fn.ok) return fn;
-      let term = fn.value;
+      let { term, depth } = fn.value;
       for (const argument of node.args) {
         const arg = resolve(argument, ctx);
         if (!arg.ok) return arg;
-        term = app(term, arg.value);
+        const next = deepenedBy(ctx, argument.at, app(term, arg.value.term), Math.max(depth, arg.value.depth));
+        if (!next.ok) return next;
+        ({ term, depth } = next.value);
       }
-      return ok(term);
+      return ok({ term, depth });
     }
     case 'inline': {
       if (ctx.form === 'stitch') {
         return failAt(ctx, node.at, `inline invention {${node.name}} is combined form, but this text is read in stitch form: write the invention by its name alone`);
       }
       const body = resolve(node.body, ctx);
-      return body.ok ? ok(invention(node.name, body.value)) : body;
+      return body.ok ? deepenedBy(ctx, node.at, invention(node.name, body.value.term), body.value.depth) : body;
     }
     case 'index':
       if (!Number.isSafeInteger(node.index)) return failAt(ctx, node.at, 'de Bruijn index is too large');
-      return ok(idx(node.index));
+      return ok({ term: idx(node.index), depth: 1 });
     case 'param':
       if (ctx.form === 'combined') {
         return failAt(ctx, node.at, `abstraction parameter #${node.index} belongs to the stitch form; parse with form "stitch" or "auto"`);
       }
       if (!Number.isSafeInteger(node.index)) return failAt(ctx, node.at, 'abstraction parameter is too large');
-      return ok(param(node.index));
-    case 'name':
-      return resolveName(node.name, node.at, ctx);
+      return ok({ term: param(node.index), depth: 1 });
+    case 'name': {
+      const named = resolveName(node.name, node.at, ctx);
+      if (!named.ok) return named;
+      // A DSL invention brings its body, whose depth counts too.
+      const depth = named.value.kind === 'invention' ? 1 + termDepth(named.value.body) : 1;
+      return depth > MAX_TERM_DEPTH ? tooDeep(ctx, node.at) : ok({ term: named.value, depth });
+    }
     case 'keyword':
       return failAt(ctx, node.at, `"${node.name}" opens an abstraction and takes exactly one body: (${node.name} body)`);
   }
+}
+
+/** `term`, one level deeper than `inner`, or the error at `at` when that is too deep. */
+function deepenedBy(ctx: ResolveContext, at: number, term: Term, inner: number): Result<Resolved, ParseError> {
+  return inner + 1 > MAX_TERM_DEPTH ? tooDeep(ctx, at) : ok({ term, depth: inner + 1 });
+}
+
+function tooDeep(ctx: ResolveContext, at: number): Result<never, ParseError> {
+  return failAt(ctx, at, tooDeepReason);
 }
 
 function resolveName(name: string, at: number, ctx: ResolveContext): Result<Term, ParseError> {

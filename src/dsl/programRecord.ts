@@ -13,7 +13,8 @@ import { parseProgram, type ProgramForm } from './parse.ts';
 import { printProgram } from './print.ts';
 import type { Term } from './term.ts';
 
-export type ProgramErrorKind = 'parse' | 'type' | 'budget' | 'runtime';
+/** `internal`: a bug of the toolkit met on this program (the batch goes on; the exit code says so). */
+export type ProgramErrorKind = 'parse' | 'type' | 'budget' | 'runtime' | 'internal';
 
 export interface ProgramError {
   readonly kind: ProgramErrorKind;
@@ -39,16 +40,18 @@ export interface ProgramRunOptions {
   readonly budget?: Partial<EvalBudget>;
   /** Names the text's origin in parse errors (`<stdin>:3`). */
   readonly source?: string;
+  /** Longest program text accepted (see parse.ts DEFAULT_MAX_PROGRAM_LENGTH). */
+  readonly maxLength?: number;
 }
 
 export function runProgramText(text: string, options: ProgramRunOptions): ProgramOutcome {
   const program = text.trim();
   const fail = (kind: ProgramErrorKind, message: string, shown = program): ProgramOutcome => ({
     ok: false,
-    program: shown,
+    program: shortened(shown),
     error: { kind, message },
   });
-  const parsed = parseProgram(program, { form: options.form ?? 'auto', dsl: options.dsl, source: options.source });
+  const parsed = parseProgram(program, { form: options.form ?? 'auto', dsl: options.dsl, source: options.source, maxLength: options.maxLength });
   // An unknown name is a parse failure of the text; its message carries the suggestions.
   if (!parsed.ok) return fail('parse', parsed.error.message);
   const term = parsed.value;
@@ -61,6 +64,13 @@ export function runProgramText(text: string, options: ProgramRunOptions): Progra
   const mass = programMass(term, options.budget?.maxSteps);
   if (!mass.ok) return fail('budget', mass.error.message, canonical);
   return { ok: true, program: canonical, term, size: programSize(term), mass: mass.value, graph: result.value };
+}
+
+/** Longest program text repeated in an error record; longer ones are cut (the message says where). */
+const SHOWN_PROGRAM_LENGTH = 1_000;
+
+function shortened(program: string): string {
+  return program.length <= SHOWN_PROGRAM_LENGTH ? program : `${program.slice(0, SHOWN_PROGRAM_LENGTH)}... (${program.length} characters)`;
 }
 
 export interface ProgramRecordJson {

@@ -81,3 +81,32 @@ export function termEquals(a: Term, b: Term): boolean {
       return b.kind === 'param' && a.index === b.index;
   }
 }
+
+/** Depths of invention bodies already measured (bodies are shared by every use of an invention). */
+const bodyDepths = new WeakMap<Term, number>();
+
+/**
+ * Depth of a term, counting each argument of an application and each invention body as one
+ * level (`(f a b)` is `((f a) b)`: two deep). Measured without recursion, so any term can be
+ * measured; the parser refuses terms deeper than MAX_TERM_DEPTH (parse.ts).
+ */
+export function termDepth(term: Term): number {
+  const known = bodyDepths.get(term);
+  if (known !== undefined) return known;
+  let deepest = 0;
+  const stack: [Term, number][] = [[term, 1]];
+  while (stack.length > 0) {
+    const [t, depth] = stack.pop()!;
+    if (t.kind === 'invention') {
+      let body = bodyDepths.get(t.body);
+      if (body === undefined) {
+        body = termDepth(t.body);
+        bodyDepths.set(t.body, body);
+      }
+      deepest = Math.max(deepest, depth + body);
+    } else if (t.kind === 'apply') stack.push([t.fn, depth + 1], [t.arg, depth + 1]);
+    else if (t.kind === 'lambda') stack.push([t.body, depth + 1]);
+    else deepest = Math.max(deepest, depth);
+  }
+  return deepest;
+}

@@ -17,7 +17,44 @@ export interface TypeParseOptions {
   readonly aliases?: Readonly<Record<string, string>>;
 }
 
+/**
+ * Deepest type accepted: open parentheses plus the arrows before the current position in each
+ * (the matcher recurses once per level). The widest built-in type has 6 arrows.
+ */
+export const MAX_TYPE_NESTING = 100;
+
+/** Longest type text accepted, in characters. */
+export const MAX_TYPE_LENGTH = 10_000;
+
+/** Offset of the parenthesis or arrow that makes `text` nest deeper than `limit`, if any. */
+function typeNestingBeyond(text: string, limit: number): number | undefined {
+  // Arrows seen so far at each open parenthesis level (the outermost level first).
+  const arrows: number[] = [0];
+  let depth = 0;
+  for (let i = 0; i < text.length; i++) {
+    const c = text[i];
+    if (c === '(') {
+      arrows.push(0);
+      depth++;
+    } else if (c === ')' && arrows.length > 1) {
+      depth -= 1 + arrows.pop()!;
+    } else if (c === '-' && text[i + 1] === '>') {
+      arrows[arrows.length - 1]++;
+      depth++;
+    } else continue;
+    if (depth > limit) return i;
+  }
+  return undefined;
+}
+
 export function parseType(text: string, options: TypeParseOptions = {}): Result<Type, ParseError> {
+  if (text.length > MAX_TYPE_LENGTH) {
+    return err(new ParseError(`a type of ${text.length} characters is longer than the limit of ${MAX_TYPE_LENGTH}`, text, MAX_TYPE_LENGTH, options.source));
+  }
+  const tooDeep = typeNestingBeyond(text, MAX_TYPE_NESTING);
+  if (tooDeep !== undefined) {
+    return err(new ParseError(`the type nests deeper than ${MAX_TYPE_NESTING} levels (parentheses and arrows count one each); simplify it`, text, tooDeep, options.source));
+  }
   const match = grammar.match(text);
   if (match.failed()) {
     const offset = match.getRightmostFailurePosition();

@@ -5,6 +5,7 @@
  * The suite's reference protocols come last (the paper preset's runs are the slowest).
  */
 import { createHash } from 'node:crypto';
+import { canonicalJson } from '../util/canonicalJson.ts';
 import type { ProgramGraph } from '../dsl/graph.ts';
 import type { ModelKind } from '../gssnn/models/index.ts';
 import { JOB_FORMAT_VERSION, type LeaderboardJob } from './job.ts';
@@ -15,12 +16,7 @@ export function modelKindOf(model: LeaderboardModel): ModelKind {
 }
 
 /** JSON with object keys sorted, so that equal content always hashes the same. */
-export function canonicalJson(value: unknown): string {
-  return JSON.stringify(value, (_key, v: unknown) => {
-    if (v === null || typeof v !== 'object' || Array.isArray(v)) return v;
-    return Object.fromEntries(Object.entries(v as Record<string, unknown>).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)));
-  });
-}
+export { canonicalJson };
 
 export function jobHash(job: LeaderboardJob): string {
   return createHash('sha256').update(canonicalJson(job)).digest('hex');

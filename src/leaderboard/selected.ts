@@ -9,6 +9,7 @@ import { evaluate } from '../dsl/evaluate.ts';
 import type { ProgramGraph } from '../dsl/graph.ts';
 import { graphDsl } from '../dsl/domains/graphDsl.ts';
 import { parseProgram } from '../dsl/parse.ts';
+import { readRecordFile } from '../synth/runRecords.ts';
 import { RunStore } from '../synth/runStore.ts';
 import { runSearch, type SearchConfig, type SearchEvent, type SearchReport, type Trainer } from '../synth/search.ts';
 import { canonicalJson } from './plan.ts';
@@ -92,7 +93,7 @@ export async function resolveSelected(source: SelectedSource, options: SelectOpt
   if (source.kind === 'run') {
     if (!RunStore.exists(source.dir)) throw new SuiteError(`${source.dir}: no search run there`, 'give a directory written by `synth search --out DIR`');
     const store = RunStore.open(source.dir);
-    const report = store.readJson<SearchReport>('report.json');
+    const report = readRecordFile<SearchReport>(store, 'report.json');
     if (!report) throw new SuiteError(`${source.dir}: the search has no report.json yet`, `finish it first: synth search --out ${source.dir} --resume`);
     const data = String((store.manifest.config as { training?: { data?: unknown } }).training?.data ?? 'unknown');
     return fromReport(report, `${source.dir}/report.json`, data, 'run', source.dir);
@@ -101,7 +102,7 @@ export async function resolveSelected(source: SelectedSource, options: SelectOpt
   const dir = join(options.out, rel);
   const config = searchConfigOf(source);
   const store = RunStore.exists(dir)
-    ? RunStore.open(dir)
+    ? RunStore.resume(dir, options.command)
     : RunStore.create(dir, {
         runId: `leaderboard-${rel.slice('search/'.length)}`,
         createdAt: new Date().toISOString(),
@@ -112,6 +113,10 @@ export async function resolveSelected(source: SelectedSource, options: SelectOpt
         command: options.command,
         config: config as unknown as Record<string, unknown>,
       });
-  const report = store.readJson<SearchReport>('report.json') ?? (await runSearch(store, config, graphDsl(), options.trainerFor(store), options.onEvent));
-  return fromReport(report, `${rel}/report.json`, source.data, 'search', rel);
+  try {
+    const report = store.readJson<SearchReport>('report.json') ?? (await runSearch(store, config, graphDsl(), options.trainerFor(store), options.onEvent));
+    return fromReport(report, `${rel}/report.json`, source.data, 'search', rel);
+  } finally {
+    store.close();
+  }
 }

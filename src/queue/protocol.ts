@@ -1,17 +1,26 @@
 /**
  * What travels through Redis: the queue's name, each job's idempotent id, the envelope a
  * `TrainJob` rides in and the result a worker sends back. Both sides validate what they
- * read, so a worker of another toolkit version fails a job with a message instead of
- * training something else.
+ * read against the schemas below, field by field, so a worker of another toolkit version (or
+ * a job someone wrote into Redis by hand) is refused with a reason instead of run.
  */
 import { z } from 'zod';
+import { MODEL_KINDS } from '../gssnn/models/spec.ts';
+import { PRESET_NAMES } from '../gssnn/presets.ts';
 import type { TrainJob, TrainJobResult } from '../gssnn/trainJob.ts';
 
 /** Bumped whenever the envelope or the result changes meaning. */
-export const QUEUE_PROTOCOL_VERSION = 1;
+export const QUEUE_PROTOCOL_VERSION = 2;
 
 /** One queue serves every search and suite; job ids keep runs apart. */
 export const TRAIN_QUEUE_NAME = 'synth-train';
+
+/** The run a job belongs to: its id (the prefix of the job's queue id) and its directory. */
+export interface QueuedRun {
+  readonly id: string;
+  /** Absolute path of the run directory, where `manifest.json` names the run id. */
+  readonly dir: string;
+}
 
 /** What a worker receives. */
 export interface QueuedJob {
@@ -19,6 +28,8 @@ export interface QueuedJob {
   readonly job: TrainJob;
   /** Send the saved model's files back in the result instead of relying on a shared directory. */
   readonly shipModel: boolean;
+  /** Where a job that saves its model (without shipping it) may write: only inside this run. */
+  readonly run?: QueuedRun;
 }
 
 /** A saved model's files, base64-encoded, keyed by file name. */
@@ -75,11 +86,42 @@ const queuedResult = z.object({
   model: z.record(z.string(), z.string()).optional(),
 });
 
-const queuedJob = z.object({
+const count = (max: number) => z.number().int().nonnegative().max(max);
+
+/** A program's graph as a job carries it (bounded: a worker allocates tensors from it). */
+const programGraph = z.strictObject({
+  nodes: z.array(count(1_000_000)).max(10_000),
+  edges: z
+    .array(z.strictObject({ id: count(1_000_000), source: count(1_000_000), sourcePort: count(1_000), target: count(1_000_000), targetPort: count(1_000) }))
+    .max(100_000),
+  nextId: count(1_000_000),
+  maxConn: z.number().int().positive().max(1_000),
+});
+
+const trainJob = z.strictObject({
+  id: z.string().min(1).max(200),
+  kind: z.enum(MODEL_KINDS as [string, ...string[]]),
+  graph: programGraph.optional(),
+  elements: z.number().int().positive().max(100_000).optional(),
+  data: z.strictObject({
+    name: z.string().regex(/^[\w.-]+$/, 'a data set name'),
+    seed: z.number().int(),
+    trainSize: z.number().int().positive().optional(),
+    labels: z.strictObject({ kind: z.enum(['real', 'noisy', 'random']), rate: z.number().min(0).max(1).optional(), seed: z.number().int().optional() }).optional(),
+  }),
+  preset: z.enum(PRESET_NAMES as [string, ...string[]]),
+  seed: z.number().int(),
+  epochs: z.number().int().positive().optional(),
+  fold: z.strictObject({ k: z.number().int().min(2), index: z.number().int().nonnegative() }).optional(),
+  modelDir: z.string().min(1).max(4_096).optional(),
+  backend: z.string().regex(/^[\w-]+$/).optional(),
+});
+
+const queuedJob = z.strictObject({
   protocol: z.literal(QUEUE_PROTOCOL_VERSION),
-  // The job's own fields are checked by the trainer that runs it.
-  job: z.looseObject({ id: z.string().min(1), kind: z.string().min(1), preset: z.string().min(1), seed: z.number().int(), data: z.looseObject({ name: z.string() }) }),
+  job: trainJob,
   shipModel: z.boolean(),
+  run: z.strictObject({ id: z.string().min(1).max(200), dir: z.string().min(1).max(4_096) }).optional(),
 });
 
 /** Reads a worker's result; a message saying what is wrong when it is not one. */
@@ -93,7 +135,7 @@ export function readQueuedResult(value: unknown): { ok: true; value: QueuedResul
 export function readQueuedJob(value: unknown): { ok: true; value: QueuedJob } | { ok: false; error: string } {
   const parsed = queuedJob.safeParse(value);
   if (parsed.success) return { ok: true, value: parsed.data as unknown as QueuedJob };
-  return { ok: false, error: `malformed job (${describeIssues(parsed.error)}); were the search and this worker started from the same toolkit version?` };
+  return { ok: false, error: `malformed job (${describeIssues(parsed.error)}); was it enqueued by \`synth search\` of this toolkit version?` };
 }
 
 function describeIssues(error: z.ZodError): string {

@@ -12,12 +12,14 @@ import { Queue, QueueEvents, type Job } from 'bullmq';
 import type { TrainJob, TrainJobResult } from '../gssnn/trainJob.ts';
 import { unpackModel } from './execute.ts';
 import { connectionOptions, describeLocation, type QueueLocation } from './location.ts';
-import { QUEUE_PROTOCOL_VERSION, TRAIN_QUEUE_NAME, readQueuedResult, type QueuedJob } from './protocol.ts';
+import { QUEUE_PROTOCOL_VERSION, TRAIN_QUEUE_NAME, readQueuedResult, type QueuedJob, type QueuedRun } from './protocol.ts';
 
 export interface QueueJobSpec {
   /** Idempotent queue id (see `queueJobId`). */
   readonly key: string;
   readonly job: TrainJob;
+  /** The run whose directory holds `job.modelDir`; workers write nowhere else (see confine.ts). */
+  readonly run?: QueuedRun;
 }
 
 export type QueueJobOutcome =
@@ -88,7 +90,7 @@ export async function runJobsOnQueue(
     queue.addBulk(
       specs.map((spec) => ({
         name: spec.job.id,
-        data: { protocol: QUEUE_PROTOCOL_VERSION, job: spec.job, shipModel: settings.shipModels } satisfies QueuedJob,
+        data: { protocol: QUEUE_PROTOCOL_VERSION, job: spec.job, shipModel: settings.shipModels, ...(spec.run ? { run: spec.run } : {}) } satisfies QueuedJob,
         opts: {
           jobId: spec.key,
           attempts: settings.attempts,

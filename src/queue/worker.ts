@@ -5,6 +5,7 @@
  * back on the queue, and it runs again from its own seed, giving the same result.
  */
 import { UnrecoverableError, Worker, type Job } from 'bullmq';
+import { confinementProblem } from './confine.ts';
 import { connectionOptions, type QueueLocation } from './location.ts';
 import { TRAIN_QUEUE_NAME, readQueuedJob, withSpelledNumbers, type QueuedJob, type QueuedResult } from './protocol.ts';
 import { ThreadSlots } from './threads.ts';
@@ -18,6 +19,8 @@ export interface QueueWorkerOptions {
   readonly lockSeconds: number;
   /** Times a job may be found abandoned before it fails for good. */
   readonly maxStalls: number;
+  /** Only run directories under this one are written to (see confine.ts). */
+  readonly runsRoot?: string;
 }
 
 export const DEFAULT_WORKER_OPTIONS: QueueWorkerOptions = { concurrency: 1, lockSeconds: 30, maxStalls: 2 };
@@ -25,6 +28,7 @@ export const DEFAULT_WORKER_OPTIONS: QueueWorkerOptions = { concurrency: 1, lock
 export type WorkerEvent =
   | { type: 'ready'; queue: string; concurrency: number }
   | { type: 'started'; job: string; attempt: number }
+  | { type: 'rejected'; job: string; reason: string }
   | { type: 'completed'; job: string; status: string; validation: number; seconds: number }
   | { type: 'failed'; job: string; attempt: number; error: string; final: boolean }
   | { type: 'stalled'; job: string }
@@ -47,7 +51,12 @@ export async function startQueueWorker(
   const threads = new ThreadSlots<QueuedJob, QueuedResult>(new URL('./execute.ts', import.meta.url).href, 'executeQueuedJob', options.concurrency);
   const handle = async (job: Job): Promise<unknown> => {
     const envelope = readQueuedJob(job.data);
-    if (!envelope.ok) throw new UnrecoverableError(envelope.error);
+    const problem = envelope.ok ? confinementProblem(envelope.value, job.id ?? '', { runsRoot: options.runsRoot }) : envelope.error;
+    if (!envelope.ok || problem !== undefined) {
+      // Refused for good (no retry), with the reason logged here and stored with the job.
+      onEvent({ type: 'rejected', job: job.id ?? '?', reason: problem! });
+      throw new UnrecoverableError(`rejected by the worker: ${problem}`);
+    }
     onEvent({ type: 'started', job: job.id ?? '?', attempt: job.attemptsMade + 1 });
     const queued = options.backend === undefined ? envelope.value : { ...envelope.value, job: { ...envelope.value.job, backend: options.backend } };
     const result = await threads.run(queued);

@@ -29,7 +29,23 @@ export interface CompressOptions {
   readonly cost?: CostModel;
   /** Names new abstractions must not take (e.g. every name of the DSL the corpus is in). */
   readonly reservedNames?: Iterable<string>;
+  /**
+   * Work budget of the whole compression, in match locations examined (see SearchStats.work).
+   * Past it the search stops and keeps the best abstraction found so far, and the result says
+   * so (`budgetExhausted`). Default DEFAULT_COMPRESS_STEPS.
+   */
+  readonly maxSteps?: number;
 }
+
+/** Largest arity accepted: the search space grows with each parameter, and bodies need few. */
+export const MAX_ABSTRACTION_ARITY = 8;
+
+/**
+ * Default work budget: one to two minutes of one core on the 2-core development machine
+ * (1.5 to 5 million steps a second). Stitch's cogsci corpora at arity 3 and 3 iterations use
+ * at most 107 million (castle); wide, repetitive or deeply nested programs are what runs into it.
+ */
+export const DEFAULT_COMPRESS_STEPS = 300_000_000;
 
 export interface LearnedAbstraction extends AbstractionBody {
   /** Body in Stitch's text form. */
@@ -56,7 +72,9 @@ export interface CompressionResult {
   readonly original: readonly Term[];
   /** Rewritten programs, abstractions referenced as primitives by name. */
   readonly rewritten: readonly Term[];
-  readonly stats: { readonly expanded: number; readonly finished: number };
+  readonly stats: { readonly expanded: number; readonly finished: number; readonly work: number };
+  /** The work budget ran out: the last abstraction is the best found in time, maybe not the best. */
+  readonly budgetExhausted: boolean;
 }
 
 /** Corpus cost under the cost model: the sum of every program's cost. */
@@ -70,7 +88,11 @@ export function compress(programs: readonly Term[], options: CompressOptions = {
   const iterations = options.iterations ?? 3;
   const prefix = options.abstractionPrefix ?? 'fn_';
   const cost = options.cost ?? STITCH_COST;
-  if (!Number.isInteger(maxArity) || maxArity < 0) throw new RangeError(`maxArity must be a non-negative integer, got ${maxArity}`);
+  const maxSteps = options.maxSteps ?? DEFAULT_COMPRESS_STEPS;
+  if (!Number.isInteger(maxArity) || maxArity < 0 || maxArity > MAX_ABSTRACTION_ARITY) {
+    throw new RangeError(`maxArity must be an integer in [0, ${MAX_ABSTRACTION_ARITY}], got ${maxArity}`);
+  }
+  if (!(maxSteps > 0)) throw new RangeError(`maxSteps must be positive, got ${maxSteps}`);
   if (!Number.isInteger(iterations) || iterations < 0) throw new RangeError(`iterations must be a non-negative integer, got ${iterations}`);
   programs.forEach((p, i) => assertCorpusProgram(p, i));
   // Inventions already in the programs take part as primitives and keep their bodies on output.
@@ -90,7 +112,7 @@ export function compress(programs: readonly Term[], options: CompressOptions = {
   const originalCost = roots.reduce((sum, r) => sum + set.cost[r], 0);
   let currentCost = originalCost;
   const abstractions: LearnedAbstraction[] = [];
-  const stats: SearchStats = { expanded: 0, finished: 0 };
+  const stats: SearchStats = { expanded: 0, finished: 0, work: 0, exhausted: false };
 
   for (let step = 0; step < iterations; step++) {
     const facts = corpusFacts(set, roots);
@@ -103,6 +125,7 @@ export function compress(programs: readonly Term[], options: CompressOptions = {
         allowSingleProgram: options.allowSingleProgram,
         tdfa,
         reject: (body) => knownKeys.has(canonicalKey(stepSet.toTerm(body), library)),
+        maxWork: maxSteps,
       },
       stats,
     );
@@ -133,6 +156,7 @@ export function compress(programs: readonly Term[], options: CompressOptions = {
     currentCost = newCost;
     set = next;
     roots = nextRoots;
+    if (stats.exhausted) break;
   }
   return {
     originalCost,
@@ -141,7 +165,8 @@ export function compress(programs: readonly Term[], options: CompressOptions = {
     abstractions,
     original: programs,
     rewritten: roots.map((r) => set.toTerm(r, given)),
-    stats,
+    stats: { expanded: stats.expanded, finished: stats.finished, work: stats.work },
+    budgetExhausted: stats.exhausted,
   };
 }
 

@@ -20,7 +20,7 @@ export class CorpusFormatError extends Error {
 }
 
 /** With a DSL, names of its inventions are read as those inventions (bodies included). */
-export function parseStitchCorpus(text: string, source = '<corpus>', dsl?: Dsl): Result<Term[], CorpusFormatError> {
+export function parseStitchCorpus(text: string, source = '<corpus>', dsl?: Dsl, maxLength?: number): Result<Term[], CorpusFormatError> {
   let data: unknown;
   try {
     data = JSON.parse(text);
@@ -36,7 +36,7 @@ export function parseStitchCorpus(text: string, source = '<corpus>', dsl?: Dsl):
     if (typeof entry !== 'string') {
       return err(new CorpusFormatError(`${source}: entry ${i} is a ${typeof entry}, not a program string`, 'write each program as a string, e.g. "(f a b)"'));
     }
-    const parsed = parseProgram(entry, { form: 'stitch', source: `${source}[${i}]`, dsl });
+    const parsed = parseProgram(entry, { form: 'stitch', source: `${source}[${i}]`, dsl, maxLength });
     if (!parsed.ok) {
       return err(new CorpusFormatError(`${source}: program ${i} does not parse: ${parsed.error.message}`, 'programs are s-expressions in stitch form: (f a b), (lam body), $0, inventions by name; no #i parameters'));
     }

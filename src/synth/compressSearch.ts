@@ -15,7 +15,7 @@ import * as nodes from './compressNodes.ts';
 import type { NodeSet } from './compressNodes.ts';
 import type { TdfaAnnotations } from './compressTdfa.ts';
 import * as zip from './compressZippers.ts';
-import { Zippers, nodeAt } from './compressZippers.ts';
+import { Zippers } from './compressZippers.ts';
 
 // Plain local copies: imported bindings are live and cost an accessor call in hot loops.
 const MANY_PROGRAMS = corpus.MANY_PROGRAMS;
@@ -27,6 +27,7 @@ const FUNC = zip.FUNC;
 const ARG = zip.ARG;
 const BODY = zip.BODY;
 const EMPTY_ZIPPER = zip.EMPTY_ZIPPER;
+const childOf = zip.childOf;
 
 export const METAVAR = 0;
 export const SYMVAR = 1;
@@ -38,6 +39,11 @@ export interface SearchOptions {
   readonly tdfa?: TdfaAnnotations;
   /** Rejects a finished body (e.g. alpha-equivalent to a known abstraction). */
   readonly reject?: (body: number) => boolean;
+  /**
+   * Work budget (`SearchStats.work`, counted across searches sharing the stats): past it the
+   * search stops and returns the best abstraction found so far, setting `stats.exhausted`.
+   */
+  readonly maxWork?: number;
 }
 
 interface Pattern {
@@ -75,6 +81,10 @@ export interface FoundAbstraction {
 export interface SearchStats {
   expanded: number;
   finished: number;
+  /** Match locations examined, the measure of a search's cost (deterministic, unlike time). */
+  work: number;
+  /** Whether a search stopped at its work budget. */
+  exhausted: boolean;
 }
 
 /** Finds the abstraction of highest utility, or null when none compresses. */
@@ -95,7 +105,7 @@ class Search {
   constructor(
     private readonly facts: CorpusFacts,
     private readonly options: SearchOptions,
-    private readonly stats: SearchStats = { expanded: 0, finished: 0 },
+    private readonly stats: SearchStats = { expanded: 0, finished: 0, work: 0, exhausted: false },
   ) {
     this.set = facts.set;
     this.newPrimCost = this.set.costModel.primitive;
@@ -121,7 +131,12 @@ class Search {
       upperBound: this.upperBound(locs),
       bodyUtility: 0,
     });
+    const maxWork = this.options.maxWork ?? Number.POSITIVE_INFINITY;
     while (this.heap.length > 0) {
+      if (this.stats.work > maxWork) {
+        this.stats.exhausted = true;
+        break;
+      }
       const pattern = this.pop();
       if (pattern.upperBound <= this.cutoff) continue;
       this.expand(pattern);
@@ -171,6 +186,7 @@ class Search {
     const holeIndex = pattern.holes.length - 1; // depth first, as Stitch's default
     const holeZid = pattern.holes[holeIndex];
     const nodes = this.nodesAt(pattern.locs, holeZid);
+    this.stats.work += nodes.length;
     const lambdasAbove = zippers.lambdas[holeZid];
 
     // Syntactic expansions: group match locations by what the hole holds there.
@@ -387,6 +403,7 @@ class Search {
     const { set, facts } = this;
     const arity = pattern.varZid.length;
     const count = pattern.locs.length;
+    this.stats.work += count;
     const uses = new Array<number>(arity).fill(0);
     for (const v of pattern.argVars) uses[v]++;
     const appPenalty = -(this.newPrimCost + set.costModel.app * arity);
@@ -404,11 +421,17 @@ class Search {
       marginal[i] = util;
       if (util > 0) anyPositive = true;
     }
-    let compressive = 0;
-    if (anyPositive) {
-      this.correctSelfOverlap(pattern, marginal);
-      for (let i = 0; i < count; i++) if (marginal[i] > 0) compressive += marginal[i] * facts.numPaths[pattern.locs[i]];
-    }
+    if (!anyPositive) return;
+    // Overlap correction only lowers the utility: skip it (quadratic in the body's depth) when
+    // even the uncorrected utility cannot beat the best found.
+    const compressiveOf = () => {
+      let sum = 0;
+      for (let i = 0; i < count; i++) if (marginal[i] > 0) sum += marginal[i] * facts.numPaths[pattern.locs[i]];
+      return sum;
+    };
+    if (compressiveOf() - pattern.bodyUtility <= this.cutoff) return;
+    this.correctSelfOverlap(pattern, marginal);
+    const compressive = compressiveOf();
     if (compressive <= this.cutoff) return;
     const utility = compressive - pattern.bodyUtility;
     if (utility <= this.cutoff) return;
@@ -447,13 +470,27 @@ class Search {
     const points = this.selfUnificationPoints(pattern);
     if (points.length === 0) return;
     const { set, zippers } = this;
+    this.stats.work += pattern.locs.length * points.length;
     const position = new Map<number, number>();
     pattern.locs.forEach((loc, i) => position.set(loc, i));
+    // The zippers on the way to the points, parents first: one walk per location finds the node
+    // at every point (walking to each point separately made this cubic in the body's depth).
+    const onTheWay = new Set<number>();
+    for (const point of points) for (let z = point; z !== EMPTY_ZIPPER && !onTheWay.has(z); z = zippers.parentOf(z)) onTheWay.add(z);
+    const order = [...onTheWay].sort((a, b) => zippers.cachedPath(a).length - zippers.cachedPath(b).length);
+    const parents = order.map((z) => zippers.parentOf(z));
+    const steps = order.map((z) => zippers.stepOf(z));
+    const nodeAtZipper = new Int32Array(zippers.size);
     for (let i = 0; i < pattern.locs.length; i++) {
+      nodeAtZipper[EMPTY_ZIPPER] = pattern.locs[i];
+      for (let k = 0; k < order.length; k++) {
+        const above = nodeAtZipper[parents[k]];
+        nodeAtZipper[order[k]] = above === -1 ? -1 : childOf(set, above, steps[k]);
+      }
+      this.stats.work += order.length;
       let alternative = 0;
       for (const zid of points) {
-        const child = nodeAt(set, zippers, pattern.locs[i], zid);
-        const j = position.get(child);
+        const j = position.get(nodeAtZipper[zid]);
         if (j !== undefined) alternative += marginal[j];
       }
       marginal[i] = Math.max(0, marginal[i] - alternative);
@@ -462,21 +499,43 @@ class Search {
 
   private selfUnificationPoints(pattern: Pattern): number[] {
     const { set, zippers } = this;
-    const params = new Set(pattern.argZids);
-    if (params.size === 0) return [];
-    const prefixes = new Set<number>();
-    for (const z of params) for (let p = z; p !== -1; p = zippers.parentOf(p)) prefixes.add(p);
+    if (pattern.argZids.length === 0) return [];
+    // Marks by zipper id (typed arrays: this runs once per finished pattern, on every zipper of it).
+    const marks = this.zipperMarks(zippers.size);
+    const PARAM = 1;
+    const PREFIX = 2;
+    const marked: number[] = [];
+    for (const z of pattern.argZids) {
+      marks[z] |= PARAM;
+      for (let p = z; p !== -1 && !(marks[p] & PREFIX); p = zippers.parentOf(p)) {
+        marks[p] |= PREFIX;
+        marked.push(p);
+      }
+    }
+    const isParam = (zid: number) => zid !== -1 && (marks[zid] & PARAM) !== 0;
     const slice = (zid: number, direction: number): number => {
       const c = zippers.existing(zid, direction);
-      return c !== -1 && prefixes.has(c) ? c : -1;
+      return c !== -1 && (marks[c] & PREFIX) !== 0 ? c : -1;
     };
+    const stats = this.stats;
+    const cost = set.cost;
     const unifies = (overall: number, partial: number, overallLoc: number, partialLoc: number): boolean => {
-      if ((overall !== -1 && params.has(overall)) || (partial !== -1 && params.has(partial))) return true;
+      stats.work++;
+      if (isParam(overall) || isParam(partial)) return true;
       if (overallLoc === partialLoc) return true;
       if (overall === -1 && partial === -1) return false;
       const kind = set.kind[overallLoc];
       if (kind === APP) {
         if (set.kind[partialLoc] !== APP) return false;
+        // The smaller side first: a mismatch there ends the check before the long side (down the
+        // spine of a wide application) is walked, which made checking every point quadratic.
+        // (No closures here: this runs millions of times, and each closure costs under tsx.)
+        if (cost[set.b[partialLoc]] <= cost[set.a[partialLoc]]) {
+          return (
+            unifies(slice(overall, ARG), slice(partial, ARG), set.b[overallLoc], set.b[partialLoc]) &&
+            unifies(slice(overall, FUNC), slice(partial, FUNC), set.a[overallLoc], set.a[partialLoc])
+          );
+        }
         return (
           unifies(slice(overall, FUNC), slice(partial, FUNC), set.a[overallLoc], set.a[partialLoc]) &&
           unifies(slice(overall, ARG), slice(partial, ARG), set.b[overallLoc], set.b[partialLoc])
@@ -491,7 +550,7 @@ class Search {
     const points: number[] = [];
     const root = pattern.locs[0];
     const visit = (partial: number, partialZid: number, partialLoc: number): void => {
-      if (partial === -1 || params.has(partial)) return;
+      if (partial === -1 || isParam(partial)) return;
       if (partialZid !== EMPTY_ZIPPER && unifies(EMPTY_ZIPPER, partial, root, partialLoc)) points.push(partialZid);
       const kind = set.kind[partialLoc];
       if (kind === APP) {
@@ -502,7 +561,20 @@ class Search {
       }
     };
     visit(EMPTY_ZIPPER, EMPTY_ZIPPER, root);
+    for (const z of marked) marks[z] = 0;
+    for (const z of pattern.argZids) marks[z] = 0;
     return points;
+  }
+
+  private marks = new Uint8Array(0);
+
+  /** Zeroed scratch marks for `size` zippers (callers clear what they set). */
+  private zipperMarks(size: number): Uint8Array {
+    if (this.marks.length < size) {
+      const grown = new Uint8Array(Math.max(size, 2 * this.marks.length));
+      this.marks = grown;
+    }
+    return this.marks;
   }
 
   /** Builds the body from the first match location, parameters as `#i`. */

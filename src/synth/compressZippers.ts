@@ -59,6 +59,16 @@ export class Zippers {
     return false;
   }
 
+  /** Zippers made so far (ids are 0 .. size - 1). */
+  get size(): number {
+    return this.parent.length;
+  }
+
+  /** The last step (FUNC, ARG or BODY) of the path to `zid`. */
+  stepOf(zid: number): number {
+    return this.step[zid];
+  }
+
   parentOf(zid: number): number {
     return this.parent[zid];
   }
@@ -70,14 +80,4 @@ export function childOf(set: NodeSet, node: number, direction: number): number {
   if (direction === BODY) return kind === LAM ? set.a[node] : -1;
   if (kind !== APP) return -1;
   return direction === FUNC ? set.a[node] : set.b[node];
-}
-
-/** The node reached from `root` along `zid`, or -1 when the shape differs. */
-export function nodeAt(set: NodeSet, zippers: Zippers, root: number, zid: number): number {
-  let node = root;
-  for (const step of zippers.path(zid)) {
-    node = childOf(set, node, step);
-    if (node === -1) return -1;
-  }
-  return node;
 }

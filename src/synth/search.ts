@@ -5,10 +5,10 @@
  *   metric -> keep the top k -> compress the kept programs into new inventions -> reweight
  *   the grammar -> explore again ... ; the test split is reported, never used to select.
  *
- * Every phase writes its outcome to the run store before the next one starts, and each
- * phase is a deterministic function of what the store already holds, so an interrupted run
- * resumed from its store ends with the same records as an uninterrupted one, and no
- * finished training is redone. Training itself is injected (worker threads, a job queue),
+ * Every phase commits its outcome to the run store in one step (an event carrying every file
+ * it produces, see runStore.ts) before the next one starts, and each phase is a deterministic
+ * function of what earlier commits hold, so an interrupted run resumed from its store ends
+ * with the same records as an uninterrupted one, and no committed training is redone. Training itself is injected (worker threads, a job queue),
  * which keeps this module free of any tensor code.
  */
 import { createHash } from 'node:crypto';
@@ -27,7 +27,10 @@ import { explore, type ExploreResult, type ExploreStrategy } from './explore.ts'
 import { grammarFromDsl } from './grammar.ts';
 import { GraphCatalog, simpleGraphOf } from './isomorphism.ts';
 import { reweightDsl } from './reweightDsl.ts';
+import { readRecordFile, type librarySchema } from './runRecords.ts';
+import { modelDigests, recoverRun } from './runRecovery.ts';
 import type { RunStore } from './runStore.ts';
+import type { z } from 'zod';
 
 export type SelectionMetric = 'validation' | 'train' | 'kfold';
 
@@ -245,28 +248,34 @@ export async function runSearch(
 ): Promise<SearchReport> {
   const problems = validateSearchConfig(config);
   if (problems.length > 0) throw new SearchError(`invalid search configuration: ${problems.join('; ')}`);
-  const emit = (event: SearchEvent) => {
-    store.appendEvent(event as unknown as { type: string });
+  // Files a kill left unwritten are completed from the log; orphans are dropped and redone.
+  recoverRun(store);
+  const emit: Emit = (event, records, models) => {
+    const logged = { ...(event as unknown as { type: string }), ...(models ? { models } : {}) };
+    if (records) store.commit(logged, records);
+    else store.appendEvent(logged);
     onEvent(event);
   };
   if (!store.has(paths.dsl(0))) {
-    store.writeJson(paths.dsl(0), dslToJson(initialDsl));
-    store.writeJson(paths.library(0), []);
+    store.commit({ type: 'initialized' }, { [paths.dsl(0)]: dslToJson(initialDsl), [paths.library(0)]: [] });
   }
 
   for (let iteration = 1; iteration <= config.iterations; iteration++) {
     emit({ type: 'iteration-start', iteration });
     const dsl = readDsl(store, iteration - 1);
-    const population = store.readJson<PopulationFile>(paths.population(iteration)) ?? explorePopulation(store, config, dsl, iteration, emit);
+    const population = readRecordFile<PopulationFile>(store, paths.population(iteration)) ?? explorePopulation(store, config, dsl, iteration, emit);
     await trainPending(store, config, population, iteration, trainer, emit);
-    const selection = store.readJson<Selection>(paths.selection(iteration)) ?? select(store, config, population, iteration, emit);
+    const selection = readRecordFile<Selection>(store, paths.selection(iteration)) ?? select(store, config, population, iteration, emit);
     if (iteration < config.iterations && !store.has(paths.dsl(iteration))) learnLibrary(store, config, dsl, selection, iteration, emit);
   }
   const report = buildReport(store, config);
-  store.writeJson(paths.report, report);
-  emit({ type: 'done', report });
+  emit({ type: 'done', report }, { [paths.report]: report });
   return report;
 }
+
+/** Reports an event; with `records`, commits them with it (and the digests of trained models). */
+type Emit = (event: SearchEvent, records?: Record<string, unknown>, models?: Record<string, Record<string, string>>) => void;
+
 
 function readDsl(store: RunStore, k: number): Dsl {
   const json = store.readJson<unknown>(paths.dsl(k));
@@ -277,7 +286,7 @@ function readDsl(store: RunStore, k: number): Dsl {
 }
 
 function readCandidate(store: RunStore, id: string): CandidateRecord {
-  const record = store.readJson<CandidateRecord>(paths.candidate(id));
+  const record = readRecordFile<CandidateRecord>(store, paths.candidate(id));
   if (!record) throw new SearchError(`the run is missing ${paths.candidate(id)}`);
   return record;
 }
@@ -292,9 +301,9 @@ function explorePopulation(
   config: SearchConfig,
   dsl: Dsl,
   iteration: number,
-  emit: (e: SearchEvent) => void,
+  emit: Emit,
 ): PopulationFile {
-  const kept = iteration === 1 ? [] : (store.readJson<Selection>(paths.selection(iteration - 1))?.kept ?? []);
+  const kept = iteration === 1 ? [] : (readRecordFile<Selection>(store, paths.selection(iteration - 1))?.kept ?? []);
   const requested = config.population - kept.length;
   // Graphs already held or tried are not new, whatever program builds them.
   const known = new GraphCatalog<string>();
@@ -314,6 +323,7 @@ function explorePopulation(
     ...(strategy === 'heap' ? {} : { strategy, exclude: known, stopAfterGraphs: requested }),
   });
   const fresh: string[] = [];
+  const records: Record<string, unknown> = {};
   for (const g of found.graphs) {
     if (fresh.length >= requested) break;
     if (!known.add(simpleGraphOf(g.graph), '').added) continue;
@@ -335,7 +345,7 @@ function explorePopulation(
       modelPath: `models/${id}`,
       seed: deriveSeed(config.seed, 'train', id),
     };
-    if (!store.has(paths.candidate(id))) store.writeJson(paths.candidate(id), record);
+    records[paths.candidate(id)] = record;
     fresh.push(id);
   }
   const population: PopulationFile = {
@@ -355,8 +365,8 @@ function explorePopulation(
       'raise --max-programs (explore.maxPrograms) or the program size limit',
     );
   }
-  store.writeJson(paths.population(iteration), population);
-  emit({ type: 'explored', iteration, ...population.exploration! });
+  records[paths.population(iteration)] = population;
+  emit({ type: 'explored', iteration, ...population.exploration! }, records);
   return population;
 }
 
@@ -379,7 +389,7 @@ async function trainPending(
   population: PopulationFile,
   iteration: number,
   trainer: Trainer,
-  emit: (e: SearchEvent) => void,
+  emit: Emit,
 ): Promise<void> {
   const records = new Map(population.ids.map((id) => [id, readCandidate(store, id)]));
   const requests: TrainRequest[] = [];
@@ -403,8 +413,11 @@ async function trainPending(
         modelPath: request.modelPath,
         seed: request.seed,
       };
-      store.writeJson(paths.baseline(request.baseline!), record);
-      emit({ type: 'trained', iteration, id: request.candidateId, status: outcome.status, score: record.metrics?.score ?? null, done, total: requests.length });
+      emit(
+        { type: 'trained', iteration, id: request.candidateId, status: outcome.status, score: record.metrics?.score ?? null, done, total: requests.length },
+        { [paths.baseline(request.baseline!)]: record },
+        { [request.modelPath]: modelDigests(store, request.modelPath) },
+      );
       return;
     }
     const record = records.get(request.candidateId)!;
@@ -422,8 +435,8 @@ async function trainPending(
     const status = outcomes.some((o) => o.status === 'failed') ? 'failed' : outcomes.some((o) => o.status === 'diverged') ? 'diverged' : 'trained';
     const updated: CandidateRecord = { ...record, status, metrics };
     records.set(record.id, updated);
-    store.writeJson(paths.candidate(record.id), updated);
-    emit({ type: 'trained', iteration, id: record.id, status, score: metrics.score, done, total: requests.length });
+    const models = Object.fromEntries(jobsForCandidate(config, record).map((job) => [job.modelPath, modelDigests(store, job.modelPath)]));
+    emit({ type: 'trained', iteration, id: record.id, status, score: metrics.score, done, total: requests.length }, { [paths.candidate(record.id)]: updated }, models);
   });
   const unfinished = [...records.values()].filter((r) => r.status === 'pending');
   if (unfinished.length > 0) throw new SearchError(`the trainer returned without results for ${unfinished.map((r) => r.id).join(', ')}`);
@@ -466,7 +479,7 @@ function metricsOf(outcomes: readonly TrainOutcome[], metric: SelectionMetric): 
   };
 }
 
-function select(store: RunStore, config: SearchConfig, population: PopulationFile, iteration: number, emit: (e: SearchEvent) => void): Selection {
+function select(store: RunStore, config: SearchConfig, population: PopulationFile, iteration: number, emit: Emit): Selection {
   const ranked = population.ids
     .map((id) => readCandidate(store, id))
     .sort((a, b) => (b.metrics?.score ?? -1) - (a.metrics?.score ?? -1) || a.mass - b.mass || (a.id < b.id ? -1 : 1));
@@ -477,8 +490,7 @@ function select(store: RunStore, config: SearchConfig, population: PopulationFil
     kept: ranked.slice(0, keepCount).map((r) => r.id),
     discarded: ranked.slice(keepCount).map((r) => r.id),
   };
-  store.writeJson(paths.selection(iteration), selection);
-  emit({ type: 'selected', iteration, kept: selection.kept, best: selection.ranking[0] ?? null });
+  emit({ type: 'selected', iteration, kept: selection.kept, best: selection.ranking[0] ?? null }, { [paths.selection(iteration)]: selection });
   return selection;
 }
 
@@ -488,9 +500,9 @@ function learnLibrary(
   dsl: Dsl,
   selection: Selection,
   iteration: number,
-  emit: (e: SearchEvent) => void,
+  emit: Emit,
 ): void {
-  const library = store.readJson<AbstractionBody[]>(paths.library(iteration - 1)) ?? [];
+  const library = readLibrary(store, iteration - 1);
   const corpus: Term[] = selection.kept.map((id) => {
     const parsed = parseProgram(readCandidate(store, id).program, { form: 'combined' });
     if (!parsed.ok) throw new SearchError(`candidate ${id}: stored program does not parse: ${parsed.error.message}`);
@@ -517,9 +529,24 @@ function learnLibrary(
   // Reweighting counts uses in the kept programs as rewritten with the new inventions.
   const usable = rewrittenWithInventions(result, library).filter((t) => onlyKnownInventions(t, next));
   next = reweightDsl({ ...next, name: `${dsl.name.replace(/-iteration-\d+$/, '')}-iteration-${iteration}` }, usable.map((term) => ({ term, weight: 1 })), config.reweight.pseudoCount);
-  store.writeJson(paths.library(iteration), earlier);
-  store.writeJson(paths.dsl(iteration), dslToJson(next));
-  emit({ type: 'compressed', iteration, inventions: added, compressionRatio: result.compressionRatio });
+  emit(
+    { type: 'compressed', iteration, inventions: added, compressionRatio: result.compressionRatio },
+    { [paths.library(iteration)]: earlier.map(libraryEntryJson), [paths.dsl(iteration)]: dslToJson(next) },
+  );
+}
+
+/** A learned abstraction as stored: its body as program text (parsed back by readLibrary). */
+function libraryEntryJson(entry: AbstractionBody): z.infer<typeof librarySchema>[number] {
+  return { name: entry.name, arity: entry.arity, body: printProgram(entry.body, { form: 'combined' }) };
+}
+
+function readLibrary(store: RunStore, k: number): AbstractionBody[] {
+  const stored = readRecordFile<z.infer<typeof librarySchema>>(store, paths.library(k)) ?? [];
+  return stored.map((entry, index) => {
+    const body = parseProgram(entry.body, { form: 'auto', source: `${store.resolve(paths.library(k))} entry ${index} body` });
+    if (!body.ok) throw new SearchError(body.error.message, 'resume the run so that it is repaired from its event log, or start a new run');
+    return { name: entry.name, arity: entry.arity, body: body.value };
+  });
 }
 
 /** Whether every invention a program uses is in the DSL (a rewrite may use one that did not type). */
@@ -537,7 +564,7 @@ function onlyKnownInventions(term: Term, dsl: Dsl): boolean {
 }
 
 function buildReport(store: RunStore, config: SearchConfig): SearchReport {
-  const final = store.readJson<Selection>(paths.selection(config.iterations));
+  const final = readRecordFile<Selection>(store, paths.selection(config.iterations));
   if (!final) throw new SearchError(`the run is missing ${paths.selection(config.iterations)}`);
   const best = final.kept.map((id) => {
     const c = readCandidate(store, id);
@@ -552,7 +579,7 @@ function buildReport(store: RunStore, config: SearchConfig): SearchReport {
     };
   });
   const baselines = config.baselines.map((kind) => {
-    const b = store.readJson<BaselineRecord>(paths.baseline(kind));
+    const b = readRecordFile<BaselineRecord>(store, paths.baseline(kind));
     return { kind, validation: b?.metrics?.validation.accuracy ?? Number.NaN, test: b?.metrics?.test.accuracy ?? Number.NaN, status: b?.status ?? 'missing' };
   });
   const lastDsl = config.iterations > 1 ? readDsl(store, config.iterations - 1) : readDsl(store, 0);

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { spawn, spawnSync } from 'node:child_process';
-import { existsSync, mkdtempSync, readFileSync, readdirSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
+import { hostname, tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { finalRecords, trainedIds } from '../helpers/runRecords.ts';
 import { parseProgram } from '../../src/dsl/parse.ts';
@@ -60,7 +60,7 @@ describe('synth search', () => {
     expect(report.best.length).toBeGreaterThan(0);
     expect(report.baselines.map((b) => b.kind)).toEqual(['linear']);
     const manifest = readJson<{ format: number; seed: number; backend: string }>(join(reference, 'manifest.json'));
-    expect(manifest).toMatchObject({ format: 1, seed: 7, backend: 'cpu' });
+    expect(manifest).toMatchObject({ format: 2, seed: 7, backend: 'cpu' });
 
     for (const f of readdirSync(join(reference, 'candidates'))) {
       const c = readJson<{
@@ -106,6 +106,33 @@ describe('synth search', () => {
     }
   });
 
+  it('lets one of two concurrent resumes run: the other exits 1 naming the holder, and the run ends identical', { timeout: 300_000 }, async () => {
+    const dir = join(base, 'contended');
+    await runUntilKilled(dir, 2);
+    const first = spawn(process.execPath, [bin, 'search', '--resume', '--out', dir], { cwd: repo, env, stdio: ['ignore', 'ignore', 'pipe'] });
+    let firstErr = '';
+    first.stderr.on('data', (d) => (firstErr += d));
+    const firstExit = new Promise<number | null>((done) => first.on('exit', (code) => done(code)));
+    // Hold the first resume still once it has the lock, so the second surely meets it.
+    const lock = join(dir, 'run.lock');
+    while (!(existsSync(lock) && readFileSync(lock, 'utf8').includes(`"pid":${first.pid},`))) await new Promise((r) => setTimeout(r, 20));
+    first.kill('SIGSTOP');
+    try {
+      const second = runSync(['search', '--resume', '--out', dir]);
+      expect(second.status).toBe(1);
+      expect(second.stderr).toMatch(new RegExp(`is in use by pid ${first.pid} on \\S+ \\(since .*synth search --resume --out`));
+      expect(second.stderr).toMatch(/hint: wait for it to finish, or stop it \(kill \d+\) and resume/);
+    } finally {
+      first.kill('SIGCONT');
+    }
+    expect(await firstExit).toBe(0);
+    expect(firstErr).toBe('');
+    expect(existsSync(lock)).toBe(false);
+    expect(finalRecords(dir)).toEqual(finalRecords(reference));
+    const ids = trainedIds(dir);
+    expect(new Set(ids).size).toBe(ids.length);
+  });
+
   it('gives the same records when candidates train on worker threads', { timeout: 300_000 }, () => {
     const dir = join(base, 'workers');
     const run = runSync([...SEARCH_ARGS, '--workers', '2', '--out', dir]);
@@ -123,5 +150,21 @@ describe('synth search', () => {
     expect(resumeChanged.status).toBe(1);
     expect(resumeChanged.stderr).toMatch(/--seed/);
     expect(runSync(['search', '--resume', '--out', join(base, 'none')]).stderr).toMatch(/holds no run/);
+    const empty = runSync(['search', '--out', '']);
+    expect(empty.status).toBe(1);
+    expect(empty.stderr).toMatch(/--out: expected a directory, got an empty path/);
+    const file = join(base, 'a-file');
+    writeFileSync(file, 'x');
+    const onFile = runSync([...SEARCH_ARGS, '--out', file]);
+    expect(onFile.status).toBe(1);
+    expect(onFile.stderr).toMatch(/is a file, not a directory/);
+    // A creation killed before its manifest: --resume says what happened, a new run proceeds.
+    const interrupted = join(base, 'interrupted');
+    mkdirSync(interrupted);
+    writeFileSync(join(interrupted, 'run.lock'), JSON.stringify({ pid: 999_999_999, host: hostname(), since: 'x', token: 't' }));
+    writeFileSync(join(interrupted, '.manifest.json.1.0.tmp'), '{"form');
+    const resumeInterrupted = runSync(['search', '--resume', '--out', interrupted]);
+    expect(resumeInterrupted.status).toBe(1);
+    expect(resumeInterrupted.stderr).toMatch(/creation was interrupted before its settings were recorded/);
   });
 });

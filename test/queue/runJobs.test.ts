@@ -1,10 +1,13 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, symlinkSync } from 'node:fs';
+import { Queue } from 'bullmq';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { runTrainJob, type TrainJob, type TrainJobResult } from '../../src/gssnn/trainJob.ts';
 import { checkReachable, parseQueueUrl, QueueConnectionError, type QueueLocation } from '../../src/queue/location.ts';
-import { queueJobId } from '../../src/queue/protocol.ts';
+import { connectionOptions } from '../../src/queue/location.ts';
+import { QUEUE_PROTOCOL_VERSION, queueJobId, TRAIN_QUEUE_NAME } from '../../src/queue/protocol.ts';
+import { RunStore } from '../../src/synth/runStore.ts';
 import { runJobsOnQueue, type QueueJobOutcome, type QueueJobSpec } from '../../src/queue/runJobs.ts';
 import { startQueueWorker, type QueueWorkerHandle, type WorkerEvent } from '../../src/queue/worker.ts';
 import { freePort, startRedis, type RedisServer } from './redisServer.ts';
@@ -28,6 +31,13 @@ afterAll(async () => {
   rmSync(work, { recursive: true, force: true });
 });
 
+/** A run directory with its manifest (what a worker checks before writing into it). */
+function runDir(runId: string): string {
+  const dir = join(work, runId);
+  RunStore.create(dir, { runId, createdAt: '2026-01-01T00:00:00Z', toolkitVersion: 'test', node: process.version, seed: 1, config: {} }).close();
+  return dir;
+}
+
 function linearJob(id: string, seed: number, extra: Partial<TrainJob> = {}): TrainJob {
   return { id, kind: 'linear', data: { name: 'mnist-0v1', seed: 1, trainSize: 32 }, preset: 'tiny', seed, epochs: 1, backend: 'cpu', ...extra };
 }
@@ -42,7 +52,8 @@ const started = (key: string) => workerEvents.filter((e) => e.type === 'started'
 
 describe('runJobsOnQueue', () => {
   it('reports each job once, and enqueuing the same jobs again trains nothing and gives the same results', { timeout: 120_000 }, async () => {
-    const specs = [7, 8].map((seed) => ({ key: queueJobId('run-a', `baseline-linear`, seed), job: linearJob(`baseline-linear-${seed}`, seed, { modelDir: join(work, `a-${seed}`) }) }));
+    const run = { id: 'run-a', dir: runDir('run-a') };
+    const specs = [7, 8].map((seed) => ({ key: queueJobId('run-a', `baseline-linear`, seed), job: linearJob(`baseline-linear-${seed}`, seed, { modelDir: join(run.dir, 'models', `a-${seed}`) }), run }));
     const first = await collect(specs);
     expect(first.map(([key]) => key).sort()).toEqual(specs.map((s) => s.key).sort());
     for (const [, outcome] of first) {
@@ -73,6 +84,50 @@ describe('runJobsOnQueue', () => {
     expect(manifest.metadata.job.modelDir).toBe(dir);
     expect(readFileSync(join(dir, 'weights.bin')).byteLength).toBeGreaterThan(0);
     if (outcome.ok) expect(outcome.result.modelDir).toBe(dir);
+  });
+
+  it('rejects jobs that would write outside their run, and writes nothing for them', { timeout: 120_000 }, async () => {
+    const run = { id: 'run-e', dir: runDir('run-e') };
+    const outside = join(work, 'outside');
+    mkdirSync(outside, { recursive: true });
+    mkdirSync(join(run.dir, 'models'), { recursive: true });
+    symlinkSync(outside, join(run.dir, 'models', 'linked'));
+    const forged: [string, QueueJobSpec, RegExp][] = [
+      ['no run named', { key: queueJobId('run-e', 'a', 1), job: linearJob('a', 1, { modelDir: join(outside, 'a') }) }, /names no run to save it in/],
+      ['outside the run', { key: queueJobId('run-e', 'b', 1), job: linearJob('b', 1, { modelDir: join(outside, 'b') }), run }, /is not a model directory inside run/],
+      ['climbing out', { key: queueJobId('run-e', 'c', 1), job: linearJob('c', 1, { modelDir: join(run.dir, 'models', '..', '..', 'outside', 'c') }), run }, /is not a model directory inside run/],
+      ['a directory that is no run', { key: queueJobId('run-f', 'd', 1), job: linearJob('d', 1, { modelDir: join(outside, 'models', 'd') }), run: { id: 'run-f', dir: outside } }, /holds no run/],
+      ['another run', { key: queueJobId('run-g', 'e', 1), job: linearJob('e', 1, { modelDir: join(run.dir, 'models', 'e') }), run: { id: 'run-g', dir: run.dir } }, /holds run run-e, not run-g/],
+      ['a queue id of another run', { key: queueJobId('run-h', 'f', 1), job: linearJob('f', 1, { modelDir: join(run.dir, 'models', 'f') }), run }, /does not belong to run run-e/],
+      ['through a link', { key: queueJobId('run-e', 'g', 1), job: linearJob('g', 1, { modelDir: join(run.dir, 'models', 'linked') }), run }, /through a symbolic link/],
+    ];
+    const outcomes = new Map(await collect(forged.map(([, spec]) => spec)));
+    for (const [what, spec, reason] of forged) {
+      const outcome = outcomes.get(spec.key)!;
+      expect(outcome.ok, what).toBe(false);
+      if (outcome.ok) continue;
+      expect(outcome.error, what).toMatch(reason);
+      expect(outcome.attempts, what).toBe(1);
+      const logged = workerEvents.find((e): e is Extract<WorkerEvent, { type: 'rejected' }> => e.type === 'rejected' && e.job === spec.key);
+      expect(logged?.reason, what).toMatch(reason);
+      expect(started(spec.key), what).toBe(0);
+    }
+    expect(readdirSync(outside)).toEqual([]);
+    expect(readdirSync(join(run.dir, 'models'))).toEqual(['linked']);
+
+    // A job written into Redis by hand, not by a search: refused by its schema, with the field.
+    const queue = new Queue(TRAIN_QUEUE_NAME, { connection: connectionOptions(location) });
+    try {
+      await queue.add('forged', { protocol: QUEUE_PROTOCOL_VERSION, job: { ...linearJob('h', 1), modelDir: join(outside, 'h'), shell: 'rm -rf /' }, shipModel: false }, { jobId: 'forged/h/seed1', attempts: 3 });
+      for (let i = 0; i < 200 && !workerEvents.some((e) => e.type === 'rejected' && e.job === 'forged/h/seed1'); i++) await new Promise((r) => setTimeout(r, 50));
+      const rejected = workerEvents.find((e): e is Extract<WorkerEvent, { type: 'rejected' }> => e.type === 'rejected' && e.job === 'forged/h/seed1');
+      expect(rejected?.reason).toMatch(/malformed job \(job: unexpected field\(s\)|Unrecognized key.*shell/);
+      for (let i = 0; i < 100 && (await queue.getJobState('forged/h/seed1')) !== 'failed'; i++) await new Promise((r) => setTimeout(r, 50));
+      expect(await queue.getJobState('forged/h/seed1')).toBe('failed');
+    } finally {
+      await queue.close();
+    }
+    expect(readdirSync(outside)).toEqual([]);
   });
 
   it('retries a failing job with backoff, then reports it failed with its error', { timeout: 120_000 }, async () => {

@@ -3,7 +3,8 @@ import type { Command } from 'commander';
 import { readFileSync } from 'node:fs';
 import { dslNames, type Dsl } from '../../dsl/dsl.ts';
 import { showType } from '../../dsl/types.ts';
-import { compress, compressionResultJson, type CompressOptions } from '../../synth/compress.ts';
+import { compress, compressionResultJson, DEFAULT_COMPRESS_STEPS, MAX_ABSTRACTION_ARITY, type CompressOptions } from '../../synth/compress.ts';
+import { DEFAULT_MAX_PROGRAM_LENGTH } from '../../dsl/parse.ts';
 import { stitchText } from '../../synth/compressInline.ts';
 import { parseStitchCorpus } from '../../synth/compressIo.ts';
 import { withAbstractions } from '../../synth/compressTyping.ts';
@@ -19,6 +20,8 @@ interface CompressFlags {
   allowSingleProgram?: boolean;
   rewritten?: boolean;
   dsl?: string;
+  maxSteps: string;
+  maxLength: string;
 }
 
 
@@ -41,31 +44,44 @@ export function register(program: Command): void {
     .command('compress')
     .description('Learn abstractions that compress a corpus of programs (Stitch\'s algorithm and cost model)')
     .argument('<corpus>', 'JSON list of programs in s-expression form, e.g. ["(f a b)", "(f a c)"]')
-    .option('-a, --arity <n>', 'largest number of parameters #i per abstraction', '2')
+    .option('-a, --arity <n>', `largest number of parameters #i per abstraction (at most ${MAX_ABSTRACTION_ARITY})`, '2')
     .option('-i, --iterations <n>', 'abstractions to learn at most (stops early when none compresses)', '3')
     .option('--json', 'print Stitch\'s JSON output format (abstractions, costs, rewritten programs)')
     .option('--symvar-prefix <c>', 'symbols starting with this prefix are symbol variables (always abstracted)')
     .option('--allow-single-program', 'keep abstractions used by one program only')
     .option('--rewritten', 'also list the rewritten programs in the summary')
     .option('--dsl <file>', 'DSL file: its inventions are recognised by name and every abstraction is typed against it')
+    .option('--max-steps <n>', 'work budget in match locations examined; past it the best abstraction found so far is kept and compression stops', String(DEFAULT_COMPRESS_STEPS))
+    .option('--max-length <n>', 'longest program text accepted, in characters', String(DEFAULT_MAX_PROGRAM_LENGTH))
     .action((file: string, flags: CompressFlags) => {
-      const dsl = flags.dsl === undefined ? undefined : dslFromFlag(flags.dsl);
-      const parsed = parseStitchCorpus(readCorpus(file), file, dsl);
-      if (!parsed.ok) throw new UserError(parsed.error.message, parsed.error.hint);
-      if (parsed.value.length === 0) throw new UserError(`${file}: the corpus holds no programs, so there is nothing to compress`, 'give a JSON list of at least one program, e.g. ["(f a b)", "(f a c)"]');
-      const options: CompressOptions = {
-        maxArity: parseInteger('--arity', flags.arity, 0),
+      // Flags first: a typo is reported before a large corpus is read.
+      const maxLength = parseInteger('--max-length', flags.maxLength, 1);
+      const settings = {
+        maxArity: parseInteger('--arity', flags.arity, 0, MAX_ABSTRACTION_ARITY),
+        maxSteps: parseInteger('--max-steps', flags.maxSteps, 1),
         iterations: parseInteger('--iterations', flags.iterations, 0),
-        symvarPrefix: flags.symvarPrefix,
-        allowSingleProgram: flags.allowSingleProgram,
-        reservedNames: dsl ? dslNames(dsl) : undefined,
       };
       if (flags.symvarPrefix !== undefined && flags.symvarPrefix.length === 0) {
         throw new UserError('--symvar-prefix: expected a non-empty prefix', 'for example --symvar-prefix &');
       }
+      const dsl = flags.dsl === undefined ? undefined : dslFromFlag(flags.dsl);
+      const parsed = parseStitchCorpus(readCorpus(file), file, dsl, maxLength);
+      if (!parsed.ok) throw new UserError(parsed.error.message, parsed.error.hint);
+      if (parsed.value.length === 0) throw new UserError(`${file}: the corpus holds no programs, so there is nothing to compress`, 'give a JSON list of at least one program, e.g. ["(f a b)", "(f a c)"]');
+      const options: CompressOptions = {
+        ...settings,
+        symvarPrefix: flags.symvarPrefix,
+        allowSingleProgram: flags.allowSingleProgram,
+        reservedNames: dsl ? dslNames(dsl) : undefined,
+      };
       const started = performance.now();
       const result = compress(parsed.value, options);
       const ms = performance.now() - started;
+      if (result.budgetExhausted) {
+        process.stderr.write(
+          `warning: compression stopped at its work budget (--max-steps ${options.maxSteps}) after ${result.abstractions.length} abstraction(s); the last one is the best found in time, not necessarily the best; raise --max-steps or lower --arity for an exact result\n`,
+        );
+      }
       const types = dsl ? abstractionTypes(dsl, result.abstractions, flags.dsl!) : undefined;
       if (flags.json) {
         process.stdout.write(`${JSON.stringify(compressionResultJson(result, options, types), null, 2)}\n`);

@@ -3,10 +3,10 @@ import { createInterface } from 'node:readline';
 import type { Command } from 'commander';
 import { DEFAULT_BUDGET } from '../../dsl/evaluate.ts';
 import { toDot, toOriginalJson } from '../../dsl/graphFormats.ts';
-import type { ProgramForm } from '../../dsl/parse.ts';
+import { DEFAULT_MAX_PROGRAM_LENGTH, type ProgramForm } from '../../dsl/parse.ts';
 import { outcomeRecord, runProgramText, type ProgramOutcome, type ProgramRunOptions } from '../../dsl/programRecord.ts';
 import { dslFromFlag } from '../dslFlag.ts';
-import { UserError } from '../errors.ts';
+import { EXIT_INTERNAL_ERROR, UserError } from '../errors.ts';
 
 const FORMATS = ['record', 'original', 'json', 'dot'] as const;
 type OutputFormat = (typeof FORMATS)[number];
@@ -19,6 +19,7 @@ interface EvalFlags {
   maxConn: string;
   maxSteps: string;
   maxMillis: string;
+  maxLength: string;
 }
 
 export function register(program: Command): void {
@@ -32,6 +33,7 @@ export function register(program: Command): void {
     .option('--max-conn <n>', 'ports per node', '10')
     .option('--max-steps <n>', 'evaluation step budget per program', String(DEFAULT_BUDGET.maxSteps))
     .option('--max-millis <ms>', 'wall-clock budget per program in milliseconds', String(DEFAULT_BUDGET.maxMillis))
+    .option('--max-length <n>', 'longest program text accepted, in characters (longer ones fail on their own line)', String(DEFAULT_MAX_PROGRAM_LENGTH))
     .addHelpText(
       'after',
       '\nA failing program prints {"program", "error": {"kind", "message"}} on its line (with --format dot: a // comment),\n' +
@@ -44,9 +46,20 @@ export function register(program: Command): void {
         form: choice(flags.form, FORMS, '--form') as ProgramForm,
         maxConn: positiveInteger(flags.maxConn, '--max-conn'),
         budget: { maxSteps: positiveInteger(flags.maxSteps, '--max-steps'), maxMillis: positiveInteger(flags.maxMillis, '--max-millis') },
+        maxLength: positiveInteger(flags.maxLength, '--max-length'),
       };
       let failures = 0;
-      const emit = (outcome: ProgramOutcome, source: string) => {
+      let internalErrors = 0;
+      const run = (program: string, source: string) => {
+        let outcome: ProgramOutcome;
+        try {
+          outcome = runProgramText(program, { ...options, source });
+        } catch (err) {
+          // A bug met on one program must not cost the programs after it.
+          internalErrors++;
+          const message = `internal error in synth eval (${err instanceof Error ? err.message : String(err)}); please report it with this program`;
+          outcome = { ok: false, program: program.length > 1_000 ? `${program.slice(0, 1_000)}...` : program, error: { kind: 'internal', message } };
+        }
         process.stdout.write(`${formatOutcome(outcome, format)}\n`);
         if (outcome.ok) return;
         failures++;
@@ -55,19 +68,18 @@ export function register(program: Command): void {
         process.stderr.write(`synth eval: ${outcome.error.kind} error: ${where}${outcome.error.message}\n`);
       };
       if (text !== undefined) {
-        emit(runProgramText(text, { ...options, source: '<argument>' }), '<argument>');
+        run(text, '<argument>');
       } else {
         let lineNumber = 0;
         for await (const line of createInterface({ input: process.stdin, crlfDelay: Infinity })) {
           lineNumber++;
           if (line.trim() === '') continue;
-          const source = `<stdin line ${lineNumber}>`;
-          emit(runProgramText(line, { ...options, source }), source);
+          run(line, `<stdin line ${lineNumber}>`);
         }
       }
       if (failures > 0) {
         process.stderr.write(`synth eval: ${failures} program${failures === 1 ? '' : 's'} failed (see their error records)\n`);
-        process.exitCode = 1;
+        process.exitCode = internalErrors > 0 ? EXIT_INTERNAL_ERROR : 1;
       }
     });
 }

@@ -11,6 +11,8 @@ import { BACKEND_NAMES, BackendChoiceError } from '../../gssnn/backend.ts';
 import { readLeaderboard, renderLeaderboard, runLeaderboard, LeaderboardInputError, LEADERBOARD_FILES } from '../../leaderboard/run.ts';
 import { LeaderboardFormatError } from '../../leaderboard/schema.ts';
 import { parseSuite, suiteByName, SuiteError, SUITES, type Suite } from '../../leaderboard/suite.ts';
+import { RunLockedError } from '../../synth/runLock.ts';
+import { RunRecoveryError } from '../../synth/runRecovery.ts';
 import { RunStoreError } from '../../synth/runStore.ts';
 import { SearchError } from '../../synth/search.ts';
 import { UserError } from '../errors.ts';
@@ -107,7 +109,7 @@ async function leaderboardCommand(flags: LeaderboardFlags): Promise<void> {
         `Wrote ${join(out, LEADERBOARD_FILES.json)}, ${join(out, LEADERBOARD_FILES.markdown)} and ${join(out, LEADERBOARD_FILES.plots)}/\n`,
     );
   } catch (err) {
-    if (err instanceof SuiteError || err instanceof LeaderboardInputError || err instanceof LeaderboardFormatError || err instanceof RunStoreError || err instanceof SearchError) {
+    if (err instanceof SuiteError || err instanceof LeaderboardInputError || err instanceof LeaderboardFormatError || err instanceof RunStoreError || err instanceof SearchError || err instanceof RunLockedError || err instanceof RunRecoveryError) {
       throw new UserError(err.message, err.hint);
     }
     if (err instanceof BackendChoiceError) throw new UserError(err.message, err.hint);

@@ -9,6 +9,9 @@ import type { Dsl } from '../../dsl/dsl.ts';
 import { BACKEND_NAMES, BackendChoiceError, initBackend, parseBackendName } from '../../gssnn/backend.ts';
 import { getPreset, PRESET_NAMES, type PresetName } from '../../gssnn/presets.ts';
 import { EXPLORE_STRATEGIES } from '../../synth/explore.ts';
+import { RunLockedError } from '../../synth/runLock.ts';
+import { searchConfigFromManifest } from '../../synth/runRecords.ts';
+import { recoverRun, RunRecoveryError } from '../../synth/runRecovery.ts';
 import { RunStore, RunStoreError } from '../../synth/runStore.ts';
 import { runSearch, SearchError, validateSearchConfig, type SearchConfig, type SearchEvent, type SearchReport, type SelectionMetric } from '../../synth/search.ts';
 import { dslFromFlag } from '../dslFlag.ts';
@@ -134,7 +137,9 @@ async function runSearchCommand(flags: SearchFlags, command: Command): Promise<v
   if (flags.shipModels && flags.queue === undefined) throw new UserError('--ship-models needs --queue', 'add --queue redis://HOST:PORT, or drop --ship-models');
   if (flags.queue !== undefined && command.getOptionValueSource('workers') === 'cli') throw new UserError('--workers trains on this machine and has no effect with --queue', 'drop --workers; give each `synth worker` --concurrency N instead');
   const queue = flags.queue === undefined ? undefined : await openQueueFlag(flags.queue);
+  if (flags.out !== undefined && flags.out.trim() === '') throw new UserError('--out: expected a directory, got an empty path', 'for example --out runs/my-search');
   const out = flags.out ?? join('runs', `search-${flags.data}-${flags.preset}-seed${flags.seed}`);
+  const commandLine = `synth ${process.argv.slice(2).join(' ')}`;
   // Settings are checked before anything slow starts or anything is written.
   let config: SearchConfig;
   let store: RunStore | undefined;
@@ -148,17 +153,51 @@ async function runSearchCommand(flags: SearchFlags, command: Command): Promise<v
         );
       }
       if (RunStore.exists(out)) requireWritableDirectory(out, '--out', 'a run is resumed where it lies: make the directory writable, or copy it somewhere writable and resume the copy');
-      store = RunStore.open(out);
-      config = store.manifest.config as unknown as SearchConfig;
+      store = RunStore.resume(out, commandLine);
+      config = configOfRun(store);
     } else {
       config = configFrom(flags);
       if (RunStore.exists(out)) throw new UserError(`${out} already holds a run`, 'pass --resume to continue it, or choose another --out directory');
       requireWritableDirectory(out, '--out');
     }
   } catch (err) {
-    if (err instanceof RunStoreError) throw new UserError(err.message, err.hint);
-    throw err;
+    store?.close();
+    throw runError(err);
   }
+  try {
+    await createAndExecute(store, out, config, flags, command, commandLine, workers, queue);
+  } finally {
+    store?.close();
+  }
+}
+
+/** The settings of a run being resumed, checked as they are read back. */
+function configOfRun(store: RunStore): SearchConfig {
+  const read = searchConfigFromManifest(store.manifest.config);
+  if (!read.ok) throw new UserError(`${join(store.dir, 'manifest.json')}: field "config.${read.error.field}": ${read.error.message}`, 'the run cannot be continued with damaged settings; start a new run');
+  const training = read.value.training as Partial<TrainingConfig>;
+  const field = !PRESET_NAMES.includes(training.preset as PresetName) ? 'preset' : !listDatasets().some((d) => d.name === training.data) ? 'data' : undefined;
+  if (field) throw new UserError(`${join(store.dir, 'manifest.json')}: field "config.training.${field}": unknown value ${JSON.stringify(training[field])}`, 'the run cannot be continued with damaged settings; start a new run');
+  return read.value;
+}
+
+/** Errors of the run directory (held by another process, damaged, missing) as user errors. */
+function runError(err: unknown): unknown {
+  if (err instanceof RunStoreError || err instanceof RunRecoveryError || err instanceof RunLockedError) return new UserError(err.message, err.hint);
+  return err;
+}
+
+async function createAndExecute(
+  resumed: RunStore | undefined,
+  out: string,
+  config: SearchConfig,
+  flags: SearchFlags,
+  command: Command,
+  commandLine: string,
+  workers: number,
+  queue: QueueLocation | undefined,
+): Promise<void> {
+  let store = resumed;
   const dsl = dslFromFlag((config.training as { dsl?: string }).dsl);
   let backend: string;
   try {
@@ -175,14 +214,22 @@ async function runSearchCommand(flags: SearchFlags, command: Command): Promise<v
       node: process.version,
       seed: config.seed,
       backend,
-      command: `synth ${process.argv.slice(2).join(' ')}`,
+      command: commandLine,
       config: config as unknown as Record<string, unknown>,
     });
   } catch (err) {
-    if (err instanceof RunStoreError) throw new UserError(err.message, err.hint);
-    throw err;
+    throw runError(err);
   }
-  await execute(store, config, dsl, flags, workers, backend, { out, resume: resumeCommand(out, flags, command) }, queue);
+  try {
+    for (const note of recoverRun(store)) {
+      process.stderr.write(`warning: ${join(store.dir, note.file)}${note.field ? `: field "${note.field}"` : ''}: ${note.problem}; ${note.action}\n`);
+    }
+    await execute(store, config, dsl, flags, workers, backend, { out, resume: resumeCommand(out, flags, command) }, queue);
+  } catch (err) {
+    throw runError(err);
+  } finally {
+    store.close();
+  }
 }
 
 /** The command that continues this run: its directory and the flags that do not define it. */
@@ -217,7 +264,7 @@ async function execute(store: RunStore, config: SearchConfig, dsl: Dsl, flags: S
       warn: (m) => process.stderr.write(`warning: ${m}\n`),
     });
     // Written first, so that the base rates of an interrupted run are known too.
-    if (!store.has(BASE_RATE_FILE)) store.writeJson(BASE_RATE_FILE, baseRateFile(splitRate(data.validation, data.numClasses), splitRate(data.test, data.numClasses)));
+    if (!store.has(BASE_RATE_FILE)) store.commit({ type: 'base-rate' }, { [BASE_RATE_FILE]: baseRateFile(splitRate(data.validation, data.numClasses), splitRate(data.test, data.numClasses)) });
   } catch (err) {
     if (err instanceof DataError) throw new UserError(`--data ${training.data}: ${err.message}`, err.hint);
     throw err;

@@ -306,6 +306,6 @@ function readProgramText(arg: string): string {
 function programGraph(text: string, options: TrainOptions): ProgramGraph {
   const outcome = runProgramText(text, { dsl: dslFromFlag(options.dsl), source: '--program' });
   if (outcome.ok) return outcome.graph;
-  const what = { parse: 'does not parse', type: 'does not type-check', budget: 'ran out of its evaluation budget', runtime: 'failed when evaluated' }[outcome.error.kind];
+  const what = { parse: 'does not parse', type: 'does not type-check', budget: 'ran out of its evaluation budget', runtime: 'failed when evaluated', internal: 'met an internal error' }[outcome.error.kind];
   throw new UserError(`--program ${what}: ${outcome.error.message}`, PROGRAM_HINT);
 }

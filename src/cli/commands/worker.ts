@@ -4,6 +4,8 @@
  * with exit 130 (the abandoned jobs go back on the queue once their lock expires).
  */
 import type { Command } from 'commander';
+import { existsSync } from 'node:fs';
+import { resolve } from 'node:path';
 import { BACKEND_NAMES, BackendChoiceError, parseBackendName } from '../../gssnn/backend.ts';
 import { describeLocation } from '../../queue/location.ts';
 import { DEFAULT_WORKER_OPTIONS, startQueueWorker, type WorkerEvent } from '../../queue/worker.ts';
@@ -17,6 +19,7 @@ interface WorkerFlags {
   backend?: string;
   lockSeconds: string;
   maxStalls: string;
+  runsRoot?: string;
   json?: boolean;
 }
 
@@ -29,6 +32,7 @@ export function register(program: Command): void {
     .option('--backend <name>', `tensor backend for every job (default: the one the search used): ${BACKEND_NAMES.join(', ')}`)
     .option('--lock-seconds <s>', "how long a job stays claimed without renewal; a dead worker's job is retried after about twice this", String(DEFAULT_WORKER_OPTIONS.lockSeconds))
     .option('--max-stalls <n>', 'times a job may be abandoned by a dead worker before it fails for good', String(DEFAULT_WORKER_OPTIONS.maxStalls))
+    .option('--runs-root <dir>', 'write models only into runs under this directory (jobs for other runs are rejected)')
     .option('--json', 'print events as NDJSON on stdout')
     .action(async (flags: WorkerFlags) => {
       await runWorker(flags);
@@ -52,7 +56,8 @@ async function runWorker(flags: WorkerFlags): Promise<void> {
     if (flags.json) process.stdout.write(`${JSON.stringify({ time: new Date().toISOString(), ...event })}\n`);
     else process.stderr.write(`${describeEvent(event)}\n`);
   };
-  const worker = await startQueueWorker(location, { concurrency, lockSeconds, maxStalls, ...(backend ? { backend } : {}) }, print);
+  if (flags.runsRoot !== undefined && !existsSync(flags.runsRoot)) throw new UserError(`--runs-root: no such directory ${flags.runsRoot}`, 'give the directory that holds the shared run directories');
+  const worker = await startQueueWorker(location, { concurrency, lockSeconds, maxStalls, ...(backend ? { backend } : {}), ...(flags.runsRoot ? { runsRoot: resolve(flags.runsRoot) } : {}) }, print);
   if (!flags.json) process.stderr.write(`worker: taking jobs from ${describeLocation(location)} (Ctrl-C to stop after the running jobs)\n`);
   let signals = 0;
   const stop = () => {
@@ -78,6 +83,8 @@ function describeEvent(event: WorkerEvent): string {
       return `worker: ready, ${event.concurrency} job(s) at once`;
     case 'started':
       return `worker: ${event.job}: training (attempt ${event.attempt})`;
+    case 'rejected':
+      return `worker: ${event.job}: rejected: ${event.reason}`;
     case 'completed':
       return `worker: ${event.job}: ${event.status}, validation accuracy ${(100 * event.validation).toFixed(1)}%, ${event.seconds.toFixed(1)} s`;
     case 'failed':
