@@ -6,13 +6,26 @@
  * the summary sets the test and validation accuracies beside the split's base rate (a
  * one-sample t-test over seeds) and beside the original's published result.
  *
+ * Where PyTorch is installed (Debian's python3-torch; never a dependency), the same split is
+ * also trained by benchmarks/original_baseline.py, a PyTorch re-implementation written from
+ * the original's code: once from our model's initial weights with our trainer's batch order
+ * (the two implementations should end where each other end), and once with PyTorch's own
+ * initialization and shuffling (the spread of the protocol itself on our data).
+ *
  *   npx tsx benchmarks/paper-baseline.ts [--seeds 0,1,2,3,4]
  */
 import { spawnSync } from 'node:child_process';
-import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { loadDataset, baseRate } from '../src/data/index.ts';
+import type { Dataset } from '../src/data/dataset.ts';
+import { initBackend } from '../src/gssnn/backend.ts';
+import { buildModel, specFor } from '../src/gssnn/models/index.ts';
+import { saveModel } from '../src/gssnn/persist.ts';
 import { PRESETS } from '../src/gssnn/presets.ts';
+import { epochBatches } from '../src/gssnn/train/batches.ts';
+import { exampleOrder } from '../src/gssnn/train/trainer.ts';
 import { pairedTTest, summarize } from '../src/analysis/stats.ts';
 import { machineInfo, reportBenchmark, resultsDir } from './machine.ts';
 
@@ -55,6 +68,60 @@ for (const seed of seeds) {
 
 const paper = PRESETS.paper;
 const data = await loadDataset('raven', { seed: 0, imageSize: paper.image.inputSize, ...paper.data, warn: () => undefined });
+
+/** The Python with PyTorch, or null (then the comparison is skipped with a message). */
+function pythonWithTorch(): string | null {
+  for (const python of [process.env.PYTHON, 'python3', '/usr/bin/python3'].filter((p): p is string => Boolean(p))) {
+    if (spawnSync(python, ['-c', 'import torch'], { stdio: 'ignore' }).status === 0) return python;
+  }
+  return null;
+}
+
+interface MirrorRun {
+  readonly train: number;
+  readonly validation: number;
+  readonly test: number;
+  readonly seconds: number;
+}
+
+/** The same protocol in PyTorch: from our initial weights and batch order, and from its own. */
+async function pytorchRuns(dataset: Dataset): Promise<{ sameStart: MirrorRun[]; ownStart: MirrorRun[] } | { skipped: string }> {
+  const python = pythonWithTorch();
+  if (!python) return { skipped: 'PyTorch not installed (apt-get install python3-torch); comparison skipped' };
+  await initBackend();
+  const scratch = mkdtempSync(join(tmpdir(), 'paper-baseline-'));
+  try {
+    for (const name of ['train', 'validation', 'test'] as const) {
+      const split = dataset[name];
+      writeFileSync(join(scratch, `${name}.x.f32`), new Uint8Array(split.x.buffer, split.x.byteOffset, split.x.byteLength));
+      writeFileSync(join(scratch, `${name}.y.i32`), new Uint8Array(split.y.buffer, split.y.byteOffset, split.y.byteLength));
+    }
+    const mirror = (file: string, args: string[]): MirrorRun => {
+      if (!existsSync(file)) {
+        process.stderr.write(`original_baseline.py ${args.join(' ')}\n`);
+        const run = spawnSync(python, [join(repoRoot, 'benchmarks', 'original_baseline.py'), scratch, ...args], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'inherit'] });
+        if (run.status !== 0) throw new Error(`original_baseline.py exited with ${run.status}`);
+        writeFileSync(file, `${run.stdout.trim().split('\n').at(-1)}\n`);
+      }
+      return JSON.parse(readFileSync(file, 'utf8')) as MirrorRun;
+    };
+    const sameStart = seeds.map((seed) => {
+      const model = buildModel(specFor({ kind: 'linear', preset: paper, inputShape: dataset.inputShape, numClasses: dataset.numClasses, seed }));
+      const modelDir = join(scratch, `init-${seed}`);
+      saveModel(model, modelDir);
+      model.dispose();
+      const order = exampleOrder(seed);
+      const batches: number[][] = [];
+      for (let epoch = 0; epoch < paper.train.epochs; epoch++) for (const b of epochBatches(dataset.train.count, paper.train.batchSize, order)) batches.push(Array.from(b));
+      writeFileSync(join(scratch, `order-${seed}.json`), JSON.stringify(batches));
+      return mirror(join(perSeedDir, `pytorch-same-start-seed-${seed}.json`), ['--init', modelDir, '--order', join(scratch, `order-${seed}.json`)]);
+    });
+    const ownStart = seeds.map((seed) => mirror(join(perSeedDir, `pytorch-seed-${seed}.json`), ['--seed', String(seed)]));
+    return { sameStart, ownStart };
+  } finally {
+    rmSync(scratch, { recursive: true, force: true });
+  }
+}
 const rates = { test: baseRate(data.test.y, data.numClasses), validation: baseRate(data.validation.y, data.numClasses) };
 const versusBase = (split: 'test' | 'validation') => {
   const accuracies = runs.map((r) => r[split].accuracy);
@@ -74,4 +141,26 @@ reportBenchmark('paper-baseline', {
   test: versusBase('test'),
   validation: versusBase('validation'),
   original: ORIGINAL,
+  pytorch: summarizeMirror(await pytorchRuns(data)),
 });
+
+function summarizeMirror(mirror: Awaited<ReturnType<typeof pytorchRuns>>): Record<string, unknown> {
+  if ('skipped' in mirror) return mirror;
+  const of = (list: MirrorRun[], split: 'test' | 'validation' | 'train') => ({ perSeed: list.map((r) => r[split]), ...summarize(list.map((r) => r[split])) });
+  return {
+    script: 'benchmarks/original_baseline.py (PyTorch, written from the original network.py and vit-pytorch 0.38.1)',
+    sameStart: {
+      what: "our model's initial weights and our trainer's batch order, per seed",
+      test: of(mirror.sameStart, 'test'),
+      validation: of(mirror.sameStart, 'validation'),
+      train: of(mirror.sameStart, 'train'),
+      testDifferenceFromOurs: mirror.sameStart.map((r, i) => r.test - runs[i].test.accuracy),
+    },
+    ownStart: {
+      what: 'PyTorch initialization and shuffling from torch.manual_seed(seed)',
+      test: of(mirror.ownStart, 'test'),
+      validation: of(mirror.ownStart, 'validation'),
+      train: of(mirror.ownStart, 'train'),
+    },
+  };
+}

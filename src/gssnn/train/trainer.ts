@@ -104,6 +104,11 @@ export function validateTrainConfig(config: TrainConfig): string[] {
   return problems;
 }
 
+/** The stream that orders a run's training examples: each epoch draws one shuffle from it (`epochBatches`). */
+export function exampleOrder(seed: number): Random {
+  return new Random(deriveSeed(seed, 'order'));
+}
+
 /** Epochs a run of `config` takes on `trainCount` examples (see `minSteps`). */
 export function epochsFor(config: Pick<TrainConfig, 'epochs' | 'batchSize' | 'minSteps'>, trainCount: number): number {
   const batchesPerEpoch = Math.ceil(trainCount / config.batchSize);
@@ -117,7 +122,7 @@ export function train(model: Model, data: Dataset, config: TrainConfig, callback
   const optimizer = createOptimizer(config.optimizer);
   const rule = config.rule ? createGradientRule(config.rule, { lossOf: (logits, labels) => classificationLoss(config.loss, logits, labels), training: true }) : null;
   const scheduler = config.scheduler ? new ReduceLrOnPlateau(config.scheduler) : null;
-  const order = new Random(deriveSeed(config.seed, 'order'));
+  const order = exampleOrder(config.seed);
   const lossOf = (logits: tf.Tensor2D, labels: tf.Tensor1D) => classificationLoss(config.loss, logits, labels);
   const history: EpochRecord[] = [];
   let status: TrainStatus = 'completed';
