@@ -16,7 +16,7 @@ export interface PopulationWiring {
   readonly messages: readonly number[];
   /**
    * For every member, row and feature (`[K, nodesMax + messagesMax, dim]`): the column of
-   * the member's z that feeds it, as an index into z transposed to `[K * dim, batch]`.
+   * the member's z that feeds it (padding rows read column 0).
    */
   readonly featureSource: Int32Array;
   /** The fixed codes added to those rows (`[K, rows, dim]`; padding rows 0). */
@@ -30,8 +30,9 @@ export function planWiring(graphs: readonly ProgramGraph[], dim: number, reprodu
   const plans: InjectionPlan[] = graphs.map((g, k) => planInjection(g, dim, { reproduceOriginal: reproduceOriginal[k] }));
   const nodes = plans.map((p) => p.nodeRows.length);
   const messages = plans.map((p) => p.messages.length);
-  const nodesMax = Math.max(...nodes);
   const messagesMax = Math.max(...messages);
+  // One spare node row (masked out of the readout) receives the padding messages.
+  const nodesMax = Math.max(...nodes) + (messagesMax > 0 ? 1 : 0);
   const rows = nodesMax + messagesMax;
   const members = plans.length;
   const featureSource = new Int32Array(members * rows * dim);
@@ -43,16 +44,15 @@ export function planWiring(graphs: readonly ProgramGraph[], dim: number, reprodu
     const nodeTiling = tilingIndex(plan, plan.nodeRows);
     const edgeTiling = tilingIndex(plan, plan.edgeRows);
     const base = k * rows * dim;
-    featureSource.fill(k * dim, base, base + rows * dim);
     plan.nodeRows.forEach((row, n) => {
       const at = base + n * dim;
-      for (let j = 0; j < dim; j++) featureSource[at + j] = k * dim + nodeTiling[n * dim + j];
+      for (let j = 0; j < dim; j++) featureSource[at + j] = nodeTiling[n * dim + j];
       codes.set(elementCode(plan, row, maxConn), at);
     });
     plan.messages.forEach((message, m) => {
       const at = base + (nodesMax + m) * dim;
       const edgeRow = message.edgeRow;
-      for (let j = 0; j < dim; j++) featureSource[at + j] = k * dim + edgeTiling[edgeRow * dim + j];
+      for (let j = 0; j < dim; j++) featureSource[at + j] = edgeTiling[edgeRow * dim + j];
       codes.set(elementCode(plan, plan.edgeRows[edgeRow], maxConn), at);
       messageSource[k * messagesMax + m] = message.source;
       messageTarget[k * messagesMax + m] = message.target;
@@ -64,12 +64,12 @@ export function planWiring(graphs: readonly ProgramGraph[], dim: number, reprodu
 /**
  * Row indices of message passing for a batch of `batch` examples, node features flattened
  * to `[K * batch * nodesMax, dim]`: where each message's source is read, and which node it
- * is summed into (-1 for padding messages, which a segment sum drops).
+ * is summed into (padding messages go into the member's last node row, which is padding).
  */
 export function messageIndices(wiring: PopulationWiring, batch: number): { source: Int32Array; target: Int32Array } {
   const { members, nodesMax, messagesMax } = wiring;
   const source = new Int32Array(members * batch * messagesMax);
-  const target = new Int32Array(members * batch * messagesMax).fill(-1);
+  const target = new Int32Array(members * batch * messagesMax);
   for (let k = 0; k < members; k++) {
     for (let b = 0; b < batch; b++) {
       const offset = (k * batch + b) * nodesMax;
@@ -77,7 +77,7 @@ export function messageIndices(wiring: PopulationWiring, batch: number): { sourc
       for (let m = 0; m < messagesMax; m++) {
         const s = wiring.messageSource[k * messagesMax + m];
         source[at + m] = offset + Math.max(s, 0);
-        if (s >= 0) target[at + m] = offset + wiring.messageTarget[k * messagesMax + m];
+        target[at + m] = offset + (s >= 0 ? wiring.messageTarget[k * messagesMax + m] : nodesMax - 1);
       }
     }
   }

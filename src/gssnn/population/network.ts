@@ -13,7 +13,7 @@ import type { MlpEncoderConfig } from '../encoders/mlp.ts';
 import { sinCos2dGrid } from '../encoders/positional.ts';
 import type { VitEncoderConfig } from '../encoders/vit.ts';
 import { gatherRows } from '../kernels/ops.ts';
-import { registerSegmentKernels } from '../kernels/register.ts';
+import { registerSegmentKernels, SCATTER_ROWS } from '../kernels/register.ts';
 import { outputWidth } from '../models/output.ts';
 import type { ModelSpec } from '../models/spec.ts';
 import { gelu } from '../nn/ops.ts';
@@ -51,12 +51,14 @@ export class PopulationNetwork {
   private readonly weights = new Map<string, tf.Variable>();
   private readonly dropoutStreams: Random[];
   private readonly wiring: PopulationWiring | null;
-  private readonly featureSource: tf.Tensor1D | null = null;
-  private readonly codes: tf.Tensor | null = null;
+  private readonly codes: { nodes: tf.Tensor; messages: tf.Tensor | null } | null = null;
+  private readonly featureTables = new Map<number, { dispose(): void; nodes: tf.Tensor1D; messages: tf.Tensor1D | null }>();
   private readonly readoutWeights: tf.Tensor | null = null;
   private readonly nodeCounts: tf.Tensor | null = null;
   private readonly positions: tf.Tensor | null = null;
   private readonly convTaps: tf.Tensor1D | null = null;
+  /** For q, k and v: the rows of `[tokens * 3 * heads]` that form `[heads, tokens]`. */
+  private readonly attentionSplit: tf.Tensor1D[] | null = null;
   private readonly messageTables = new Map<number, { source: tf.Tensor1D; target: tf.Tensor1D }>();
 
   /**
@@ -86,14 +88,19 @@ export class PopulationNetwork {
       const s = encoder.downsampledSize;
       this.positions = tf.tensor2d(sinCos2dGrid(s, s, encoder.dim), [s * s, encoder.dim]);
       this.convTaps = tf.tensor1d(convTapRows(s), 'int32');
+      this.attentionSplit = [0, 1, 2].map((which) => tf.tensor1d(attentionRows(which, s * s, encoder.heads), 'int32'));
     }
     if (this.family === 'gssnn') {
       const dim = specs[0].gnn.dim;
       const wiring = planWiring(specs.map((s) => s.graph!), dim, specs.map((s) => s.gnn.reproduceOriginal));
       this.wiring = wiring;
       const rows = wiring.nodesMax + wiring.messagesMax;
-      this.featureSource = tf.tensor1d(wiring.featureSource, 'int32');
-      this.codes = tf.tensor4d(wiring.codes, [this.members, 1, rows, dim]);
+      const codesOf = (from: number, count: number) => {
+        const out = new Float32Array(this.members * count * dim);
+        for (let k = 0; k < this.members; k++) out.set(wiring.codes.subarray((k * rows + from) * dim, (k * rows + from + count) * dim), k * count * dim);
+        return tf.tensor4d(out, [this.members, 1, count, dim]);
+      };
+      this.codes = { nodes: codesOf(0, wiring.nodesMax), messages: wiring.messagesMax > 0 ? codesOf(wiring.nodesMax, wiring.messagesMax) : null };
       const readout = new Float32Array(this.members * wiring.nodesMax);
       wiring.nodes.forEach((n, k) => readout.fill(1, k * wiring.nodesMax, k * wiring.nodesMax + n));
       this.readoutWeights = tf.tensor4d(readout, [this.members, 1, wiring.nodesMax, 1]);
@@ -172,9 +179,12 @@ export class PopulationNetwork {
     return tf.add(y, tf.reshape(b, [this.members, 1, b.shape[1]!]));
   }
 
+  /** `nn/ops.ts`'s layerNorm (tf.moments' values) without moments' float32 cast and its copy. */
   private layerNorm(name: string, x: tf.Tensor, width: number): tf.Tensor {
-    const { mean, variance } = tf.moments(x, [x.rank - 1], true);
-    const normalized = tf.mul(tf.sub(x, mean), tf.rsqrt(tf.add(variance, 1e-5)));
+    const axis = x.rank - 1;
+    const centered = tf.sub(x, tf.mean(x, axis, true));
+    const variance = tf.mean(tf.square(centered), axis, true);
+    const normalized = tf.mul(centered, tf.rsqrt(tf.add(variance, 1e-5)));
     const shape = [this.members, ...x.shape.slice(1, -1).map(() => 1), width];
     return tf.add(tf.mul(normalized, tf.reshape(this.weight(`${name}.gain`), shape)), tf.reshape(this.weight(`${name}.shift`), shape));
   }
@@ -210,8 +220,10 @@ export class PopulationNetwork {
     for (let i = 0; i < config.depth; i++) {
       const p = `encoder.transformer${i}`;
       const normed = tf.reshape(this.layerNorm(`${p}.attnNorm`, t, dim), [K, batch * tokens, dim]);
-      const qkv = tf.reshape(this.dense(`${p}.qkv`, normed, false), [rows, tokens, 3, heads, headDim]);
-      const [q, k, v] = tf.unstack(tf.transpose(qkv, [2, 0, 3, 1, 4]), 0) as tf.Tensor4D[];
+      // The model's [3, batch, heads, tokens, headDim] split as three row gathers (wasm's
+      // rank-5 transpose and its split are slow).
+      const qkv = tf.reshape(this.dense(`${p}.qkv`, normed, false), [rows, tokens * 3 * heads, headDim]);
+      const [q, k, v] = this.attentionSplit!.map((order) => tf.reshape(gatherRows(qkv, order, 1), [rows, heads, tokens, headDim]) as tf.Tensor4D);
       const scores = tf.mul(tf.matMul(q, k, false, true), 1 / Math.sqrt(headDim));
       const mixed = tf.matMul(tf.softmax(scores), v);
       const merged = tf.reshape(tf.transpose(mixed, [0, 2, 1, 3]), [K, batch * tokens, heads * headDim]);
@@ -235,15 +247,12 @@ export class PopulationNetwork {
     const K = this.members;
     const w = this.wiring!;
     const { dim, depth } = this.specs[0].gnn;
-    const rows = w.nodesMax + w.messagesMax;
-    // Injection: every feature of every row is one column of the member's z, plus its code.
-    const columns = tf.reshape(tf.transpose(z, [0, 2, 1]), [K * dim, batch]);
-    const gathered = tf.reshape(gatherRows(columns, this.featureSource!, 0), [K, rows * dim, batch]);
-    const features = tf.add(tf.reshape(tf.transpose(gathered, [0, 2, 1]), [K, batch, rows, dim]), this.codes!);
-    let nodes: tf.Tensor;
-    let messageEdges: tf.Tensor | null = null;
-    if (w.messagesMax > 0) [nodes, messageEdges] = tf.split(features, [w.nodesMax, w.messagesMax], 2);
-    else nodes = features;
+    // Injection: every feature of every row is one value of the member's z, plus its code.
+    const values = tf.reshape(z, [K * batch * dim, 1]);
+    const tables = this.featureTable(batch);
+    const rowsOf = (index: tf.Tensor1D, codes: tf.Tensor, count: number) => tf.add(tf.reshape(gatherRows(values, index, 0), [K, batch, count, dim]), codes);
+    let nodes: tf.Tensor = rowsOf(tables.nodes, this.codes!.nodes, w.nodesMax);
+    const messageEdges = tables.messages ? rowsOf(tables.messages, this.codes!.messages!, w.messagesMax) : null;
     const table = w.messagesMax > 0 ? this.messageTable(batch) : null;
     const flatNodes = K * batch * w.nodesMax;
     for (let l = 0; l < depth; l++) {
@@ -254,13 +263,40 @@ export class PopulationNetwork {
         const edges = dropping ? tf.mul(messageEdges, masks[2 * l + 1]) : messageEdges;
         const sources = gatherRows(tf.reshape(nodes, [flatNodes, dim]), table.source, 0);
         const messages = tf.relu(tf.add(sources, tf.reshape(edges, [K * batch * w.messagesMax, dim])));
-        const aggregated = tf.unsortedSegmentSum(messages, table.target, flatNodes);
+        const aggregated = scatterRows(messages, table.target, flatNodes);
         summed = tf.add(nodes, tf.reshape(aggregated, [K, batch, w.nodesMax, dim]));
       }
       nodes = tf.reshape(this.dense(`gnn.layer${l}`, tf.reshape(summed, [K, batch * w.nodesMax, dim])), [K, batch, w.nodesMax, dim]);
     }
     const pooled = tf.div(tf.sum(tf.mul(nodes, this.readoutWeights!), 2), this.nodeCounts!);
     return this.dense('head', pooled) as tf.Tensor3D;
+  }
+
+  /** Where each injected value comes from in z flattened to `[K * batch * dim]`, per batch size. */
+  private featureTable(batch: number): { nodes: tf.Tensor1D; messages: tf.Tensor1D | null } {
+    let table = this.featureTables.get(batch);
+    if (!table) {
+      const w = this.wiring!;
+      const { dim } = w;
+      const rows = w.nodesMax + w.messagesMax;
+      const indexOf = (from: number, count: number) => {
+        const out = new Int32Array(this.members * batch * count * dim);
+        let at = 0;
+        for (let k = 0; k < this.members; k++) {
+          for (let b = 0; b < batch; b++) {
+            const source = w.featureSource.subarray((k * rows + from) * dim, (k * rows + from + count) * dim);
+            for (let i = 0; i < source.length; i++) out[at++] = (k * batch + b) * dim + source[i];
+          }
+        }
+        // Cached across steps, so kept out of the step's tidy.
+        return tf.keep(tf.tensor1d(out, 'int32'));
+      };
+      const nodes = indexOf(0, w.nodesMax);
+      const messages = w.messagesMax > 0 ? indexOf(w.nodesMax, w.messagesMax) : null;
+      table = { nodes, messages, dispose: () => tf.dispose(messages ? [nodes, messages] : [nodes]) };
+      this.featureTables.set(batch, table);
+    }
+    return table;
   }
 
   private messageTable(batch: number): { source: tf.Tensor1D; target: tf.Tensor1D } {
@@ -280,10 +316,24 @@ export class PopulationNetwork {
 
   dispose(): void {
     tf.dispose(this.variables);
-    tf.dispose([this.featureSource, this.codes, this.readoutWeights, this.nodeCounts, this.positions, this.convTaps].filter((t): t is tf.Tensor => t !== null));
+    tf.dispose([this.codes?.nodes ?? null, this.codes?.messages ?? null, this.readoutWeights, this.nodeCounts, this.positions, this.convTaps, ...(this.attentionSplit ?? [])].filter((t): t is tf.Tensor => t !== null));
+    for (const t of this.featureTables.values()) t.dispose();
+    this.featureTables.clear();
     for (const t of this.messageTables.values()) tf.dispose([t.source, t.target]);
     this.messageTables.clear();
   }
+}
+
+/** For q (0), k (1) or v (2): the row of `[tokens, 3, heads]` behind each row of `[heads, tokens]`. */
+export function attentionRows(which: number, tokens: number, heads: number): Int32Array {
+  const out = new Int32Array(heads * tokens);
+  for (let h = 0; h < heads; h++) for (let t = 0; t < tokens; t++) out[h * tokens + t] = (t * 3 + which) * heads + h;
+  return out;
+}
+
+/** Sums rows of `x` into rows `indices` of a `[numRows, ...]` result (the adjoint of gatherRows). */
+function scatterRows(x: tf.Tensor, indices: tf.Tensor1D, numRows: number): tf.Tensor {
+  return tf.engine().runKernel(SCATTER_ROWS, { dy: x, indices }, { axis: 0, numRows }) as tf.Tensor;
 }
 
 /**
