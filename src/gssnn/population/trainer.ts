@@ -226,6 +226,8 @@ function step(
       return tf.sum(perMember) as tf.Scalar;
     }, network.variables);
     const losses = perMember!.dataSync() as Float32Array;
+    // Kept to outlive variableGrads' scope; no tidy frees a kept tensor.
+    perMember!.dispose();
     const updates = states.map((s, k) => s.training && Number.isFinite(losses[k]));
     if (updates.some(Boolean)) optimizer.apply(network.variables, network.variables.map((v) => grads[v.name]), updates);
     return losses.slice();
