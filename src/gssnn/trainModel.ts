@@ -33,7 +33,8 @@ export interface TrainedModel {
   readonly result: TrainResult;
 }
 
-export function trainModel(request: TrainModelRequest): TrainedModel {
+/** The spec and training configuration of a request (what `trainModel` trains). */
+export function planTraining(request: Omit<TrainModelRequest, 'callbacks'>): { spec: ModelSpec; config: TrainConfig } {
   const { data, preset, seed } = request;
   const spec = specFor({
     kind: request.kind,
@@ -46,9 +47,14 @@ export function trainModel(request: TrainModelRequest): TrainedModel {
     reproduceOriginal: request.reproduceOriginal,
   });
   const config: TrainConfig = { ...scheduleFor(preset, request.train?.epochs), ...request.train, seed };
+  return { spec, config };
+}
+
+export function trainModel(request: TrainModelRequest): TrainedModel {
+  const { spec, config } = planTraining(request);
   const model = buildModel(spec);
   try {
-    return { model, spec, config, result: train(model, data, config, request.callbacks) };
+    return { model, spec, config, result: train(model, request.data, config, request.callbacks) };
   } catch (err) {
     model.dispose();
     throw err;

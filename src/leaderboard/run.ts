@@ -19,6 +19,8 @@ import { buildCoherence, buildComparisons, buildMeasures, buildRows, round } fro
 import { gatherBenchmarks } from './benchmarks.ts';
 import { ResultCache, type CacheEntry } from './cache.ts';
 import { runLeaderboardJob, type LeaderboardJob, type LeaderboardJobResult } from './job.ts';
+import { leaderboardPopulationKey, runLeaderboardJobGroup, type LeaderboardJobOutcome } from './jobGroup.ts';
+import { populationGroups } from '../gssnn/population/groups.ts';
 import { renderMarkdown } from './markdown.ts';
 import { planJobs, type PlannedJob } from './plan.ts';
 import { leaderboardCharts } from './plots.ts';
@@ -41,6 +43,8 @@ export interface RunOptions {
   readonly suite: Suite;
   readonly out: string;
   readonly workers: number;
+  /** Models trained together in one computation (population/); 1 trains one at a time. */
+  readonly populationBatch?: number;
   /** Backend name; default: SYNTH_BACKEND or the fastest available. */
   readonly backend?: string;
   /** The exact command line, recorded with every result and printed atop the Markdown. */
@@ -65,7 +69,34 @@ export function gitCommit(dir = process.cwd()): string {
   }
 }
 
-async function trainMissing(missing: readonly PlannedJob[], workers: number, onDone: (planned: PlannedJob, outcome: { ok: true; result: LeaderboardJobResult } | { ok: false; error: string }) => void): Promise<void> {
+type JobDone = (planned: PlannedJob, outcome: { ok: true; result: LeaderboardJobResult } | { ok: false; error: string }) => void;
+
+async function trainMissing(missing: readonly PlannedJob[], workers: number, populationBatch: number, onDone: JobDone): Promise<void> {
+  if (populationBatch > 1) {
+    const groups = populationGroups(missing, (p) => leaderboardPopulationKey(p.job), populationBatch, workers);
+    const report = (group: number[], outcomes: readonly LeaderboardJobOutcome[]) =>
+      group.forEach((i, j) => onDone(missing[i], outcomes[j].ok ? { ok: true, result: outcomes[j].value } : { ok: false, error: outcomes[j].error }));
+    if (workers <= 1) {
+      for (const group of groups) {
+        let outcomes: LeaderboardJobOutcome[];
+        try {
+          outcomes = await runLeaderboardJobGroup(group.map((i) => missing[i].job));
+        } catch (err) {
+          outcomes = group.map(() => ({ ok: false, error: err instanceof Error ? err.message : String(err) }));
+        }
+        report(group, outcomes);
+      }
+      return;
+    }
+    await runInWorkers<LeaderboardJob[], LeaderboardJobOutcome[]>({
+      moduleUrl: new URL('./jobGroup.ts', import.meta.url).href,
+      exportName: 'runLeaderboardJobGroup',
+      inputs: groups.map((g) => g.map((i) => missing[i].job)),
+      workers,
+      onOutcome: (o) => report(groups[o.index], o.ok ? o.value : groups[o.index].map(() => ({ ok: false, error: o.error }))),
+    });
+    return;
+  }
   if (workers <= 1 || missing.length <= 1) {
     for (const planned of missing) {
       try {
@@ -114,7 +145,7 @@ export async function runLeaderboard(options: RunOptions): Promise<Leaderboard> 
   const failed: Leaderboard['runs']['failed'] = [];
   let done = fromCache;
   const provenance = { gitCommit: commit, command: options.command, node: process.version };
-  await trainMissing(missing, options.workers, (p, outcome) => {
+  await trainMissing(missing, options.workers, options.populationBatch ?? 1, (p, outcome) => {
     done++;
     if (outcome.ok) {
       const entry: CacheEntry = { hash: p.hash, job: p.job, result: outcome.result, provenance };

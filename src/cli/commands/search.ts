@@ -16,7 +16,7 @@ import { RunStore, RunStoreError } from '../../synth/runStore.ts';
 import { runSearch, SearchError, validateSearchConfig, type SearchConfig, type SearchEvent, type SearchReport, type SelectionMetric } from '../../synth/search.ts';
 import { UserError } from '../errors.ts';
 import { parseChoice, parseChoiceList, parseInteger, parseNumber } from '../options.ts';
-import { BASELINE_KINDS, localTrainer, type TrainingConfig } from '../searchTrainer.ts';
+import { BASELINE_KINDS, DEFAULT_POPULATION_BATCH, localTrainer, type TrainingConfig } from '../searchTrainer.ts';
 import { openQueueFlag, queueTrainer } from '../queueTrainer.ts';
 import type { QueueLocation } from '../../queue/location.ts';
 import { createProgressView } from '../progress.ts';
@@ -33,6 +33,7 @@ interface SearchFlags {
   resume?: boolean;
   json?: boolean;
   workers: string;
+  populationBatch: string;
   selection: string;
   folds: string;
   maxPrograms: string;
@@ -68,6 +69,7 @@ export function register(program: Command): void {
     .option('--resume', 'continue the run in --out where it stopped')
     .option('--json', 'stream NDJSON events on stdout (the last line is the report)')
     .option('--workers <n>', 'train candidates on this many worker threads', '1')
+    .option('--population-batch <k>', 'models trained together in one computation (1: one at a time)', String(DEFAULT_POPULATION_BATCH))
     .option('--selection <metric>', `score used to keep candidates: ${SELECTION_METRICS.join(', ')} (train = as the original)`, 'validation')
     .option('--folds <k>', 'folds for --selection kfold', '3')
     .option('--max-programs <n>', 'programs enumerated per exploration', '20000')
@@ -131,6 +133,7 @@ function initialDsl(file: string | undefined): Dsl {
 
 async function runSearchCommand(flags: SearchFlags, command: Command): Promise<void> {
   const workers = parseInteger('--workers', flags.workers, 1, 64);
+  const populationBatch = parseInteger('--population-batch', flags.populationBatch, 1, 256);
   if (flags.shipModels && flags.queue === undefined) throw new UserError('--ship-models needs --queue', 'add --queue redis://HOST:PORT, or drop --ship-models');
   if (flags.queue !== undefined && command.getOptionValueSource('workers') === 'cli') throw new UserError('--workers trains on this machine and has no effect with --queue', 'drop --workers; give each `synth worker` --concurrency N instead');
   const queue = flags.queue === undefined ? undefined : await openQueueFlag(flags.queue);
@@ -180,10 +183,10 @@ async function runSearchCommand(flags: SearchFlags, command: Command): Promise<v
     if (err instanceof RunStoreError) throw new UserError(err.message, err.hint);
     throw err;
   }
-  await execute(store, config, dsl, flags, workers, backend, queue);
+  await execute(store, config, dsl, flags, { workers, populationBatch }, backend, queue);
 }
 
-async function execute(store: RunStore, config: SearchConfig, dsl: Dsl, flags: SearchFlags, workers: number, backend: string, queue?: QueueLocation): Promise<void> {
+async function execute(store: RunStore, config: SearchConfig, dsl: Dsl, flags: SearchFlags, local: { workers: number; populationBatch: number }, backend: string, queue?: QueueLocation): Promise<void> {
   const training = config.training as unknown as TrainingConfig;
   const preset = getPreset(training.preset);
   let base: number | null = null;
@@ -206,7 +209,7 @@ async function execute(store: RunStore, config: SearchConfig, dsl: Dsl, flags: S
   view.start(store.dir, config);
   let report: SearchReport;
   try {
-    const trainer = queue ? queueTrainer(store, { location: queue, backend, shipModels: Boolean(flags.shipModels) }) : localTrainer(store, { workers, backend });
+    const trainer = queue ? queueTrainer(store, { location: queue, backend, shipModels: Boolean(flags.shipModels) }) : localTrainer(store, { ...local, backend });
     report = await runSearch(store, config, dsl, trainer, (event: SearchEvent) => {
       if (flags.json) process.stdout.write(`${JSON.stringify(event)}\n`);
       view.update(event);
