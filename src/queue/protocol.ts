@@ -8,7 +8,7 @@ import { z } from 'zod';
 import type { TrainJob, TrainJobResult } from '../gssnn/trainJob.ts';
 
 /** Bumped whenever the envelope or the result changes meaning. */
-export const QUEUE_PROTOCOL_VERSION = 1;
+export const QUEUE_PROTOCOL_VERSION = 2;
 
 /** One queue serves every search and suite; job ids keep runs apart. */
 export const TRAIN_QUEUE_NAME = 'synth-train';
@@ -17,6 +17,11 @@ export const TRAIN_QUEUE_NAME = 'synth-train';
 export interface QueuedJob {
   readonly protocol: number;
   readonly job: TrainJob;
+  /**
+   * When several jobs train together as one population: all of them (`job` is the first).
+   * The worker then answers with `members`, one outcome per job, instead of `result`.
+   */
+  readonly group?: readonly TrainJob[];
   /** Send the saved model's files back in the result instead of relying on a shared directory. */
   readonly shipModel: boolean;
 }
@@ -27,11 +32,18 @@ export type ShippedModel = Readonly<Record<string, string>>;
 /** What a worker sends back for a job it finished. */
 export interface QueuedResult {
   readonly protocol: number;
-  readonly result: TrainJobResult;
+  /** The job's result (a job without a group). */
+  readonly result?: TrainJobResult;
   /** `host:pid` of the process that trained it. */
   readonly worker: string;
   readonly model?: ShippedModel;
+  /** A group's outcomes, one per job in group order. */
+  readonly members?: readonly QueuedMemberResult[];
 }
+
+export type QueuedMemberResult =
+  | { readonly ok: true; readonly result: TrainJobResult; readonly model?: ShippedModel }
+  | { readonly ok: false; readonly error: string };
 
 /**
  * The queue id of a job: the same inputs always give the same id, so enqueuing it again
@@ -68,17 +80,27 @@ const trainJobResult = z.object({
   divergedAt: z.object({ step: z.number().int(), epoch: z.number().int(), loss: exactNumber }).optional(),
 });
 
-const queuedResult = z.object({
-  protocol: z.literal(QUEUE_PROTOCOL_VERSION),
-  result: trainJobResult,
-  worker: z.string(),
-  model: z.record(z.string(), z.string()).optional(),
-});
+const shippedModel = z.record(z.string(), z.string());
+
+const queuedResult = z
+  .object({
+    protocol: z.literal(QUEUE_PROTOCOL_VERSION),
+    result: trainJobResult.optional(),
+    worker: z.string(),
+    model: shippedModel.optional(),
+    members: z
+      .array(z.union([z.object({ ok: z.literal(true), result: trainJobResult, model: shippedModel.optional() }), z.object({ ok: z.literal(false), error: z.string() })]))
+      .optional(),
+  })
+  .refine((r) => (r.result === undefined) !== (r.members === undefined), 'a result holds either result or members');
+
+const trainJobEnvelope = z.looseObject({ id: z.string().min(1), kind: z.string().min(1), preset: z.string().min(1), seed: z.number().int(), data: z.looseObject({ name: z.string() }) });
 
 const queuedJob = z.object({
   protocol: z.literal(QUEUE_PROTOCOL_VERSION),
   // The job's own fields are checked by the trainer that runs it.
-  job: z.looseObject({ id: z.string().min(1), kind: z.string().min(1), preset: z.string().min(1), seed: z.number().int(), data: z.looseObject({ name: z.string() }) }),
+  job: trainJobEnvelope,
+  group: z.array(trainJobEnvelope).min(1).optional(),
   shipModel: z.boolean(),
 });
 

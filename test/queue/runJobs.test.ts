@@ -64,6 +64,35 @@ describe('runJobsOnQueue', () => {
     expect(queued.ok && comparable(queued.result)).toEqual(comparable(local));
   });
 
+  it('a queue job carrying a group trains it as populations: one outcome per job, each as trained alone, models shipped per job', { timeout: 120_000 }, async () => {
+    const group = [3, 4, 5].map((seed) => linearJob(`group-linear-${seed}`, seed, { modelDir: join(work, `group-${seed}`) }));
+    // A job that cannot train fails alone; the others still get their results.
+    const broken = linearJob('group-broken', 6, { data: { name: 'no-such-data', seed: 1 } });
+    const key = queueJobId('run-g', 'group', 3);
+    const outcomes: [number, QueueJobOutcome][] = [];
+    await runJobsOnQueue(location, [{ key, job: group[0], group: [...group, broken] }], { pollMs: 200, shipModels: true }, (_spec, outcome, member) => outcomes.push([member, outcome]));
+    expect(outcomes.map(([m]) => m).sort()).toEqual([0, 1, 2, 3]);
+    const byMember = new Map(outcomes);
+    const failed = byMember.get(3)!;
+    expect(!failed.ok && failed.error).toMatch(/no-such-data/);
+    // Equal to float tolerance: the population's kernels add in another order.
+    const comparable = (r: TrainJobResult) => ({
+      ...r,
+      trainSeconds: 0,
+      ...Object.fromEntries((['train', 'validation', 'test'] as const).map((k) => [k, { ...r[k], loss: Number(r[k].loss.toFixed(5)) }])),
+    });
+    for (let i = 0; i < group.length; i++) {
+      const outcome = byMember.get(i)!;
+      expect(outcome.ok).toBe(true);
+      if (!outcome.ok) continue;
+      expect(outcome.result.modelDir).toBe(group[i].modelDir);
+      expect(existsSync(join(group[i].modelDir!, 'model.json'))).toBe(true);
+      const alone = await runTrainJob({ ...group[i], modelDir: undefined });
+      expect(comparable(outcome.result)).toEqual(comparable({ ...alone, modelDir: group[i].modelDir! }));
+    }
+    expect(started(key)).toBe(1);
+  });
+
   it('ships the saved model through Redis into the job directory when asked', { timeout: 120_000 }, async () => {
     const dir = join(work, 'shipped');
     const [[, outcome]] = await collect([{ key: queueJobId('run-b', 'baseline-linear', 7), job: linearJob('shipped', 7, { modelDir: dir }) }], { shipModels: true });

@@ -209,7 +209,7 @@ async function execute(store: RunStore, config: SearchConfig, dsl: Dsl, flags: S
   view.start(store.dir, config);
   let report: SearchReport;
   try {
-    const trainer = queue ? queueTrainer(store, { location: queue, backend, shipModels: Boolean(flags.shipModels) }) : localTrainer(store, { ...local, backend });
+    const trainer = queue ? queueTrainer(store, { location: queue, backend, shipModels: Boolean(flags.shipModels), populationBatch: local.populationBatch }) : localTrainer(store, { ...local, backend });
     report = await runSearch(store, config, dsl, trainer, (event: SearchEvent) => {
       if (flags.json) process.stdout.write(`${JSON.stringify(event)}\n`);
       view.update(event);
