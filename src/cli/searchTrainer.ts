@@ -8,7 +8,7 @@
 import type { LabelControl } from '../data/dataset.ts';
 import type { ModelKind } from '../gssnn/models/index.ts';
 import type { PresetName } from '../gssnn/presets.ts';
-import { runTrainJob, type TrainJob, type TrainJobResult } from '../gssnn/trainJob.ts';
+import type { TrainJob, TrainJobResult } from '../gssnn/trainJob.ts';
 import type { TrainOutcome, TrainRequest, Trainer } from '../synth/search.ts';
 import type { RunStore } from '../synth/runStore.ts';
 import { runInWorkers } from '../util/workerPool.ts';
@@ -89,49 +89,28 @@ export function localTrainer(store: RunStore, options: { workers: number; backen
   const batch = options.populationBatch ?? DEFAULT_POPULATION_BATCH;
   return async (requests, onOutcome) => {
     const jobs = requests.map((r) => jobOf(r, store, options.backend));
-    if (batch > 1) {
-      const groups = populationGroups(jobs, populationKeyOfJob, batch, options.workers);
-      const report = (group: number[], outcomes: readonly JobOutcome[]) =>
-        group.forEach((i, j) => onOutcome(requests[i], outcomes[j].ok ? outcomeOf(outcomes[j].value) : failedOutcome(outcomes[j].error)));
-      if (options.workers <= 1) {
-        for (const group of groups) {
-          let outcomes: JobOutcome[];
-          try {
-            outcomes = await runTrainJobGroup(group.map((i) => jobs[i]));
-          } catch (err) {
-            outcomes = group.map(() => ({ ok: false, error: err instanceof Error ? err.message : String(err) }));
-          }
-          report(group, outcomes);
-        }
-        return;
-      }
-      await runInWorkers<TrainJob[], JobOutcome[]>({
-        moduleUrl: new URL('../gssnn/population/jobs.ts', import.meta.url).href,
-        exportName: 'runTrainJobGroup',
-        inputs: groups.map((g) => g.map((i) => jobs[i])),
-        workers: options.workers,
-        onOutcome: (o) => report(groups[o.index], o.ok ? o.value : groups[o.index].map(() => ({ ok: false, error: o.error }))),
-      });
-      return;
-    }
+    // Groups of one still train through the population code, so records do not depend on the batch.
+    const groups = populationGroups(jobs, populationKeyOfJob, batch, options.workers);
+    const report = (group: number[], outcomes: readonly JobOutcome[]) =>
+      group.forEach((i, j) => onOutcome(requests[i], outcomes[j].ok ? outcomeOf(outcomes[j].value) : failedOutcome(outcomes[j].error)));
     if (options.workers <= 1) {
-      for (let i = 0; i < jobs.length; i++) {
-        let outcome: TrainOutcome;
+      for (const group of groups) {
+        let outcomes: JobOutcome[];
         try {
-          outcome = outcomeOf(await runTrainJob(jobs[i]));
+          outcomes = await runTrainJobGroup(group.map((i) => jobs[i]));
         } catch (err) {
-          outcome = failedOutcome(err instanceof Error ? err.message : String(err));
+          outcomes = group.map(() => ({ ok: false, error: err instanceof Error ? err.message : String(err) }));
         }
-        onOutcome(requests[i], outcome);
+        report(group, outcomes);
       }
       return;
     }
-    await runInWorkers<TrainJob, TrainJobResult>({
-      moduleUrl: new URL('../gssnn/trainJob.ts', import.meta.url).href,
-      exportName: 'runTrainJob',
-      inputs: jobs,
+    await runInWorkers<TrainJob[], JobOutcome[]>({
+      moduleUrl: new URL('../gssnn/population/jobs.ts', import.meta.url).href,
+      exportName: 'runTrainJobGroup',
+      inputs: groups.map((g) => g.map((i) => jobs[i])),
       workers: options.workers,
-      onOutcome: (o) => onOutcome(requests[o.index], o.ok ? outcomeOf(o.value) : failedOutcome(o.error)),
+      onOutcome: (o) => report(groups[o.index], o.ok ? o.value : groups[o.index].map(() => ({ ok: false, error: o.error }))),
     });
   };
 }

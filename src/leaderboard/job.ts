@@ -18,8 +18,8 @@ import { trainModel } from '../gssnn/trainModel.ts';
 import type { TrainResult } from '../gssnn/train/trainer.ts';
 import type { LeaderboardModel } from './suite.ts';
 
-/** Bumped whenever what a job computes changes, so that cached results are not reused. */
-export const JOB_FORMAT_VERSION = 1;
+/** Bumped whenever what a job computes changes, so that cached results are not reused (2: trained as populations). */
+export const JOB_FORMAT_VERSION = 2;
 
 export interface LeaderboardJob {
   readonly version: number;

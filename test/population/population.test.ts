@@ -105,3 +105,21 @@ describe.each(['cpu', 'wasm'] as const)('population training on %s', (backend) =
     }
   });
 });
+
+describe('population composition on wasm', () => {
+  it('a member trains to bitwise the same weights alone (a population of one) and among others', async () => {
+    await initBackend('wasm');
+    const data = halves(6, 16, 24);
+    const members = GRAPHS.map((g, k) => member('gssnn', data, k, g));
+    const weightsOf = (trained: ReturnType<typeof trainPopulation>) =>
+      trained.map(({ model }) => {
+        const w = model.variables.map((v) => Array.from(v.dataSync()));
+        model.dispose();
+        return w;
+      });
+    const together = weightsOf(trainPopulation(members));
+    const pairs = weightsOf(trainPopulation([members[2], members[0]]));
+    for (const k of [0, 1, 3]) expect(weightsOf(trainPopulation([members[k]]))[0]).toEqual(together[k]);
+    expect(pairs).toEqual([together[2], together[0]]);
+  });
+});

@@ -30,9 +30,11 @@ export function installWasmMatmulWrapper(): void {
     const batchB = b.shape.slice(0, -2).reduce((x, y) => x * y, 1);
     const batch = Math.max(batchA, batchB);
     const [m, k] = a.shape.slice(-2);
-    // Tiny products (attention scores) are faster in the stock loop than one call each.
-    const small = m * k * b.shape[b.shape.length - 1] < 32768;
-    if (batch <= 1 || small || (batchA !== 1 && batchA !== batch) || (batchB !== 1 && batchB !== batch)) {
+    // Many tiny products (attention over [batch, heads, tokens, tokens]) are faster in the
+    // stock loop than one call each. Decided by rank and shape, never by the batch count, so
+    // that an entry's result does not depend on how many entries share the call.
+    const attentionLike = a.shape.length >= 4 && m * k * b.shape[b.shape.length - 1] < 32768;
+    if (batch <= 1 || attentionLike || (batchA !== 1 && batchA !== batch) || (batchB !== 1 && batchB !== batch)) {
       return stockFunc({ inputs: { a, b }, backend: backend as unknown as tf.KernelBackend, attrs }) as tf.TensorInfo;
     }
     return batchAsProducts(a, b, batchA, batchB, batch, backend, (x, y) => stockFunc({ inputs: { a: x, b: y }, backend: backend as unknown as tf.KernelBackend, attrs }) as tf.TensorInfo);

@@ -13,7 +13,7 @@ export function populationGroups<T>(items: readonly T[], keyOf: (item: T) => str
   });
   const groups: number[][] = [];
   for (const indices of byKey.values()) for (let start = 0; start < indices.length; start += size) groups.push(indices.slice(start, start + size));
-  while (groups.length < workers) {
+  while (groups.length > 0 && groups.length < workers) {
     let largest = 0;
     groups.forEach((g, i) => (g.length > groups[largest].length ? (largest = i) : undefined));
     const group = groups[largest];
