@@ -12,6 +12,7 @@ import { Random, deriveSeed } from '../../util/random.ts';
 import { buildModel, type ModelSpec } from '../models/index.ts';
 import type { Model } from '../model.ts';
 import { epochBatches } from '../train/batches.ts';
+import type { LossKind } from '../train/losses.ts';
 import { ReduceLrOnPlateau } from '../train/scheduler.ts';
 import { epochsFor, validateTrainConfig, type EpochRecord, type SplitMetrics, type TrainConfig, type TrainResult, type TrainStatus } from '../train/trainer.ts';
 import { PopulationAdam } from './adam.ts';
@@ -125,7 +126,7 @@ function run(network: PopulationNetwork, optimizer: PopulationAdam, members: rea
     for (let b = 0; b < template.length; b++) {
       const indices = orders.map((o) => (o ? o[b] : template[b]));
       const batch = indices[0].length;
-      const losses = step(network, optimizer, train, indices, classes, config, states, rowShape);
+      const losses = step(network, optimizer, train, indices, classes, config.loss, states.map((s) => s.training), rowShape);
       states.forEach((s, k) => {
         if (!s.training) return;
         const loss = losses[k];
@@ -195,7 +196,7 @@ function inputTensor(splits: readonly StagedSplit[], indices: readonly Int32Arra
 }
 
 /** Per-member mean losses `[K]` of logits `[K, batch, classes]` (losses.ts, per member). */
-function memberLosses(kind: TrainConfig['loss'], logits: tf.Tensor3D, target: tf.Tensor3D): tf.Tensor1D {
+function memberLosses(kind: LossKind, logits: tf.Tensor3D, target: tf.Tensor3D): tf.Tensor1D {
   if (kind === 'cross-entropy') return tf.neg(tf.mean(tf.sum(tf.mul(target, tf.logSoftmax(logits)), 2), 1)) as tf.Tensor1D;
   const classes = logits.shape[2];
   const [x, t] =
@@ -205,14 +206,30 @@ function memberLosses(kind: TrainConfig['loss'], logits: tf.Tensor3D, target: tf
   return tf.mean(tf.add(tf.sub(tf.relu(x), tf.mul(x, t)), tf.log1p(tf.exp(tf.neg(tf.abs(x))))), [1, 2]) as tf.Tensor1D;
 }
 
+/**
+ * One optimizer step of every member still `training` on its rows `indices[k]` of its staged
+ * split (staging.ts), with the loss `loss`; returns every member's batch loss.
+ */
+export function populationStep(
+  network: PopulationNetwork,
+  optimizer: PopulationAdam,
+  train: readonly StagedSplit[],
+  indices: readonly Int32Array[],
+  loss: LossKind,
+  training: readonly boolean[],
+): Float32Array {
+  const spec = network.specs[0];
+  return step(network, optimizer, train, indices, spec.numClasses, loss, training, rowsOf(spec));
+}
+
 function step(
   network: PopulationNetwork,
   optimizer: PopulationAdam,
   train: readonly StagedSplit[],
   indices: readonly Int32Array[],
   classes: number,
-  config: TrainConfig,
-  states: readonly MemberState[],
+  loss: LossKind,
+  training: readonly boolean[],
   rowShape: { perExample: number; width: number },
 ): Float32Array {
   return tf.tidy(() => {
@@ -222,13 +239,13 @@ function step(
     const masks = network.drawMasks(batch);
     let perMember: tf.Tensor1D | null = null;
     const { grads } = tf.variableGrads(() => {
-      perMember = tf.keep(memberLosses(config.loss, network.logits(x, batch, masks), target));
+      perMember = tf.keep(memberLosses(loss, network.logits(x, batch, masks), target));
       return tf.sum(perMember) as tf.Scalar;
     }, network.variables);
     const losses = perMember!.dataSync() as Float32Array;
     // Kept to outlive variableGrads' scope; no tidy frees a kept tensor.
     perMember!.dispose();
-    const updates = states.map((s, k) => s.training && Number.isFinite(losses[k]));
+    const updates = training.map((t, k) => t && Number.isFinite(losses[k]));
     if (updates.some(Boolean)) optimizer.apply(network.variables, network.variables.map((v) => grads[v.name]), updates);
     return losses.slice();
   });
