@@ -51,15 +51,15 @@ export class PopulationNetwork {
   private readonly weights = new Map<string, tf.Variable>();
   private readonly dropoutStreams: Random[];
   private readonly wiring: PopulationWiring | null;
-  private readonly codes: { nodes: tf.Tensor; messages: tf.Tensor | null } | null = null;
-  private readonly featureTables = new Map<number, { dispose(): void; nodes: tf.Tensor1D; messages: tf.Tensor1D | null }>();
+  private readonly codes: { nodes: tf.Tensor; edges: tf.Tensor | null } | null = null;
+  private readonly featureTables = new Map<number, { dispose(): void; nodes: tf.Tensor1D; edges: tf.Tensor1D | null }>();
   private readonly readoutWeights: tf.Tensor | null = null;
   private readonly nodeCounts: tf.Tensor | null = null;
   private readonly positions: tf.Tensor | null = null;
   private readonly convTaps: tf.Tensor1D | null = null;
   /** For q, k and v: the rows of `[tokens * 3 * heads]` that form `[heads, tokens]`. */
   private readonly attentionSplit: tf.Tensor1D[] | null = null;
-  private readonly messageTables = new Map<number, { source: tf.Tensor1D; target: tf.Tensor1D }>();
+  private readonly messageTables = new Map<number, { source: tf.Tensor1D; target: tf.Tensor1D; edgeRow: tf.Tensor1D }>();
 
   /**
    * `specs[k]` and `names`/`values[k]` describe member k: its spec and its model's weights
@@ -94,13 +94,13 @@ export class PopulationNetwork {
       const dim = specs[0].gnn.dim;
       const wiring = planWiring(specs.map((s) => s.graph!), dim, specs.map((s) => s.gnn.reproduceOriginal));
       this.wiring = wiring;
-      const rows = wiring.nodesMax + wiring.messagesMax;
+      const rows = wiring.nodesMax + wiring.edgeRowsMax;
       const codesOf = (from: number, count: number) => {
         const out = new Float32Array(this.members * count * dim);
         for (let k = 0; k < this.members; k++) out.set(wiring.codes.subarray((k * rows + from) * dim, (k * rows + from + count) * dim), k * count * dim);
         return tf.tensor4d(out, [this.members, 1, count, dim]);
       };
-      this.codes = { nodes: codesOf(0, wiring.nodesMax), messages: wiring.messagesMax > 0 ? codesOf(wiring.nodesMax, wiring.messagesMax) : null };
+      this.codes = { nodes: codesOf(0, wiring.nodesMax), edges: wiring.edgeRowsMax > 0 ? codesOf(wiring.nodesMax, wiring.edgeRowsMax) : null };
       const readout = new Float32Array(this.members * wiring.nodesMax);
       wiring.nodes.forEach((n, k) => readout.fill(1, k * wiring.nodesMax, k * wiring.nodesMax + n));
       this.readoutWeights = tf.tensor4d(readout, [this.members, 1, wiring.nodesMax, 1]);
@@ -181,10 +181,8 @@ export class PopulationNetwork {
 
   /** `nn/ops.ts`'s layerNorm (tf.moments' values) without moments' float32 cast and its copy. */
   private layerNorm(name: string, x: tf.Tensor, width: number): tf.Tensor {
-    const axis = x.rank - 1;
-    const centered = tf.sub(x, tf.mean(x, axis, true));
-    const variance = tf.mean(tf.square(centered), axis, true);
-    const normalized = tf.mul(centered, tf.rsqrt(tf.add(variance, 1e-5)));
+    const { mean, variance } = tf.moments(x, [x.rank - 1], true);
+    const normalized = tf.mul(tf.sub(x, mean), tf.rsqrt(tf.add(variance, 1e-5)));
     const shape = [this.members, ...x.shape.slice(1, -1).map(() => 1), width];
     return tf.add(tf.mul(normalized, tf.reshape(this.weight(`${name}.gain`), shape)), tf.reshape(this.weight(`${name}.shift`), shape));
   }
@@ -252,8 +250,10 @@ export class PopulationNetwork {
     const tables = this.featureTable(batch);
     const rowsOf = (index: tf.Tensor1D, codes: tf.Tensor, count: number) => tf.add(tf.reshape(gatherRows(values, index, 0), [K, batch, count, dim]), codes);
     let nodes: tf.Tensor = rowsOf(tables.nodes, this.codes!.nodes, w.nodesMax);
-    const messageEdges = tables.messages ? rowsOf(tables.messages, this.codes!.messages!, w.messagesMax) : null;
     const table = w.messagesMax > 0 ? this.messageTable(batch) : null;
+    // Both directions of an edge carry its row (the model's concat of the edge rows with themselves).
+    const edgeRows = tables.edges && table ? rowsOf(tables.edges, this.codes!.edges!, w.edgeRowsMax) : null;
+    const messageEdges = edgeRows && table ? tf.reshape(gatherRows(tf.reshape(edgeRows, [K * batch * w.edgeRowsMax, dim]), table.edgeRow, 0), [K, batch, w.messagesMax, dim]) : null;
     const flatNodes = K * batch * w.nodesMax;
     for (let l = 0; l < depth; l++) {
       const dropping = masks !== null && masks.length > 0;
@@ -273,12 +273,12 @@ export class PopulationNetwork {
   }
 
   /** Where each injected value comes from in z flattened to `[K * batch * dim]`, per batch size. */
-  private featureTable(batch: number): { nodes: tf.Tensor1D; messages: tf.Tensor1D | null } {
+  private featureTable(batch: number): { nodes: tf.Tensor1D; edges: tf.Tensor1D | null } {
     let table = this.featureTables.get(batch);
     if (!table) {
       const w = this.wiring!;
       const { dim } = w;
-      const rows = w.nodesMax + w.messagesMax;
+      const rows = w.nodesMax + w.edgeRowsMax;
       const indexOf = (from: number, count: number) => {
         const out = new Int32Array(this.members * batch * count * dim);
         let at = 0;
@@ -292,18 +292,20 @@ export class PopulationNetwork {
         return tf.keep(tf.tensor1d(out, 'int32'));
       };
       const nodes = indexOf(0, w.nodesMax);
-      const messages = w.messagesMax > 0 ? indexOf(w.nodesMax, w.messagesMax) : null;
-      table = { nodes, messages, dispose: () => tf.dispose(messages ? [nodes, messages] : [nodes]) };
+      const edges = w.edgeRowsMax > 0 ? indexOf(w.nodesMax, w.edgeRowsMax) : null;
+      table = { nodes, edges, dispose: () => tf.dispose(edges ? [nodes, edges] : [nodes]) };
       this.featureTables.set(batch, table);
     }
     return table;
   }
 
-  private messageTable(batch: number): { source: tf.Tensor1D; target: tf.Tensor1D } {
+  private messageTable(batch: number): { source: tf.Tensor1D; target: tf.Tensor1D; edgeRow: tf.Tensor1D } {
     let table = this.messageTables.get(batch);
     if (!table) {
-      const { source, target } = messageIndices(this.wiring!, batch);
-      table = tf.tidy(() => ({ source: tf.keep(tf.tensor1d(source, 'int32')), target: tf.keep(tf.tensor1d(target, 'int32')) }));
+      const indices = messageIndices(this.wiring!, batch);
+      // Cached across steps, so kept out of the step's tidy.
+      const keep = (values: Int32Array) => tf.keep(tf.tensor1d(values, 'int32'));
+      table = { source: keep(indices.source), target: keep(indices.target), edgeRow: keep(indices.edgeRow) };
       this.messageTables.set(batch, table);
     }
     return table;
@@ -316,10 +318,10 @@ export class PopulationNetwork {
 
   dispose(): void {
     tf.dispose(this.variables);
-    tf.dispose([this.codes?.nodes ?? null, this.codes?.messages ?? null, this.readoutWeights, this.nodeCounts, this.positions, this.convTaps, ...(this.attentionSplit ?? [])].filter((t): t is tf.Tensor => t !== null));
+    tf.dispose([this.codes?.nodes ?? null, this.codes?.edges ?? null, this.readoutWeights, this.nodeCounts, this.positions, this.convTaps, ...(this.attentionSplit ?? [])].filter((t): t is tf.Tensor => t !== null));
     for (const t of this.featureTables.values()) t.dispose();
     this.featureTables.clear();
-    for (const t of this.messageTables.values()) tf.dispose([t.source, t.target]);
+    for (const t of this.messageTables.values()) tf.dispose([t.source, t.target, t.edgeRow]);
     this.messageTables.clear();
   }
 }
