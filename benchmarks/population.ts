@@ -103,7 +103,8 @@ function together() {
   const cpuSeconds = (cpuMillis() - cpuStart) / 1000;
   const weights = trained.map(({ model }) => model.variables.map((v) => v.dataSync().slice()));
   trained.forEach(({ model }) => model.dispose());
-  return { seconds: trained[0].result.trainSeconds, cpuSeconds, weights };
+  // trainSeconds is each member's share of the population's time.
+  return { seconds: trained[0].result.trainSeconds * trained.length, cpuSeconds, weights };
 }
 
 // One short warm-up of each path compiles kernels and allocates buffers.

@@ -183,6 +183,10 @@ const matmul = {
   oursGflops: Number(ourMatmul(1024).toFixed(1)),
   pytorchGflops: Number((torchSide({ ...mirrorOf(specFor({ kind: 'linear', preset: PRESETS.small, inputShape: [32, 32, 1], numClasses: 10, seed: 1 }), 1, 1), warmup: 0, matmul: 1024 }).matmulGflops ?? 0).toFixed(1)),
 };
+// Our plain-JavaScript backend, for the record (a smaller product: it is slow).
+await initBackend('cpu');
+const cpuBackendGflops = Number(ourMatmul(512).toFixed(2));
+await initBackend(backend.name);
 const smallPreset = rows[1];
 const note = loadNote();
 reportBenchmark('vs-pytorch', {
@@ -191,7 +195,7 @@ reportBenchmark('vs-pytorch', {
   command: 'npx tsx benchmarks/vs-pytorch.ts',
   pytorch: { version: torchVersion, threads: 1 },
   rows,
-  matmul,
+  matmul: { ...matmul, oursCpuBackendGflopsAt512: cpuBackendGflops, oursBackend: backend.name },
   goal: { workload: smallPreset.workload, pytorchOverOursAtMost: 2, met: smallPreset.pytorchOverOurs <= 2 },
   machine: machineInfo({ backend: backend.name, backendVersion: backend.version }),
   ...(note ? { note } : {}),

@@ -4,7 +4,8 @@
  * train it alone with its seed: its own initialization (taken from its own model), data
  * order, dropout masks, Adam state and plateau schedule. A member whose loss stops being
  * finite is marked diverged at that step and keeps its weights; the others go on. Results
- * come back as the trained member models and `TrainResult`s, as `train()` returns them.
+ * come back as the trained member models and `TrainResult`s, as `train()` returns them
+ * (`trainSeconds`: the member's share, the population's training time over K).
  */
 import * as tf from '@tensorflow/tfjs-core';
 import type { Dataset, Split } from '../../data/dataset.ts';
@@ -155,7 +156,8 @@ function run(network: PopulationNetwork, optimizer: PopulationAdam, members: rea
       });
     });
   }
-  const trainSeconds = (performance.now() - started) / 1000;
+  // Each member is charged its share of the population's training time.
+  const trainSeconds = (performance.now() - started) / 1000 / K;
   const metrics = {
     train: evaluateMembers(network, train, config, classes, rowShape),
     validation: evaluateMembers(network, staged((d) => d.validation), config, classes, rowShape),
