@@ -12,7 +12,6 @@
 import { readdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import type { Dataset, Split } from '../src/data/dataset.ts';
 import { evaluate } from '../src/dsl/evaluate.ts';
 import type { ProgramGraph } from '../src/dsl/graph.ts';
 import { parseProgramOrThrow } from '../src/dsl/parse.ts';
@@ -22,8 +21,8 @@ import { buildModel, specFor } from '../src/gssnn/models/index.ts';
 import { trainPopulation, type PopulationMember } from '../src/gssnn/population/trainer.ts';
 import { PRESETS, scheduleFor } from '../src/gssnn/presets.ts';
 import { train } from '../src/gssnn/train/trainer.ts';
-import { Random } from '../src/util/random.ts';
 import { cpuMillis, loadNote, machineInfo, reportBenchmark } from './machine.ts';
+import { syntheticImages } from './syntheticImages.ts';
 
 const argValue = (flag: string, fallback: number) => {
   const i = process.argv.indexOf(flag);
@@ -34,28 +33,6 @@ const trainCount = argValue('--train', 128);
 const epochs = argValue('--epochs', 2);
 const rounds = argValue('--rounds', 2);
 const preset = PRESETS.small;
-
-function syntheticImages(size: number, count: number, classes: number): Dataset {
-  const rng = new Random(7);
-  const split = (n: number): Split => ({
-    x: Float32Array.from({ length: n * size * size }, () => rng.next()),
-    y: Int32Array.from({ length: n }, (_, i) => i % classes),
-    count: n,
-  });
-  const empty: Split = { x: new Float32Array(0), y: new Int32Array(0), count: 0 };
-  return {
-    name: 'synthetic-images',
-    description: 'uniform noise images (throughput only)',
-    inputShape: [size, size, 1],
-    numClasses: classes,
-    classNames: Array.from({ length: classes }, (_, i) => String(i)),
-    train: split(count),
-    validation: empty,
-    test: empty,
-    labels: { kind: 'real' },
-    provenance: { generator: 'benchmarks/population.ts', seed: 7 },
-  };
-}
 
 /** The first `count` pairwise non-isomorphic graphs of the original run's records that fit the preset. */
 function searchGraphs(count: number): ProgramGraph[] {
@@ -75,7 +52,7 @@ function searchGraphs(count: number): ProgramGraph[] {
 }
 
 const backend = await initBackend();
-const data = syntheticImages(preset.image.inputSize, trainCount, 10);
+const data = syntheticImages(preset.image.inputSize, trainCount, 10, 'benchmarks/population.ts');
 const graphs = searchGraphs(members);
 const population: PopulationMember[] = graphs.map((graph, k) => ({
   spec: specFor({ kind: 'gssnn', preset, inputShape: data.inputShape, numClasses: 10, graph, seed: 100 + k }),

@@ -15,7 +15,6 @@ import { spawnSync } from 'node:child_process';
 import { readdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import type { Dataset, Split } from '../src/data/dataset.ts';
 import { evaluate } from '../src/dsl/evaluate.ts';
 import { parseProgramOrThrow } from '../src/dsl/parse.ts';
 import { initBackend } from '../src/gssnn/backend.ts';
@@ -24,8 +23,8 @@ import { buildModel, outputWidth, specFor, type ModelKind, type ModelSpec } from
 import { trainPopulation } from '../src/gssnn/population/trainer.ts';
 import { PRESETS, scheduleFor, type Preset } from '../src/gssnn/presets.ts';
 import { train } from '../src/gssnn/train/trainer.ts';
-import { Random } from '../src/util/random.ts';
 import { loadNote, machineInfo, reportBenchmark } from './machine.ts';
+import { syntheticImages } from './syntheticImages.ts';
 
 const here = path.dirname(fileURLToPath(import.meta.url));
 const argValue = (flag: string, fallback: number) => {
@@ -49,17 +48,6 @@ if (!python) {
   process.exit(0);
 }
 const torchVersion = spawnSync(python, ['-c', 'import torch; print(torch.__version__)'], { encoding: 'utf8' }).stdout.trim();
-
-function images(size: number, count: number, classes: number): Dataset {
-  const rng = new Random(7);
-  const split = (n: number): Split => ({
-    x: Float32Array.from({ length: n * size * size }, () => rng.next()),
-    y: Int32Array.from({ length: n }, (_, i) => i % classes),
-    count: n,
-  });
-  const empty: Split = { x: new Float32Array(0), y: new Int32Array(0), count: 0 };
-  return { name: 'synthetic', description: 'noise (throughput only)', inputShape: [size, size, 1], numClasses: classes, classNames: Array.from({ length: classes }, String), train: split(count), validation: empty, test: empty, labels: { kind: 'real' }, provenance: {} };
-}
 
 function referenceGraph() {
   const root = path.resolve(here, '../reference/gssnn-original/programs');
@@ -104,7 +92,7 @@ function torchSide(workload: Record<string, unknown>): Side & { matmulGflops?: n
 }
 
 function oursSide(spec: ModelSpec, preset: Preset, batchSize: number, steps: number, population: boolean): Side {
-  const data = images(preset.image.inputSize, batchSize * steps, spec.numClasses);
+  const data = syntheticImages(preset.image.inputSize, batchSize * steps, spec.numClasses, 'benchmarks/vs-pytorch.ts');
   const config = { ...scheduleFor(preset, 1), batchSize, seed: 3 };
   const cpuStart = process.cpuUsage();
   let seconds: number;

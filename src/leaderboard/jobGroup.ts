@@ -6,14 +6,13 @@
  */
 import type { Dataset } from '../data/dataset.ts';
 import { initBackend, parseBackendName } from '../gssnn/backend.ts';
-import { populationKey, trainPopulation, type PopulationMember } from '../gssnn/population/trainer.ts';
+import { errorMessage, PopulationPools, type Outcome } from '../gssnn/population/pools.ts';
+import { populationKey } from '../gssnn/population/trainer.ts';
 import { getPreset } from '../gssnn/presets.ts';
 import { planTraining } from '../gssnn/trainModel.ts';
 import { datasetFor, finishLeaderboardJob, runLeaderboardJob, type LeaderboardJob, type LeaderboardJobResult } from './job.ts';
 
-export type LeaderboardJobOutcome = { readonly ok: true; readonly value: LeaderboardJobResult } | { readonly ok: false; readonly error: string };
-
-const message = (err: unknown) => (err instanceof Error ? err.message : String(err));
+export type LeaderboardJobOutcome = Outcome<LeaderboardJobResult>;
 
 /** Jobs that may share a population: one model family, equal split sizes, schedule and backend (seeds may differ). */
 export function leaderboardPopulationKey(job: LeaderboardJob): string {
@@ -24,7 +23,7 @@ export function leaderboardPopulationKey(job: LeaderboardJob): string {
 export async function runLeaderboardJobGroup(jobs: readonly LeaderboardJob[]): Promise<LeaderboardJobOutcome[]> {
   const started = performance.now();
   const outcomes: LeaderboardJobOutcome[] = new Array(jobs.length);
-  const pools = new Map<string, { index: number; member: PopulationMember; data: Dataset }[]>();
+  const pools = new PopulationPools<{ job: LeaderboardJob; data: Dataset }>();
   let backend = '';
   for (let i = 0; i < jobs.length; i++) {
     const job = jobs[i];
@@ -38,24 +37,11 @@ export async function runLeaderboardJobGroup(jobs: readonly LeaderboardJob[]): P
         outcomes[i] = { ok: true, value: await runLeaderboardJob(job) };
         continue;
       }
-      pools.set(key, [...(pools.get(key) ?? []), { index: i, member, data }]);
+      pools.add(key, i, { job, data }, member);
     } catch (err) {
-      outcomes[i] = { ok: false, error: message(err) };
+      outcomes[i] = { ok: false, error: errorMessage(err) };
     }
   }
-  for (const pool of pools.values()) {
-    try {
-      const trained = trainPopulation(pool.map((p) => p.member));
-      pool.forEach((p, j) => {
-        try {
-          outcomes[p.index] = { ok: true, value: finishLeaderboardJob(jobs[p.index], p.data, trained[j], { started, backend, coherence: null }) };
-        } catch (err) {
-          outcomes[p.index] = { ok: false, error: message(err) };
-        }
-      });
-    } catch (err) {
-      for (const p of pool) outcomes[p.index] = { ok: false, error: message(err) };
-    }
-  }
+  pools.train(outcomes, ({ job, data }, trained) => finishLeaderboardJob(job, data, trained, { started, backend, coherence: null }));
   return outcomes;
 }

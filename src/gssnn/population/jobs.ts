@@ -9,16 +9,15 @@ import { initBackend, parseBackendName } from '../backend.ts';
 import { getPreset } from '../presets.ts';
 import { datasetFor, finishJob, foldOf, runTrainJob, type TrainJob, type TrainJobResult } from '../trainJob.ts';
 import { planTraining } from '../trainModel.ts';
-import { populationKey, trainPopulation, type PopulationMember } from './trainer.ts';
+import { errorMessage, PopulationPools, type Outcome } from './pools.ts';
+import { populationKey } from './trainer.ts';
 
-export type JobOutcome = { readonly ok: true; readonly value: TrainJobResult } | { readonly ok: false; readonly error: string };
-
-const message = (err: unknown) => (err instanceof Error ? err.message : String(err));
+export type JobOutcome = Outcome<TrainJobResult>;
 
 /** Trains `jobs` (populations where they fit) and returns one outcome per job, in order. */
 export async function runTrainJobGroup(jobs: readonly TrainJob[]): Promise<JobOutcome[]> {
   const outcomes: JobOutcome[] = new Array(jobs.length);
-  const pools = new Map<string, { index: number; member: PopulationMember }[]>();
+  const pools = new PopulationPools<TrainJob>();
   let backend = '';
   for (let i = 0; i < jobs.length; i++) {
     const job = jobs[i];
@@ -41,26 +40,11 @@ export async function runTrainJobGroup(jobs: readonly TrainJob[]): Promise<JobOu
         outcomes[i] = { ok: true, value: await runTrainJob(job) };
         continue;
       }
-      const pool = pools.get(key) ?? [];
-      pool.push({ index: i, member });
-      pools.set(key, pool);
+      pools.add(key, i, job, member);
     } catch (err) {
-      outcomes[i] = { ok: false, error: message(err) };
+      outcomes[i] = { ok: false, error: errorMessage(err) };
     }
   }
-  for (const pool of pools.values()) {
-    try {
-      const trained = trainPopulation(pool.map((p) => p.member));
-      pool.forEach((p, j) => {
-        try {
-          outcomes[p.index] = { ok: true, value: finishJob(jobs[p.index], trained[j].model, trained[j].result, backend) };
-        } catch (err) {
-          outcomes[p.index] = { ok: false, error: message(err) };
-        }
-      });
-    } catch (err) {
-      for (const p of pool) outcomes[p.index] = { ok: false, error: message(err) };
-    }
-  }
+  pools.train(outcomes, (job, trained) => finishJob(job, trained.model, trained.result, backend));
   return outcomes;
 }
