@@ -18,8 +18,8 @@ import { trainModel } from '../gssnn/trainModel.ts';
 import type { TrainResult } from '../gssnn/train/trainer.ts';
 import type { LeaderboardModel } from './suite.ts';
 
-/** Bumped whenever what a job computes changes, so that cached results are not reused (2: trained as populations). */
-export const JOB_FORMAT_VERSION = 2;
+/** Bumped whenever what a job computes changes, so that cached results are not reused. Training as populations did not change it: on wasm a member equals its model trained alone bit for bit. */
+export const JOB_FORMAT_VERSION = 1;
 
 export interface LeaderboardJob {
   readonly version: number;
