@@ -18,6 +18,7 @@ import '@tensorflow/tfjs-backend-cpu';
 import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
 import { registerSegmentKernels } from './kernels/register.ts';
+import { installCpuMatmul } from './kernels/cpuMatmul.ts';
 import { installWasmSharedIdentity } from './kernels/wasmIdentity.ts';
 import { installWasmMatmulWrapper } from './kernels/wasmMatmul.ts';
 
@@ -99,6 +100,7 @@ async function select(requested: BackendName | undefined, requestedBy: BackendIn
     try {
       const loaded = await load(name);
       registerSegmentKernels();
+      installCpuMatmul();
       return {
         name,
         tfBackend: tf.getBackend(),

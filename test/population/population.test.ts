@@ -119,9 +119,9 @@ describe.each(['cpu', 'wasm'] as const)('population training on %s', (backend) =
   });
 });
 
-describe('population composition on wasm', () => {
+describe.each(['cpu', 'wasm'] as const)('population composition on %s', (backend) => {
   it('a member trains to bitwise the same weights alone (a population of one) and among others', async () => {
-    await initBackend('wasm');
+    await initBackend(backend);
     const data = halves(6, 16, 24);
     const members = GRAPHS.map((g, k) => member('gssnn', data, k, g));
     const weightsOf = (trained: ReturnType<typeof trainPopulation>) =>
