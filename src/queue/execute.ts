@@ -1,5 +1,5 @@
 /**
- * Runs one queued job: trains it with `runTrainJob` (a group of jobs: as populations) and,
+ * Runs one queued job: trains it through the population code (a group of jobs: as populations; one job: a population of one, as the local trainer does) and,
  * when the job asks for it, reads the saved model back so its files travel home in the result. Runs on a worker thread of a
  * `synth worker` process, so the process's main thread stays free to renew its job locks.
  */
@@ -7,7 +7,7 @@ import { mkdtempSync, readFileSync, readdirSync, rmSync } from 'node:fs';
 import { hostname, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { runTrainJobGroup } from '../gssnn/population/jobs.ts';
-import { runTrainJob, type TrainJob } from '../gssnn/trainJob.ts';
+import type { TrainJob } from '../gssnn/trainJob.ts';
 import { writeFileAtomic, writeJsonAtomic } from '../util/atomicFile.ts';
 import { QUEUE_PROTOCOL_VERSION, type QueuedJob, type QueuedMemberResult, type QueuedResult, type ShippedModel } from './protocol.ts';
 
@@ -19,17 +19,24 @@ export async function executeQueuedJob(queued: QueuedJob): Promise<QueuedResult>
   if (queued.group) return executeGroup(queued.group, queued.shipModel);
   const { job } = queued;
   if (!queued.shipModel || job.modelDir === undefined) {
-    return { protocol: QUEUE_PROTOCOL_VERSION, result: await runTrainJob(job), worker: workerName() };
+    return { protocol: QUEUE_PROTOCOL_VERSION, result: await trainOne(job), worker: workerName() };
   }
   // The job's directory may not exist on this machine: save privately, ship the bytes.
   const scratch = mkdtempSync(join(tmpdir(), 'synth-model-'));
   try {
-    const result = await runTrainJob({ ...job, modelDir: scratch });
+    const result = await trainOne({ ...job, modelDir: scratch });
     namePlaceOfSaving(scratch, job.modelDir);
     return { protocol: QUEUE_PROTOCOL_VERSION, result: { ...result, modelDir: job.modelDir }, worker: workerName(), model: packModel(scratch) };
   } finally {
     rmSync(scratch, { recursive: true, force: true });
   }
+}
+
+/** One job through the population code, as the local trainer runs it (so records match); throws its error. */
+async function trainOne(job: TrainJob) {
+  const [outcome] = await runTrainJobGroup([job]);
+  if (!outcome.ok) throw new Error(outcome.error);
+  return outcome.value;
 }
 
 /**

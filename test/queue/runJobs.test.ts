@@ -2,6 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { runTrainJobGroup } from '../../src/gssnn/population/jobs.ts';
 import { runTrainJob, type TrainJob, type TrainJobResult } from '../../src/gssnn/trainJob.ts';
 import { checkReachable, parseQueueUrl, QueueConnectionError, type QueueLocation } from '../../src/queue/location.ts';
 import { queueJobId } from '../../src/queue/protocol.ts';
@@ -57,8 +58,10 @@ describe('runJobsOnQueue', () => {
     const strip = (list: [string, QueueJobOutcome][]) => Object.fromEntries(list.map(([k, o]) => [k, o]));
     expect(strip(again)).toEqual(strip(first));
     for (const spec of specs) expect(started(spec.key)).toBe(1);
-    // The queue changes where a job runs, not what it gives.
-    const local = await runTrainJob(specs[0].job);
+    // The queue changes where a job runs, not what it gives (the local trainer runs jobs as groups).
+    const [trainedHere] = await runTrainJobGroup([specs[0].job]);
+    if (!trainedHere.ok) throw new Error(trainedHere.error);
+    const local = trainedHere.value;
     const queued = strip(first)[specs[0].key];
     const comparable = ({ trainSeconds: _t, ...rest }: TrainJobResult) => rest;
     expect(queued.ok && comparable(queued.result)).toEqual(comparable(local));
