@@ -15,6 +15,7 @@ import { loadDataset } from '../src/data/index.ts';
 import { initBackend } from '../src/gssnn/backend.ts';
 import { deriveSeed } from '../src/util/random.ts';
 import { writeChart } from '../src/util/plot.ts';
+import { dataEfficiencyChart } from './charts.ts';
 import { machineInfo, reportBenchmark, resultsDir } from './machine.ts';
 
 const SIZES = [32, 64, 128, 256, 512];
@@ -50,18 +51,7 @@ const summary = Object.fromEntries(
   MODELS.map((m) => [m, { auc: areaUnderCurve(curves[m]), sizeFor80: sizeToReach(curves[m], TARGET), curve: curves[m] }]),
 );
 const comparison = compareWithBaseline(records, 'mlp', 'linear');
-const plot = await writeChart(join(resultsDir, 'analysis-data-efficiency'), {
-  $schema: 'https://vega.github.io/schema/vega-lite/v5.json',
-  title: 'MNIST 14x14 test accuracy vs training size (mean, 95% t-interval, 5 seeds)',
-  width: 420,
-  height: 260,
-  data: { values: MODELS.flatMap((m) => curves[m].map((p) => ({ model: m, n: p.trainSize, mean: p.mean, lo: p.ci95[0], hi: p.ci95[1] }))) },
-  encoding: { x: { field: 'n', type: 'quantitative', scale: { type: 'log', base: 2 }, title: 'training examples' }, color: { field: 'model', type: 'nominal' } },
-  layer: [
-    { mark: { type: 'area', opacity: 0.2 }, encoding: { y: { field: 'lo', type: 'quantitative', title: 'test accuracy' }, y2: { field: 'hi' } } },
-    { mark: { type: 'line', point: true }, encoding: { y: { field: 'mean', type: 'quantitative' } } },
-  ],
-});
+const plot = await writeChart(join(resultsDir, 'analysis-data-efficiency'), dataEfficiencyChart(curves, SEEDS.length));
 
 reportBenchmark('analysis-data-efficiency', {
   benchmark: 'analysis-data-efficiency',

@@ -19,6 +19,8 @@ export interface CoherenceResult {
   /** m-coherence of each variable's gradient, in `model.variables` order. */
   readonly perVariable: number[];
   readonly variableNames: string[];
+  /** Per variable: ||sum_i g_i||^2 and sum_i ||g_i||^2 (for regrouping, e.g. by layer). */
+  readonly totals: { readonly normOfSumSq: number[]; readonly sumOfNormSq: number[] };
 }
 
 /** Streams gradients in, keeping only their running sum and squared norms: O(parameters). */
@@ -63,12 +65,38 @@ export function coherenceFromTotals(m: number, normOfSumSq: readonly number[], s
     alpha: ratio(top, bottom),
     perVariable: normOfSumSq.map((s, v) => ratio(s, sumOfNormSq[v])),
     variableNames: [...names],
+    totals: { normOfSumSq: [...normOfSumSq], sumOfNormSq: [...sumOfNormSq] },
   };
 }
 
-/** Reference path for any model: one backward pass per example. */
-export function coherenceByLoop(model: Model, batch: Batch): CoherenceResult {
-  const acc = new CoherenceAccumulator(model.variables.map((v) => v.size), model.variables.map((v) => v.name));
+/**
+ * The layer a weight belongs to: its name without the part naming the tensor (`.weight`,
+ * `.bias`, a norm's `.gain`/`.shift`, an adopted index `.0`), or `layer<l>` for a dense
+ * stack's `..._k<l>`/`..._b<l>`.
+ */
+export function layerOf(name: string): string {
+  const stack = /_[kb](\d+)$/.exec(name);
+  if (stack) return `layer${stack[1]}`;
+  return name.replace(/\.(weight|bias|gain|shift|\d+)$/, '');
+}
+
+/** m-coherence per layer (the variables of a layer pooled), in order of first appearance. */
+export function coherencePerLayer(result: CoherenceResult): { layer: string; alpha: number }[] {
+  const order: string[] = [];
+  const top = new Map<string, number>();
+  const bottom = new Map<string, number>();
+  result.variableNames.forEach((name, v) => {
+    const layer = layerOf(name);
+    if (!top.has(layer)) order.push(layer);
+    top.set(layer, (top.get(layer) ?? 0) + result.totals.normOfSumSq[v]);
+    bottom.set(layer, (bottom.get(layer) ?? 0) + result.totals.sumOfNormSq[v]);
+  });
+  return order.map((layer) => ({ layer, alpha: bottom.get(layer)! > 0 ? top.get(layer)! / bottom.get(layer)! : Number.NaN }));
+}
+
+/** Reference path for any model: one backward pass per example (`names`: the weights' names, default tfjs's). */
+export function coherenceByLoop(model: Model, batch: Batch, names: readonly string[] = model.variables.map((v) => v.name)): CoherenceResult {
+  const acc = new CoherenceAccumulator(model.variables.map((v) => v.size), names);
   forEachExampleGradient(model, batch, (_, grads) => acc.add(grads));
   return acc.result();
 }

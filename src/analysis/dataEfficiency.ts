@@ -5,7 +5,7 @@
  * with a baseline (same sizes, same seeds). The train function is the caller's, so any model
  * factory works; this module only schedules and summarises.
  */
-import { mean, pairedTTest, type Summary, summarize, type TestResult, wilcoxonSignedRank } from './stats.ts';
+import { pairedTTest, type Summary, summarize, type TestResult, wilcoxonSignedRank } from './stats.ts';
 
 export interface SweepRecord {
   readonly model: string;
@@ -82,10 +82,10 @@ export function sizeToReach(points: readonly { trainSize: number; mean: number }
 export interface PairedComparison {
   readonly model: string;
   readonly baseline: string;
-  /** Per training size: mean difference (model - baseline) over seeds, and both tests. */
-  readonly perSize: { trainSize: number; meanDifference: number; pairedT: TestResult; wilcoxon: TestResult }[];
+  /** Per training size: mean difference (model - baseline) over seeds, its 95% t-interval, and both tests. */
+  readonly perSize: { trainSize: number; meanDifference: number; ci95: readonly [number, number]; pairedT: TestResult; wilcoxon: TestResult }[];
   /** Per-seed normalised AUC, compared across seeds. */
-  readonly auc: { meanDifference: number; pairedT: TestResult; wilcoxon: TestResult };
+  readonly auc: { meanDifference: number; ci95: readonly [number, number]; pairedT: TestResult; wilcoxon: TestResult };
 }
 
 function scoreOf(records: readonly SweepRecord[], model: string, trainSize: number, seed: number): number | undefined {
@@ -102,7 +102,8 @@ export function compareWithBaseline(records: readonly SweepRecord[], model: stri
       .filter((p): p is [number, number] => p[0] !== undefined && p[1] !== undefined);
     const a = pairs.map((p) => p[0]);
     const b = pairs.map((p) => p[1]);
-    return { trainSize, meanDifference: mean(a.map((x, i) => x - b[i])), pairedT: pairedTTest(a, b), wilcoxon: wilcoxonSignedRank(a, b) };
+    const d = summarize(a.map((x, i) => x - b[i]));
+    return { trainSize, meanDifference: d.mean, ci95: d.ci95, pairedT: pairedTTest(a, b), wilcoxon: wilcoxonSignedRank(a, b) };
   });
   const aucOf = (name: string, seed: number) => {
     const pts = sizes.map((trainSize) => ({ trainSize, mean: scoreOf(records, name, trainSize, seed) })).filter((p): p is { trainSize: number; mean: number } => p.mean !== undefined);
@@ -110,5 +111,6 @@ export function compareWithBaseline(records: readonly SweepRecord[], model: stri
   };
   const a = seeds.map((s) => aucOf(model, s));
   const b = seeds.map((s) => aucOf(baseline, s));
-  return { model, baseline, perSize, auc: { meanDifference: mean(a.map((x, i) => x - b[i])), pairedT: pairedTTest(a, b), wilcoxon: wilcoxonSignedRank(a, b) } };
+  const d = summarize(a.map((x, i) => x - b[i]));
+  return { model, baseline, perSize, auc: { meanDifference: d.mean, ci95: d.ci95, pairedT: pairedTTest(a, b), wilcoxon: wilcoxonSignedRank(a, b) } };
 }

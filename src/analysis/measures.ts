@@ -57,8 +57,71 @@ export const MEASURE_NAMES = [
 ] as const;
 export type MeasureName = (typeof MEASURE_NAMES)[number];
 
-/** Which measures need what: the initial weights, the data, the expensive searches. */
-const NEEDS_INIT = new Set<MeasureName>(['l2-dist', 'fro-dist', 'dist-spec-init', 'log-spec-init-main', 'pacbayes-init', 'pacbayes-mag-init']);
+/**
+ * Measures that need the weights at initialization w0. `pacbayes-mag-orig` is one of them:
+ * its magnitude-aware noise terms are |w_i - w0_i| whatever the reference norm.
+ */
+export const NEEDS_INITIAL_WEIGHTS: ReadonlySet<MeasureName> = new Set<MeasureName>([
+  'l2-dist',
+  'fro-dist',
+  'dist-spec-init',
+  'log-spec-init-main',
+  'pacbayes-init',
+  'pacbayes-mag-init',
+  'pacbayes-mag-orig',
+]);
+
+const LOG = 'a log: can be negative';
+
+/** What each measure is, in one line; measures that can be negative by construction say so. */
+export const MEASURE_CAPTIONS: Readonly<Record<MeasureName, string>> = {
+  params: 'number of trainable scalars',
+  margin: '10th-percentile output margin over training examples (absolute value)',
+  'inverse-margin': '1 / margin^2',
+  l2: 'Euclidean norm of all weights',
+  'l2-dist': 'Euclidean distance of all weights from initialization',
+  'param-norm': 'sum of squared Frobenius norms of the weight matrices',
+  'fro-dist': 'sum of squared Frobenius distances of the weight matrices from initialization',
+  'log-prod-of-fro': `log of the product of squared Frobenius norms (${LOG})`,
+  'log-prod-of-fro-over-margin': `log-prod-of-fro - log margin^2 (${LOG})`,
+  'log-sum-of-fro': `log d + log-prod-of-fro / d (${LOG})`,
+  'log-sum-of-fro-over-margin': `log d + (log-prod-of-fro - log margin^2) / d (${LOG})`,
+  'log-prod-of-spec': `log of the product of squared spectral norms (${LOG})`,
+  'log-prod-of-spec-over-margin': `log-prod-of-spec - log margin^2 (${LOG})`,
+  'log-sum-of-spec': `log d + log-prod-of-spec / d (${LOG})`,
+  'log-sum-of-spec-over-margin': `log d + (log-prod-of-spec - log margin^2) / d (${LOG})`,
+  'fro-over-spec': 'sum of squared Frobenius over squared spectral norms',
+  'dist-spec-init': 'sum of squared spectral norms of the weight matrices minus their initialization',
+  'log-spec-init-main': `log-prod-of-spec-over-margin + log sum of squared Frobenius distances over squared spectral norms (${LOG})`,
+  'log-spec-orig-main': `log-prod-of-spec-over-margin + log fro-over-spec (${LOG})`,
+  'path-norm': 'network output summed over classes with every weight squared, on an all-ones input; can be negative on models that are not plain ReLU networks (GELU, layer norm, signed pixels)',
+  'path-norm-over-margin': 'path-norm / margin^2; can be negative where path-norm is',
+  'pacbayes-sigma': 'largest Gaussian weight noise moving training accuracy by the target',
+  'pacbayes-init': 'PAC-Bayes bound with the distance from initialization',
+  'pacbayes-orig': 'PAC-Bayes bound with the distance from the origin',
+  'pacbayes-flatness': '1 / pacbayes-sigma^2',
+  'pacbayes-mag-sigma': 'largest magnitude-aware weight noise moving training accuracy by the target',
+  'pacbayes-mag-init': 'magnitude-aware PAC-Bayes bound relative to initialization; a sum of logs: can be negative',
+  'pacbayes-mag-orig': 'magnitude-aware PAC-Bayes bound relative to the origin (its noise terms still use w - w0); a sum of logs: can be negative',
+  'pacbayes-mag-flatness': '1 / pacbayes-mag-sigma^2',
+  'sharpness-rho': 'largest loss increase in the rho-ball found by projected ascent (>= 0)',
+  'sharpness-average': 'mean loss change under Gaussian weight noise of norm about rho; can be negative',
+};
+
+/** Measures whose value can be negative by construction. */
+export const CAN_BE_NEGATIVE: readonly MeasureName[] = MEASURE_NAMES.filter((n) => /can be negative/.test(MEASURE_CAPTIONS[n]));
+
+/**
+ * The requested measures that cannot be computed from the inputs given, with the reason;
+ * `computeMeasures` leaves exactly these out.
+ */
+export function missingMeasureInputs(requested: readonly MeasureName[], inputs: { initial?: readonly Float32Array[]; initialMissing?: string }): Record<string, string> {
+  const out: Record<string, string> = {};
+  if (inputs.initial) return out;
+  const why = inputs.initialMissing ?? 'needs the weights at initialization, which were not given';
+  for (const name of requested) if (NEEDS_INITIAL_WEIGHTS.has(name)) out[name] = why;
+  return out;
+}
 
 export interface MeasureOptions {
   /** Training examples the measures are computed on. */
@@ -215,10 +278,12 @@ export function averageSharpness(model: Model, data: Batch, rho: number, samples
 
 /**
  * Computes the requested measures (all by default). Measures that need the initial
- * weights are skipped (absent from the result) when `initial` is not given.
+ * weights are left out (absent from the result) when `initial` is not given; ask
+ * `missingMeasureInputs` for them and the reason.
  */
 export function computeMeasures(model: Model, requested: readonly MeasureName[] = MEASURE_NAMES, options: MeasureOptions): MeasureValues {
-  const want = new Set(requested.filter((n) => options.initial || !NEEDS_INIT.has(n)));
+  const missing = missingMeasureInputs(requested, options);
+  const want = new Set(requested.filter((n) => !(n in missing)));
   const has = (...names: MeasureName[]) => names.some((n) => want.has(n));
   const out: MeasureValues = {};
   const m = options.data.y.shape[0];
@@ -291,15 +356,15 @@ export function computeMeasures(model: Model, requested: readonly MeasureName[] 
     const sigma = pacBayesSigma(model, options.data, { ...pb, magnitudeAware: true, seed: seed + 1 });
     const eps = 1e-3;
     const omega = all.length;
-    const distAll = diff ? diff.flatMap((w) => Array.from(w)) : all.map(() => 0);
+    const distAll = diff ? diff.flatMap((w) => Array.from(w)) : [];
     // Jiang et al. eq. for the magnitude-aware bound: 1/4 sum_i log((eps^2 + (s^2+1)||ref||^2/omega) / (eps^2 + s^2 |w_i - w0_i|^2)).
     const magBound = (refNorm2: number) =>
       0.25 * distAll.reduce((s, x) => s + Math.log((eps * eps + ((sigma * sigma + 1) * refNorm2) / omega) / (eps * eps + sigma * sigma * x * x)), 0) +
       Math.log(m / sigma) +
       10;
     if (want.has('pacbayes-mag-sigma')) out['pacbayes-mag-sigma'] = sigma;
-    if (want.has('pacbayes-mag-init')) out['pacbayes-mag-init'] = magBound(distNorm2);
-    if (want.has('pacbayes-mag-orig')) out['pacbayes-mag-orig'] = magBound(wNorm2);
+    if (want.has('pacbayes-mag-init') && diff) out['pacbayes-mag-init'] = magBound(distNorm2);
+    if (want.has('pacbayes-mag-orig') && diff) out['pacbayes-mag-orig'] = magBound(wNorm2);
     if (want.has('pacbayes-mag-flatness')) out['pacbayes-mag-flatness'] = 1 / sigma ** 2;
   }
   const sh = options.sharpness ?? {};

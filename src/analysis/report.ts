@@ -8,6 +8,7 @@ import { join } from 'node:path';
 import { writeFileAtomic } from '../util/atomicFile.ts';
 import { type VegaLiteSpec, writeChart } from '../util/plot.ts';
 import type { BayesStudy, DifficultyRun, PruningStudy } from './modelStudies.ts';
+import type { SparsityStudy } from './sparsityStudy.ts';
 import type { StructureReport } from './structure.ts';
 
 const pct = (x: number) => (Number.isFinite(x) ? `${(100 * x).toFixed(1)}%` : '-');
@@ -26,6 +27,7 @@ export interface ModelReportInput {
   readonly pruning?: PruningStudy;
   readonly bayes?: BayesStudy;
   readonly difficulty?: DifficultyRun[];
+  readonly sparsity?: SparsityStudy;
 }
 
 function pruningSection(p: PruningStudy): { text: string; charts: [string, VegaLiteSpec][] } {
@@ -57,13 +59,21 @@ function pruningSection(p: PruningStudy): { text: string; charts: [string, VegaL
     `Fragile test examples (index in the test split): ${p.fates.fragileExamples.slice(0, 40).join(', ') || 'none'}${p.fates.fragileExamples.length > 40 ? ', ...' : ''}`,
     '',
   ].join('\n');
+  // Colour names the corruption and the dash its severity: 13 inputs on one palette of 10
+  // colours would give two corruptions the same colour.
+  const describeInput = (input: string) => {
+    const [corruption, severity] = input.split('@');
+    return { corruption, severity: severity === undefined ? 'none' : `severity ${severity}` };
+  };
   const values = p.rows.filter((r) => r.scope !== 'dense').flatMap((r) =>
-    [['clean', r.clean] as const, ...Object.entries(r.corrupted)].map(([input, acc]) => ({ series: `${r.method} ${r.scope}`, sparsity: r.sparsity, input, accuracy: acc })),
+    [['clean', r.clean] as const, ...Object.entries(r.corrupted)].map(([input, acc]) => ({ series: `${r.method} ${r.scope}`, sparsity: r.sparsity, input, ...describeInput(input), accuracy: acc })),
   );
   const dense = p.rows[0];
   for (const [input, acc] of [['clean', dense.clean] as const, ...Object.entries(dense.corrupted)]) {
-    for (const series of new Set(values.map((v) => v.series))) values.push({ series, sparsity: 0, input, accuracy: acc });
+    for (const series of new Set(values.map((v) => v.series))) values.push({ series, sparsity: 0, input, ...describeInput(input), accuracy: acc });
   }
+  const severities = [...new Set(values.map((v) => v.severity))].sort();
+  const dashes = [[1, 0], [6, 3], [2, 2], [8, 3, 2, 3], [1, 3]];
   const chart: VegaLiteSpec = {
     $schema: 'https://vega.github.io/schema/vega-lite/v5.json',
     title: 'Test accuracy vs sparsity, clean and corrupted inputs',
@@ -73,12 +83,21 @@ function pruningSection(p: PruningStudy): { text: string; charts: [string, VegaL
     spec: {
       width: 220,
       height: 170,
-      mark: { type: 'line', point: true },
       encoding: {
         x: { field: 'sparsity', type: 'quantitative', title: 'sparsity' },
         y: { field: 'accuracy', type: 'quantitative', title: 'accuracy', scale: { domain: [0, 1] } },
-        color: { field: 'input', type: 'nominal' },
+        color: { field: 'corruption', type: 'nominal', title: 'input' },
       },
+      layer: [
+        {
+          mark: { type: 'line', strokeWidth: 1.8 },
+          encoding: {
+            strokeDash: { field: 'severity', type: 'nominal', title: 'corruption severity', scale: { domain: severities, range: dashes.slice(0, severities.length) }, legend: { symbolType: 'stroke', symbolStrokeColor: '#333', symbolSize: 500 } },
+            detail: { field: 'input' },
+          },
+        },
+        { mark: { type: 'point', filled: true, size: 20, opacity: 1 }, encoding: { detail: { field: 'input' } } },
+      ],
     },
   } as VegaLiteSpec;
   const geometryChart: VegaLiteSpec = {
@@ -96,7 +115,7 @@ function pruningSection(p: PruningStudy): { text: string; charts: [string, VegaL
       height: 160,
       mark: 'bar',
       encoding: {
-        x: { field: 'input', type: 'nominal', title: null },
+        x: { field: 'input', type: 'nominal', title: null, axis: { labelAngle: -35 } },
         xOffset: { field: 'model' },
         y: { field: 'value', type: 'quantitative', title: null },
         color: { field: 'model', type: 'nominal' },
@@ -145,7 +164,7 @@ function bayesSection(b: BayesStudy): { text: string; charts: [string, VegaLiteS
       mark: { type: 'line' },
       encoding: {
         x: { field: 'members', type: 'quantitative', title: 'ensemble members' },
-        y: { field: 'value', type: 'quantitative', title: null, scale: { zero: false } },
+        y: { field: 'value', type: 'quantitative', title: null, scale: { zero: false, padding: 10 } },
         color: { field: 'predictor', type: 'nominal' },
       },
     },
@@ -181,7 +200,7 @@ function difficultySection(runs: DifficultyRun[]): { text: string; charts: [stri
     encoding: {
       x: { field: 'epoch', type: 'quantitative' },
       y: { field: 'learned', type: 'quantitative', title: 'fraction learned', scale: { domain: [0, 1] } },
-      color: { field: 'series', type: 'nominal', title: 'labels: group' },
+      color: { field: 'series', type: 'nominal', title: 'labels: group', legend: { labelLimit: 0 } },
     },
   } as VegaLiteSpec;
   return { text, charts: [['difficulty', chart]] };
@@ -204,12 +223,37 @@ async function writeSections(outDir: string, title: string, preamble: string[], 
   return [join(outDir, 'report.md'), join(outDir, 'report.json'), ...files];
 }
 
+function sparsitySection(study: SparsityStudy): { text: string; charts: [string, VegaLiteSpec][] } {
+  const s = study.setup;
+  const rounds = study.pruning.magnitude.map((r, i) => {
+    const ap = study.pruning['magnitude+AP'][i];
+    return [r.round, pct(r.sparsity), pct(r.score), num(r.dnrAfterTraining), pct(ap.sparsity), pct(ap.score), num(ap.dnrAfterTraining)];
+  });
+  const text = [
+    '## Dead neurons, the AP step and sparse search (on a ReLU MLP of this data set)',
+    '',
+    `These methods act on dense ReLU layers, which the model's encoder does not expose, so they run on an MLP ${s.inputSize}-${s.hidden.join('-')}-classes trained on the same ${s.trainExamples} training examples (SGD, lr ${s.lr}, batch ${s.batchSize}, ${s.epochs} epochs; test: ${s.testExamples} examples).`,
+    '',
+    `Dynamic dead-neuron rate per hidden layer on ${s.probeExamples} training examples: ${study.dnrHistory.map((h) => `epoch ${h.epoch}: ${h.dnr.map((d) => num(d, 2)).join('/')}`).join('; ')}.`,
+    '',
+    `Iterative magnitude pruning with rewinding (${pct(s.rate)} of the remaining weights per round), without and with the AP step (${pct(s.apRate)} more per round, incoming weights of the most often dead units with the most negative mean contribution):`,
+    '',
+    table(['round', 'sparsity', 'test acc.', 'DNR', 'sparsity (AP)', 'test acc. (AP)', 'DNR (AP)'], rounds),
+    '',
+    `Node-mask search: the ${s.k} best of ${s.candidates} random masks by the init-time score (log-det of the activation-pattern kernel on ${s.scoreExamples} examples) against ${s.k} masks drawn at random, each trained the same way (mean test accuracy):`,
+    '',
+    table(['hidden-unit sparsity', 'searched', 'random'], study.search.map((r) => [pct(r.sparsity), pct(r.searchedMean), pct(r.randomMean)])),
+    '',
+  ].join('\n');
+  return { text, charts: [] };
+}
+
 export async function writeModelReport(outDir: string, input: ModelReportInput): Promise<string[]> {
-  const sections = [input.pruning && pruningSection(input.pruning), input.bayes && bayesSection(input.bayes), input.difficulty && difficultySection(input.difficulty)].filter((s): s is { text: string; charts: [string, VegaLiteSpec][] } => !!s);
+  const sections = [input.pruning && pruningSection(input.pruning), input.bayes && bayesSection(input.bayes), input.difficulty && difficultySection(input.difficulty), input.sparsity && sparsitySection(input.sparsity)].filter((s): s is { text: string; charts: [string, VegaLiteSpec][] } => !!s);
   return writeSections(outDir, `Robustness, ensembles and difficulty: ${input.kind} on ${input.data}`, [`Model: \`${input.modelDir}\`; backend ${input.backend}.`, `Made by: \`${input.command}\`.`, 'These are diagnostics of one model and one seed, not guarantees.'], sections, input);
 }
 
-export async function writeStructureReport(outDir: string, report: StructureReport, meta: { runDir: string; command: string }): Promise<string[]> {
+export async function writeStructureReport(outDir: string, report: StructureReport, meta: { runDir: string; command: string; validationBaseRate?: number | null }): Promise<string[]> {
   const props = ['nodes', 'edges', 'cycleRank', 'meanDegree', 'maxDegree', 'degreeStd', 'diameter'] as const;
   const candidates = [...report.candidates].sort((a, b) => b.validation - a.validation);
   const candidateRows = candidates.map((c) => [c.id, `\`${c.program.length > 60 ? `${c.program.slice(0, 57)}...` : c.program}\``, ...props.map((p) => num(c.properties[p], Number.isInteger(c.properties[p]) ? 0 : 2)), pct(c.validation), pct(c.test), c.versusRandom ? `${c.versusRandom.difference >= 0 ? '+' : ''}${(100 * c.versusRandom.difference).toFixed(1)} (${c.versusRandom.verdict})` : '-']);
@@ -234,30 +278,54 @@ export async function writeStructureReport(outDir: string, report: StructureRepo
     `Note: ${report.note}`,
     '',
   ].join('\n');
+  // Reference lines: the validation base rate, the random-graph control and the best baseline.
+  const scored = report.baselines.filter((b) => Number.isFinite(b.validation));
+  const bestBaseline = scored.length > 0 ? scored.reduce((x, b) => (b.validation > x.validation ? b : x)) : undefined;
+  const random = scored.find((b) => b.kind === 'random');
+  const references = [
+    ...(meta.validationBaseRate != null ? [{ label: `base rate ${pct(meta.validationBaseRate)}`, accuracy: meta.validationBaseRate, colour: '#222' }] : []),
+    ...(random && random !== bestBaseline ? [{ label: `random-graph baseline ${pct(random.validation)}`, accuracy: random.validation, colour: '#d62728' }] : []),
+    ...(bestBaseline ? [{ label: `best baseline (${bestBaseline.kind}) ${pct(bestBaseline.validation)}`, accuracy: bestBaseline.validation, colour: '#2ca02c' }] : []),
+  ];
+  const points = report.candidates.flatMap((c) => props.map((p) => ({ property: p, value: c.properties[p], validation: c.validation, test: c.test })));
+  const y = { field: 'validation', type: 'quantitative', title: 'validation accuracy', scale: { zero: false } };
   const scatter: VegaLiteSpec = {
     $schema: 'https://vega.github.io/schema/vega-lite/v5.json',
-    title: 'Graph properties vs validation accuracy (one point per candidate)',
-    data: { values: report.candidates.flatMap((c) => props.map((p) => ({ property: p, value: c.properties[p], validation: c.validation, test: c.test }))) },
+    title: {
+      text: 'Graph properties vs validation accuracy (one point per candidate)',
+      subtitle: references.length > 0 ? 'dashed: references on the validation split' : 'no base rate or baseline recorded for this run',
+    },
+    data: { values: points.map((p) => ({ ...p, kind: 'candidate' })).concat(props.flatMap((property) => references.map((r) => ({ property, value: Number.NaN, validation: r.accuracy, test: Number.NaN, kind: r.label })))) },
     facet: { field: 'property', type: 'nominal', title: null },
     columns: 4,
     resolve: { scale: { x: 'independent' } },
     spec: {
       width: 160,
       height: 130,
-      mark: { type: 'point', filled: true },
-      encoding: {
-        x: { field: 'value', type: 'quantitative', title: null, scale: { zero: false } },
-        y: { field: 'validation', type: 'quantitative', title: 'validation accuracy', scale: { zero: false } },
-      },
+      layer: [
+        {
+          transform: [{ filter: "datum.kind !== 'candidate'" }],
+          mark: { type: 'rule', strokeDash: [5, 3], strokeWidth: 1.5 },
+          encoding: { y, color: { field: 'kind', type: 'nominal', title: 'reference', legend: { labelLimit: 0 }, scale: { domain: references.map((r) => r.label), range: references.map((r) => r.colour) } } },
+        },
+        {
+          transform: [{ filter: "datum.kind === 'candidate'" }],
+          mark: { type: 'point', filled: true, size: 45 },
+          encoding: { x: { field: 'value', type: 'quantitative', title: null, scale: { zero: false }, axis: { format: '~r' } }, y },
+        },
+      ],
     },
   } as VegaLiteSpec;
-  const bars: VegaLiteSpec = {
-    $schema: 'https://vega.github.io/schema/vega-lite/v5.json',
-    title: 'Spearman rho with 95% bootstrap intervals',
-    data: { values: report.correlations.flatMap((c) => [
+  const correlationValues = report.correlations
+    .flatMap((c) => [
       { feature: c.feature, score: 'validation', rho: c.validation.rho, low: c.validation.low, high: c.validation.high },
       { feature: c.feature, score: 'test', rho: c.test.rho, low: c.test.low, high: c.test.high },
-    ]).filter((v) => Number.isFinite(v.rho)) },
+    ])
+    .filter((v) => Number.isFinite(v.rho));
+  const bars: VegaLiteSpec = {
+    $schema: 'https://vega.github.io/schema/vega-lite/v5.json',
+    title: { text: 'Spearman rho with 95% bootstrap intervals', subtitle: 'dashed: rho = 0 (no monotone relation); an interval crossing it shows no evidence of one' },
+    data: { values: correlationValues },
     facet: { field: 'score', type: 'nominal', title: null },
     spec: {
       width: 260,
@@ -265,8 +333,13 @@ export async function writeStructureReport(outDir: string, report: StructureRepo
       layer: [
         { mark: 'rule', encoding: { y: { field: 'feature', type: 'nominal', title: null }, x: { field: 'low', type: 'quantitative', title: 'rho', scale: { domain: [-1, 1] } }, x2: { field: 'high' } } },
         { mark: { type: 'point', filled: true }, encoding: { y: { field: 'feature', type: 'nominal' }, x: { field: 'rho', type: 'quantitative' } } },
+        { data: { values: [{ zero: 0 }] }, mark: { type: 'rule', strokeDash: [4, 3], color: '#c0392b' }, encoding: { x: { field: 'zero', type: 'quantitative' } } },
       ],
     },
   } as VegaLiteSpec;
-  return writeSections(outDir, 'Structure vs performance', [`Search run: \`${meta.runDir}\`; ${report.candidates.length} trained candidates.`, `Made by: \`${meta.command}\`.`], [{ text, charts: [['structure-scatter', scatter], ['structure-correlations', bars]] }], report);
+  // Too few candidates (or none that differ) leave no correlation: no chart then, only the reason.
+  const charts: [string, VegaLiteSpec][] = [['structure-scatter', scatter]];
+  const noCorrelations = correlationValues.length === 0 ? `\nNo rank correlation could be computed from ${report.candidates.length} candidate(s) (too few, or their scores or properties do not vary), so no correlation chart is drawn.\n` : '';
+  if (correlationValues.length > 0) charts.push(['structure-correlations', bars]);
+  return writeSections(outDir, 'Structure vs performance', [`Search run: \`${meta.runDir}\`; ${report.candidates.length} trained candidates.`, `Made by: \`${meta.command}\`.`], [{ text: text + noCorrelations, charts }], report);
 }

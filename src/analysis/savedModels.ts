@@ -5,16 +5,19 @@
  * examples are the ones the model was trained on. With several models, each measure is
  * also ranked against the generalization gap (Kendall tau). Diagnostics, not guarantees.
  */
-import { existsSync, readdirSync, statSync } from 'node:fs';
-import { join, relative } from 'node:path';
+import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
+import { basename, dirname, join, relative, resolve } from 'node:path';
 import type { Dataset, LabelControl } from '../data/dataset.ts';
 import { loadDataset } from '../data/index.ts';
-import { loadModel } from '../gssnn/persist.ts';
+import type { ModelSpec } from '../gssnn/models/index.ts';
+import { loadInitialWeights, loadModel, type SavedModelManifest } from '../gssnn/persist.ts';
 import { getPreset, type PresetName } from '../gssnn/presets.ts';
 import { indexedBatch } from './fit.ts';
 import { accuracy, disposeBatch } from './loss.ts';
-import { computeMeasures, type MeasureName, type MeasureValues } from './measures.ts';
+import { computeMeasures, MEASURE_CAPTIONS, type MeasureName, type MeasureValues, missingMeasureInputs, NEEDS_INITIAL_WEIGHTS } from './measures.ts';
+import { coherenceReport, type CoherenceReport, deadNeuronReport, type HessianOptions, hessianReport, type HessianReport } from './modelDiagnostics.ts';
 import { kendallTau } from './ranking.ts';
+import type { ReluReport } from './reluSites.ts';
 
 export const CAVEAT = 'Generalization measures are correlational diagnostics: they may rank models by their gap, they guarantee nothing about any one model.';
 
@@ -63,6 +66,8 @@ export function findModelDirs(root: string, maxDepth = 4): string[] {
 
 export interface ModelAnalysis {
   readonly dir: string;
+  /** How `synth show` names the model: `#rank id` in a search run's final population, else its id or path. */
+  readonly name: string;
   readonly kind: string;
   readonly data: string;
   readonly trainExamples: number;
@@ -71,8 +76,18 @@ export interface ModelAnalysis {
   /** Train accuracy minus test accuracy on the examples used here. */
   readonly gap: number;
   readonly measures: MeasureValues;
-  /** Requested measures that could not be computed, with the reason. */
+  /** Requested measures that could not be computed (or came out undefined), with the reason. */
   readonly skipped: Record<string, string>;
+  readonly hessian?: HessianReport;
+  readonly coherence?: CoherenceReport;
+  readonly deadNeurons?: ReluReport;
+}
+
+/** Diagnostics to run besides the measures (see modelDiagnostics.ts). */
+export interface DiagnosticOptions {
+  readonly hessian?: HessianOptions;
+  readonly coherence?: { readonly examples: number };
+  readonly deadNeurons?: { readonly examples: number };
 }
 
 interface SavedSummary {
@@ -99,14 +114,21 @@ export async function datasetFor(dir: string, metadata: Readonly<Record<string, 
   const result = (metadata.result ?? {}) as { train?: { count?: number } };
   if (typeof summary.data !== 'string') throw new AnalysisInputError(`${dir}/model.json: metadata names no data set`, 'save the model with `synth train --out DIR`, which records it');
   const preset = getPreset((summary.preset ?? 'small') as PresetName);
+  // Images at the size the model reads (its spec), which is the preset's unless it was built otherwise.
+  const spec = metadataSpec(metadata);
+  const imageSize = spec && spec.inputShape.length === 3 ? spec.inputShape[0] : preset.image.inputSize;
   return loadDataset(summary.data, {
     seed: summary.splitSeed ?? 0,
-    imageSize: preset.image.inputSize,
+    imageSize,
     trainSize: result.train?.count ?? preset.data.trainSize,
     validationSize: preset.data.validationSize,
     testSize: preset.data.testSize,
     labels,
   });
+}
+
+function metadataSpec(metadata: Readonly<Record<string, unknown>>): ModelSpec | undefined {
+  return (metadata as { spec?: ModelSpec }).spec;
 }
 
 /** The preset a saved model was trained with (its training recipe and split sizes). */
@@ -118,24 +140,60 @@ function firstRows(count: number, limit: number): number[] {
   return Array.from({ length: Math.min(count, limit) }, (_, i) => i);
 }
 
-export async function analyzeModelDir(dir: string, measures: readonly MeasureName[], options: { maxExamples?: number; seed?: number } = {}): Promise<ModelAnalysis> {
+/** The saved model's metadata with its spec, so that the data are rebuilt at the model's input size. */
+export function metadataWithSpec(manifest: SavedModelManifest): Readonly<Record<string, unknown>> {
+  return { ...manifest.metadata, spec: manifest.spec };
+}
+
+/** The initial weights of a saved model, or why there are none. */
+export function savedInitialWeights(dir: string, manifest: SavedModelManifest): { initial?: Float32Array[]; initialMissing?: string } {
+  const initial = loadInitialWeights(dir, manifest);
+  if (initial) return { initial };
+  return { initialMissing: 'needs the weights at initialization; this model was saved without them (train it again without --no-initial-weights)' };
+}
+
+export interface AnalyzeOptions {
+  readonly maxExamples?: number;
+  readonly seed?: number;
+  readonly name?: string;
+  readonly diagnostics?: DiagnosticOptions;
+}
+
+export async function analyzeModelDir(dir: string, measures: readonly MeasureName[], options: AnalyzeOptions = {}): Promise<ModelAnalysis> {
   const { model, manifest } = loadModel(dir);
   try {
-    const data = await datasetFor(dir, manifest.metadata);
+    const data = await datasetFor(dir, metadataWithSpec(manifest));
     const limit = options.maxExamples ?? 1000;
     const train = indexedBatch(data.train, data.inputShape, firstRows(data.train.count, limit));
     const test = indexedBatch(data.test, data.inputShape, firstRows(data.test.count, limit));
     try {
       const trainAccuracy = accuracy(model, train);
       const testAccuracy = accuracy(model, test);
-      const skipped: Record<string, string> = {};
-      for (const name of measures) {
-        if (['l2-dist', 'fro-dist', 'dist-spec-init', 'log-spec-init-main', 'pacbayes-init', 'pacbayes-mag-init'].includes(name)) {
-          skipped[name] = 'needs the weights at initialization, which saved models do not keep';
-        }
+      const initial = measures.some((n) => NEEDS_INITIAL_WEIGHTS.has(n)) ? savedInitialWeights(dir, manifest) : {};
+      const skipped = missingMeasureInputs(measures, initial);
+      const computed = computeMeasures(model, measures, { data: train, inputShape: data.inputShape, seed: options.seed ?? 0, initial: initial.initial });
+      const values: MeasureValues = {};
+      for (const [name, value] of Object.entries(computed) as [MeasureName, number][]) {
+        if (Number.isFinite(value)) values[name] = value;
+        else skipped[name] = `came out ${value} (${MEASURE_CAPTIONS[name]}): a zero margin or a degenerate model`;
       }
-      const values = computeMeasures(model, measures, { data: train, inputShape: data.inputShape, seed: options.seed ?? 0 });
-      return { dir, kind: model.kind, data: data.name, trainExamples: train.y.shape[0], trainAccuracy, testAccuracy, gap: trainAccuracy - testAccuracy, measures: values, skipped };
+      const wanted = options.diagnostics ?? {};
+      const seed = options.seed ?? 0;
+      return {
+        dir,
+        name: options.name ?? dir,
+        kind: model.kind,
+        data: data.name,
+        trainExamples: train.y.shape[0],
+        trainAccuracy,
+        testAccuracy,
+        gap: trainAccuracy - testAccuracy,
+        measures: values,
+        skipped,
+        ...(wanted.hessian ? { hessian: hessianReport(model, data, { seed, ...wanted.hessian }) } : {}),
+        ...(wanted.coherence ? { coherence: coherenceReport(model, data, { examples: wanted.coherence.examples, seed, weightNames: model.weightNames }) } : {}),
+        ...(wanted.deadNeurons ? { deadNeurons: deadNeuronReport(model, data, wanted.deadNeurons) } : {}),
+      };
     } finally {
       disposeBatch(train);
       disposeBatch(test);
@@ -143,6 +201,29 @@ export async function analyzeModelDir(dir: string, measures: readonly MeasureNam
   } finally {
     model.dispose();
   }
+}
+
+interface RunReportNames {
+  readonly best?: readonly { readonly id: string }[];
+}
+
+/**
+ * Names of the models under `root` as `synth show` gives them: in a search run
+ * (`models/<id>`), `#rank id` for the final population (ranked as in its report), the bare
+ * id for other candidates, `baseline <kind>` for baselines; elsewhere the path under root.
+ */
+export function modelNames(root: string, dirs: readonly string[]): string[] {
+  const runRoot = (dir: string) => (basename(dirname(resolve(dir))) === 'models' ? dirname(dirname(resolve(dir))) : null);
+  return dirs.map((dir) => {
+    const run = runRoot(dir);
+    const reportPath = run ? join(run, 'report.json') : null;
+    if (!run || !existsSync(join(run, 'candidates'))) return relative(root, dir) || basename(resolve(dir));
+    const id = basename(resolve(dir));
+    if (id.startsWith('baseline-')) return `baseline ${id.slice('baseline-'.length)}`;
+    const report = reportPath && existsSync(reportPath) ? (JSON.parse(readFileSync(reportPath, 'utf8')) as RunReportNames) : {};
+    const rank = (report.best ?? []).findIndex((b) => b.id === id);
+    return rank >= 0 ? `#${rank + 1} ${id}` : id;
+  });
 }
 
 export interface RunAnalysis {
@@ -153,12 +234,13 @@ export interface RunAnalysis {
   readonly ranking: Record<string, number>;
 }
 
-export async function analyzeRun(root: string, measures: readonly MeasureName[], options: { maxExamples?: number; seed?: number; onModel?: (dir: string, i: number, total: number) => void } = {}): Promise<RunAnalysis> {
+export async function analyzeRun(root: string, measures: readonly MeasureName[], options: AnalyzeOptions & { onModel?: (name: string, i: number, total: number) => void } = {}): Promise<RunAnalysis> {
   const dirs = findModelDirs(root);
+  const names = modelNames(root, dirs);
   const models: ModelAnalysis[] = [];
   for (const [i, dir] of dirs.entries()) {
-    options.onModel?.(relative(root, dir) || '.', i, dirs.length);
-    models.push(await analyzeModelDir(dir, measures, options));
+    options.onModel?.(names[i], i, dirs.length);
+    models.push(await analyzeModelDir(dir, measures, { ...options, name: names[i] }));
   }
   const ranking: Record<string, number> = {};
   if (models.length >= 2) {

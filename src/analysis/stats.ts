@@ -109,6 +109,21 @@ export interface TestResult {
   readonly method: string;
 }
 
+/**
+ * Holm's step-down adjustment of p-values for a family of tests (controls the family-wise
+ * error rate); null entries are left out of the family and stay null.
+ */
+export function holmAdjust(ps: readonly (number | null)[]): (number | null)[] {
+  const present = ps.map((p, i) => ({ p, i })).filter((x): x is { p: number; i: number } => x.p !== null && Number.isFinite(x.p)).sort((a, b) => a.p - b.p);
+  const out: (number | null)[] = ps.map(() => null);
+  let running = 0;
+  present.forEach(({ p, i }, k) => {
+    running = Math.max(running, Math.min(1, (present.length - k) * p));
+    out[i] = running;
+  });
+  return out;
+}
+
 /** Paired t-test of mean(a - b) = 0. */
 export function pairedTTest(a: readonly number[], b: readonly number[]): TestResult {
   if (a.length !== b.length) throw new RangeError(`pairedTTest: ${a.length} vs ${b.length} values`);
@@ -175,4 +190,35 @@ export function wilcoxonSignedRank(a: readonly number[], b: readonly number[]): 
   const sd = Math.sqrt((n * (n + 1) * (2 * n + 1)) / 24 - tieTerm);
   const z = (wPlus - meanW) / sd;
   return { statistic: wPlus, p: Math.min(1, 2 * (1 - standardNormalCdf(Math.abs(z)))), n, method: 'wilcoxon normal' };
+}
+
+/** P(X >= k) for X ~ Binomial(n, p): how often guessing at rate p alone does at least this well. */
+export function binomialUpperTail(k: number, n: number, p: number): number {
+  if (!Number.isInteger(k) || !Number.isInteger(n) || n < 0) throw new RangeError(`binomialUpperTail: k and n must be integers, n >= 0 (got k ${k}, n ${n})`);
+  if (k <= 0) return 1;
+  if (k > n) return 0;
+  // P(X >= k) = I_p(k, n - k + 1), the regularised incomplete beta function.
+  return incompleteBeta(p, k, n - k + 1);
+}
+
+/** P(X <= k) for X ~ Binomial(n, p). */
+export function binomialLowerTail(k: number, n: number, p: number): number {
+  if (k >= n) return 1;
+  return 1 - binomialUpperTail(k + 1, n, p);
+}
+
+/** 97.5% quantile of the standard normal: the z of a two-sided 95% interval. */
+export const Z95 = 1.959963984540054;
+
+/**
+ * Wilson score interval of a proportion (`successes` of `n`): stays inside [0, 1] and keeps
+ * its coverage near 0 and 1, unlike the normal or the Student-t interval.
+ */
+export function wilsonInterval(successes: number, n: number, z = Z95): [number, number] {
+  if (!(n > 0)) return [0, 1];
+  const p = successes / n;
+  const z2 = z * z;
+  const centre = (p + z2 / (2 * n)) / (1 + z2 / n);
+  const half = (z / (1 + z2 / n)) * Math.sqrt((p * (1 - p)) / n + z2 / (4 * n * n));
+  return [Math.max(0, centre - half), Math.min(1, centre + half)];
 }

@@ -9,6 +9,7 @@ import { dirname, join } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { Command, CommanderError } from 'commander';
 import { EXIT_INTERNAL_ERROR, EXIT_OK, EXIT_USER_ERROR, UserError } from './errors.ts';
+import { environmentError } from './outputs.ts';
 
 export interface CommandModule {
   register(program: Command): void;
@@ -57,8 +58,9 @@ export async function main(argv: string[]): Promise<number> {
       // Help and version requests end through this path too, with exit code 0.
       return err.exitCode === 0 ? EXIT_OK : EXIT_USER_ERROR;
     }
-    if (err instanceof UserError) {
-      process.stderr.write(`synth: ${err.message}\n${err.hint ? `hint: ${err.hint}\n` : ''}`);
+    const userError = err instanceof UserError ? err : environmentError(err);
+    if (userError) {
+      process.stderr.write(`synth: ${userError.message}\n${userError.hint ? `hint: ${userError.hint}\n` : ''}`);
       return EXIT_USER_ERROR;
     }
     process.stderr.write(`synth: internal error: ${describe(err)}\n`);

@@ -85,7 +85,8 @@ export function populationKeyOfJob(job: TrainJob): string {
 /** Default models per population (`--population-batch`); 1 trains one model at a time. */
 export const DEFAULT_POPULATION_BATCH = 16;
 
-export function localTrainer(store: RunStore, options: { workers: number; backend?: string; populationBatch?: number }): Trainer {
+/** `thread`: train on worker threads even with one worker, leaving this thread free (for Ctrl-C). */
+export function localTrainer(store: RunStore, options: { workers: number; backend?: string; populationBatch?: number; thread?: boolean }): Trainer {
   const batch = options.populationBatch ?? DEFAULT_POPULATION_BATCH;
   return async (requests, onOutcome) => {
     const jobs = requests.map((r) => jobOf(r, store, options.backend));
@@ -93,7 +94,7 @@ export function localTrainer(store: RunStore, options: { workers: number; backen
     const groups = populationGroups(jobs, populationKeyOfJob, batch, options.workers);
     const report = (group: number[], outcomes: readonly JobOutcome[]) =>
       group.forEach((i, j) => onOutcome(requests[i], outcomes[j].ok ? outcomeOf(outcomes[j].value) : failedOutcome(outcomes[j].error)));
-    if (options.workers <= 1) {
+    if (options.workers <= 1 && !options.thread) {
       for (const group of groups) {
         let outcomes: JobOutcome[];
         try {

@@ -56,6 +56,7 @@ export function assembleDataset(request: AssembleRequest): Dataset {
     validation: gather(pool, split.validation),
     test,
     labels,
+    ...(labels.kind === 'real' ? {} : { trueTrainLabels: train.y }),
     provenance: {
       ...request.provenance,
       dataset: request.name,

@@ -31,6 +31,8 @@ export interface Dataset {
   readonly test: Split;
   /** What the training labels are: real, noisy or random (recorded with every result). */
   readonly labels: LabelControl;
+  /** The training labels before a noisy or random label control (absent for real labels). */
+  readonly trueTrainLabels?: Int32Array;
   /** Everything needed to make this exact data set again. */
   readonly provenance: Readonly<Record<string, unknown>>;
 }

@@ -16,6 +16,7 @@ import { readFileSync, renameSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { z } from 'zod';
 import { dslFromPrimitives, ORIGINAL_STATE_TYPE_NAME, STATE_TYPE_NAME, withInventions, type Dsl } from './dsl.ts';
+import { checkAgainstDomain, type DomainSignature } from './domainCheck.ts';
 import { DslFileError } from './errors.ts';
 import { dslFromOriginalJson, zodIssueToError } from './originalDsl.ts';
 import { parseProgram } from './parse.ts';
@@ -54,8 +55,13 @@ export type DslFileJson = z.input<typeof dslFileSchema>;
 
 const typeAliases = { [ORIGINAL_STATE_TYPE_NAME]: STATE_TYPE_NAME };
 
+export interface LoadDslOptions {
+  /** When given, every primitive must be one of this domain's, with its type. */
+  readonly domain?: DomainSignature;
+}
+
 /** Reads a DSL file in either format (told apart by its fields). */
-export function loadDsl(file: string): Result<Dsl, DslFileError> {
+export function loadDsl(file: string, options: LoadDslOptions = {}): Result<Dsl, DslFileError> {
   let text: string;
   try {
     text = readFileSync(file, 'utf8');
@@ -68,15 +74,16 @@ export function loadDsl(file: string): Result<Dsl, DslFileError> {
   } catch (e) {
     return err(new DslFileError(file, `not valid JSON: ${(e as Error).message}`));
   }
-  return dslFromJson(json, file);
+  return dslFromJson(json, file, options);
 }
 
 /** A Dsl from parsed JSON in either format; `file` names it in errors (and names an original DSL). */
-export function dslFromJson(json: unknown, file: string): Result<Dsl, DslFileError> {
+export function dslFromJson(json: unknown, file: string, options: LoadDslOptions = {}): Result<Dsl, DslFileError> {
+  const checked = (loaded: Result<Dsl, DslFileError>) => (loaded.ok && options.domain ? checkAgainstDomain(loaded.value, options.domain, file) : loaded);
   if (typeof json === 'object' && json !== null && !Array.isArray(json)) {
     const fields = json as Record<string, unknown>;
-    if ('library' in fields) return dslFromOriginalJson(json, file, path.basename(file).replace(/\.json$/, ''));
-    if ('format' in fields) return dslFromOwnJson(json, file);
+    if ('library' in fields) return checked(dslFromOriginalJson(json, file, path.basename(file).replace(/\.json$/, '')));
+    if ('format' in fields) return checked(dslFromOwnJson(json, file));
   }
   return err(new DslFileError(file,
     `not a DSL file: expected an object with "format": "${DSL_FILE_FORMAT}" (our format) or a "library" list (the original's format)`));

@@ -10,5 +10,6 @@ export { closestNames, editDistance } from './suggest.ts';
 export { inferType, checkType, inferInventionType, canonicalType, TypeUnifier, type TypeEnv } from './infer.ts';
 export * from './dsl.ts';
 export { parseType, type TypeParseOptions } from './typeSyntax.ts';
+export { checkAgainstDomain, type DomainSignature } from './domainCheck.ts';
 export { loadDsl, saveDsl, dslFromJson, dslToJson, dslFileSchema, DSL_FILE_FORMAT, DSL_FILE_VERSION, type DslFileJson } from './dslFile.ts';
 export { dslFromOriginalJson, typeFromOriginalJson, originalDslSchema, type OriginalDslJson } from './originalDsl.ts';

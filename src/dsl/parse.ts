@@ -162,7 +162,7 @@ function resolve(node: Syntax, ctx: ResolveContext): Result<Term, ParseError> {
     }
     case 'inline': {
       if (ctx.form === 'stitch') {
-        return failAt(ctx, node.at, `inline invention {${node.name}} is combined form; write its name alone in stitch form, or parse with form "combined" or "auto"`);
+        return failAt(ctx, node.at, `inline invention {${node.name}} is combined form, but this text is read in stitch form: write the invention by its name alone`);
       }
       const body = resolve(node.body, ctx);
       return body.ok ? ok(invention(node.name, body.value)) : body;

@@ -85,7 +85,7 @@ export async function runTrainJob(job: TrainJob): Promise<TrainJobResult> {
   const full = await datasetFor(job);
   const data = job.fold ? foldOf(full, job.fold.k, job.fold.index) : full;
   const preset = getPreset(job.preset);
-  const { model, result } = trainModel({
+  const { model, result, initialWeights } = trainModel({
     kind: job.kind,
     preset,
     data,
@@ -94,13 +94,22 @@ export async function runTrainJob(job: TrainJob): Promise<TrainJobResult> {
     seed: job.seed,
     train: job.epochs === undefined ? {} : { epochs: job.epochs },
   });
-  return finishJob(job, model, result, backend.name);
+  return finishJob(job, model, result, initialWeights, backend.name);
 }
 
-/** Saves a trained job's model when it asks for it, frees the model and returns the job's result. */
-export function finishJob(job: TrainJob, model: Model & { readonly weightNames: readonly string[] }, result: TrainResult, backend: string): TrainJobResult {
+/**
+ * Saves a trained job's model (and its weights before training) when the job asks for it,
+ * frees the model and returns the job's result.
+ */
+export function finishJob(
+  job: TrainJob,
+  model: Model & { readonly weightNames: readonly string[] },
+  result: TrainResult,
+  initialWeights: readonly Float32Array[],
+  backend: string,
+): TrainJobResult {
   try {
-    if (job.modelDir) saveModel(model, job.modelDir, { job: { ...job, graph: undefined }, result });
+    if (job.modelDir) saveModel(model, job.modelDir, { job: { ...job, graph: undefined }, result }, { initialWeights });
   } finally {
     model.dispose();
   }

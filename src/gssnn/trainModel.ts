@@ -31,6 +31,8 @@ export interface TrainedModel {
   readonly spec: ModelSpec;
   readonly config: TrainConfig;
   readonly result: TrainResult;
+  /** The weights before training, in `model.variables` order (saved beside the model). */
+  readonly initialWeights: Float32Array[];
 }
 
 /** The spec and training configuration of a request (what `trainModel` trains). */
@@ -53,8 +55,9 @@ export function planTraining(request: Omit<TrainModelRequest, 'callbacks'>): { s
 export function trainModel(request: TrainModelRequest): TrainedModel {
   const { spec, config } = planTraining(request);
   const model = buildModel(spec);
+  const initialWeights = model.variables.map((v) => (v.dataSync() as Float32Array).slice());
   try {
-    return { model, spec, config, result: train(model, request.data, config, request.callbacks) };
+    return { model, spec, config, result: train(model, request.data, config, request.callbacks), initialWeights };
   } catch (err) {
     model.dispose();
     throw err;

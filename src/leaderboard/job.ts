@@ -18,8 +18,8 @@ import { trainModel } from '../gssnn/trainModel.ts';
 import type { TrainResult } from '../gssnn/train/trainer.ts';
 import type { LeaderboardModel } from './suite.ts';
 
-/** Bumped whenever what a job computes changes, so that cached results are not reused. Training as populations did not change it: on wasm a member equals its model trained alone bit for bit. */
-export const JOB_FORMAT_VERSION = 1;
+/** Bumped whenever what a job computes changes, so that cached results are not reused. */
+export const JOB_FORMAT_VERSION = 2;
 
 export interface LeaderboardJob {
   readonly version: number;
@@ -32,10 +32,13 @@ export interface LeaderboardJob {
   readonly trainSize: number;
   readonly validationSize: number;
   readonly testSize: number;
-  /** Seeds the split, the initialization, dropout and data order. */
+  /** Seeds the initialization, dropout and data order, and the split unless `splitSeed` is given. */
   readonly seed: number;
+  /** Seeds the split (reference protocols keep one split for every seed). */
+  readonly splitSeed?: number;
   readonly preset: PresetName;
-  readonly epochs: number;
+  /** Absent: the preset's schedule (with its minimum steps). */
+  readonly epochs?: number;
   readonly measures: { readonly names: readonly string[]; readonly examples: number };
   readonly coherence: { readonly sample: number; readonly every: number } | null;
   readonly backend?: string;
@@ -65,7 +68,7 @@ const datasets = new Map<string, Promise<Dataset>>();
 export function datasetFor(job: LeaderboardJob): Promise<Dataset> {
   const preset = getPreset(job.preset);
   const options = {
-    seed: job.seed,
+    seed: job.splitSeed ?? job.seed,
     imageSize: preset.image.inputSize,
     trainSize: job.trainSize,
     validationSize: job.validationSize,
@@ -104,7 +107,7 @@ export async function runLeaderboardJob(job: LeaderboardJob): Promise<Leaderboar
       data,
       graph: job.graph ?? undefined,
       seed: job.seed,
-      train: { epochs: job.epochs },
+      train: job.epochs === undefined ? {} : { epochs: job.epochs },
       callbacks: tracker ? { onStep: (info) => void tracker!.measure(info.model, info.step, info.epoch) } : undefined,
     });
     const coherence = tracker ? tracker.history.map((p: CoherencePoint) => ({ step: p.step, epoch: p.epoch, alpha: p.alpha })) : null;

@@ -2,6 +2,7 @@
  * From a suite and the selected program's graph to the list of training jobs, each with the
  * hash of its full content (the key of the result cache). Jobs pair across models: the same
  * (task, size, seed) gives every model the same split and the same initialization seed.
+ * The suite's reference protocols come last (the paper preset's runs are the slowest).
  */
 import { createHash } from 'node:crypto';
 import type { ProgramGraph } from '../dsl/graph.ts';
@@ -53,7 +54,7 @@ export function planJobs(suite: Suite, selectedGraph: ProgramGraph, backend?: st
             testSize: suite.testSize,
             seed,
             preset: suite.preset,
-            epochs: suite.epochs,
+            ...(suite.epochs === undefined ? {} : { epochs: suite.epochs }),
             measures: suite.measures,
             coherence: tracked ? { sample: suite.coherence.sample, every: suite.coherence.every } : null,
             ...(backend ? { backend } : {}),
@@ -63,5 +64,31 @@ export function planJobs(suite: Suite, selectedGraph: ProgramGraph, backend?: st
       }
     }
   }
-  return jobs;
+  return [...jobs, ...planReferences(suite, backend)];
+}
+
+/** The jobs of the suite's reference protocols (graph-free models, one split, no measures). */
+export function planReferences(suite: Suite, backend?: string): PlannedJob[] {
+  return (suite.references ?? []).flatMap((r) =>
+    r.seeds.map((seed) => {
+      const job: LeaderboardJob = {
+        version: JOB_FORMAT_VERSION,
+        task: r.name,
+        dataset: r.dataset,
+        model: r.model,
+        kind: modelKindOf(r.model),
+        graph: null,
+        trainSize: r.trainSize,
+        validationSize: r.validationSize,
+        testSize: r.testSize,
+        seed,
+        splitSeed: r.splitSeed,
+        preset: r.preset,
+        measures: { names: [], examples: 1 },
+        coherence: null,
+        ...(backend ? { backend } : {}),
+      };
+      return { hash: jobHash(job), job };
+    }),
+  );
 }

@@ -4,6 +4,7 @@
  * through training, and generalization measures against the gap. Same JSON, same bytes.
  */
 import type { VegaLiteSpec } from '../util/plot.ts';
+import { accuracyInterval } from './interval.ts';
 import type { Leaderboard } from './schema.ts';
 import { LEADERBOARD_MODELS } from './suite.ts';
 
@@ -22,24 +23,34 @@ function modelColor(models: readonly string[]) {
 
 export function learningCurveSpec(board: Leaderboard, task: string): ChartSpec {
   const info = board.tasks.find((t) => t.name === task)!;
-  // The t-interval of few seeds can leave [0, 1]; accuracy cannot, so the band is clipped.
-  const clip = (x: number) => Math.min(1, Math.max(0, x));
-  const rows = board.rows.filter((r) => r.task === task).map((r) => ({ model: r.model, trainSize: r.trainSize, mean: r.mean, low: clip(r.ci95[0]), high: clip(r.ci95[1]), seeds: r.seeds }));
+  const rows = board.rows.filter((r) => r.task === task).map((r) => {
+    const [low, high] = accuracyInterval(r, board.suite.testSize);
+    return { model: r.model, trainSize: r.trainSize, mean: r.mean, low, high, seeds: r.seeds };
+  });
   const models = [...new Set(rows.map((r) => r.model))];
   const x = { field: 'trainSize', type: 'quantitative' as const, title: 'training examples', scale: { type: 'log' as const, base: 2 }, axis: { values: board.suite.trainSizes } };
   const y = { type: 'quantitative' as const, title: 'test accuracy', scale: { zero: false } };
   const spec = {
     $schema: 'https://vega.github.io/schema/vega-lite/v6.json',
-    title: { text: `${task}: test accuracy vs training size`, subtitle: `mean over seeds with 95% interval (clipped to [0, 1]); dashed: base rate ${pct(info.baseRate)} (majority class)` },
+    title: {
+      text: `${task}: test accuracy vs training size`,
+      subtitle: [
+        `mean over seeds; bars: 95% Wilson interval over all test predictions (seeds x ${board.suite.testSize} examples)`,
+        `dashed: base rate ${pct(info.baseRate)} (majority class); models with equal wiring draw on top of each other`,
+      ],
+    },
     width: 460,
     height: 300,
+    // The bars' colour legend is left out; the lines' one stays.
+    resolve: { legend: { color: 'independent' } },
     layer: [
-      { data: { values: rows }, mark: { type: 'area', opacity: 0.15 }, encoding: { x, y: { ...y, field: 'low' }, y2: { field: 'high' }, color: modelColor(models) } },
-      { data: { values: rows }, mark: { type: 'line', point: true }, encoding: { x, y: { ...y, field: 'mean' }, color: modelColor(models) } },
+      // Interval bars, drawn first and thin so that lines stay readable; the legend comes from the lines.
+      { data: { values: rows }, mark: { type: 'rule', strokeWidth: 6, opacity: 0.25 }, encoding: { x, y: { ...y, field: 'low' }, y2: { field: 'high' }, color: { ...modelColor(models), legend: null } } },
+      { data: { values: rows }, mark: { type: 'line', point: { filled: true, size: 45 }, strokeWidth: 2 }, encoding: { x, y: { ...y, field: 'mean' }, color: modelColor(models) } },
       { data: { values: [{ baseRate: info.baseRate, label: `base rate ${pct(info.baseRate)}` }] }, mark: { type: 'rule', strokeDash: [6, 4], color: 'black' }, encoding: { y: { ...y, field: 'baseRate' } } },
       {
         data: { values: [{ baseRate: info.baseRate, label: `base rate ${pct(info.baseRate)}` }] },
-        mark: { type: 'text', align: 'left', dx: 4, dy: -6, x: 0 },
+        mark: { type: 'text', align: 'right', dx: -4, dy: -6, x: 460 },
         encoding: { y: { ...y, field: 'baseRate' }, text: { field: 'label' } },
       },
     ],
@@ -57,7 +68,7 @@ export function coherenceSpec(board: Leaderboard, task: string): ChartSpec | nul
     $schema: 'https://vega.github.io/schema/vega-lite/v6.json',
     title: {
       text: `${task}: gradient coherence through training`,
-      subtitle: `m-coherence on ${sample} fixed training examples (0 = cancelling, 1 = orthogonal, ${sample} = identical); n = ${trainSize}, seed ${seed}; base rate ${pct(info.baseRate)}`,
+      subtitle: [`m-coherence on ${sample} fixed training examples (0 = cancelling, 1 = orthogonal, ${sample} = identical)`, `n = ${trainSize}, seed ${seed}; base rate ${pct(info.baseRate)}`],
     },
     width: 460,
     height: 260,

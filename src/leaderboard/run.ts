@@ -15,7 +15,7 @@ import type { SearchEvent, Trainer } from '../synth/search.ts';
 import { writeFileAtomic, writeJsonAtomic } from '../util/atomicFile.ts';
 import { writeChart } from '../util/plot.ts';
 import { runInWorkers } from '../util/workerPool.ts';
-import { buildCoherence, buildComparisons, buildMeasures, buildRows, round } from './aggregate.ts';
+import { buildCoherence, buildComparisons, buildMeasures, buildReferences, buildRows, round } from './aggregate.ts';
 import { gatherBenchmarks } from './benchmarks.ts';
 import { ResultCache, type CacheEntry } from './cache.ts';
 import type { LeaderboardJob, LeaderboardJobResult } from './job.ts';
@@ -28,6 +28,8 @@ import { LEADERBOARD_FORMAT, LEADERBOARD_VERSION, leaderboardJsonSchema, parseLe
 import { resolveSelected, type SelectedProgram } from './selected.ts';
 import { LEADERBOARD_MODELS, type Suite } from './suite.ts';
 import { controlWiring, type WiringKind } from '../gssnn/models/wiring.ts';
+import { isomorphic, simpleGraphOf } from '../synth/isomorphism.ts';
+import { deriveSeed } from '../util/random.ts';
 
 export const LEADERBOARD_FILES = { json: 'leaderboard.json', schema: 'leaderboard.schema.json', markdown: 'LEADERBOARD.md', plots: 'plots', cache: 'cache' } as const;
 
@@ -223,6 +225,7 @@ export function assembleLeaderboard(parts: LeaderboardParts): Leaderboard {
     }),
     rows: buildRows(suite, entries),
     comparisons: buildComparisons(suite, entries),
+    references: buildReferences(suite, entries),
     coherence: buildCoherence(entries),
     measures: buildMeasures(suite, entries),
     runs: { jobs: parts.jobs, fromCache: parts.fromCache, trained: entries.length - parts.fromCache, failed: parts.failed },
@@ -230,13 +233,20 @@ export function assembleLeaderboard(parts: LeaderboardParts): Leaderboard {
   };
 }
 
-/** Node and edge counts of each model's wiring (counts do not depend on the wiring seed). */
+/**
+ * Node and edge counts of each model's wiring (counts do not depend on the wiring seed), and
+ * on how many of the suite's seeds it is the selected graph up to isomorphism (random wirings
+ * are drawn per seed as `specFor` draws them).
+ */
 export function wiringsOf(suite: Suite, selected: SelectedProgram): Leaderboard['wirings'] {
   const like = { nodes: selected.graph.nodes.length, edges: selected.graph.edges.length };
+  const target = simpleGraphOf(selected.graph);
   return LEADERBOARD_MODELS.filter((m) => suite.models.includes(m)).map((model) => {
-    if (model === 'linear' || model === 'mlp') return { model, nodes: null, edges: null };
-    const graph = model === 'gssnn-selected' ? selected.graph : controlWiring(model.slice('gssnn-'.length) as WiringKind, like, 0, selected.graph.maxConn);
-    return { model, nodes: graph.nodes.length, edges: graph.edges.length };
+    if (model === 'linear' || model === 'mlp') return { model, nodes: null, edges: null, isomorphicSeeds: null };
+    if (model === 'gssnn-selected') return { model, nodes: like.nodes, edges: like.edges, isomorphicSeeds: suite.seeds.length };
+    const kind = model.slice('gssnn-'.length) as WiringKind;
+    const graphs = suite.seeds.map((seed) => controlWiring(kind, like, deriveSeed(seed, 'wiring'), selected.graph.maxConn));
+    return { model, nodes: graphs[0].nodes.length, edges: graphs[0].edges.length, isomorphicSeeds: graphs.filter((g) => isomorphic(simpleGraphOf(g), target)).length };
   });
 }
 

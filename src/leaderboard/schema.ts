@@ -7,7 +7,7 @@ import { z } from 'zod';
 import { LEADERBOARD_MODELS, suiteSchema } from './suite.ts';
 
 export const LEADERBOARD_FORMAT = 'gssnn-leaderboard';
-export const LEADERBOARD_VERSION = 1;
+export const LEADERBOARD_VERSION = 2;
 
 const finite = z.number().refine(Number.isFinite, 'must be a finite number');
 const fraction = z.number().min(0).max(1);
@@ -37,6 +37,8 @@ export const rowSchema = z.strictObject({
   wallSeconds: z.number().min(0),
   /** Test-split majority-class rate of the task (mean over the row's seeds). */
   baseRate: fraction,
+  /** Two-sided p of a t-test over seeds of test accuracy minus that seed's base rate (null with one seed). */
+  baseRateP: z.number().min(0).max(1).nullable(),
   backend: z.string(),
   gitCommit: z.string(),
   command: z.string(),
@@ -57,10 +59,40 @@ export const comparisonSchema = z.strictObject({
   baseline: model,
   /** Mean over seeds of the difference in normalised area under the learning curve (log2 n). */
   aucDifference: finite,
+  /** 95% t-interval of that mean difference over seeds (null with fewer than two seeds). */
+  aucCi95: z.tuple([finite, finite]).nullable(),
   pairedTP: z.number().min(0).max(1).nullable(),
+  /** The paired t p-value, Holm-adjusted over the task's comparisons. */
+  holmP: z.number().min(0).max(1).nullable(),
   wilcoxonP: z.number().min(0).max(1).nullable(),
   pairs: z.number().int().min(0),
+  /** The same comparison at each training size: mean difference of test accuracy, its 95% t-interval, paired t p. */
+  perSize: z.array(z.strictObject({ trainSize: z.number().int().positive(), meanDifference: finite, ci95: z.tuple([finite, finite]).nullable(), pairedTP: z.number().min(0).max(1).nullable() })),
 });
+
+export const referenceResultSchema = z.strictObject({
+  name: z.string(),
+  description: z.string(),
+  dataset: z.string(),
+  model,
+  preset: z.string(),
+  trainSize: z.number().int().positive(),
+  splitSeed: z.number().int().min(0),
+  seedList: z.array(z.number().int().min(0)),
+  /** Per-seed test and validation accuracy, in seed order. */
+  scores: z.array(fraction),
+  validationScores: z.array(fraction),
+  mean: fraction,
+  std: z.number().min(0),
+  ci95: z.tuple([finite, finite]),
+  validationMean: fraction,
+  trainAccuracy: fraction,
+  baseRate: fraction,
+  baseRateP: z.number().min(0).max(1).nullable(),
+  trainSeconds: z.number().min(0),
+  published: z.strictObject({ mean: fraction, std: z.number().min(0), runs: z.number().int().positive(), metric: z.string(), source: z.string() }).nullable(),
+});
+export type ReferenceResult = z.infer<typeof referenceResultSchema>;
 
 export const coherenceSeriesSchema = z.strictObject({
   task: z.string(),
@@ -108,11 +140,15 @@ export const leaderboardSchema = z.strictObject({
     runDir: z.string().nullable(),
     searchScores: z.strictObject({ data: z.string(), validation: finite, test: finite }).nullable(),
   }),
-  /** Each model's wiring (null for graph-free models); control wirings are sized like the selected graph. */
-  wirings: z.array(z.strictObject({ model, nodes: z.number().int().min(0).nullable(), edges: z.number().int().min(0).nullable() })),
+  /**
+   * Each model's wiring (null for graph-free models); control wirings are sized like the
+   * selected graph; `isomorphicSeeds`: on how many seeds the wiring IS the selected graph.
+   */
+  wirings: z.array(z.strictObject({ model, nodes: z.number().int().min(0).nullable(), edges: z.number().int().min(0).nullable(), isomorphicSeeds: z.number().int().min(0).nullable() })),
   tasks: z.array(taskSchema),
   rows: z.array(rowSchema),
   comparisons: z.array(comparisonSchema),
+  references: z.array(referenceResultSchema),
   coherence: z.array(coherenceSeriesSchema),
   measures: z.strictObject({
     names: z.array(z.string()),

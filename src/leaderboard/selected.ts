@@ -47,12 +47,18 @@ export function searchConfigOf(source: SearchSource): SearchConfig {
     keep: source.keep,
     seed: source.seed,
     selection: { metric: 'validation', folds: 3 },
-    explore: { maxPrograms: source.maxPrograms, maxSize: source.maxSize, strategy: SEARCH_STRATEGY },
+    explore: {
+      maxPrograms: source.maxPrograms,
+      maxSize: source.maxSize,
+      strategy: SEARCH_STRATEGY,
+      ...(source.minNodes === undefined ? {} : { minNodes: source.minNodes }),
+      ...(source.maxNodes === undefined ? {} : { maxNodes: source.maxNodes }),
+    },
     compress: { arity: source.arity, iterations: source.compressIterations },
     reweight: { pseudoCount: 1 },
     // The leaderboard trains its own baselines, on every task, size and seed.
     baselines: [],
-    training: { data: source.data, dataSeed: source.seed, preset: source.preset, trainSize: source.trainSize, epochs: source.epochs },
+    training: { data: source.data, dataSeed: source.seed, preset: source.preset, trainSize: source.trainSize, ...(source.epochs === undefined ? {} : { epochs: source.epochs }) },
   };
 }
 

@@ -23,20 +23,26 @@ export const MODEL_DESCRIPTIONS: Readonly<Record<LeaderboardModel, string>> = {
 
 const positiveInt = z.number().int().positive();
 const seed = z.number().int().min(0).max(2 ** 32 - 1);
+const slug = z.string().regex(/^[a-z0-9][a-z0-9-]*$/, 'lower-case letters, digits and dashes');
+const presetName = z.enum(['tiny', 'small', 'paper']);
 
 export const searchSourceSchema = z.strictObject({
   kind: z.literal('search'),
   /** Data set the search trains its candidates on. */
   data: z.string().min(1),
-  preset: z.enum(['tiny', 'small', 'paper']),
+  preset: presetName,
   seed,
   iterations: positiveInt,
   population: z.number().int().min(2),
   keep: positiveInt,
   maxPrograms: positiveInt,
   maxSize: positiveInt,
+  /** Candidates are graphs of at least / at most this many nodes (novelty search). */
+  minNodes: z.number().int().min(2).optional(),
+  maxNodes: z.number().int().min(2).optional(),
   trainSize: positiveInt,
-  epochs: positiveInt,
+  /** Absent: the preset's schedule (with its minimum steps). */
+  epochs: positiveInt.optional(),
   compressIterations: z.number().int().min(0),
   arity: z.number().int().min(0).max(5),
 });
@@ -53,22 +59,52 @@ export type SearchSource = z.infer<typeof searchSourceSchema>;
 
 export const taskSpecSchema = z.strictObject({
   /** Row label on the leaderboard. */
-  name: z.string().regex(/^[a-z0-9][a-z0-9-]*$/, 'lower-case letters, digits and dashes'),
+  name: slug,
   /** A data set name of `synth data list`. */
   dataset: z.string().min(1),
 });
 export type TaskSpec = z.infer<typeof taskSpecSchema>;
 
+/**
+ * A reference protocol trained beside the suite's grid: one graph-free model under its own
+ * preset and sizes, every seed on ONE split (as the original trained its baseline's
+ * initializations on one split), optionally with a published result to stand beside.
+ */
+export const referenceSchema = z.strictObject({
+  name: slug,
+  description: z.string(),
+  dataset: z.string().min(1),
+  model: z.enum(['linear', 'mlp']),
+  preset: presetName,
+  trainSize: positiveInt,
+  validationSize: z.number().int().min(1),
+  testSize: positiveInt,
+  splitSeed: seed,
+  seeds: z.array(seed).min(1),
+  published: z
+    .strictObject({
+      mean: z.number().min(0).max(1),
+      std: z.number().min(0),
+      runs: positiveInt,
+      /** Which accuracy the publication reports (its split). */
+      metric: z.string(),
+      source: z.string(),
+    })
+    .optional(),
+});
+export type ReferenceSpec = z.infer<typeof referenceSchema>;
+
 export const suiteSchema = z
   .strictObject({
-    name: z.string().regex(/^[a-z0-9][a-z0-9-]*$/, 'lower-case letters, digits and dashes'),
+    name: slug,
     description: z.string(),
     tasks: z.array(taskSpecSchema).min(1),
     trainSizes: z.array(positiveInt).min(1),
     seeds: z.array(seed).min(1),
     models: z.array(z.enum(LEADERBOARD_MODELS)).min(1),
-    preset: z.enum(['tiny', 'small', 'paper']),
-    epochs: positiveInt,
+    preset: presetName,
+    /** Absent: the preset's schedule (its epochs, and its minimum steps on small training sets). */
+    epochs: positiveInt.optional(),
     validationSize: z.number().int().min(1),
     testSize: positiveInt,
     selected: selectedSourceSchema,
@@ -76,6 +112,7 @@ export const suiteSchema = z
     coherence: z.strictObject({ models: z.array(z.enum(LEADERBOARD_MODELS)), sample: z.number().int().min(2), every: positiveInt }),
     /** Generalization measures computed on each trained model, on this many training examples. */
     measures: z.strictObject({ names: z.array(z.string()), examples: positiveInt }),
+    references: z.array(referenceSchema).optional(),
   })
   .superRefine((suite, ctx) => {
     const dupes = (xs: readonly (string | number)[]) => xs.filter((x, i) => xs.indexOf(x) !== i);
@@ -84,12 +121,16 @@ export const suiteSchema = z
       ['trainSizes', suite.trainSizes],
       ['seeds', suite.seeds],
       ['models', suite.models],
+      ['references', (suite.references ?? []).map((r) => r.name)],
     ] as const) {
       const repeated = dupes(values);
       if (repeated.length > 0) ctx.addIssue({ code: 'custom', path: [key], message: `repeated entries: ${repeated.join(', ')}` });
     }
     suite.measures.names.forEach((name, i) => {
       if (!(MEASURE_NAMES as readonly string[]).includes(name)) ctx.addIssue({ code: 'custom', path: ['measures', 'names', i], message: `unknown measure "${name}" (known: ${MEASURE_NAMES.join(', ')})` });
+    });
+    (suite.references ?? []).forEach((r, i) => {
+      if (suite.tasks.some((t) => t.name === r.name)) ctx.addIssue({ code: 'custom', path: ['references', i, 'name'], message: `"${r.name}" is also a task name` });
     });
     for (const m of suite.coherence.models) {
       if (!suite.models.includes(m)) ctx.addIssue({ code: 'custom', path: ['coherence', 'models'], message: `${m} is not among the suite's models` });
@@ -115,25 +156,51 @@ export function parseSuite(value: unknown, source: string): Suite {
 const CHEAP_MEASURES = ['margin', 'inverse-margin', 'l2', 'log-prod-of-fro', 'log-prod-of-spec-over-margin', 'path-norm'];
 const ALL_MODELS = [...LEADERBOARD_MODELS];
 
+/** The original's 50 baseline runs on RAVEN constant colour (128 training matrices, 16 epochs). */
+const ORIGINAL_BASELINE = {
+  mean: 0.6714,
+  std: 0.022,
+  runs: 50,
+  metric: 'accuracy on its 1,200-matrix evaluation split',
+  source: 'shlomenu/symbolically_synthesized_networks@f960ecd, results/128_const_color_1_iteration_baseline_{0..49}.json',
+};
+
 /** The committed leaderboard's suite (also the base of `small-original`). */
 const SMALL_SPEC = {
   name: 'small',
-  description: 'Three tasks (RAVEN constant colour as the original, RAVEN progression on colour, MNIST even/odd), three sizes, five seeds, all seven models.',
+  description:
+    'RAVEN constant colour (the original task) and two MNIST binary tasks, training sizes 32 to 512, five seeds, all seven models under preset `small`; ' +
+    'the selected program is the best of a search on RAVEN among graphs of 6 to 9 nodes, so that every control wiring differs from it. ' +
+    "Beside the grid, the original's baseline protocol on RAVEN (preset `paper`, 128 training examples, five initializations on one split) with its published result.",
   tasks: [
     { name: 'raven-constant-color', dataset: 'raven' },
-    { name: 'raven-progression-color', dataset: 'raven-progression-color' },
     { name: 'mnist-even-odd', dataset: 'mnist-even-odd' },
+    { name: 'mnist-lt5', dataset: 'mnist-lt5' },
   ],
-  trainSizes: [32, 64, 128],
+  trainSizes: [32, 64, 128, 256, 512],
   seeds: [0, 1, 2, 3, 4],
   models: ALL_MODELS,
   preset: 'small',
-  epochs: 6,
-  validationSize: 100,
-  testSize: 300,
-  selected: { kind: 'search', data: 'raven', preset: 'small', seed: 0, iterations: 2, population: 4, keep: 2, maxPrograms: 20000, maxSize: 20, trainSize: 128, epochs: 6, compressIterations: 1, arity: 2 },
-  coherence: { models: ['gssnn-selected', 'mlp'], sample: 16, every: 4 },
+  validationSize: 200,
+  testSize: 500,
+  selected: { kind: 'search', data: 'raven', preset: 'small', seed: 0, iterations: 2, population: 8, keep: 4, maxPrograms: 50000, maxSize: 30, minNodes: 6, maxNodes: 9, trainSize: 512, compressIterations: 1, arity: 2 },
+  coherence: { models: ['gssnn-selected', 'mlp'], sample: 16, every: 8 },
   measures: { names: CHEAP_MEASURES, examples: 64 },
+  references: [
+    {
+      name: 'raven-constant-color-paper',
+      description: "The original's baseline protocol: the paper encoder with a linear head, 128 training matrices, 16 epochs, batch 8; five initializations on one split.",
+      dataset: 'raven',
+      model: 'linear',
+      preset: 'paper',
+      trainSize: 128,
+      validationSize: 1200,
+      testSize: 1200,
+      splitSeed: 0,
+      seeds: [0, 1, 2, 3, 4],
+      published: ORIGINAL_BASELINE,
+    },
+  ],
 };
 
 /** A program of the original run's final population (representations-11133693c91b7798761ba0e3356fbe93.json). */
@@ -142,8 +209,8 @@ const ORIGINAL_PROGRAM =
 
 /**
  * The built-in suites. `tiny` runs end to end in about a minute on two cores (CI); `small`
- * is the committed leaderboard, sized for 20-30 minutes on two shared cores; `full` is for
- * real machines (the paper preset, the original's 128 training examples among the sizes).
+ * is the committed leaderboard (hours on two cores); `full` is for real machines (the paper
+ * preset, the original's 128 training examples among the sizes).
  */
 export const SUITES: Readonly<Record<string, Suite>> = {
   tiny: parseSuite(
@@ -171,8 +238,9 @@ export const SUITES: Readonly<Record<string, Suite>> = {
     {
       ...SMALL_SPEC,
       name: 'small-original',
-      description: "As `small`, but `gssnn-selected` is wired by a program of the original run's final population (results/ssn_0_0, representations-11133693...).",
+      description: "As `small` without its reference protocol, but `gssnn-selected` is wired by a program of the original run's final population (results/ssn_0_0, representations-11133693...).",
       selected: { kind: 'program', program: ORIGINAL_PROGRAM },
+      references: [],
     },
     'suite small-original',
   ),
@@ -191,12 +259,12 @@ export const SUITES: Readonly<Record<string, Suite>> = {
       seeds: [0, 1, 2, 3, 4, 5, 6, 7, 8, 9],
       models: ALL_MODELS,
       preset: 'paper',
-      epochs: 16,
       validationSize: 300,
       testSize: 600,
-      selected: { kind: 'search', data: 'raven', preset: 'paper', seed: 0, iterations: 5, population: 10, keep: 5, maxPrograms: 20000, maxSize: 20, trainSize: 128, epochs: 16, compressIterations: 2, arity: 2 },
+      selected: { kind: 'search', data: 'raven', preset: 'paper', seed: 0, iterations: 5, population: 10, keep: 5, maxPrograms: 20000, maxSize: 30, minNodes: 6, trainSize: 128, compressIterations: 2, arity: 2 },
       coherence: { models: ['gssnn-selected', 'gssnn-random', 'mlp'], sample: 32, every: 8 },
       measures: { names: CHEAP_MEASURES, examples: 256 },
+      references: SMALL_SPEC.references,
     },
     'suite full',
   ),

@@ -38,7 +38,7 @@ export function parseStitchCorpus(text: string, source = '<corpus>', dsl?: Dsl):
     }
     const parsed = parseProgram(entry, { form: 'stitch', source: `${source}[${i}]`, dsl });
     if (!parsed.ok) {
-      return err(new CorpusFormatError(`${source}: program ${i} does not parse: ${parsed.error.message}`, 'programs are s-expressions: (f a b), (lam body), $0; no #i parameters'));
+      return err(new CorpusFormatError(`${source}: program ${i} does not parse: ${parsed.error.message}`, 'programs are s-expressions in stitch form: (f a b), (lam body), $0, inventions by name; no #i parameters'));
     }
     const term = withStitchTags(parsed.value);
     if (containsParam(term)) {

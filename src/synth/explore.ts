@@ -47,6 +47,11 @@ export interface ExploreOptions {
    * so this drops exactly the programs whose graph would be larger.
    */
   readonly maxNodes?: number;
+  /**
+   * Smallest graph (nodes) reported: smaller connected graphs count as rejected, while their
+   * programs are still extended, so a search can look only among graphs of a useful size.
+   */
+  readonly minNodes?: number;
   /** Stop once this many new graph classes (not excluded) were found. */
   readonly stopAfterGraphs?: number;
   /** Graphs the caller already holds: a class isomorphic to one of them is not reported nor counted. */
@@ -105,7 +110,7 @@ export interface ExploreResult {
   };
   readonly seconds: number;
   readonly programsPerSecond: number;
-  /** Programs whose graph had one node or was disconnected. */
+  /** Programs whose graph had one node (fewer than `minNodes`) or was disconnected. */
   readonly rejected: number;
   /** Heap Search programs `op k` whose first step leaves the initial state unchanged: they build what k builds, so they are not evaluated. */
   readonly skippedEquivalent: number;
@@ -157,6 +162,7 @@ export function explore(grammar: Grammar, options: ExploreOptions = {}): Explore
   let programs = 0;
   const started = performance.now();
   const every = options.progressEvery ?? 10_000;
+  const minNodes = Math.max(2, options.minNodes ?? 2);
 
   const stateStats = new StateSearchStats();
   const source: Iterable<{ term: Term; logProbability: number; size: number; state?: GraphState }> =
@@ -193,7 +199,7 @@ export function explore(grammar: Grammar, options: ExploreOptions = {}): Explore
       }
       state = result.value;
     }
-    if (state.graph.size < 2 || state.graph.components !== 1) {
+    if (state.graph.size < minNodes || state.graph.components !== 1) {
       rejected++;
       continue;
     }

@@ -71,8 +71,11 @@ export class RunStore {
     return new RunStore(root, full);
   }
 
-  /** Opens an existing run for reading or resuming; refuses other format versions. */
-  static open(dir: string): RunStore {
+  /**
+   * Opens an existing run for reading or resuming; refuses other format versions. `readOnly`
+   * leaves the directory untouched (no clean-up of an interrupted write), for archived runs.
+   */
+  static open(dir: string, options: { readOnly?: boolean } = {}): RunStore {
     const root = resolve(dir);
     const path = join(root, MANIFEST);
     if (!existsSync(path)) {
@@ -92,6 +95,7 @@ export class RunStore {
       );
     }
     const store = new RunStore(root, manifest);
+    if (options.readOnly) return store;
     store.dropPartialEvent();
     removeInterruptedWrites(root);
     return store;

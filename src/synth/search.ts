@@ -45,6 +45,10 @@ export interface SearchConfig {
     readonly seconds?: number;
     /** Exploration strategy (explore.ts); absent means `heap`. */
     readonly strategy?: ExploreStrategy;
+    /** Candidates are graphs of at least this many nodes (default 2). */
+    readonly minNodes?: number;
+    /** `states` / `novelty`: candidates are graphs of at most this many nodes. */
+    readonly maxNodes?: number;
   };
   readonly compress: { readonly arity: number; readonly iterations: number };
   readonly reweight: { readonly pseudoCount: number };
@@ -197,6 +201,9 @@ export function validateSearchConfig(config: SearchConfig): string[] {
   positive('keep', config.keep);
   positive('explore.maxPrograms', config.explore.maxPrograms);
   positive('explore.maxSize', config.explore.maxSize);
+  const { minNodes, maxNodes } = config.explore;
+  if (maxNodes !== undefined && (config.explore.strategy ?? 'heap') === 'heap') problems.push('explore.maxNodes applies to the states and novelty strategies, not heap');
+  if (minNodes !== undefined && maxNodes !== undefined && minNodes > maxNodes) problems.push(`explore.minNodes (${minNodes}) is larger than explore.maxNodes (${maxNodes})`);
   if (config.keep >= config.population) problems.push(`keep (${config.keep}) must be smaller than population (${config.population}), or nothing new is ever explored`);
   if (config.selection.metric === 'kfold' && (!Number.isInteger(config.selection.folds) || config.selection.folds < 2)) {
     problems.push(`k-fold selection needs folds >= 2, got ${config.selection.folds}`);
@@ -300,6 +307,8 @@ function explorePopulation(
     maxPrograms: config.explore.maxPrograms,
     maxSize: config.explore.maxSize,
     seconds: config.explore.seconds,
+    ...(config.explore.minNodes === undefined ? {} : { minNodes: config.explore.minNodes }),
+    ...(config.explore.maxNodes === undefined ? {} : { maxNodes: config.explore.maxNodes }),
     // `heap` spends its whole budget as it always did, so runs recorded with it replay exactly;
     // the state searches stop once they hold enough graphs the run does not have yet.
     ...(strategy === 'heap' ? {} : { strategy, exclude: known, stopAfterGraphs: requested }),
@@ -342,7 +351,7 @@ function explorePopulation(
   };
   if (population.ids.length === 0) {
     throw new SearchError(
-      'exploration found no connected graph with more than one node',
+      `exploration found no connected graph with at least ${Math.max(2, config.explore.minNodes ?? 2)} nodes`,
       'raise --max-programs (explore.maxPrograms) or the program size limit',
     );
   }

@@ -2,30 +2,15 @@ import { synthSync } from '../helpers/cli.ts';
 import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
-import { main } from '../../src/cli/main.ts';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { toOriginalJson } from '../../src/dsl/graphFormats.ts';
+import { synthInProcess } from '../helpers/inProcess.ts';
 
 const scratch = mkdtempSync(path.join(tmpdir(), 'synth-report-'));
 afterAll(() => rmSync(scratch, { recursive: true, force: true }));
 
 const synth = (...args: string[]) => synthSync(args, { env: { SYNTH_BACKEND: 'wasm' } });
 
-/** The same entry point in this process: no start-up cost per call. */
-async function synthInProcess(...args: string[]) {
-  const err: string[] = [];
-  const errSpy = vi.spyOn(process.stderr, 'write').mockImplementation((chunk: string | Uint8Array) => {
-    err.push(String(chunk));
-    return true;
-  });
-  const outSpy = vi.spyOn(process.stdout, 'write').mockImplementation(() => true);
-  try {
-    return { code: await main(['node', 'synth', ...args]), stderr: err.join('') };
-  } finally {
-    errSpy.mockRestore();
-    outSpy.mockRestore();
-  }
-}
 
 /** A run store with three trained candidates (chains of 2, 3, 4 nodes) and a random baseline. */
 function fakeRun(dir: string): void {
@@ -68,6 +53,24 @@ describe('synth analyze --report', () => {
     expect(text).toContain('## Pruning and robustness');
     expect(text).toContain('## Bayesian ensemble (SGLD)');
     expect(text).toContain('## Example difficulty');
+  });
+
+  it('runs the dead-neuron, AP-step and node-mask search study on request', async () => {
+    const out = path.join(scratch, 'sparsity-report');
+    const r = await synthInProcess('analyze', model, '--report', out, '--studies', 'sparsity', '--mask-sparsities', '0.5', '--ap-rate', '0.1');
+    expect(r.code, r.stderr).toBe(0);
+    const report = JSON.parse(readFileSync(path.join(out, 'report.json'), 'utf8'));
+    const { pruning, search, setup } = report.sparsity;
+    expect(pruning.magnitude).toHaveLength(4);
+    // The AP step prunes more than magnitude pruning alone, round after round.
+    pruning['magnitude+AP'].slice(1).forEach((round: { sparsity: number }, k: number) => expect(round.sparsity).toBeGreaterThan(pruning.magnitude[k + 1].sparsity));
+    expect(search).toHaveLength(1);
+    expect(search[0].searched).toHaveLength(3);
+    expect(search[0].random).toHaveLength(3);
+    expect(setup.probeExamples).toBe(48);
+    const text = readFileSync(path.join(out, 'report.md'), 'utf8');
+    expect(text).toContain('## Dead neurons, the AP step and sparse search');
+    expect(text).not.toContain('## Pruning and robustness');
   });
 
   it('writes the structure report of a search run into DIR/analysis-report by default', () => {

@@ -3,7 +3,25 @@ import { fc, test as fcTest } from '@fast-check/vitest';
 import { beforeAll, describe, expect, test } from 'vitest';
 import { jacobiEigen } from '../../src/analysis/linalg.ts';
 import { disposeBatch } from '../../src/analysis/loss.ts';
-import { averageSharpness, computeMeasures, MEASURE_NAMES, outputMargin, pacBayesSigma, parseMeasureList, pathNorm, rhoSharpness, spectralNorm } from '../../src/analysis/measures.ts';
+import { fit } from '../../src/analysis/fit.ts';
+import { accuracy } from '../../src/analysis/loss.ts';
+import {
+  averageSharpness,
+  CAN_BE_NEGATIVE,
+  computeMeasures,
+  MEASURE_CAPTIONS,
+  MEASURE_NAMES,
+  missingMeasureInputs,
+  NEEDS_INITIAL_WEIGHTS,
+  outputMargin,
+  pacBayesSigma,
+  parseMeasureList,
+  pathNorm,
+  rhoSharpness,
+  spectralNorm,
+} from '../../src/analysis/measures.ts';
+import { assignFlat, flattenVariables } from '../../src/analysis/params.ts';
+import { Sgd } from '../../src/analysis/optimizers.ts';
 import { Random } from '../../src/util/random.ts';
 import { randomBatch, tinyMlp, useCpu } from './helpers.ts';
 
@@ -77,6 +95,22 @@ describe('margin, PAC-Bayes and sharpness', () => {
     expect(Object.keys(withoutInit)).toEqual(['l2']);
   });
 
+  test('without initial weights every distance-from-init measure is missing with a reason, pacbayes-mag-orig included', () => {
+    const missing = missingMeasureInputs(MEASURE_NAMES, { initialMissing: 'saved without them' });
+    expect(Object.keys(missing).sort()).toEqual([...NEEDS_INITIAL_WEIGHTS].sort());
+    expect(missing['pacbayes-mag-orig']).toBe('saved without them');
+    const values = computeMeasures(model, ['pacbayes-mag-sigma', 'pacbayes-mag-orig'], { data, inputShape: [4], seed: 5, pacBayes: { depth: 3, samples: 2 } });
+    expect(Object.keys(values)).toEqual(['pacbayes-mag-sigma']);
+    expect(missingMeasureInputs(MEASURE_NAMES, { initial: [] })).toEqual({});
+  });
+
+  test('every measure has a caption, and those that can be negative say so', () => {
+    for (const name of MEASURE_NAMES) expect(MEASURE_CAPTIONS[name].length, name).toBeGreaterThan(10);
+    for (const name of MEASURE_NAMES.filter((n) => n.startsWith('log-'))) expect(CAN_BE_NEGATIVE).toContain(name);
+    expect(CAN_BE_NEGATIVE).toEqual(expect.arrayContaining(['path-norm', 'sharpness-average', 'pacbayes-mag-init', 'pacbayes-mag-orig']));
+    expect(CAN_BE_NEGATIVE).not.toContain('margin');
+  });
+
   test('computing every measure leaves no tensor behind and the weights unchanged', () => {
     const before = tf.memory().numTensors;
     const weights = model.variables.map((v) => Array.from(v.dataSync()));
@@ -90,6 +124,38 @@ describe('margin, PAC-Bayes and sharpness', () => {
   });
 
   test('cleanup', () => {
+    disposeBatch(data);
+    model.dispose();
+  });
+});
+
+describe('PAC-Bayes sigma', () => {
+  test('the sigma found moves training accuracy by the target displacement', () => {
+    // A model trained to high accuracy on learnable labels: noise lowers its accuracy monotonically.
+    const rng = new Random(31);
+    const n = 200;
+    const x = Float32Array.from({ length: n * 4 }, () => rng.normal());
+    const y = Int32Array.from({ length: n }, (_, i) => (x[4 * i] + x[4 * i + 1] > 0 ? (x[4 * i + 2] > 0 ? 2 : 1) : 0));
+    const model = tinyMlp(32, 4, [16], 3);
+    fit(model, { x, y, count: n }, [4], new Sgd(0.3), { epochs: 60, batchSize: 20, seed: 1 });
+    const data = { x: tf.tensor2d(x, [n, 4]), y: tf.tensor1d(y, 'int32') };
+    const base = accuracy(model, data);
+    expect(base).toBeGreaterThan(0.9);
+    const target = 0.1;
+    for (const magnitudeAware of [false, true]) {
+      const sigma = pacBayesSigma(model, data, { magnitudeAware, displacement: target, depth: 12, samples: 10, tolerance: 0.01, seed: 2 });
+      // A fresh Monte Carlo estimate of the accuracy drop at that sigma.
+      const weights = flattenVariables(model.variables);
+      const noise = new Random(99);
+      let total = 0;
+      const draws = 40;
+      for (let s = 0; s < draws; s++) {
+        assignFlat(model.variables, weights.map((w) => w + noise.normal() * (magnitudeAware ? Math.sqrt(sigma * sigma * w * w + 1e-6) : sigma)));
+        total += accuracy(model, data);
+      }
+      assignFlat(model.variables, weights);
+      expect(Math.abs(base - total / draws - target), `magnitude-aware ${magnitudeAware}: sigma ${sigma}`).toBeLessThan(0.03);
+    }
     disposeBatch(data);
     model.dispose();
   });

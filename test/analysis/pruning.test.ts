@@ -56,7 +56,28 @@ describe('pruning', () => {
     const masks = activatingPruneStep(model, fullMasks(model), probe, 0.2);
     applyKernelMasks(model, masks);
     expect(deadNeuronRates(model, probe).layers[0].dynamicRate).toBeLessThanOrEqual(before + 1e-9);
-    expect(sparsity(masks)).toBeGreaterThanOrEqual(0);
+    disposeBatch(probe);
+    model.dispose();
+  });
+
+  test('the AP step prunes the incoming weight that keeps a mostly dead unit dead, and nothing else', () => {
+    // Hidden unit 0 sees -2 x0 + 0.3 x1 on inputs in [0, 1): dead most of the time; units 1 and 2 never are.
+    const model = tinyMlp(5, 2, [3], 2);
+    tf.tidy(() => {
+      model.layers[0].kernel.assign(tf.tensor2d([[-2, 0.5, 0.4], [0.3, 0.6, 0.2]]));
+      model.layers[0].bias.assign(tf.zeros([3]));
+    });
+    const probe = positiveBatch(6, 50, 2, 2);
+    const before = deadNeuronRates(model, probe).layers[0].unitDeadFrequency;
+    expect(before[0]).toBeGreaterThan(0.5);
+    expect([before[1], before[2]]).toEqual([0, 0]);
+    // 20% of the layer's 6 weights: exactly one weight may go.
+    const masks = activatingPruneStep(model, fullMasks(model), probe, 0.2);
+    expect(Array.from(masks[0])).toEqual([0, 1, 1, 1, 1, 1]);
+    expect(Array.from(masks[1]).every((m) => m === 1)).toBe(true);
+    applyKernelMasks(model, masks);
+    expect(deadNeuronRates(model, probe).layers[0].unitDeadFrequency[0]).toBe(0);
+    expect(sparsity(masks)).toBeCloseTo(1 / 12, 10);
     disposeBatch(probe);
     model.dispose();
   });

@@ -1,7 +1,7 @@
 import { fc, test as fcTest } from '@fast-check/vitest';
 import { describe, expect, test } from 'vitest';
 import { areaUnderCurve, compareWithBaseline, learningCurve, runSweep, sizeToReach } from '../../src/analysis/dataEfficiency.ts';
-import { pairedTTest, studentTCdf, studentTQuantile, summarize, wilcoxonSignedRank } from '../../src/analysis/stats.ts';
+import { holmAdjust, pairedTTest, studentTCdf, studentTQuantile, summarize, wilcoxonSignedRank } from '../../src/analysis/stats.ts';
 
 describe('Student t', () => {
   test('quantiles match tables', () => {
@@ -90,4 +90,26 @@ describe('data efficiency', () => {
     });
     expect(cmp.auc.meanDifference).toBeCloseTo(0.05, 9);
   });
+});
+
+describe('Holm adjustment', () => {
+  test('matches a hand computation', () => {
+    // Sorted 0.01, 0.02, 0.04 with multipliers 3, 2, 1: 0.03, 0.04, max(0.04, 0.04).
+    expect(holmAdjust([0.04, 0.01, null, 0.02])).toEqual([0.04, 0.03, null, 0.04]);
+  });
+
+  fcTest.prop([fc.array(fc.option(fc.double({ min: 0, max: 1, noNaN: true }), { nil: null }), { maxLength: 12 })])(
+    'never lowers a p-value, stays in [0, 1], keeps the order of the raw p-values',
+    (ps) => {
+      const adjusted = holmAdjust(ps);
+      ps.forEach((p, i) => {
+        if (p === null) return expect(adjusted[i]).toBeNull();
+        expect(adjusted[i]!).toBeGreaterThanOrEqual(p);
+        expect(adjusted[i]!).toBeLessThanOrEqual(1);
+        ps.forEach((q, j) => {
+          if (q !== null && p < q) expect(adjusted[i]!).toBeLessThanOrEqual(adjusted[j]!);
+        });
+      });
+    },
+  );
 });

@@ -1,7 +1,9 @@
 /**
- * Conformance with Stitch's own expected outputs (reference/stitch/expected):
- * same abstraction bodies up to renaming of parameters on the small cases, and at least
- * 0.98 of Stitch's cumulative compression ratio on the cogsci corpora.
+ * Conformance with Stitch's own expected outputs (reference/stitch/expected): on the small
+ * cases and on the cogsci corpora, every abstraction (body up to renaming of parameters,
+ * arity, utility, uses) and the final cost equal Stitch's. The one exception is a tie:
+ * where two candidates have the same utility, Stitch's internal order picks one and ours
+ * the other; those steps are listed and checked for equal utility and uses.
  */
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
@@ -20,7 +22,7 @@ interface Expected {
   programs: string[];
   original_cost: number;
   final_cost: number | null;
-  abstractions: { name: string; arity: number; body: string; utility: number; num_uses: number; cumulative_compression_ratio?: number }[];
+  abstractions: { name: string; arity: number; body: string; utility: number; num_uses: number; final_cost?: number; cumulative_compression_ratio?: number }[];
 }
 
 function expected(name: string): Expected {
@@ -92,24 +94,35 @@ describe('Stitch reference: small cases', () => {
 });
 
 const cogsci: [string, string, CompressOptions][] = [
+  ['bridge', 'bridge-a1-i1', { maxArity: 1, iterations: 1 }],
   ['dials', 'dials-a2-i10', { maxArity: 2, iterations: 10 }],
   ['furniture', 'furniture-a2-i10', { maxArity: 2, iterations: 10 }],
   ['wheels', 'wheels-a2-i10', { maxArity: 2, iterations: 10 }],
   ['nuts-bolts', 'nuts-bolts-a3-i10', { maxArity: 3, iterations: 10 }],
 ];
 
+/**
+ * Steps where Stitch chose between candidates of equal utility. nuts-bolts steps 5 and 6
+ * (utility 18885 each): Stitch takes (C #2 (fn_1 #1 1.5 #0)) then (C #2 (fn_1 #1 3 #0)),
+ * we take (C #2 (fn_1 #1 #0 c)) then (C #2 (fn_1 #1 #0 r)); everything after agrees again.
+ */
+const ties: Record<string, number[]> = { 'nuts-bolts-a3-i10': [5, 6] };
+
 describe('Stitch reference: cogsci corpora', () => {
   for (const [corpusName, expectedName, options] of cogsci) {
-    it(`${expectedName}: cumulative compression at least 0.98 of Stitch's`, { timeout: 60_000 }, () => {
+    it(`${expectedName}: every abstraction, utility and the final cost equal Stitch's`, { timeout: 60_000 }, () => {
       const want = expected(expectedName);
       const programs = corpus(JSON.parse(readFileSync(path.join(reference, 'corpora', `${corpusName}.json`), 'utf8')) as string[]);
       const got = compress(programs, options);
       expect(got.originalCost).toBe(want.original_cost);
-      const stitchRatio = want.abstractions[want.abstractions.length - 1].cumulative_compression_ratio!;
-      expect(got.compressionRatio).toBeGreaterThanOrEqual(0.98 * stitchRatio);
-      // The first abstraction is never a tie in these corpora: it is Stitch's.
-      expect(bodyKey(got.abstractions[0].bodyText)).toBe(bodyKey(want.abstractions[0].body));
-      expect(got.abstractions[0].utility).toBe(want.abstractions[0].utility);
+      const tied = new Set(ties[expectedName] ?? []);
+      const bodies = (list: string[]) => list.map((body, i) => (tied.has(i) ? 'tie' : bodyKey(body)));
+      expect(bodies(got.abstractions.map((a) => a.bodyText))).toEqual(bodies(want.abstractions.map((a) => a.body)));
+      expect(got.abstractions.map((a) => [a.arity, a.utility, a.numUses])).toEqual(want.abstractions.map((a) => [a.arity, a.utility, a.num_uses]));
+      // Stitch leaves the top-level final cost empty for one iteration; its abstraction carries it.
+      expect(got.finalCost).toBe(want.final_cost ?? want.abstractions[want.abstractions.length - 1].final_cost);
+      const stitchRatio = want.abstractions[want.abstractions.length - 1].cumulative_compression_ratio;
+      if (stitchRatio !== undefined) expect(got.compressionRatio).toBeCloseTo(stitchRatio, 6);
     });
   }
 });

@@ -3,7 +3,7 @@ import { spawn, spawnSync } from 'node:child_process';
 import { join, resolve } from 'node:path';
 
 export const repoRoot = resolve(import.meta.dirname, '../..');
-const bin = join(repoRoot, 'bin/synth.mjs');
+export const bin = join(repoRoot, 'bin/synth.mjs');
 
 export interface CliResult {
   readonly code: number | null;
@@ -16,11 +16,27 @@ export interface CliOptions {
   readonly input?: string;
   /** Added to this process's environment. */
   readonly env?: Readonly<Record<string, string>>;
+  /**
+   * Run subject to file permissions even as root (whose CAP_DAC_OVERRIDE writes anywhere), so
+   * that a read-only folder is read-only to the command. Needs util-linux's setpriv as root.
+   */
+  readonly obeyPermissions?: boolean;
+}
+
+const isRoot = typeof process.getuid === 'function' && process.getuid() === 0;
+
+/** Whether read-only folders can be tested here: always as a normal user, with setpriv as root. */
+export const canTestPermissions = !isRoot || spawnSync('setpriv', ['--version']).status === 0;
+
+function command(args: readonly string[], options: CliOptions): [string, string[]] {
+  if (options.obeyPermissions && isRoot) return ['setpriv', ['--bounding-set=-dac_override,-dac_read_search', '--', process.execPath, bin, ...args]];
+  return [process.execPath, [bin, ...args]];
 }
 
 export function synth(args: readonly string[], options: CliOptions = {}): Promise<CliResult> {
   return new Promise((done, fail) => {
-    const child = spawn(process.execPath, [bin, ...args], { cwd: repoRoot, env: { ...process.env, ...options.env } });
+    const [file, argv] = command(args, options);
+    const child = spawn(file, argv, { cwd: repoRoot, env: { ...process.env, ...options.env } });
     let stdout = '';
     let stderr = '';
     child.stdout.on('data', (d) => (stdout += d));
@@ -32,6 +48,7 @@ export function synth(args: readonly string[], options: CliOptions = {}): Promis
 }
 
 export function synthSync(args: readonly string[], options: CliOptions = {}): CliResult {
-  const run = spawnSync(process.execPath, [bin, ...args], { cwd: repoRoot, encoding: 'utf8', input: options.input, env: { ...process.env, ...options.env } });
+  const [file, argv] = command(args, options);
+  const run = spawnSync(file, argv, { cwd: repoRoot, encoding: 'utf8', input: options.input, env: { ...process.env, ...options.env } });
   return { code: run.status, stdout: run.stdout, stderr: run.stderr };
 }

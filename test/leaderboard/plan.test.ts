@@ -39,7 +39,8 @@ describe('job plan', () => {
   it('the hash changes with any part of the job, the backend included', () => {
     const [first] = planJobs(fixtureSuite(), selectedFixture().graph, 'cpu');
     const base = jobHash(first.job);
-    expect(jobHash({ ...first.job, epochs: first.job.epochs + 1 })).not.toBe(base);
+    expect(jobHash({ ...first.job, epochs: (first.job.epochs ?? 0) + 1 })).not.toBe(base);
+    expect(jobHash({ ...first.job, splitSeed: 0 })).not.toBe(base);
     expect(jobHash({ ...first.job, backend: 'wasm' })).not.toBe(base);
     expect(jobHash({ ...first.job, graph: { ...first.job.graph!, maxConn: 11 } })).not.toBe(base);
   });

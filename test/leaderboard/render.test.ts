@@ -48,8 +48,22 @@ describe('rendering from leaderboard.json', () => {
     }
     for (const chart of charts) expect(JSON.stringify(chart.spec), chart.name).toMatch(/base rate 55\.0%/);
     const curve = charts.find((c) => c.name === 'learning-curve-mnist-even-odd')!;
-    const layers = (curve.spec as unknown as { layer: { mark: { type: string }; data: { values: { baseRate?: number }[] } }[] }).layer;
-    expect(layers.find((l) => l.mark.type === 'rule')!.data.values[0].baseRate).toBe(0.55);
+    const layers = (curve.spec as unknown as { layer: { mark: { type: string; strokeDash?: number[] }; data: { values: { baseRate?: number }[] } }[] }).layer;
+    expect(layers.find((l) => l.mark.type === 'rule' && l.mark.strokeDash)!.data.values[0].baseRate).toBe(0.55);
+  });
+
+  it('shows intervals of accuracy inside [0, 1] even for two seeds (Wilson, not Student t)', () => {
+    const board = fixtureBoard();
+    const twoSeeds = { ...board, rows: board.rows.map((r) => ({ ...r, seeds: 2, scores: r.scores.slice(0, 2), ci95: [-0.691, 1.691] as [number, number] })) };
+    const markdown = renderMarkdown(twoSeeds, leaderboardCharts(twoSeeds));
+    const intervals = [...markdown.matchAll(/\| \[(-?[\d.]+), (-?[\d.]+)\] \|/g)].map((m) => [Number(m[1]), Number(m[2])]);
+    expect(intervals.length).toBe(board.rows.length);
+    for (const [low, high] of intervals) {
+      expect(low).toBeGreaterThanOrEqual(0);
+      expect(high).toBeLessThanOrEqual(1);
+      expect(high - low).toBeLessThan(0.5);
+    }
+    expect(markdown).toMatch(/95% interval: Wilson score interval/);
   });
 
   it('lists the performance benchmarks with their machine and backend', () => {

@@ -115,7 +115,8 @@ describe('synth search --queue with synth worker processes', () => {
 
     expect(await search.exit, search.stderr.join('')).toBe(0);
     expect(await local.exit, local.stderr.join('')).toBe(0);
-    expect(search.stderr.join('')).toBe('');
+    // Piped, stderr carries a few progress lines and nothing else.
+    expect(search.stderr.join('')).not.toMatch(/error|warning/i);
     expect(finalRecords(queueDir)).toEqual(finalRecords(localDir));
 
     // The search recorded each candidate and baseline once, across its kill and resume.

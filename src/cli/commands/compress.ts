@@ -2,12 +2,12 @@
 import type { Command } from 'commander';
 import { readFileSync } from 'node:fs';
 import { dslNames, type Dsl } from '../../dsl/dsl.ts';
-import { loadDsl } from '../../dsl/dslFile.ts';
 import { showType } from '../../dsl/types.ts';
 import { compress, compressionResultJson, type CompressOptions } from '../../synth/compress.ts';
 import { stitchText } from '../../synth/compressInline.ts';
 import { parseStitchCorpus } from '../../synth/compressIo.ts';
 import { withAbstractions } from '../../synth/compressTyping.ts';
+import { dslFromFlag } from '../dslFlag.ts';
 import { UserError } from '../errors.ts';
 import { parseInteger } from '../options.ts';
 
@@ -30,12 +30,6 @@ function readCorpus(file: string): string {
   }
 }
 
-function readDsl(file: string): Dsl {
-  const loaded = loadDsl(file);
-  if (!loaded.ok) throw new UserError(loaded.error.message, 'pass a DSL file in our format (see docs/dsl.md) or one of the original dsl_*.json files');
-  return loaded.value;
-}
-
 function abstractionTypes(dsl: Dsl, abstractions: Parameters<typeof withAbstractions>[1], file: string): Map<string, string> {
   const typed = withAbstractions(dsl, abstractions);
   if (!typed.ok) throw new UserError(`an abstraction does not type against ${file}: ${typed.error.message}`, 'check that the corpus programs are programs of this DSL');
@@ -55,9 +49,10 @@ export function register(program: Command): void {
     .option('--rewritten', 'also list the rewritten programs in the summary')
     .option('--dsl <file>', 'DSL file: its inventions are recognised by name and every abstraction is typed against it')
     .action((file: string, flags: CompressFlags) => {
-      const dsl = flags.dsl === undefined ? undefined : readDsl(flags.dsl);
+      const dsl = flags.dsl === undefined ? undefined : dslFromFlag(flags.dsl);
       const parsed = parseStitchCorpus(readCorpus(file), file, dsl);
       if (!parsed.ok) throw new UserError(parsed.error.message, parsed.error.hint);
+      if (parsed.value.length === 0) throw new UserError(`${file}: the corpus holds no programs, so there is nothing to compress`, 'give a JSON list of at least one program, e.g. ["(f a b)", "(f a c)"]');
       const options: CompressOptions = {
         maxArity: parseInteger('--arity', flags.arity, 0),
         iterations: parseInteger('--iterations', flags.iterations, 0),

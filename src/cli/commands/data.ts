@@ -3,9 +3,10 @@ import type { Command } from 'commander';
 import { writeFileSync } from 'node:fs';
 import { DataError, loadDataset, type LabelControl, type LoadOptions } from '../../data/index.ts';
 import { baseRate, classFractions } from '../../data/pool.ts';
-import { classColour, renderPreview } from '../../data/preview.ts';
+import { classColour, MAX_PREVIEW_EXAMPLES, renderPreview } from '../../data/preview.ts';
 import { summarizeDatasets } from '../../data/summary.ts';
 import { UserError } from '../errors.ts';
+import { requireWritableFile } from '../outputs.ts';
 
 function integer(flag: string, text: string | undefined, min: number): number | undefined {
   if (text === undefined) return undefined;
@@ -87,7 +88,7 @@ export function register(program: Command): void {
     .description('Write a PNG grid of labelled examples (frame colour = class) and print the legend and base rate')
     .requiredOption('--data <name>', 'data set name (see `synth data list`)')
     .requiredOption('--out <file.png>', 'where to write the PNG')
-    .option('--n <count>', 'how many examples to show', '16')
+    .option('--n <count>', `how many examples to show (at most ${MAX_PREVIEW_EXAMPLES})`, '16')
     .option('--seed <n>', 'split seed', '0')
     .option('--split <name>', 'train, validation or test', 'train')
     .option('--image-size <px>', 'image side (RAVEN default 32, MNIST 28)')
@@ -102,10 +103,12 @@ export function register(program: Command): void {
     .option('--label-seed <n>', 'seed of the label noise or random labels')
     .action(async (flags: PreviewFlags) => {
       const n = integer('--n', flags.n, 1) as number;
+      if (n > MAX_PREVIEW_EXAMPLES) throw new UserError(`--n: a preview shows at most ${MAX_PREVIEW_EXAMPLES} examples, got ${n}`, `use --n ${MAX_PREVIEW_EXAMPLES} or fewer; --seed and --split show other examples`);
       if (!['train', 'validation', 'test'].includes(flags.split)) {
         throw new UserError(`--split: expected train, validation or test, got "${flags.split}"`);
       }
       if (!flags.out.toLowerCase().endsWith('.png')) throw new UserError(`--out: expected a .png file name, got "${flags.out}"`, 'for example --out preview.png');
+      requireWritableFile(flags.out, '--out', { overwrite: true });
       const options: LoadOptions = {
         seed: integer('--seed', flags.seed, 0),
         imageSize: integer('--image-size', flags.imageSize, 8),
@@ -120,14 +123,26 @@ export function register(program: Command): void {
       const dataset = await userFacing(() => loadDataset(flags.data, options));
       const split = dataset[flags.split as 'train' | 'validation' | 'test'];
       const shown = Array.from({ length: Math.min(n, split.count) }, (_, i) => i);
+      const fractions = classFractions(split.y, dataset.numClasses);
+      const trueLabels = flags.split === 'train' ? dataset.trueTrainLabels : undefined;
+      const flipped = trueLabels ? shown.filter((i) => trueLabels[i] !== split.y[i]).length : 0;
+      const labelsLine =
+        dataset.labels.kind === 'real'
+          ? 'labels: real'
+          : `labels: ${dataset.labels.kind === 'noisy' ? `noisy at rate ${dataset.labels.rate}` : 'random'}; ${flipped} of ${shown.length} shown changed (black corner, * then the true class)`;
+      const legend = [
+        `${dataset.name}: ${dataset.description}`,
+        `${flags.split} split, seed ${options.seed}: ${shown.length} of ${split.count} examples; base rate (majority class) ${percent(baseRate(split.y, dataset.numClasses))}`,
+        labelsLine,
+        'frame colour = class; class shares of the split:',
+      ];
       try {
-        writeFileSync(flags.out, renderPreview({ split, inputShape: dataset.inputShape, classNames: dataset.classNames, indices: shown }));
+        writeFileSync(flags.out, renderPreview({ split, inputShape: dataset.inputShape, classNames: dataset.classNames, indices: shown, legend, classFractions: fractions, trueLabels }));
       } catch (err) {
         throw new UserError(`cannot write ${flags.out}: ${(err as Error).message}`, 'check that the folder exists and is writable');
       }
-      const fractions = classFractions(split.y, dataset.numClasses);
       process.stdout.write(`${dataset.name}: ${dataset.description}\n`);
-      process.stdout.write(`${shown.length} ${flags.split} examples of ${split.count} -> ${flags.out} (labels: ${dataset.labels.kind})\n`);
+      process.stdout.write(`${shown.length} ${flags.split} examples of ${split.count} -> ${flags.out} (${labelsLine})\n`);
       dataset.classNames.forEach((name, c) => {
         const inPreview = shown.filter((i) => split.y[i] === c).length;
         process.stdout.write(`  ${classColour(c)[0].padEnd(7)} class ${c} ${name}: ${inPreview} shown, ${percent(fractions[c])} of the ${flags.split} split\n`);

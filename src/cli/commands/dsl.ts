@@ -5,24 +5,18 @@
  *   synth dsl check <program> [--dsl f]   parse and type-check; print the type and both forms
  */
 import type { Command } from 'commander';
-import { graphDsl } from '../../dsl/domains/graphDsl.ts';
 import { programRequest, typeEnvOf, type Dsl } from '../../dsl/dsl.ts';
-import { dslToJson, loadDsl, saveDsl } from '../../dsl/dslFile.ts';
+import { dslToJson, saveDsl } from '../../dsl/dslFile.ts';
 import { checkType } from '../../dsl/infer.ts';
 import { parseProgram, type ProgramForm } from '../../dsl/parse.ts';
 import { printProgram } from '../../dsl/print.ts';
 import { parseType } from '../../dsl/typeSyntax.ts';
 import { showType } from '../../dsl/types.ts';
+import { dslFromFlag } from '../dslFlag.ts';
 import { UserError } from '../errors.ts';
+import { requireWritableFile } from '../outputs.ts';
 
 const FORMS: readonly ProgramForm[] = ['auto', 'combined', 'stitch'];
-
-function dslFrom(file: string | undefined): Dsl {
-  if (file === undefined) return graphDsl();
-  const loaded = loadDsl(file);
-  if (!loaded.ok) throw new UserError(loaded.error.message, 'pass an original dsl_*.json file or one written by `synth dsl convert`');
-  return loaded.value;
-}
 
 function formatDsl(dsl: Dsl): string {
   const lines = [`DSL ${dsl.name}: state ${showType(dsl.stateType)}, ${dsl.primitives.size} primitives, ${dsl.inventions.size} inventions`];
@@ -43,7 +37,7 @@ export function register(program: Command): void {
     .option('--json', 'print the DSL in our file format')
     .description('List the primitives and inventions of a DSL with their types')
     .action((file: string | undefined, flags: { json?: boolean }) => {
-      const loaded = dslFrom(file);
+      const loaded = dslFromFlag(file, 'file');
       process.stdout.write(flags.json ? `${JSON.stringify(dslToJson(loaded), null, 2)}\n` : `${formatDsl(loaded)}\n`);
     });
 
@@ -51,9 +45,11 @@ export function register(program: Command): void {
     .command('convert')
     .argument('<in>', 'DSL file in either format')
     .argument('<out>', 'where to write it in our format')
+    .option('--force', 'replace <out> if it exists')
     .description('Convert a DSL file (e.g. the original dsl_*.json) to our format')
-    .action((input: string, output: string) => {
-      const loaded = dslFrom(input);
+    .action((input: string, output: string, flags: { force?: boolean }) => {
+      const loaded = dslFromFlag(input, '<in>');
+      requireWritableFile(output, '<out>', { overwrite: flags.force, overwriteFlag: '--force' });
       saveDsl(loaded, output);
       process.stdout.write(`wrote ${output}: ${loaded.primitives.size} primitives, ${loaded.inventions.size} inventions\n`);
     });
@@ -69,7 +65,7 @@ export function register(program: Command): void {
       if (!FORMS.includes(flags.form as ProgramForm)) {
         throw new UserError(`--form: unknown value "${flags.form}"`, `use one of: ${FORMS.join(', ')}`);
       }
-      const loaded = dslFrom(flags.dsl);
+      const loaded = dslFromFlag(flags.dsl);
       let request = programRequest(loaded);
       if (flags.type !== undefined) {
         const parsedType = parseType(flags.type, { source: '--type', aliases: { graph_state: 'S' } });

@@ -1,12 +1,11 @@
 /** `synth enumerate`: best-first enumeration of graph programs, deduped by graph isomorphism. */
 import type { Command } from 'commander';
-import { dslFromPrimitives, type Dsl } from '../../dsl/dsl.ts';
-import { loadDsl } from '../../dsl/dslFile.ts';
-import { graphPrimitives, graphStateType } from '../../dsl/domains/graph.ts';
 import { printProgram } from '../../dsl/print.ts';
 import { EXPLORE_STRATEGIES, explore, type ExploreResult, type ExploreStrategy } from '../../synth/explore.ts';
 import { grammarFromDsl, GrammarError } from '../../synth/grammar.ts';
+import { dslFromFlag } from '../dslFlag.ts';
 import { UserError } from '../errors.ts';
+import { createStatusLine } from '../progress.ts';
 
 interface EnumerateFlags {
   dsl?: string;
@@ -34,7 +33,7 @@ export function register(program: Command): void {
     .option('--stop-after-graphs <n>', 'stop once this many distinct graphs were found')
     .option('--json', 'print a JSON summary as the last line')
     .option('--graphs', 'include every graph found (program text and graph) in the output')
-    .option('--progress', 'report progress on stderr')
+    .option('--progress', 'report progress on stderr (a status line on a terminal; a line every 10 s when piped)')
     .action(async (flags: EnumerateFlags) => {
       const seconds = positiveNumber(flags.seconds, '--seconds', 'for example --seconds 15');
       const maxSize = positiveInteger(flags.maxSize, '--max-size', 'for example --max-size 20');
@@ -45,7 +44,7 @@ export function register(program: Command): void {
       const strategy = flags.strategy as ExploreStrategy;
       const maxNodes = flags.maxNodes === undefined ? undefined : positiveInteger(flags.maxNodes, '--max-nodes', 'for example --max-nodes 6');
       const stopAfterGraphs = flags.stopAfterGraphs === undefined ? undefined : positiveInteger(flags.stopAfterGraphs, '--stop-after-graphs', 'for example --stop-after-graphs 20');
-      const dsl = flags.dsl === undefined ? builtInGraphDsl() : loadDslFile(flags.dsl);
+      const dsl = dslFromFlag(flags.dsl);
       let grammar;
       try {
         grammar = grammarFromDsl(dsl);
@@ -53,6 +52,7 @@ export function register(program: Command): void {
         if (e instanceof GrammarError) throw new UserError(`${flags.dsl ?? 'the DSL'}: ${e.message}`, 'check the types of the DSL entries');
         throw e;
       }
+      const status = flags.progress ? createStatusLine(process.stderr) : undefined;
       const result = explore(grammar, {
         strategy,
         seconds,
@@ -60,22 +60,11 @@ export function register(program: Command): void {
         maxPrograms,
         maxNodes,
         stopAfterGraphs,
-        onProgress: flags.progress
-          ? (p) => process.stderr.write(`${p.programs} programs, ${p.seconds.toFixed(1)} s, ${p.distinctGraphs} graphs\n`)
-          : undefined,
+        onProgress: status ? (p) => status.update(`${p.programs.toLocaleString('en-US')} programs, ${p.seconds.toFixed(1)} s, ${p.distinctGraphs} graphs`) : undefined,
       });
+      status?.done();
       process.stdout.write(flags.json ? `${JSON.stringify(summaryJson(result, flags.graphs === true))}\n` : formatSummary(result, flags.graphs === true));
     });
-}
-
-function builtInGraphDsl(): Dsl {
-  return dslFromPrimitives(graphPrimitives, { name: 'graph', stateType: graphStateType });
-}
-
-function loadDslFile(path: string): Dsl {
-  const loaded = loadDsl(path);
-  if (!loaded.ok) throw new UserError(loaded.error.message, 'pass a DSL file in our format (see docs/dsl.md) or one of the original dsl_*.json files');
-  return loaded.value;
 }
 
 export function summaryJson(result: ExploreResult, withGraphs: boolean): Record<string, unknown> {

@@ -1,13 +1,11 @@
 /** `synth eval`: evaluate graph programs (an argument, or one per stdin line) and print one result each. */
 import { createInterface } from 'node:readline';
 import type { Command } from 'commander';
-import { loadDsl } from '../../dsl/dslFile.ts';
-import { graphDsl } from '../../dsl/domains/graphDsl.ts';
-import type { Dsl } from '../../dsl/dsl.ts';
 import { DEFAULT_BUDGET } from '../../dsl/evaluate.ts';
 import { toDot, toOriginalJson } from '../../dsl/graphFormats.ts';
 import type { ProgramForm } from '../../dsl/parse.ts';
 import { outcomeRecord, runProgramText, type ProgramOutcome, type ProgramRunOptions } from '../../dsl/programRecord.ts';
+import { dslFromFlag } from '../dslFlag.ts';
 import { UserError } from '../errors.ts';
 
 const FORMATS = ['record', 'original', 'json', 'dot'] as const;
@@ -36,30 +34,35 @@ export function register(program: Command): void {
     .option('--max-millis <ms>', 'wall-clock budget per program in milliseconds', String(DEFAULT_BUDGET.maxMillis))
     .addHelpText(
       'after',
-      '\nA failing program prints {"program", "error": {"kind", "message"}} on its line (with --format dot: a // comment)\n' +
-        'and evaluation goes on; the exit code is 1 if any program failed.',
+      '\nA failing program prints {"program", "error": {"kind", "message"}} on its line (with --format dot: a // comment),\n' +
+        'its message in plain text on stderr, and evaluation goes on; the exit code is 1 if any program failed.',
     )
     .action(async (text: string | undefined, flags: EvalFlags) => {
       const format = choice(flags.format, FORMATS, '--format');
       const options: ProgramRunOptions = {
-        dsl: flags.dsl === undefined ? graphDsl() : loadDslFile(flags.dsl),
+        dsl: dslFromFlag(flags.dsl),
         form: choice(flags.form, FORMS, '--form') as ProgramForm,
         maxConn: positiveInteger(flags.maxConn, '--max-conn'),
         budget: { maxSteps: positiveInteger(flags.maxSteps, '--max-steps'), maxMillis: positiveInteger(flags.maxMillis, '--max-millis') },
       };
       let failures = 0;
-      const emit = (outcome: ProgramOutcome) => {
-        if (!outcome.ok) failures++;
+      const emit = (outcome: ProgramOutcome, source: string) => {
         process.stdout.write(`${formatOutcome(outcome, format)}\n`);
+        if (outcome.ok) return;
+        failures++;
+        // The record on stdout is for programs; people read the message, unescaped, on stderr.
+        const where = outcome.error.message.startsWith(source) ? '' : `${source}: `;
+        process.stderr.write(`synth eval: ${outcome.error.kind} error: ${where}${outcome.error.message}\n`);
       };
       if (text !== undefined) {
-        emit(runProgramText(text, { ...options, source: '<argument>' }));
+        emit(runProgramText(text, { ...options, source: '<argument>' }), '<argument>');
       } else {
         let lineNumber = 0;
         for await (const line of createInterface({ input: process.stdin, crlfDelay: Infinity })) {
           lineNumber++;
           if (line.trim() === '') continue;
-          emit(runProgramText(line, { ...options, source: `<stdin line ${lineNumber}>` }));
+          const source = `<stdin line ${lineNumber}>`;
+          emit(runProgramText(line, { ...options, source }), source);
         }
       }
       if (failures > 0) {
@@ -93,10 +96,4 @@ function positiveInteger(value: string, flag: string): number {
   const n = Number(value);
   if (!Number.isInteger(n) || n < 1) throw new UserError(`${flag}: expected a positive integer, got "${value}"`, `for example ${flag} 10`);
   return n;
-}
-
-function loadDslFile(file: string): Dsl {
-  const loaded = loadDsl(file);
-  if (!loaded.ok) throw new UserError(loaded.error.message, 'pass an original dsl_*.json file or one written by saveDsl');
-  return loaded.value;
 }

@@ -15,8 +15,10 @@ import { RunStoreError } from '../../synth/runStore.ts';
 import { SearchError } from '../../synth/search.ts';
 import { UserError } from '../errors.ts';
 import { parseInteger } from '../options.ts';
+import { requireWritableDirectory } from '../outputs.ts';
 import { DEFAULT_POPULATION_BATCH, localTrainer } from '../searchTrainer.ts';
 import { toolkitVersion } from '../version.ts';
+import { commandLine } from '../shell.ts';
 
 interface LeaderboardFlags {
   suite: string;
@@ -70,6 +72,7 @@ async function leaderboardCommand(flags: LeaderboardFlags): Promise<void> {
     if (flags.renderOnly) {
       if (flags.out === undefined) throw new UserError('--render-only needs --out DIR (the directory holding leaderboard.json)');
       const board = readLeaderboard(flags.out);
+      requireWritableDirectory(flags.out, '--out');
       const files = await renderLeaderboard(board, flags.out);
       process.stdout.write(`Rendered ${files.length} files from ${join(flags.out, LEADERBOARD_FILES.json)}\n`);
       return;
@@ -78,7 +81,8 @@ async function leaderboardCommand(flags: LeaderboardFlags): Promise<void> {
     const populationBatch = parseInteger('--population-batch', flags.populationBatch, 1, 256);
     const suite = loadSuite(flags);
     const out = flags.out ?? join('runs', `leaderboard-${suite.name}`);
-    const command = ['synth', ...process.argv.slice(2)].map(quoteArg).join(' ');
+    requireWritableDirectory(out, '--out');
+    const command = commandLine(['synth', ...process.argv.slice(2)]);
     const started = performance.now();
     const board = await runLeaderboard({
       suite,
@@ -113,9 +117,4 @@ async function leaderboardCommand(flags: LeaderboardFlags): Promise<void> {
     if (err instanceof BackendChoiceError) throw new UserError(err.message, err.hint);
     throw err;
   }
-}
-
-/** Quotes an argument for a POSIX shell only when it needs it, so the recorded command can be pasted. */
-function quoteArg(arg: string): string {
-  return /^[A-Za-z0-9_./=:,@%+-]+$/.test(arg) ? arg : `'${arg.replace(/'/g, `'\\''`)}'`;
 }

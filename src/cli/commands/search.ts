@@ -3,23 +3,25 @@
  * creates the run store, wires the local trainer into `runSearch` and prints.
  */
 import type { Command } from 'commander';
-import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { baseRate, DataError, listDatasets, loadDataset } from '../../data/index.ts';
-import { loadDsl } from '../../dsl/dslFile.ts';
-import { graphDsl } from '../../dsl/domains/graphDsl.ts';
 import type { Dsl } from '../../dsl/dsl.ts';
 import { BACKEND_NAMES, BackendChoiceError, initBackend, parseBackendName } from '../../gssnn/backend.ts';
 import { getPreset, PRESET_NAMES, type PresetName } from '../../gssnn/presets.ts';
 import { EXPLORE_STRATEGIES } from '../../synth/explore.ts';
 import { RunStore, RunStoreError } from '../../synth/runStore.ts';
 import { runSearch, SearchError, validateSearchConfig, type SearchConfig, type SearchEvent, type SearchReport, type SelectionMetric } from '../../synth/search.ts';
+import { dslFromFlag } from '../dslFlag.ts';
 import { UserError } from '../errors.ts';
 import { parseChoice, parseChoiceList, parseInteger, parseNumber } from '../options.ts';
 import { BASELINE_KINDS, DEFAULT_POPULATION_BATCH, localTrainer, type TrainingConfig } from '../searchTrainer.ts';
 import { openQueueFlag, queueTrainer } from '../queueTrainer.ts';
 import type { QueueLocation } from '../../queue/location.ts';
 import { createProgressView } from '../progress.ts';
+import { onInterrupt, RESTORE_TERMINAL } from '../interrupt.ts';
+import { requireWritableDirectory } from '../outputs.ts';
+import { BASE_RATE_FILE, baseRateFile, formatSearchSummary, readSearchSummary, type SplitBaseRate } from '../searchSummary.ts';
+import { commandLine } from '../shell.ts';
 import { toolkitVersion } from '../version.ts';
 
 interface SearchFlags {
@@ -40,6 +42,8 @@ interface SearchFlags {
   maxSize: string;
   seconds?: string;
   strategy: string;
+  minNodes?: string;
+  maxNodes?: string;
   arity: string;
   compressIterations: string;
   baselines: string;
@@ -53,7 +57,7 @@ interface SearchFlags {
 
 const SELECTION_METRICS: readonly SelectionMetric[] = ['validation', 'train', 'kfold'];
 /** Flags that describe the run itself; with --resume they come from its manifest. */
-const RUN_DEFINING = ['data', 'preset', 'iterations', 'population', 'keep', 'seed', 'selection', 'folds', 'maxPrograms', 'maxSize', 'seconds', 'strategy', 'arity', 'compressIterations', 'baselines', 'trainSize', 'epochs', 'dsl'];
+const RUN_DEFINING = ['data', 'preset', 'iterations', 'population', 'keep', 'seed', 'selection', 'folds', 'maxPrograms', 'maxSize', 'seconds', 'strategy', 'minNodes', 'maxNodes', 'arity', 'compressIterations', 'baselines', 'trainSize', 'epochs', 'dsl'];
 
 export function register(program: Command): void {
   program
@@ -76,6 +80,8 @@ export function register(program: Command): void {
     .option('--max-size <n>', 'largest program size enumerated', '20')
     .option('--seconds <s>', 'wall-clock budget per exploration (makes runs machine-dependent)')
     .option('--strategy <name>', `exploration: ${EXPLORE_STRATEGIES.join(', ')} (heap = the original's plain best-first order; novelty reaches far more graphs)`, 'novelty')
+    .option('--min-nodes <n>', 'candidates are graphs of at least this many nodes (default 2)')
+    .option('--max-nodes <n>', 'novelty / states: candidates are graphs of at most this many nodes')
     .option('--arity <n>', 'largest arity of learned abstractions', '2')
     .option('--compress-iterations <n>', 'abstractions learned per iteration at most', '2')
     .option('--baselines <list>', `baselines trained once: comma list of ${BASELINE_KINDS.join(', ')}, or none`, 'linear,mlp,random,chain')
@@ -112,6 +118,8 @@ function configFrom(flags: SearchFlags): SearchConfig {
       maxSize: parseInteger('--max-size', flags.maxSize, 1),
       ...(flags.seconds !== undefined ? { seconds: parseNumber('--seconds', flags.seconds, 0.01) } : {}),
       strategy: parseChoice('--strategy', flags.strategy, EXPLORE_STRATEGIES),
+      ...(flags.minNodes !== undefined ? { minNodes: parseInteger('--min-nodes', flags.minNodes, 2) } : {}),
+      ...(flags.maxNodes !== undefined ? { maxNodes: parseInteger('--max-nodes', flags.maxNodes, 2) } : {}),
     },
     compress: { arity: parseInteger('--arity', flags.arity, 0, 5), iterations: parseInteger('--compress-iterations', flags.compressIterations, 0) },
     reweight: { pseudoCount: 1 },
@@ -121,14 +129,6 @@ function configFrom(flags: SearchFlags): SearchConfig {
   const problems = validateSearchConfig(config);
   if (problems.length > 0) throw new UserError(`impossible search settings: ${problems.join('; ')}`);
   return config;
-}
-
-function initialDsl(file: string | undefined): Dsl {
-  if (file === undefined) return graphDsl();
-  if (!existsSync(file)) throw new UserError(`--dsl: no such file ${file}`);
-  const loaded = loadDsl(file);
-  if (!loaded.ok) throw new UserError(`--dsl: ${loaded.error.message}`);
-  return loaded.value;
 }
 
 async function runSearchCommand(flags: SearchFlags, command: Command): Promise<void> {
@@ -150,17 +150,19 @@ async function runSearchCommand(flags: SearchFlags, command: Command): Promise<v
           'drop them, or start a new run in another --out directory',
         );
       }
+      if (RunStore.exists(out)) requireWritableDirectory(out, '--out', 'a run is resumed where it lies: make the directory writable, or copy it somewhere writable and resume the copy');
       store = RunStore.open(out);
       config = store.manifest.config as unknown as SearchConfig;
     } else {
       config = configFrom(flags);
       if (RunStore.exists(out)) throw new UserError(`${out} already holds a run`, 'pass --resume to continue it, or choose another --out directory');
+      requireWritableDirectory(out, '--out');
     }
   } catch (err) {
     if (err instanceof RunStoreError) throw new UserError(err.message, err.hint);
     throw err;
   }
-  const dsl = initialDsl((config.training as { dsl?: string }).dsl);
+  const dsl = dslFromFlag((config.training as { dsl?: string }).dsl);
   let backend: string;
   try {
     backend = (await initBackend(flags.backend === undefined ? undefined : parseBackendName(flags.backend, '--backend'))).name;
@@ -183,13 +185,31 @@ async function runSearchCommand(flags: SearchFlags, command: Command): Promise<v
     if (err instanceof RunStoreError) throw new UserError(err.message, err.hint);
     throw err;
   }
-  await execute(store, config, dsl, flags, { workers, populationBatch }, backend, queue);
+  await execute(store, config, dsl, flags, { workers, populationBatch }, backend, { out, resume: resumeCommand(out, flags, command) }, queue);
 }
 
-async function execute(store: RunStore, config: SearchConfig, dsl: Dsl, flags: SearchFlags, local: { workers: number; populationBatch: number }, backend: string, queue?: QueueLocation): Promise<void> {
+/** The command that continues this run: its directory and the flags that do not define it. */
+function resumeCommand(out: string, flags: SearchFlags, command: Command): string {
+  const args = ['synth', 'search', '--resume', '--out', out];
+  const given = (name: string) => command.getOptionValueSource(name) === 'cli';
+  if (given('workers')) args.push('--workers', flags.workers);
+  if (given('populationBatch')) args.push('--population-batch', flags.populationBatch);
+  if (flags.backend !== undefined) args.push('--backend', flags.backend);
+  if (flags.queue !== undefined) args.push('--queue', flags.queue);
+  if (flags.shipModels) args.push('--ship-models');
+  if (flags.json) args.push('--json');
+  return commandLine(args);
+}
+
+/** Majority-class rate and size of a split. */
+function splitRate(split: { y: ArrayLike<number>; count: number }, classes: number): SplitBaseRate {
+  return { baseRate: baseRate(split.y, classes), examples: split.count };
+}
+
+/** `where.out`: the run directory as the user gave it, for messages; `where.resume`: the command that resumes it. */
+async function execute(store: RunStore, config: SearchConfig, dsl: Dsl, flags: SearchFlags, local: { workers: number; populationBatch: number }, backend: string, where: { out: string; resume: string }, queue?: QueueLocation): Promise<void> {
   const training = config.training as unknown as TrainingConfig;
   const preset = getPreset(training.preset);
-  let base: number | null = null;
   try {
     const data = await loadDataset(training.data, {
       seed: training.dataSeed,
@@ -200,52 +220,48 @@ async function execute(store: RunStore, config: SearchConfig, dsl: Dsl, flags: S
       labels: training.labels,
       warn: (m) => process.stderr.write(`warning: ${m}\n`),
     });
-    base = baseRate(data.test.y, data.numClasses);
+    // Written first, so that the base rates of an interrupted run are known too.
+    if (!store.has(BASE_RATE_FILE)) store.writeJson(BASE_RATE_FILE, baseRateFile(splitRate(data.validation, data.numClasses), splitRate(data.test, data.numClasses)));
   } catch (err) {
     if (err instanceof DataError) throw new UserError(`--data ${training.data}: ${err.message}`, err.hint);
     throw err;
   }
   const view = createProgressView({ json: Boolean(flags.json), stream: process.stderr });
-  view.start(store.dir, config);
+  const release = onInterrupt((signal) => {
+    view.stop();
+    if (process.stderr.isTTY) process.stderr.write(RESTORE_TERMINAL);
+    process.stderr.write(`\nsynth search: interrupted (${signal}). Every finished step is saved in ${where.out}.\nResume with:\n  ${where.resume}\n`);
+    if (flags.json) process.stdout.write(`${JSON.stringify({ type: 'interrupted', signal, resume: where.resume })}\n`);
+  });
+  view.start(where.out, config);
   let report: SearchReport;
   try {
-    const trainer = queue ? queueTrainer(store, { location: queue, backend, shipModels: Boolean(flags.shipModels), populationBatch: local.populationBatch }) : localTrainer(store, { ...local, backend });
+    // One worker still trains on a thread, so that Ctrl-C is answered at once, not after the current model.
+    const trainer = queue
+      ? queueTrainer(store, { location: queue, backend, shipModels: Boolean(flags.shipModels), populationBatch: local.populationBatch })
+      : localTrainer(store, { ...local, backend, thread: true });
     report = await runSearch(store, config, dsl, trainer, (event: SearchEvent) => {
-      if (flags.json) process.stdout.write(`${JSON.stringify(event)}\n`);
       view.update(event);
+      if (flags.json && event.type !== 'done') process.stdout.write(`${JSON.stringify(event)}\n`);
     });
   } catch (err) {
     view.stop();
+    release();
     if (err instanceof SearchError) throw new UserError(err.message, err.hint);
     throw err;
   }
   view.stop();
-  store.writeJson('base-rate.json', { baseRate: base, split: 'test' });
-  if (!flags.json) process.stdout.write(formatReport(report, base, store.dir));
+  release();
+  const summary = readSearchSummary(store, report);
+  if (flags.json) {
+    // The last line is the report, with the base rates and the verdicts against them.
+    process.stdout.write(`${JSON.stringify({ type: 'done', report, baseRates: summary.rates?.splits ?? null, assessment: summary.assessment })}\n`);
+    for (const w of summary.assessment.warnings) process.stderr.write(`warning: ${w}\n`);
+    return;
+  }
+  process.stdout.write(formatSearchSummary(summary, where.out));
 }
 
 function kebab(name: string): string {
   return name.replace(/[A-Z]/g, (c) => `-${c.toLowerCase()}`);
-}
-
-const pct = (x: number) => (Number.isFinite(x) ? `${(100 * x).toFixed(1)}%` : '  n/a');
-
-export function formatReport(report: SearchReport, base: number | null, dir: string): string {
-  const lines: string[] = [];
-  lines.push(`Search finished: ${report.iterations} iteration(s), ${report.candidatesTrained} candidates trained, selection by ${report.selectionMetric}.`);
-  lines.push(`Base rate (majority class, test split): ${base === null ? 'n/a' : pct(base)}`);
-  lines.push('');
-  lines.push('rank  valid.   test   nodes edges  program');
-  report.best.forEach((b, i) => {
-    const program = b.program.length > 70 ? `${b.program.slice(0, 67)}...` : b.program;
-    lines.push(`${String(i + 1).padStart(4)}  ${pct(b.validation).padStart(6)}  ${pct(b.test).padStart(6)}  ${String(b.nodes).padStart(4)} ${String(b.edges).padStart(5)}  ${program}`);
-  });
-  if (report.baselines.length > 0) {
-    lines.push('');
-    lines.push('baseline   valid.   test   status');
-    for (const b of report.baselines) lines.push(`${b.kind.padEnd(9)}  ${pct(b.validation).padStart(6)}  ${pct(b.test).padStart(6)}   ${b.status}`);
-  }
-  if (report.inventions.length > 0) lines.push('', `Inventions learned: ${report.inventions.join(', ')}`);
-  lines.push('', `Run directory: ${dir}   (synth show ${dir})`, '');
-  return lines.join('\n');
 }

@@ -1,11 +1,9 @@
 /** `synth train`: train one G-SSNN (from a program) or one baseline on a data set. */
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync, readFileSync, statSync } from 'node:fs';
 import type { Command } from 'commander';
-import { loadDataset, DataError } from '../../data/index.ts';
-import { evaluate } from '../../dsl/evaluate.ts';
-import { loadDsl } from '../../dsl/dslFile.ts';
-import { parseProgram } from '../../dsl/parse.ts';
-import type { Dsl } from '../../dsl/dsl.ts';
+import { compareWithBaseRate, type BaseRateComparison } from '../../analysis/baseRate.ts';
+import { baseRate, loadDataset, DataError } from '../../data/index.ts';
+import { runProgramText } from '../../dsl/programRecord.ts';
 import type { ProgramGraph } from '../../dsl/graph.ts';
 import { BACKEND_NAMES, BackendChoiceError, initBackend, parseBackendName } from '../../gssnn/backend.ts';
 import { InjectionError } from '../../gssnn/inject.ts';
@@ -13,8 +11,13 @@ import { ModelSpecError, type ModelKind } from '../../gssnn/models/index.ts';
 import { saveModel } from '../../gssnn/persist.ts';
 import { getPreset, PRESET_NAMES } from '../../gssnn/presets.ts';
 import { trainModel } from '../../gssnn/trainModel.ts';
+import type { GradientRuleConfig } from '../../gssnn/train/gradientRules.ts';
+import type { OptimizerConfig } from '../../gssnn/train/optimizers.ts';
+import type { Preset } from '../../gssnn/presets.ts';
+import { dslFromFlag } from '../dslFlag.ts';
 import { UserError } from '../errors.ts';
-import { parseInteger } from '../options.ts';
+import { parseChoice, parseInteger, parseNumber } from '../options.ts';
+import { requireWritableDirectory } from '../outputs.ts';
 
 /** Seeds and sizes are 32-bit unsigned integers. */
 const UINT32_MAX = 2 ** 32 - 1;
@@ -39,6 +42,26 @@ interface TrainOptions {
   out?: string;
   backend?: string;
   json?: boolean;
+  initialWeights: boolean;
+  optimizer?: string;
+  baseOptimizer?: string;
+  lr?: string;
+  momentum?: string;
+  rho?: string;
+  safCoefficient?: string;
+  safTemperature?: string;
+  safLag?: string;
+  winsorize?: string;
+}
+
+const OPTIMIZERS = ['sgd', 'adam', 'sam', 'saf', 'winsorized', 'm3', 'rm3'] as const;
+type OptimizerName = (typeof OPTIMIZERS)[number];
+
+/** What `--optimizer` and its parameters make of the preset's recipe (recorded in the saved model). */
+interface OptimizerChoice {
+  readonly name: OptimizerName;
+  readonly optimizer: OptimizerConfig;
+  readonly rule?: GradientRuleConfig;
 }
 
 export function register(program: Command): void {
@@ -61,6 +84,16 @@ export function register(program: Command): void {
     .option('--out <dir>', 'save the trained model (model.json + weights.bin) in this directory')
     .option('--backend <name>', `tensor backend: ${BACKEND_NAMES.join(', ')} (default: SYNTH_BACKEND or the fastest available)`)
     .option('--json', 'print the final metrics as one JSON object on the last line')
+    .option('--no-initial-weights', 'do not save the weights at initialization beside the model (halves its size; the distance-from-init measures then cannot run)')
+    .option('--optimizer <name>', `${OPTIMIZERS.join(', ')} (default: the preset's, adam); sam, saf, winsorized, m3 and rm3 change the gradient a base optimizer steps along`)
+    .option('--base-optimizer <name>', "sgd or adam: what steps along the gradient of sam, saf, winsorized, m3, rm3 (default: the preset's)")
+    .option('--lr <x>', "learning rate (default: the preset's)")
+    .option('--momentum <m>', 'heavy-ball momentum of sgd (default 0)')
+    .option('--rho <r>', 'SAM: radius of the ascent step (default 0.05)')
+    .option('--saf-coefficient <lambda>', 'SAF: weight of the trajectory loss (default 0.3)')
+    .option('--saf-temperature <tau>', 'SAF: softmax temperature (default 5)')
+    .option('--saf-lag <epochs>', 'SAF: compare with the outputs of this many epochs earlier (default 3)')
+    .option('--winsorize <c>', 'winsorized: clip each gradient coordinate to its (c+1)-th smallest and largest value over the batch (default 1)')
     .action(async (options: TrainOptions) => {
       await runTrain(options);
     });
@@ -68,7 +101,7 @@ export function register(program: Command): void {
 
 async function runTrain(options: TrainOptions): Promise<void> {
   if ((options.program === undefined) === (options.baseline === undefined)) {
-    throw new UserError('give exactly one of --program and --baseline', 'e.g. --program "(lam (add identity $0))" or --baseline linear');
+    throw new UserError('give exactly one of --program and --baseline', `e.g. --program ${EXAMPLE_PROGRAM} or --baseline linear`);
   }
   const preset = (() => {
     try {
@@ -85,8 +118,11 @@ async function runTrain(options: TrainOptions): Promise<void> {
   const testSize = options.testSize === undefined ? preset.data.testSize : parseInteger('--test-size', options.testSize, 1, UINT32_MAX);
   const elements = options.elements === undefined ? undefined : parseInteger('--elements', options.elements, 1, UINT32_MAX);
   const kind = modelKind(options);
+  const choice = optimizerChoice(options, preset);
   if (kind === 'gssnn' && options.elements !== undefined) throw new UserError('--elements applies only to random, chain, star and complete baselines');
 
+  // Checked before training, so a finished model is never lost to an unwritable folder.
+  if (options.out !== undefined) requireWritableDirectory(options.out, '--out');
   const programText = options.program === undefined ? undefined : readProgramText(options.program);
   const graph = programText === undefined ? undefined : programGraph(programText, options);
 
@@ -119,7 +155,7 @@ async function runTrain(options: TrainOptions): Promise<void> {
       elements,
       seed,
       reproduceOriginal: options.reproduceOriginal,
-      train: epochs === undefined ? {} : { epochs },
+      train: { ...(epochs === undefined ? {} : { epochs }), optimizer: choice.optimizer, ...(choice.rule ? { rule: choice.rule } : {}) },
       callbacks: {
         onEpoch: ({ epoch, trainLoss, lr }) => {
           process.stderr.write(`epoch ${epoch + 1}: train loss ${trainLoss.toFixed(4)}, lr ${lr.toExponential(2)}\n`);
@@ -131,7 +167,12 @@ async function runTrain(options: TrainOptions): Promise<void> {
     if (err instanceof InjectionError) throw new UserError(`--program: ${err.message}`, 'try --preset paper (graph dimension 512)');
     throw err;
   }
-  const { model, result, spec } = trained;
+  const { model, result, spec, initialWeights } = trained;
+  const splits = { train: data.train, validation: data.validation, test: data.test };
+  const baseRates = Object.fromEntries(Object.entries(splits).map(([name, split]) => [name, split.count > 0 ? baseRate(split.y, data.numClasses) : null])) as Record<keyof typeof splits, number | null>;
+  const against = (name: 'validation' | 'test') => (baseRates[name] === null ? null : compareWithBaseRate(result[name].accuracy, splits[name].count, baseRates[name]!));
+  const vsBaseRate = { validation: against('validation'), test: against('test') };
+  const warnings = vsBaseRate.test && vsBaseRate.test.verdict !== 'above' ? [baseRateWarning('test', vsBaseRate.test)] : [];
   const summary = {
     kind,
     program: programText ?? null,
@@ -140,34 +181,86 @@ async function runTrain(options: TrainOptions): Promise<void> {
     seed,
     splitSeed,
     backend: backendName,
+    optimizer: { name: choice.name, ...choice.optimizer, ...(choice.rule ? { rule: choice.rule } : {}) },
     status: result.status,
     parameterCount: result.parameterCount,
     graph: spec.graph ? { nodes: spec.graph.nodes.length, edges: spec.graph.edges.length } : null,
     train: { accuracy: result.train.accuracy, loss: result.train.loss },
     validation: { accuracy: result.validation.accuracy, loss: result.validation.loss },
     test: { accuracy: result.test.accuracy, loss: result.test.loss },
+    baseRate: baseRates,
+    vsBaseRate,
+    warnings,
     steps: result.steps,
     epochs: result.epochs,
     ...(result.divergedAt ? { divergedAt: result.divergedAt } : {}),
     trainSeconds: result.trainSeconds,
     examplesPerSecond: result.examplesPerSecond,
     out: options.out ?? null,
+    initialWeightsSaved: options.out !== undefined && options.initialWeights,
   };
-  if (options.out) saveModel(model, options.out, { result, summary, dataProvenance: data.provenance });
+  if (options.out) saveModel(model, options.out, { result, summary, dataProvenance: data.provenance }, options.initialWeights ? { initialWeights } : {});
   model.dispose();
   if (options.json) {
     process.stdout.write(`${JSON.stringify(summary)}\n`);
   } else {
-    const pct = (x: number) => (Number.isFinite(x) ? `${(100 * x).toFixed(1)}%` : 'n/a');
+    const line = (name: keyof typeof splits) => {
+      const comparison = name === 'train' ? null : vsBaseRate[name];
+      const verdict = comparison === null ? '' : comparison.verdict === 'above' ? `, above it (p ${pValue(comparison.pAbove)})` : comparison.verdict === 'below' ? ', BELOW it' : ', indistinguishable from it';
+      return `  ${name.padEnd(10)} ${pct(result[name].accuracy).padStart(6)}  (loss ${result[name].loss.toFixed(4)}; base rate ${baseRates[name] === null ? 'n/a' : pct(baseRates[name]!)} of ${splits[name].count}${verdict})\n`;
+    };
     process.stdout.write(
       `${kind} on ${data.name} (preset ${preset.name}, seed ${seed}, ${backendName}): ${result.status}, ${result.parameterCount} parameters\n` +
-        `  train ${pct(result.train.accuracy)} (loss ${result.train.loss.toFixed(4)})\n` +
-        `  validation ${pct(result.validation.accuracy)} (loss ${result.validation.loss.toFixed(4)})\n` +
-        `  test ${pct(result.test.accuracy)} (loss ${result.test.loss.toFixed(4)})\n` +
+        line('train') +
+        line('validation') +
+        line('test') +
         (options.out ? `  saved to ${options.out}\n` : ''),
     );
   }
+  for (const w of warnings) process.stderr.write(`warning: ${w}\n`);
   if (result.status === 'diverged') process.stderr.write(`training diverged at step ${result.divergedAt?.step} (loss ${result.divergedAt?.loss})\n`);
+}
+
+const pct = (x: number) => (Number.isFinite(x) ? `${(100 * x).toFixed(1)}%` : 'n/a');
+const pValue = (p: number) => (p < 0.001 ? '< 0.001' : `= ${p.toFixed(3)}`);
+
+function baseRateWarning(split: string, c: BaseRateComparison): string {
+  return (
+    `${split} accuracy ${pct(c.accuracy)} is ${c.verdict === 'below' ? 'below' : 'indistinguishable from'} the base rate ${pct(c.baseRate)} ` +
+    `(exact binomial test on ${c.examples} examples, p ${pValue(c.pAbove)} for doing better; 95% interval ${pct(c.interval95[0])} to ${pct(c.interval95[1])}): the model has learned nothing measurable on this split.`
+  );
+}
+
+function optimizerChoice(options: TrainOptions, preset: Preset): OptimizerChoice {
+  const name = options.optimizer === undefined ? preset.train.optimizer.kind : parseChoice('--optimizer', options.optimizer, OPTIMIZERS);
+  const only = (flag: string, value: string | undefined, allowed: readonly OptimizerName[]) => {
+    if (value !== undefined && !allowed.includes(name)) throw new UserError(`${flag} applies to --optimizer ${allowed.join(' or ')}, not ${name}`, `drop ${flag} or choose --optimizer ${allowed[0]}`);
+  };
+  only('--rho', options.rho, ['sam']);
+  for (const [flag, value] of [['--saf-coefficient', options.safCoefficient], ['--saf-temperature', options.safTemperature], ['--saf-lag', options.safLag]] as const) only(flag, value, ['saf']);
+  only('--winsorize', options.winsorize, ['winsorized']);
+  only('--base-optimizer', options.baseOptimizer, ['sam', 'saf', 'winsorized', 'm3', 'rm3']);
+  const baseKind = name === 'sgd' || name === 'adam' ? name : options.baseOptimizer === undefined ? preset.train.optimizer.kind : parseChoice('--base-optimizer', options.baseOptimizer, ['sgd', 'adam'] as const);
+  if (options.momentum !== undefined && baseKind !== 'sgd') throw new UserError(`--momentum applies to sgd, but the steps are taken by ${baseKind}`, 'add --optimizer sgd (or --base-optimizer sgd), or drop --momentum');
+  const lr = options.lr === undefined ? preset.train.optimizer.lr : parseNumber('--lr', options.lr, Number.MIN_VALUE);
+  const optimizer: OptimizerConfig =
+    baseKind === 'sgd' ? { kind: 'sgd', lr, ...(options.momentum === undefined ? {} : { momentum: parseNumber('--momentum', options.momentum, 0, 1) }) } : { kind: 'adam', lr };
+  const rule: GradientRuleConfig | undefined =
+    name === 'sam'
+      ? { kind: 'sam', rho: options.rho === undefined ? 0.05 : parseNumber('--rho', options.rho, 0) }
+      : name === 'saf'
+        ? {
+            kind: 'saf',
+            coefficient: options.safCoefficient === undefined ? 0.3 : parseNumber('--saf-coefficient', options.safCoefficient, 0),
+            temperature: options.safTemperature === undefined ? 5 : parseNumber('--saf-temperature', options.safTemperature, Number.MIN_VALUE),
+            lag: options.safLag === undefined ? 3 : parseInteger('--saf-lag', options.safLag, 1),
+          }
+        : name === 'winsorized'
+          ? { kind: 'winsorized', c: options.winsorize === undefined ? 1 : parseInteger('--winsorize', options.winsorize, 0) }
+          : name === 'm3' || name === 'rm3'
+            ? { kind: name }
+            : undefined;
+  return { name, optimizer, ...(rule ? { rule } : {}) };
 }
 
 function modelKind(options: TrainOptions): ModelKind {
@@ -180,9 +273,22 @@ function modelKind(options: TrainOptions): ModelKind {
 }
 
 
+/** An example for hints, in single quotes so that a shell passes it as it is. */
+const EXAMPLE_PROGRAM = "'(push (add (connect identity)))'";
+const PROGRAM_HINT = `a graph program is an s-expression of type S -> S ending in identity, e.g. --program ${EXAMPLE_PROGRAM} (single quotes keep the shell from expanding $0); inventions go inline as {fn_k}(body), or by name with --dsl`;
+
+/** Text that can only be meant as a file name: no parentheses or spaces, and a folder or an extension. */
+function looksLikePath(arg: string): boolean {
+  return !/[()\s{}]/.test(arg) && (/[/\\]/.test(arg) || /\.(json|txt|sexp|lisp|prog)$/i.test(arg));
+}
+
 /** Program text from the argument, or from the file it names. */
 function readProgramText(arg: string): string {
-  if (!existsSync(arg)) return arg;
+  if (!existsSync(arg)) {
+    if (looksLikePath(arg)) throw new UserError(`--program: no such file ${arg}`, `check the path, or give the program text itself: ${PROGRAM_HINT}`);
+    return arg;
+  }
+  if (statSync(arg).isDirectory()) throw new UserError(`--program: ${arg} is a directory`, 'give a program record (.json with a "program" field) or a plain-text file');
   const text = readFileSync(arg, 'utf8');
   if (!arg.endsWith('.json')) return text.trim();
   let record: unknown;
@@ -196,16 +302,10 @@ function readProgramText(arg: string): string {
   return program;
 }
 
+/** Parses, type-checks at S -> S and evaluates the program, exactly as `synth eval` does. */
 function programGraph(text: string, options: TrainOptions): ProgramGraph {
-  let dsl: Dsl | undefined;
-  if (options.dsl) {
-    const loaded = loadDsl(options.dsl);
-    if (!loaded.ok) throw new UserError(`--dsl: ${loaded.error.message}`);
-    dsl = loaded.value;
-  }
-  const parsed = parseProgram(text, { dsl, source: '--program' });
-  if (!parsed.ok) throw new UserError(parsed.error.message, 'programs are s-expressions such as "(lam (add identity $0))"; inventions inline as {fn_k}(body) or by name with --dsl');
-  const graph = evaluate(parsed.value);
-  if (!graph.ok) throw new UserError(`--program: evaluating the program failed: ${graph.error.message}`, 'a graph program has type S -> S and reads as instructions ending in identity, e.g. (push (add (connect identity)))');
-  return graph.value;
+  const outcome = runProgramText(text, { dsl: dslFromFlag(options.dsl), source: '--program' });
+  if (outcome.ok) return outcome.graph;
+  const what = { parse: 'does not parse', type: 'does not type-check', budget: 'ran out of its evaluation budget', runtime: 'failed when evaluated' }[outcome.error.kind];
+  throw new UserError(`--program ${what}: ${outcome.error.message}`, PROGRAM_HINT);
 }

@@ -45,6 +45,6 @@ export async function runTrainJobGroup(jobs: readonly TrainJob[]): Promise<JobOu
       outcomes[i] = { ok: false, error: errorMessage(err) };
     }
   }
-  pools.train(outcomes, (job, trained) => finishJob(job, trained.model, trained.result, backend));
+  pools.train(outcomes, (job, trained) => finishJob(job, trained.model, trained.result, trained.initialWeights, backend));
   return outcomes;
 }

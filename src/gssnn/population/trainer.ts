@@ -29,6 +29,8 @@ export interface PopulationMember {
 export interface TrainedMember {
   readonly model: Model & { readonly weightNames: readonly string[] };
   readonly result: TrainResult;
+  /** The weights before training, in `model.variables` order (as `trainModel` returns them). */
+  readonly initialWeights: Float32Array[];
 }
 
 /**
@@ -37,6 +39,8 @@ export interface TrainedMember {
  */
 export function populationKey(member: PopulationMember): string | null {
   if (populationUnsupported(member.spec)) return null;
+  // Gradient rules (SAM, SAF, ...) train alone with train().
+  if (member.config.rule) return null;
   const { seed: _seed, ...schedule } = member.config;
   if (schedule.optimizer.kind !== 'adam') return null;
   const { train, validation, test } = member.data;
@@ -67,6 +71,7 @@ export function trainPopulation(members: readonly PopulationMember[]): TrainedMe
     if (key === null || populationKey(m) !== key) throw new RangeError(`population member ${k} cannot train with member 0 (architecture, schedule or split sizes differ)`);
   });
   const models = members.map((m) => buildModel(m.spec));
+  const initialWeights = models.map((model) => model.variables.map((v) => (v.dataSync() as Float32Array).slice()));
   let network: PopulationNetwork | null = null;
   let optimizer: PopulationAdam | null = null;
   try {
@@ -85,7 +90,7 @@ export function trainPopulation(members: readonly PopulationMember[]): TrainedMe
       model.variables.forEach((v, i) => v.assign(values[i]));
       tf.dispose(values);
     });
-    return models.map((model, k) => ({ model, result: results[k] }));
+    return models.map((model, k) => ({ model, result: results[k], initialWeights: initialWeights[k] }));
   } catch (err) {
     models.forEach((m) => m.dispose());
     throw err;

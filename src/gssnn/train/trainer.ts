@@ -11,6 +11,7 @@ import { Random, deriveSeed } from '../../util/random.ts';
 import type { Model } from '../model.ts';
 import { epochBatches, makeBatch, type Batch } from './batches.ts';
 import { classificationLoss, correctCount, type LossKind } from './losses.ts';
+import { createGradientRule, type GradientRule, type GradientRuleConfig } from './gradientRules.ts';
 import { createOptimizer, type OptimizerConfig } from './optimizers.ts';
 import { ReduceLrOnPlateau, type PlateauConfig } from './scheduler.ts';
 
@@ -24,6 +25,8 @@ export interface TrainConfig {
   readonly minSteps?: number;
   readonly batchSize: number;
   readonly optimizer: OptimizerConfig;
+  /** What each step follows instead of the batch gradient (SAM, SAF, ...); the optimizer applies it. */
+  readonly rule?: GradientRuleConfig;
   /** Stepped every batch with that batch's loss; null for a constant rate. */
   readonly scheduler: PlateauConfig | null;
   readonly loss: LossKind;
@@ -112,6 +115,7 @@ export function train(model: Model, data: Dataset, config: TrainConfig, callback
   if (problems.length) throw new RangeError(`train: ${problems.join('; ')}`);
   if (data.train.count === 0) throw new RangeError(`train: data set ${data.name} has no training examples`);
   const optimizer = createOptimizer(config.optimizer);
+  const rule = config.rule ? createGradientRule(config.rule, { lossOf: (logits, labels) => classificationLoss(config.loss, logits, labels), training: true }) : null;
   const scheduler = config.scheduler ? new ReduceLrOnPlateau(config.scheduler) : null;
   const order = new Random(deriveSeed(config.seed, 'order'));
   const lossOf = (logits: tf.Tensor2D, labels: tf.Tensor1D) => classificationLoss(config.loss, logits, labels);
@@ -129,7 +133,7 @@ export function train(model: Model, data: Dataset, config: TrainConfig, callback
       for (const indices of epochBatches(data.train.count, config.batchSize, order)) {
         const batch = makeBatch(data.train, data.inputShape, indices);
         try {
-          const loss = trainStep(model, batch, lossOf, optimizer);
+          const loss = rule ? ruleStep(model, batch, epoch, rule, optimizer) : trainStep(model, batch, lossOf, optimizer);
           step += 1;
           if (!Number.isFinite(loss)) {
             status = 'diverged';
@@ -163,6 +167,7 @@ export function train(model: Model, data: Dataset, config: TrainConfig, callback
     }
   } finally {
     optimizer.dispose();
+    rule?.dispose();
   }
   const trainSeconds = (performance.now() - started) / 1000;
   return {
@@ -195,6 +200,17 @@ export function trainStep(
     if (Number.isFinite(loss)) optimizer.apply(model.variables, model.variables.map((v) => grads[v.name]));
     return loss;
   });
+}
+
+/** One optimizer step along a gradient rule; returns the batch loss (no update when it is not finite). */
+function ruleStep(model: Model, batch: Batch, epoch: number, rule: GradientRule, optimizer: ReturnType<typeof createOptimizer>): number {
+  const { loss, grads } = rule.gradient(model, batch, epoch);
+  try {
+    if (Number.isFinite(loss)) optimizer.apply(model.variables, grads);
+  } finally {
+    tf.dispose(grads);
+  }
+  return loss;
 }
 
 /** Loss and accuracy of `model` on a split, in eval mode (no dropout). */
