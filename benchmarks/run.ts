@@ -10,7 +10,7 @@ import { fileURLToPath } from 'node:url';
 
 const here = dirname(fileURLToPath(import.meta.url));
 /** Modules that support the benchmarks rather than being one. */
-const HELPERS = new Set(['run.ts', 'machine.ts', 'synthSetup.ts']);
+const HELPERS = new Set(['run.ts', 'machine.ts', 'synthSetup.ts', 'syntheticImages.ts']);
 const available = readdirSync(here)
   .filter((f) => f.endsWith('.ts') && !HELPERS.has(f))
   .map((f) => f.slice(0, -3))

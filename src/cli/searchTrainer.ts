@@ -1,15 +1,19 @@
 /**
- * The trainer a search uses on this machine: each request becomes a `TrainJob` run in
- * process (one worker) or on worker threads (`--workers N`). Jobs carry their own seeds,
- * so results do not depend on which thread ran them or in what order.
+ * The trainer a search uses on this machine: each request becomes a `TrainJob`; jobs whose
+ * models can share a population are grouped (at most `--population-batch` per group) and
+ * each group trains in one computation, in process (one worker) or on worker threads
+ * (`--workers N`). Jobs carry their own seeds, so results do not depend on the grouping,
+ * on which thread ran them or in what order.
  */
 import type { LabelControl } from '../data/dataset.ts';
 import type { ModelKind } from '../gssnn/models/index.ts';
 import type { PresetName } from '../gssnn/presets.ts';
-import { runTrainJob, type TrainJob, type TrainJobResult } from '../gssnn/trainJob.ts';
+import type { TrainJob, TrainJobResult } from '../gssnn/trainJob.ts';
 import type { TrainOutcome, TrainRequest, Trainer } from '../synth/search.ts';
 import type { RunStore } from '../synth/runStore.ts';
 import { runInWorkers } from '../util/workerPool.ts';
+import { populationGroups } from '../gssnn/population/groups.ts';
+import { runTrainJobGroup, type JobOutcome } from '../gssnn/population/jobs.ts';
 
 /** What `SearchConfig.training` holds for our trainer. */
 export interface TrainingConfig {
@@ -72,28 +76,42 @@ export function failedOutcome(error: string): TrainOutcome {
   return { status: 'failed', parameterCount: 0, train: none, validation: none, test: none, trainSeconds: 0, error };
 }
 
+/** Jobs that may share a population: models of one family on the same data, schedule and backend. */
+export function populationKeyOfJob(job: TrainJob): string {
+  const family = job.kind === 'linear' || job.kind === 'mlp' ? job.kind : 'gssnn';
+  return JSON.stringify([family, job.preset, job.data, job.fold?.index ?? null, job.fold?.k ?? null, job.epochs ?? null, job.backend ?? null]);
+}
+
+/** Default models per population (`--population-batch`); 1 trains one model at a time. */
+export const DEFAULT_POPULATION_BATCH = 16;
+
 /** `thread`: train on worker threads even with one worker, leaving this thread free (for Ctrl-C). */
-export function localTrainer(store: RunStore, options: { workers: number; backend?: string; thread?: boolean }): Trainer {
+export function localTrainer(store: RunStore, options: { workers: number; backend?: string; populationBatch?: number; thread?: boolean }): Trainer {
+  const batch = options.populationBatch ?? DEFAULT_POPULATION_BATCH;
   return async (requests, onOutcome) => {
     const jobs = requests.map((r) => jobOf(r, store, options.backend));
+    // Groups of one still train through the population code, so records do not depend on the batch.
+    const groups = populationGroups(jobs, populationKeyOfJob, batch, options.workers);
+    const report = (group: number[], outcomes: readonly JobOutcome[]) =>
+      group.forEach((i, j) => onOutcome(requests[i], outcomes[j].ok ? outcomeOf(outcomes[j].value) : failedOutcome(outcomes[j].error)));
     if (options.workers <= 1 && !options.thread) {
-      for (let i = 0; i < jobs.length; i++) {
-        let outcome: TrainOutcome;
+      for (const group of groups) {
+        let outcomes: JobOutcome[];
         try {
-          outcome = outcomeOf(await runTrainJob(jobs[i]));
+          outcomes = await runTrainJobGroup(group.map((i) => jobs[i]));
         } catch (err) {
-          outcome = failedOutcome(err instanceof Error ? err.message : String(err));
+          outcomes = group.map(() => ({ ok: false, error: err instanceof Error ? err.message : String(err) }));
         }
-        onOutcome(requests[i], outcome);
+        report(group, outcomes);
       }
       return;
     }
-    await runInWorkers<TrainJob, TrainJobResult>({
-      moduleUrl: new URL('../gssnn/trainJob.ts', import.meta.url).href,
-      exportName: 'runTrainJob',
-      inputs: jobs,
+    await runInWorkers<TrainJob[], JobOutcome[]>({
+      moduleUrl: new URL('../gssnn/population/jobs.ts', import.meta.url).href,
+      exportName: 'runTrainJobGroup',
+      inputs: groups.map((g) => g.map((i) => jobs[i])),
       workers: options.workers,
-      onOutcome: (o) => onOutcome(requests[o.index], o.ok ? outcomeOf(o.value) : failedOutcome(o.error)),
+      onOutcome: (o) => report(groups[o.index], o.ok ? o.value : groups[o.index].map(() => ({ ok: false, error: o.error }))),
     });
   };
 }

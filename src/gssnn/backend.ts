@@ -18,6 +18,8 @@ import '@tensorflow/tfjs-backend-cpu';
 import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
 import { registerSegmentKernels } from './kernels/register.ts';
+import { installCpuMatmul } from './kernels/cpuMatmul.ts';
+import { installWasmSharedIdentity } from './kernels/wasmIdentity.ts';
 import { installWasmMatmulWrapper } from './kernels/wasmMatmul.ts';
 
 export type BackendName = 'tfjs-node-gpu' | 'tfjs-node' | 'wasm' | 'cpu';
@@ -98,6 +100,7 @@ async function select(requested: BackendName | undefined, requestedBy: BackendIn
     try {
       const loaded = await load(name);
       registerSegmentKernels();
+      installCpuMatmul();
       return {
         name,
         tfBackend: tf.getBackend(),
@@ -167,6 +170,7 @@ async function loadWasm(): Promise<Loaded> {
   if (!(await tf.setBackend('wasm'))) throw new Error('tf.setBackend("wasm") failed');
   await tf.ready();
   installWasmMatmulWrapper();
+  installWasmSharedIdentity();
   const simd = Boolean(await tf.env().getAsync('WASM_HAS_SIMD_SUPPORT'));
   return { version: wasm.version_wasm, details: { simd, threads: false } };
 }

@@ -12,7 +12,8 @@ import { initBackend, parseBackendName } from './backend.ts';
 import type { ModelKind } from './models/index.ts';
 import { saveModel } from './persist.ts';
 import { getPreset, type PresetName } from './presets.ts';
-import type { SplitMetrics, TrainStatus } from './train/trainer.ts';
+import type { Model } from './model.ts';
+import type { SplitMetrics, TrainResult, TrainStatus } from './train/trainer.ts';
 import { trainModel } from './trainModel.ts';
 
 export interface TrainJobData {
@@ -59,7 +60,7 @@ export interface TrainJobResult {
 const datasets = new Map<string, Promise<Dataset>>();
 
 /** Loads a job's data set once per process (jobs of one search share it). */
-function datasetFor(job: TrainJob): Promise<Dataset> {
+export function datasetFor(job: TrainJob): Promise<Dataset> {
   const preset = getPreset(job.preset);
   const options = {
     seed: job.data.seed,
@@ -93,6 +94,20 @@ export async function runTrainJob(job: TrainJob): Promise<TrainJobResult> {
     seed: job.seed,
     train: job.epochs === undefined ? {} : { epochs: job.epochs },
   });
+  return finishJob(job, model, result, initialWeights, backend.name);
+}
+
+/**
+ * Saves a trained job's model (and its weights before training) when the job asks for it,
+ * frees the model and returns the job's result.
+ */
+export function finishJob(
+  job: TrainJob,
+  model: Model & { readonly weightNames: readonly string[] },
+  result: TrainResult,
+  initialWeights: readonly Float32Array[],
+  backend: string,
+): TrainJobResult {
   try {
     if (job.modelDir) saveModel(model, job.modelDir, { job: { ...job, graph: undefined }, result }, { initialWeights });
   } finally {
@@ -108,7 +123,7 @@ export async function runTrainJob(job: TrainJob): Promise<TrainJobResult> {
     epochs: result.epochs,
     steps: result.steps,
     trainSeconds: result.trainSeconds,
-    backend: backend.name,
+    backend,
     modelDir: job.modelDir ?? null,
     ...(result.divergedAt ? { divergedAt: result.divergedAt } : {}),
   };

@@ -35,7 +35,8 @@ export interface TrainedModel {
   readonly initialWeights: Float32Array[];
 }
 
-export function trainModel(request: TrainModelRequest): TrainedModel {
+/** The spec and training configuration of a request (what `trainModel` trains). */
+export function planTraining(request: Omit<TrainModelRequest, 'callbacks'>): { spec: ModelSpec; config: TrainConfig } {
   const { data, preset, seed } = request;
   const spec = specFor({
     kind: request.kind,
@@ -47,11 +48,18 @@ export function trainModel(request: TrainModelRequest): TrainedModel {
     seed,
     reproduceOriginal: request.reproduceOriginal,
   });
-  const config: TrainConfig = { ...scheduleFor(preset, request.train?.epochs), ...request.train, seed };
+  // An override given as undefined keeps the preset's value.
+  const overrides = Object.fromEntries(Object.entries(request.train ?? {}).filter(([, value]) => value !== undefined));
+  const config: TrainConfig = { ...scheduleFor(preset, request.train?.epochs), ...overrides, seed };
+  return { spec, config };
+}
+
+export function trainModel(request: TrainModelRequest): TrainedModel {
+  const { spec, config } = planTraining(request);
   const model = buildModel(spec);
   const initialWeights = model.variables.map((v) => (v.dataSync() as Float32Array).slice());
   try {
-    return { model, spec, config, result: train(model, data, config, request.callbacks), initialWeights };
+    return { model, spec, config, result: train(model, request.data, config, request.callbacks), initialWeights };
   } catch (err) {
     model.dispose();
     throw err;

@@ -15,6 +15,7 @@ import { initBackend, parseBackendName } from '../gssnn/backend.ts';
 import type { ModelKind } from '../gssnn/models/index.ts';
 import { getPreset, type PresetName } from '../gssnn/presets.ts';
 import { trainModel } from '../gssnn/trainModel.ts';
+import type { TrainResult } from '../gssnn/train/trainer.ts';
 import type { LeaderboardModel } from './suite.ts';
 
 /** Bumped whenever what a job computes changes, so that cached results are not reused. */
@@ -64,7 +65,7 @@ export interface LeaderboardJobResult {
 
 const datasets = new Map<string, Promise<Dataset>>();
 
-function datasetFor(job: LeaderboardJob): Promise<Dataset> {
+export function datasetFor(job: LeaderboardJob): Promise<Dataset> {
   const preset = getPreset(job.preset);
   const options = {
     seed: job.splitSeed ?? job.seed,
@@ -109,30 +110,41 @@ export async function runLeaderboardJob(job: LeaderboardJob): Promise<Leaderboar
       train: job.epochs === undefined ? {} : { epochs: job.epochs },
       callbacks: tracker ? { onStep: (info) => void tracker!.measure(info.model, info.step, info.epoch) } : undefined,
     });
-    const { model, result } = trained;
-    try {
-      const measures = measuresOf(job, model, data);
-      return {
-        status: result.status,
-        parameterCount: result.parameterCount,
-        trainAccuracy: result.train.accuracy,
-        validationAccuracy: result.validation.accuracy,
-        testAccuracy: result.test.accuracy,
-        trainLoss: result.train.loss,
-        testLoss: result.test.loss,
-        baseRate: baseRate(data.test.y, data.numClasses),
-        steps: result.steps,
-        trainSeconds: result.trainSeconds,
-        wallSeconds: (performance.now() - started) / 1000,
-        backend: backend.name,
-        measures,
-        coherence: tracker ? tracker.history.map((p: CoherencePoint) => ({ step: p.step, epoch: p.epoch, alpha: p.alpha })) : null,
-      };
-    } finally {
-      model.dispose();
-    }
+    const coherence = tracker ? tracker.history.map((p: CoherencePoint) => ({ step: p.step, epoch: p.epoch, alpha: p.alpha })) : null;
+    return finishLeaderboardJob(job, data, trained, { started, backend: backend.name, coherence });
   } finally {
     if (sample) disposeBatch(sample);
+  }
+}
+
+/** Measures a trained job's model, frees it and returns the job's result. */
+export function finishLeaderboardJob(
+  job: LeaderboardJob,
+  data: Dataset,
+  trained: { readonly model: Parameters<typeof computeMeasures>[0] & { dispose(): void }; readonly result: TrainResult },
+  context: { readonly started: number; readonly backend: string; readonly coherence: LeaderboardJobResult['coherence'] },
+): LeaderboardJobResult {
+  const { model, result } = trained;
+  try {
+    const measures = measuresOf(job, model, data);
+    return {
+      status: result.status,
+      parameterCount: result.parameterCount,
+      trainAccuracy: result.train.accuracy,
+      validationAccuracy: result.validation.accuracy,
+      testAccuracy: result.test.accuracy,
+      trainLoss: result.train.loss,
+      testLoss: result.test.loss,
+      baseRate: baseRate(data.test.y, data.numClasses),
+      steps: result.steps,
+      trainSeconds: result.trainSeconds,
+      wallSeconds: (performance.now() - context.started) / 1000,
+      backend: context.backend,
+      measures,
+      coherence: context.coherence,
+    };
+  } finally {
+    model.dispose();
   }
 }
 

@@ -18,9 +18,17 @@ export interface ConfineOptions {
 /** The model directories a search gives its jobs, relative to the run. */
 const MODEL_PATH = /^models\/[\w.-]+(\/fold-\d+)?$/;
 
-/** Why `queued` (with queue id `queueId`) may not run here, or undefined when it may. */
+/** Why `queued` (with queue id `queueId`) may not run here, or undefined when it may: every job of a group is checked. */
 export function confinementProblem(queued: QueuedJob, queueId: string, options: ConfineOptions = {}): string | undefined {
-  const { job, run } = queued;
+  for (const job of [queued.job, ...(queued.group ?? [])]) {
+    const problem = jobProblem(job, queued, queueId, options);
+    if (problem !== undefined) return problem;
+  }
+  return undefined;
+}
+
+function jobProblem(job: QueuedJob['job'], queued: QueuedJob, queueId: string, options: ConfineOptions): string | undefined {
+  const { run } = queued;
   // Nothing is written, or it is written to a private scratch directory and shipped back.
   if (job.modelDir === undefined || queued.shipModel) return undefined;
   if (run === undefined) return `job ${job.id} saves a model to ${job.modelDir} but names no run to save it in`;

@@ -10,7 +10,7 @@ import { PRESET_NAMES } from '../gssnn/presets.ts';
 import type { TrainJob, TrainJobResult } from '../gssnn/trainJob.ts';
 
 /** Bumped whenever the envelope or the result changes meaning. */
-export const QUEUE_PROTOCOL_VERSION = 2;
+export const QUEUE_PROTOCOL_VERSION = 3;
 
 /** One queue serves every search and suite; job ids keep runs apart. */
 export const TRAIN_QUEUE_NAME = 'synth-train';
@@ -26,6 +26,11 @@ export interface QueuedRun {
 export interface QueuedJob {
   readonly protocol: number;
   readonly job: TrainJob;
+  /**
+   * When several jobs train together as one population: all of them (`job` is the first).
+   * The worker then answers with `members`, one outcome per job, instead of `result`.
+   */
+  readonly group?: readonly TrainJob[];
   /** Send the saved model's files back in the result instead of relying on a shared directory. */
   readonly shipModel: boolean;
   /** Where a job that saves its model (without shipping it) may write: only inside this run. */
@@ -38,11 +43,18 @@ export type ShippedModel = Readonly<Record<string, string>>;
 /** What a worker sends back for a job it finished. */
 export interface QueuedResult {
   readonly protocol: number;
-  readonly result: TrainJobResult;
+  /** The job's result (a job without a group). */
+  readonly result?: TrainJobResult;
   /** `host:pid` of the process that trained it. */
   readonly worker: string;
   readonly model?: ShippedModel;
+  /** A group's outcomes, one per job in group order. */
+  readonly members?: readonly QueuedMemberResult[];
 }
+
+export type QueuedMemberResult =
+  | { readonly ok: true; readonly result: TrainJobResult; readonly model?: ShippedModel }
+  | { readonly ok: false; readonly error: string };
 
 /**
  * The queue id of a job: the same inputs always give the same id, so enqueuing it again
@@ -79,12 +91,19 @@ const trainJobResult = z.object({
   divergedAt: z.object({ step: z.number().int(), epoch: z.number().int(), loss: exactNumber }).optional(),
 });
 
-const queuedResult = z.object({
-  protocol: z.literal(QUEUE_PROTOCOL_VERSION),
-  result: trainJobResult,
-  worker: z.string(),
-  model: z.record(z.string(), z.string()).optional(),
-});
+const shippedModel = z.record(z.string(), z.string());
+
+const queuedResult = z
+  .object({
+    protocol: z.literal(QUEUE_PROTOCOL_VERSION),
+    result: trainJobResult.optional(),
+    worker: z.string(),
+    model: shippedModel.optional(),
+    members: z
+      .array(z.union([z.object({ ok: z.literal(true), result: trainJobResult, model: shippedModel.optional() }), z.object({ ok: z.literal(false), error: z.string() })]))
+      .optional(),
+  })
+  .refine((r) => (r.result === undefined) !== (r.members === undefined), 'a result holds either result or members');
 
 const count = (max: number) => z.number().int().nonnegative().max(max);
 
@@ -120,6 +139,7 @@ const trainJob = z.strictObject({
 const queuedJob = z.strictObject({
   protocol: z.literal(QUEUE_PROTOCOL_VERSION),
   job: trainJob,
+  group: z.array(trainJob).min(1).max(1_024).optional(),
   shipModel: z.boolean(),
   run: z.strictObject({ id: z.string().min(1).max(200), dir: z.string().min(1).max(4_096) }).optional(),
 });

@@ -1,5 +1,6 @@
 /**
- * Runs training jobs on the queue and reports each job's result exactly once.
+ * Runs training jobs on the queue and reports each job's result exactly once (a queue job
+ * may carry a group of training jobs trained together; each of them is reported).
  *
  * Each job is enqueued under its idempotent key, so enqueuing the same jobs again (a resumed
  * search, a second suite run) finds them already queued, running or done, and adds nothing.
@@ -12,7 +13,7 @@ import { Queue, QueueEvents, type Job } from 'bullmq';
 import type { TrainJob, TrainJobResult } from '../gssnn/trainJob.ts';
 import { unpackModel } from './execute.ts';
 import { connectionOptions, describeLocation, type QueueLocation } from './location.ts';
-import { QUEUE_PROTOCOL_VERSION, TRAIN_QUEUE_NAME, readQueuedResult, type QueuedJob, type QueuedRun } from './protocol.ts';
+import { QUEUE_PROTOCOL_VERSION, TRAIN_QUEUE_NAME, readQueuedResult, type QueuedJob, type QueuedRun, type ShippedModel } from './protocol.ts';
 
 export interface QueueJobSpec {
   /** Idempotent queue id (see `queueJobId`). */
@@ -20,6 +21,8 @@ export interface QueueJobSpec {
   readonly job: TrainJob;
   /** The run whose directory holds `job.modelDir`; workers write nowhere else (see confine.ts). */
   readonly run?: QueuedRun;
+  /** Jobs trained together as populations (`job` is the first); each gets its own outcome. */
+  readonly group?: readonly TrainJob[];
 }
 
 export type QueueJobOutcome =
@@ -51,7 +54,7 @@ export async function runJobsOnQueue(
   location: QueueLocation,
   jobs: readonly QueueJobSpec[],
   options: Partial<RunJobsOptions>,
-  onResult: (spec: QueueJobSpec, outcome: QueueJobOutcome) => void,
+  onResult: (spec: QueueJobSpec, outcome: QueueJobOutcome, member: number) => void,
 ): Promise<void> {
   const settings = { ...DEFAULT_RUN_JOBS_OPTIONS, ...options };
   const pending = new Map<string, QueueJobSpec>();
@@ -90,7 +93,7 @@ export async function runJobsOnQueue(
     queue.addBulk(
       specs.map((spec) => ({
         name: spec.job.id,
-        data: { protocol: QUEUE_PROTOCOL_VERSION, job: spec.job, shipModel: settings.shipModels, ...(spec.run ? { run: spec.run } : {}) } satisfies QueuedJob,
+        data: { protocol: QUEUE_PROTOCOL_VERSION, job: spec.job, ...(spec.group ? { group: spec.group } : {}), shipModel: settings.shipModels, ...(spec.run ? { run: spec.run } : {}) } satisfies QueuedJob,
         opts: {
           jobId: spec.key,
           attempts: settings.attempts,
@@ -102,7 +105,7 @@ export async function runJobsOnQueue(
     );
 
   /** A job's outcome if it has finished for good; re-enqueues it if it has vanished. */
-  const settle = async (spec: QueueJobSpec): Promise<QueueJobOutcome | undefined> => {
+  const settle = async (spec: QueueJobSpec): Promise<QueueJobOutcome[] | undefined> => {
     const state = await queue.getJobState(spec.key);
     if (state === 'unknown') {
       await enqueue([spec]);
@@ -125,7 +128,7 @@ export async function runJobsOnQueue(
         const outcome = outcomes[i];
         if (outcome === undefined) return;
         pending.delete(spec.key);
-        onResult(spec, outcome);
+        outcome.forEach((o, member) => onResult(spec, o, member));
       });
       if (pending.size === 0 || finishedMeanwhile) continue;
       await new Promise<void>((resolve) => {
@@ -145,15 +148,26 @@ export async function runJobsOnQueue(
   if (failure !== undefined) throw failure;
 }
 
-function outcomeOf(job: Job, state: 'completed' | 'failed', spec: QueueJobSpec): QueueJobOutcome {
+/** One outcome per job of the spec (one for a job without a group). */
+function outcomeOf(job: Job, state: 'completed' | 'failed', spec: QueueJobSpec): QueueJobOutcome[] {
   const attempts = job.attemptsMade;
-  if (state === 'failed') return { ok: false, error: job.failedReason || 'the job failed without a reason', attempts };
+  const size = spec.group?.length ?? 1;
+  const all = (outcome: QueueJobOutcome) => Array.from({ length: size }, () => outcome);
+  if (state === 'failed') return all({ ok: false, error: job.failedReason || 'the job failed without a reason', attempts });
   const read = readQueuedResult(job.returnvalue);
-  if (!read.ok) return { ok: false, error: read.error, attempts };
-  const { result, worker, model } = read.value;
-  if (model !== undefined) {
-    if (spec.job.modelDir === undefined) return { ok: false, error: 'a worker shipped a model for a job that saves none', attempts };
-    unpackModel(model, spec.job.modelDir);
+  if (!read.ok) return all({ ok: false, error: read.error, attempts });
+  const { result, worker, model, members } = read.value;
+  const settleOne = (trained: TrainJobResult, shipped: ShippedModel | undefined, modelDir: string | undefined): QueueJobOutcome => {
+    if (shipped !== undefined) {
+      if (modelDir === undefined) return { ok: false, error: 'a worker shipped a model for a job that saves none', attempts };
+      unpackModel(shipped, modelDir);
+    }
+    return { ok: true, result: trained, worker, attempts };
+  };
+  if (!spec.group) {
+    if (result === undefined) return all({ ok: false, error: 'a worker answered a single job with a group result', attempts });
+    return [settleOne(result, model, spec.job.modelDir)];
   }
-  return { ok: true, result, worker, attempts };
+  if (members === undefined || members.length !== size) return all({ ok: false, error: `a worker answered a group of ${size} jobs without ${size} outcomes`, attempts });
+  return members.map((m, i) => (m.ok ? settleOne(m.result, m.model, spec.group![i].modelDir) : { ok: false, error: m.error, attempts }));
 }

@@ -72,7 +72,13 @@ export async function startQueueWorker(
     autorun: false,
   });
   worker.on('completed', (job, value) => {
-    const result = (value as { result?: { status?: string; validation?: { accuracy?: unknown }; trainSeconds?: unknown } }).result;
+    const answer = value as { result?: { status?: string; validation?: { accuracy?: unknown }; trainSeconds?: unknown }; members?: { ok: boolean }[] };
+    if (answer.members) {
+      const trained = answer.members.filter((m) => m.ok).length;
+      onEvent({ type: 'completed', job: job.id ?? '?', status: `group: ${trained} of ${answer.members.length} trained`, validation: Number.NaN, seconds: Number.NaN });
+      return;
+    }
+    const result = answer.result;
     onEvent({
       type: 'completed',
       job: job.id ?? '?',

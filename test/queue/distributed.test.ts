@@ -130,10 +130,11 @@ describe('synth search --queue with synth worker processes', () => {
     const survivor = workers.find((w) => w !== victim)!;
     const completed = workers.flatMap((w) => events(w).filter((e) => e.type === 'completed').map((e) => e.job!));
     expect(new Set(completed).size).toBe(completed.length);
-    // Two fold jobs per candidate, one job per baseline.
+    // Two fold jobs per candidate, one job per baseline; models that share a population ride in one queue job.
     const jobs = 2 * readdirSync(join(queueDir, 'candidates')).length + readdirSync(join(queueDir, 'baselines')).length;
     expect(jobs).toBeGreaterThanOrEqual(4);
-    expect(completed.length).toBe(jobs);
+    expect(completed.length).toBeGreaterThanOrEqual(1);
+    expect(completed.length).toBeLessThan(jobs);
     expect(events(victim!).filter((e) => e.type === 'completed')).toEqual([]);
     expect(events(survivor).filter((e) => e.job === killedJob).map((e) => e.type)).toEqual(['stalled', 'started', 'completed']);
 

@@ -3,6 +3,7 @@ import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, 
 import { Queue } from 'bullmq';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { runTrainJobGroup } from '../../src/gssnn/population/jobs.ts';
 import { runTrainJob, type TrainJob, type TrainJobResult } from '../../src/gssnn/trainJob.ts';
 import { checkReachable, parseQueueUrl, QueueConnectionError, type QueueLocation } from '../../src/queue/location.ts';
 import { connectionOptions } from '../../src/queue/location.ts';
@@ -68,11 +69,42 @@ describe('runJobsOnQueue', () => {
     const strip = (list: [string, QueueJobOutcome][]) => Object.fromEntries(list.map(([k, o]) => [k, o]));
     expect(strip(again)).toEqual(strip(first));
     for (const spec of specs) expect(started(spec.key)).toBe(1);
-    // The queue changes where a job runs, not what it gives.
-    const local = await runTrainJob(specs[0].job);
+    // The queue changes where a job runs, not what it gives (the local trainer runs jobs as groups).
+    const [trainedHere] = await runTrainJobGroup([specs[0].job]);
+    if (!trainedHere.ok) throw new Error(trainedHere.error);
+    const local = trainedHere.value;
     const queued = strip(first)[specs[0].key];
     const comparable = ({ trainSeconds: _t, ...rest }: TrainJobResult) => rest;
     expect(queued.ok && comparable(queued.result)).toEqual(comparable(local));
+  });
+
+  it('a queue job carrying a group trains it as populations: one outcome per job, each as trained alone, models shipped per job', { timeout: 120_000 }, async () => {
+    const group = [3, 4, 5].map((seed) => linearJob(`group-linear-${seed}`, seed, { modelDir: join(work, `group-${seed}`) }));
+    // A job that cannot train fails alone; the others still get their results.
+    const broken = linearJob('group-broken', 6, { data: { name: 'no-such-data', seed: 1 } });
+    const key = queueJobId('run-g', 'group', 3);
+    const outcomes: [number, QueueJobOutcome][] = [];
+    await runJobsOnQueue(location, [{ key, job: group[0], group: [...group, broken] }], { pollMs: 200, shipModels: true }, (_spec, outcome, member) => outcomes.push([member, outcome]));
+    expect(outcomes.map(([m]) => m).sort()).toEqual([0, 1, 2, 3]);
+    const byMember = new Map(outcomes);
+    const failed = byMember.get(3)!;
+    expect(!failed.ok && failed.error).toMatch(/no-such-data/);
+    // Equal to float tolerance: the population's kernels add in another order.
+    const comparable = (r: TrainJobResult) => ({
+      ...r,
+      trainSeconds: 0,
+      ...Object.fromEntries((['train', 'validation', 'test'] as const).map((k) => [k, { ...r[k], loss: Number(r[k].loss.toFixed(5)) }])),
+    });
+    for (let i = 0; i < group.length; i++) {
+      const outcome = byMember.get(i)!;
+      expect(outcome.ok).toBe(true);
+      if (!outcome.ok) continue;
+      expect(outcome.result.modelDir).toBe(group[i].modelDir);
+      expect(existsSync(join(group[i].modelDir!, 'model.json'))).toBe(true);
+      const alone = await runTrainJob({ ...group[i], modelDir: undefined });
+      expect(comparable(outcome.result)).toEqual(comparable({ ...alone, modelDir: group[i].modelDir! }));
+    }
+    expect(started(key)).toBe(1);
   });
 
   it('ships the saved model through Redis into the job directory when asked', { timeout: 120_000 }, async () => {

@@ -18,7 +18,7 @@ import { SearchError } from '../../synth/search.ts';
 import { UserError } from '../errors.ts';
 import { parseInteger } from '../options.ts';
 import { requireWritableDirectory } from '../outputs.ts';
-import { localTrainer } from '../searchTrainer.ts';
+import { DEFAULT_POPULATION_BATCH, localTrainer } from '../searchTrainer.ts';
 import { toolkitVersion } from '../version.ts';
 import { commandLine } from '../shell.ts';
 
@@ -27,6 +27,7 @@ interface LeaderboardFlags {
   suiteFile?: string;
   out?: string;
   workers: string;
+  populationBatch: string;
   renderOnly?: boolean;
   backend?: string;
   benchmarks: string;
@@ -43,6 +44,7 @@ export function register(program: Command): void {
     .option('--suite-file <file>', 'a suite as JSON (see docs/leaderboard.md) instead of a built-in one')
     .option('--out <dir>', 'output directory (default: runs/leaderboard-<suite>)')
     .option('--workers <n>', 'train jobs on this many worker threads', '1')
+    .option('--population-batch <k>', 'models trained together in one computation (1: one at a time)', String(DEFAULT_POPULATION_BATCH))
     .option('--render-only', 'regenerate LEADERBOARD.md and plots from <out>/leaderboard.json; trains nothing')
     .option('--backend <name>', `tensor backend: ${BACKEND_NAMES.join(', ')} (default: SYNTH_BACKEND or the fastest available)`)
     .option('--benchmarks <dir>', 'performance benchmark results to gather', join(repoRoot, 'benchmarks', 'results'))
@@ -78,6 +80,7 @@ async function leaderboardCommand(flags: LeaderboardFlags): Promise<void> {
       return;
     }
     const workers = parseInteger('--workers', flags.workers, 1, 64);
+    const populationBatch = parseInteger('--population-batch', flags.populationBatch, 1, 256);
     const suite = loadSuite(flags);
     const out = flags.out ?? join('runs', `leaderboard-${suite.name}`);
     requireWritableDirectory(out, '--out');
@@ -90,7 +93,8 @@ async function leaderboardCommand(flags: LeaderboardFlags): Promise<void> {
       backend: flags.backend,
       command,
       toolkitVersion: toolkitVersion(),
-      trainerFor: (store, backend) => localTrainer(store, { workers, backend }),
+      populationBatch,
+      trainerFor: (store, backend) => localTrainer(store, { workers, backend, populationBatch }),
       benchmarksDir: flags.benchmarks,
       warn: (m) => process.stderr.write(`warning: ${m}\n`),
       onSearchEvent: (e) => {

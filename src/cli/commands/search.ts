@@ -17,7 +17,7 @@ import { runSearch, SearchError, validateSearchConfig, type SearchConfig, type S
 import { dslFromFlag } from '../dslFlag.ts';
 import { UserError } from '../errors.ts';
 import { parseChoice, parseChoiceList, parseInteger, parseNumber } from '../options.ts';
-import { BASELINE_KINDS, localTrainer, type TrainingConfig } from '../searchTrainer.ts';
+import { BASELINE_KINDS, DEFAULT_POPULATION_BATCH, localTrainer, type TrainingConfig } from '../searchTrainer.ts';
 import { openQueueFlag, queueTrainer } from '../queueTrainer.ts';
 import type { QueueLocation } from '../../queue/location.ts';
 import { createProgressView } from '../progress.ts';
@@ -38,6 +38,7 @@ interface SearchFlags {
   resume?: boolean;
   json?: boolean;
   workers: string;
+  populationBatch: string;
   selection: string;
   folds: string;
   maxPrograms: string;
@@ -75,6 +76,7 @@ export function register(program: Command): void {
     .option('--resume', 'continue the run in --out where it stopped')
     .option('--json', 'stream NDJSON events on stdout (the last line is the report)')
     .option('--workers <n>', 'train candidates on this many worker threads', '1')
+    .option('--population-batch <k>', 'models trained together in one computation (1: one at a time)', String(DEFAULT_POPULATION_BATCH))
     .option('--selection <metric>', `score used to keep candidates: ${SELECTION_METRICS.join(', ')} (train = as the original)`, 'validation')
     .option('--folds <k>', 'folds for --selection kfold', '3')
     .option('--max-programs <n>', 'programs enumerated per exploration', '20000')
@@ -134,6 +136,7 @@ function configFrom(flags: SearchFlags): SearchConfig {
 
 async function runSearchCommand(flags: SearchFlags, command: Command): Promise<void> {
   const workers = parseInteger('--workers', flags.workers, 1, 64);
+  const populationBatch = parseInteger('--population-batch', flags.populationBatch, 1, 256);
   if (flags.shipModels && flags.queue === undefined) throw new UserError('--ship-models needs --queue', 'add --queue redis://HOST:PORT, or drop --ship-models');
   if (flags.queue !== undefined && command.getOptionValueSource('workers') === 'cli') throw new UserError('--workers trains on this machine and has no effect with --queue', 'drop --workers; give each `synth worker` --concurrency N instead');
   const queue = flags.queue === undefined ? undefined : await openQueueFlag(flags.queue);
@@ -165,7 +168,7 @@ async function runSearchCommand(flags: SearchFlags, command: Command): Promise<v
     throw runError(err);
   }
   try {
-    await createAndExecute(store, out, config, flags, command, commandLine, workers, queue);
+    await createAndExecute(store, out, config, flags, command, commandLine, { workers, populationBatch }, queue);
   } finally {
     store?.close();
   }
@@ -194,7 +197,7 @@ async function createAndExecute(
   flags: SearchFlags,
   command: Command,
   commandLine: string,
-  workers: number,
+  local: { workers: number; populationBatch: number },
   queue: QueueLocation | undefined,
 ): Promise<void> {
   let store = resumed;
@@ -224,7 +227,7 @@ async function createAndExecute(
     for (const note of recoverRun(store)) {
       process.stderr.write(`warning: ${join(store.dir, note.file)}${note.field ? `: field "${note.field}"` : ''}: ${note.problem}; ${note.action}\n`);
     }
-    await execute(store, config, dsl, flags, workers, backend, { out, resume: resumeCommand(out, flags, command) }, queue);
+    await execute(store, config, dsl, flags, local, backend, { out, resume: resumeCommand(out, flags, command) }, queue);
   } catch (err) {
     throw runError(err);
   } finally {
@@ -237,6 +240,7 @@ function resumeCommand(out: string, flags: SearchFlags, command: Command): strin
   const args = ['synth', 'search', '--resume', '--out', out];
   const given = (name: string) => command.getOptionValueSource(name) === 'cli';
   if (given('workers')) args.push('--workers', flags.workers);
+  if (given('populationBatch')) args.push('--population-batch', flags.populationBatch);
   if (flags.backend !== undefined) args.push('--backend', flags.backend);
   if (flags.queue !== undefined) args.push('--queue', flags.queue);
   if (flags.shipModels) args.push('--ship-models');
@@ -250,7 +254,7 @@ function splitRate(split: { y: ArrayLike<number>; count: number }, classes: numb
 }
 
 /** `where.out`: the run directory as the user gave it, for messages; `where.resume`: the command that resumes it. */
-async function execute(store: RunStore, config: SearchConfig, dsl: Dsl, flags: SearchFlags, workers: number, backend: string, where: { out: string; resume: string }, queue?: QueueLocation): Promise<void> {
+async function execute(store: RunStore, config: SearchConfig, dsl: Dsl, flags: SearchFlags, local: { workers: number; populationBatch: number }, backend: string, where: { out: string; resume: string }, queue?: QueueLocation): Promise<void> {
   const training = config.training as unknown as TrainingConfig;
   const preset = getPreset(training.preset);
   try {
@@ -280,7 +284,9 @@ async function execute(store: RunStore, config: SearchConfig, dsl: Dsl, flags: S
   let report: SearchReport;
   try {
     // One worker still trains on a thread, so that Ctrl-C is answered at once, not after the current model.
-    const trainer = queue ? queueTrainer(store, { location: queue, backend, shipModels: Boolean(flags.shipModels) }) : localTrainer(store, { workers, backend, thread: true });
+    const trainer = queue
+      ? queueTrainer(store, { location: queue, backend, shipModels: Boolean(flags.shipModels), populationBatch: local.populationBatch })
+      : localTrainer(store, { ...local, backend, thread: true });
     report = await runSearch(store, config, dsl, trainer, (event: SearchEvent) => {
       view.update(event);
       if (flags.json && event.type !== 'done') process.stdout.write(`${JSON.stringify(event)}\n`);

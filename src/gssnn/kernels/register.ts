@@ -18,7 +18,7 @@ export const GATHER_ROWS = 'GatherRows';
 export const SCATTER_ROWS = 'ScatterRows';
 
 /** The slice of a tfjs backend our kernels touch: read input data, allocate outputs. */
-interface KernelBackendLike {
+export interface KernelBackendLike {
   readSync(dataId: tf.TensorInfo['dataId']): tf.backend_util.BackendValues;
   makeTensorInfo?(shape: number[], dtype: tf.DataType, values?: tf.backend_util.BackendValues): tf.TensorInfo;
   makeOutput?(shape: number[], dtype: tf.DataType): tf.TensorInfo;
@@ -27,7 +27,7 @@ interface KernelBackendLike {
 
 type Values = Float32Array | Int32Array;
 
-interface OutputSpec {
+export interface OutputSpec {
   shape: number[];
   dtype: 'float32' | 'int32';
 }
@@ -37,7 +37,7 @@ interface OutputSpec {
  * copies: on wasm both live on the module heap (outputs are allocated first, since an
  * allocation can move the heap); on cpu the inputs are read in place.
  */
-function runOnArrays(
+export function runOnArrays(
   backend: KernelBackendLike,
   inputs: tf.TensorInfo[],
   outputs: OutputSpec[],
@@ -136,7 +136,7 @@ const scatterRowsKernel: tf.KernelFunc = ({ inputs, backend, attrs }) => {
 let gradientRegistered = false;
 
 /** Makes `kernelFunc` the kernel for (kernelName, backendName), replacing any other. */
-function install(kernelName: string, backendName: string, kernelFunc: tf.KernelFunc): void {
+export function install(kernelName: string, backendName: string, kernelFunc: tf.KernelFunc): void {
   const current = tf.getKernel(kernelName, backendName);
   if (current?.kernelFunc === kernelFunc) return;
   if (current) tf.unregisterKernel(kernelName, backendName);

@@ -1,0 +1,118 @@
+/**
+ * Population training against training the same models one after another: K `small`
+ * G-SSNNs wired by K different graphs of the original run's search (its stored program
+ * records), same seeds, same data, trained once as K separate `train()` runs and once as one
+ * population (src/gssnn/population/). Runs alternate (sequential, population, ...) and the
+ * best round of each counts. Images are synthetic (throughput does not depend on pixel
+ * values); every member's weights are compared between the two ways and the largest
+ * difference is reported.
+ *
+ *   npx tsx benchmarks/population.ts [--members K] [--train N] [--epochs E] [--rounds R]
+ */
+import { readdirSync, readFileSync } from 'node:fs';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { evaluate } from '../src/dsl/evaluate.ts';
+import type { ProgramGraph } from '../src/dsl/graph.ts';
+import { parseProgramOrThrow } from '../src/dsl/parse.ts';
+import { initBackend } from '../src/gssnn/backend.ts';
+import { simpleGraphOf, GraphCatalog } from '../src/synth/isomorphism.ts';
+import { buildModel, specFor } from '../src/gssnn/models/index.ts';
+import { trainPopulation, type PopulationMember } from '../src/gssnn/population/trainer.ts';
+import { PRESETS, scheduleFor } from '../src/gssnn/presets.ts';
+import { train } from '../src/gssnn/train/trainer.ts';
+import { cpuMillis, loadNote, machineInfo, reportBenchmark } from './machine.ts';
+import { syntheticImages } from './syntheticImages.ts';
+
+const argValue = (flag: string, fallback: number) => {
+  const i = process.argv.indexOf(flag);
+  return i >= 0 ? Number(process.argv[i + 1]) : fallback;
+};
+const members = argValue('--members', 16);
+const trainCount = argValue('--train', 128);
+const epochs = argValue('--epochs', 2);
+const rounds = argValue('--rounds', 2);
+const preset = PRESETS.small;
+
+/** The first `count` pairwise non-isomorphic graphs of the original run's records that fit the preset. */
+function searchGraphs(count: number): ProgramGraph[] {
+  const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../reference/gssnn-original/programs');
+  const catalog = new GraphCatalog<string>();
+  const graphs: ProgramGraph[] = [];
+  for (const file of readdirSync(root).sort()) {
+    if (graphs.length >= count) break;
+    const record = JSON.parse(readFileSync(path.join(root, file), 'utf8')) as { program: string };
+    const graph = evaluate(parseProgramOrThrow(record.program));
+    if (!graph.ok || graph.value.nodes.length < 2 || graph.value.nodes.length + graph.value.edges.length > preset.graphDim) continue;
+    if (!catalog.add(simpleGraphOf(graph.value), file).added) continue;
+    graphs.push(graph.value);
+  }
+  if (graphs.length < count) throw new Error(`only ${graphs.length} distinct graphs in the reference records`);
+  return graphs;
+}
+
+const backend = await initBackend();
+const data = syntheticImages(preset.image.inputSize, trainCount, 10, 'benchmarks/population.ts');
+const graphs = searchGraphs(members);
+const population: PopulationMember[] = graphs.map((graph, k) => ({
+  spec: specFor({ kind: 'gssnn', preset, inputShape: data.inputShape, numClasses: 10, graph, seed: 100 + k }),
+  data,
+  config: { ...scheduleFor(preset, epochs), seed: 100 + k },
+}));
+const examples = members * trainCount * epochs;
+
+function sequential() {
+  let seconds = 0;
+  const cpuStart = cpuMillis();
+  const weights = population.map((m) => {
+    const model = buildModel(m.spec);
+    seconds += train(model, m.data, m.config).trainSeconds;
+    const values = model.variables.map((v) => v.dataSync().slice());
+    model.dispose();
+    return values;
+  });
+  return { seconds, cpuSeconds: (cpuMillis() - cpuStart) / 1000, weights };
+}
+
+function together() {
+  const cpuStart = cpuMillis();
+  const trained = trainPopulation(population);
+  const cpuSeconds = (cpuMillis() - cpuStart) / 1000;
+  const weights = trained.map(({ model }) => model.variables.map((v) => v.dataSync().slice()));
+  trained.forEach(({ model }) => model.dispose());
+  // trainSeconds is each member's share of the population's time.
+  return { seconds: trained[0].result.trainSeconds * trained.length, cpuSeconds, weights };
+}
+
+// One short warm-up of each path compiles kernels and allocates buffers.
+trainPopulation(population.slice(0, 2).map((m) => ({ ...m, config: { ...m.config, epochs: 1 } }))).forEach((t) => t.model.dispose());
+const best = { sequential: { seconds: Infinity, cpuSeconds: Infinity }, population: { seconds: Infinity, cpuSeconds: Infinity } };
+let largestDifference = 0;
+for (let r = 0; r < rounds; r++) {
+  const s = sequential();
+  const p = together();
+  best.sequential = { seconds: Math.min(best.sequential.seconds, s.seconds), cpuSeconds: Math.min(best.sequential.cpuSeconds, s.cpuSeconds) };
+  best.population = { seconds: Math.min(best.population.seconds, p.seconds), cpuSeconds: Math.min(best.population.cpuSeconds, p.cpuSeconds) };
+  s.weights.forEach((model, k) => model.forEach((w, i) => w.forEach((x, j) => (largestDifference = Math.max(largestDifference, Math.abs(x - p.weights[k][i][j]))))));
+  process.stderr.write(`round ${r + 1}: sequential ${s.seconds.toFixed(1)} s (cpu ${s.cpuSeconds.toFixed(1)} s), population ${p.seconds.toFixed(1)} s (cpu ${p.cpuSeconds.toFixed(1)} s)\n`);
+}
+const rate = (seconds: number) => Math.round(examples / seconds);
+const speedup = { wall: Number((best.sequential.seconds / best.population.seconds).toFixed(2)), cpu: Number((best.sequential.cpuSeconds / best.population.cpuSeconds).toFixed(2)) };
+const note = loadNote();
+reportBenchmark('population', {
+  benchmark: 'population',
+  what: `${members} small G-SSNNs with different wirings, ${epochs} epochs of ${trainCount} examples each: trained one after another (train()) vs as one population; examples/s of training (wall: train seconds; cpu: process CPU time of the whole call, evaluation of the training split included in both)`,
+  command: 'npx tsx benchmarks/population.ts',
+  members,
+  preset: preset.name,
+  batchSize: preset.train.batchSize,
+  examples,
+  wirings: graphs.map((g) => ({ nodes: g.nodes.length, edges: g.edges.length })),
+  sequential: { seconds: Number(best.sequential.seconds.toFixed(2)), examplesPerSecond: rate(best.sequential.seconds), cpuExamplesPerSecond: rate(best.sequential.cpuSeconds) },
+  population: { seconds: Number(best.population.seconds.toFixed(2)), examplesPerSecond: rate(best.population.seconds), cpuExamplesPerSecond: rate(best.population.cpuSeconds) },
+  speedup,
+  goal: { speedup: 8, met: speedup.wall >= 8 },
+  largestWeightDifference: Number(largestDifference.toExponential(2)),
+  machine: machineInfo({ backend: backend.name, backendVersion: backend.version }),
+  ...(note ? { note } : {}),
+});

@@ -1,0 +1,25 @@
+/** Population groups partition the jobs, keep equal keys together, respect the batch and feed every worker. */
+import { fc, test } from '@fast-check/vitest';
+import { expect } from 'vitest';
+import { populationGroups } from '../../src/gssnn/population/groups.ts';
+
+test.prop([fc.array(fc.constantFrom('a', 'b', 'c'), { maxLength: 40 }), fc.integer({ min: 1, max: 8 }), fc.integer({ min: 1, max: 4 })])(
+  'groups partition the jobs by key, at most `size` each, at least one per worker while a group can be split',
+  (keys, size, workers) => {
+    const groups = populationGroups(keys, (k) => k, size, workers);
+    expect(groups.flat().sort((x, y) => x - y)).toEqual(keys.map((_, i) => i));
+    for (const g of groups) {
+      expect(g.length).toBeGreaterThan(0);
+      expect(g.length).toBeLessThanOrEqual(size);
+      expect(new Set(g.map((i) => keys[i])).size).toBe(1);
+      expect([...g].sort((x, y) => x - y)).toEqual(g);
+    }
+    if (groups.length < workers) for (const g of groups) expect(g.length).toBe(1);
+    expect(populationGroups(keys, (k) => k, size, workers)).toEqual(groups);
+  },
+);
+
+test('a batch of one puts every job in its own group', () => {
+  expect(populationGroups(['a', 'a', 'b'], (k) => k, 1, 1)).toEqual([[0], [1], [2]]);
+  expect(() => populationGroups(['a'], (k) => k, 0)).toThrow(/positive integer/);
+});
