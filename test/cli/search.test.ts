@@ -126,7 +126,8 @@ describe('synth search', () => {
       first.kill('SIGCONT');
     }
     expect(await firstExit).toBe(0);
-    expect(firstErr).toBe('');
+    // Piped, stderr carries a few progress lines and nothing else.
+    expect(firstErr).not.toMatch(/error|warning/i);
     expect(existsSync(lock)).toBe(false);
     expect(finalRecords(dir)).toEqual(finalRecords(reference));
     const ids = trainedIds(dir);
