@@ -1,7 +1,6 @@
 #!/usr/bin/env node
 // Runs the TypeScript CLI directly through tsx, so `npx synth` works right after `npm ci`.
-import { register } from 'tsx/esm/api';
+import '../register.mjs';
 
-register();
 const { main } = await import('../src/cli/main.ts');
 process.exitCode = await main(process.argv);

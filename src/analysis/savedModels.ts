@@ -8,7 +8,7 @@
 import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import { basename, dirname, join, relative, resolve } from 'node:path';
 import type { Dataset, LabelControl } from '../data/dataset.ts';
-import { loadDataset } from '../data/index.ts';
+import { loadDataset } from '../data/datasets.ts';
 import type { ModelSpec } from '../gssnn/models/index.ts';
 import { loadInitialWeights, loadModel, type SavedModelManifest } from '../gssnn/persist.ts';
 import { getPreset, type PresetName } from '../gssnn/presets.ts';

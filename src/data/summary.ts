@@ -3,7 +3,7 @@
  * (majority-class accuracy). RAVEN figures come from the rules of the default corpus
  * without rendering, so listing is quick and matches what `loadDataset` would build.
  */
-import { listDatasets, RAVEN_DEFAULTS, type DatasetInfo } from './index.ts';
+import { listDatasets, RAVEN_DEFAULTS, type DatasetInfo } from './datasets.ts';
 import { mnistPool } from './mnist.ts';
 import { MNIST_TASKS } from './mnistTasks.ts';
 import { baseRate, classFractions } from './pool.ts';

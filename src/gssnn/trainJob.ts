@@ -6,7 +6,7 @@
  * result, wherever it runs.
  */
 import type { Dataset, LabelControl, Split } from '../data/dataset.ts';
-import { loadDataset } from '../data/index.ts';
+import { loadDataset } from '../data/datasets.ts';
 import type { ProgramGraph } from '../dsl/graph.ts';
 import { initBackend, parseBackendName } from './backend.ts';
 import type { ModelKind } from './models/index.ts';

@@ -5,7 +5,7 @@
  * the same job gives the same numbers wherever it runs (timings aside).
  */
 import type { Dataset } from '../data/dataset.ts';
-import { baseRate, loadDataset } from '../data/index.ts';
+import { baseRate, loadDataset } from '../data/datasets.ts';
 import type { ProgramGraph } from '../dsl/graph.ts';
 import { CoherenceTracker, type CoherencePoint } from '../analysis/coherence.ts';
 import { indexedBatch } from '../analysis/fit.ts';

@@ -8,7 +8,7 @@ import { execFileSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { cpus, totalmem, platform, arch } from 'node:os';
 import { join } from 'node:path';
-import { listDatasets } from '../data/index.ts';
+import { listDatasets } from '../data/datasets.ts';
 import { initBackend, parseBackendName } from '../gssnn/backend.ts';
 import type { RunStore } from '../synth/runStore.ts';
 import type { SearchEvent, Trainer } from '../synth/search.ts';

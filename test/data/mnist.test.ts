@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { loadDataset, listDatasets, DataError } from '../../src/data/index.ts';
+import { loadDataset, listDatasets, DataError } from '../../src/data/datasets.ts';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';

@@ -2,7 +2,7 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { loadDataset } from '../../src/data/index.ts';
+import { loadDataset } from '../../src/data/datasets.ts';
 import { generateRavenPool } from '../../src/data/raven/pool.ts';
 
 const dirs: string[] = [];

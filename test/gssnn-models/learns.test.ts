@@ -5,7 +5,7 @@
  */
 import { beforeAll, describe, expect, it } from 'vitest';
 import type { Dataset } from '../../src/data/dataset.ts';
-import { baseRate, loadDataset } from '../../src/data/index.ts';
+import { baseRate, loadDataset } from '../../src/data/datasets.ts';
 import { initBackend } from '../../src/gssnn/backend.ts';
 import { MODEL_KINDS } from '../../src/gssnn/models/index.ts';
 import { randomGraph } from '../../src/gssnn/models/wiring.ts';

@@ -19,7 +19,7 @@ import { existsSync, mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSy
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { graphDsl } from '../../src/dsl/domains/graphDsl.ts';
-import { localTrainer } from '../../src/cli/searchTrainer.ts';
+import { localTrainer } from '../../src/pipeline/index.ts';
 import { abandonHeldLocks } from '../../src/synth/runLock.ts';
 import { recoverRun, type RecoveryNote } from '../../src/synth/runRecovery.ts';
 import { RunStore } from '../../src/synth/runStore.ts';

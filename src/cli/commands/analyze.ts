@@ -5,7 +5,7 @@
  */
 import { join } from 'node:path';
 import type { Command } from 'commander';
-import { DataError } from '../../data/index.ts';
+import { DataError } from '../../data/datasets.ts';
 import { initBackend } from '../../gssnn/backend.ts';
 import { SavedModelError } from '../../gssnn/persist.ts';
 import { CAN_BE_NEGATIVE, MEASURE_CAPTIONS, MEASURE_NAMES, type MeasureName, parseMeasureList } from '../../analysis/measures.ts';

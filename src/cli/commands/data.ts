@@ -1,7 +1,7 @@
 /** `synth data list` and `synth data preview`: what the data sets are, and what they look like. */
 import type { Command } from 'commander';
 import { writeFileSync } from 'node:fs';
-import { DataError, loadDataset, type LabelControl, type LoadOptions } from '../../data/index.ts';
+import { DataError, loadDataset, type LabelControl, type LoadOptions } from '../../data/datasets.ts';
 import { baseRate, classFractions } from '../../data/pool.ts';
 import { classColour, MAX_PREVIEW_EXAMPLES, renderPreview } from '../../data/preview.ts';
 import { summarizeDatasets } from '../../data/summary.ts';

@@ -18,8 +18,8 @@ import { SearchError } from '../../synth/search.ts';
 import { UserError } from '../errors.ts';
 import { parseInteger } from '../options.ts';
 import { requireWritableDirectory } from '../outputs.ts';
-import { DEFAULT_POPULATION_BATCH, localTrainer } from '../searchTrainer.ts';
-import { toolkitVersion } from '../version.ts';
+import { DEFAULT_POPULATION_BATCH, localTrainer } from '../../pipeline/index.ts';
+import { toolkitVersion } from '../../util/version.ts';
 import { commandLine } from '../shell.ts';
 
 interface LeaderboardFlags {

@@ -17,15 +17,15 @@ import { runSearch, SearchError, validateSearchConfig, type SearchConfig, type S
 import { dslFromFlag } from '../dslFlag.ts';
 import { UserError } from '../errors.ts';
 import { parseChoice, parseChoiceList, parseInteger, parseNumber } from '../options.ts';
-import { BASELINE_KINDS, DEFAULT_POPULATION_BATCH, localTrainer, type TrainingConfig } from '../searchTrainer.ts';
-import { openQueueFlag, queueTrainer } from '../queueTrainer.ts';
+import { BASELINE_KINDS, DEFAULT_POPULATION_BATCH, localTrainer, queueTrainer, type TrainingConfig } from '../../pipeline/index.ts';
+import { openQueueFlag } from '../queueFlag.ts';
 import type { QueueLocation } from '../../queue/location.ts';
 import { createProgressView } from '../progress.ts';
 import { onInterrupt, RESTORE_TERMINAL } from '../interrupt.ts';
 import { requireWritableDirectory } from '../outputs.ts';
 import { BASE_RATE_FILE, baseRateFile, formatSearchSummary, readSearchSummary, type SplitBaseRate } from '../searchSummary.ts';
 import { commandLine } from '../shell.ts';
-import { toolkitVersion } from '../version.ts';
+import { toolkitVersion } from '../../util/version.ts';
 
 interface SearchFlags {
   data: string;

@@ -2,7 +2,7 @@
 import { existsSync, readFileSync, statSync } from 'node:fs';
 import type { Command } from 'commander';
 import { compareWithBaseRate, type BaseRateComparison } from '../../analysis/baseRate.ts';
-import { baseRate, loadDataset, DataError } from '../../data/index.ts';
+import { baseRate, loadDataset, DataError } from '../../data/datasets.ts';
 import { runProgramText } from '../../dsl/programRecord.ts';
 import type { ProgramGraph } from '../../dsl/graph.ts';
 import { BACKEND_NAMES, BackendChoiceError, initBackend, parseBackendName } from '../../gssnn/backend.ts';

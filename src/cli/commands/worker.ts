@@ -11,7 +11,7 @@ import { describeLocation } from '../../queue/location.ts';
 import { DEFAULT_WORKER_OPTIONS, startQueueWorker, type WorkerEvent } from '../../queue/worker.ts';
 import { UserError } from '../errors.ts';
 import { parseInteger, parseNumber } from '../options.ts';
-import { openQueueFlag } from '../queueTrainer.ts';
+import { openQueueFlag } from '../queueFlag.ts';
 
 interface WorkerFlags {
   queue?: string;

@@ -1,9 +1,8 @@
 /**
- * The trainer a search uses on this machine: each request becomes a `TrainJob`; jobs whose
- * models can share a population are grouped (at most `--population-batch` per group) and
- * each group trains in one computation, in process (one worker) or on worker threads
- * (`--workers N`). Jobs carry their own seeds, so results do not depend on the grouping,
- * on which thread ran them or in what order.
+ * From the search loop's training requests to training jobs and back: a request becomes a
+ * `TrainJob` (plain JSON that any process can train), a job's result becomes the loop's
+ * `TrainOutcome`, and jobs that can share a population are keyed alike. The local and queue
+ * trainers are built on these.
  */
 import type { LabelControl } from '../data/dataset.ts';
 import type { ModelKind } from '../gssnn/models/index.ts';
@@ -11,9 +10,6 @@ import type { PresetName } from '../gssnn/presets.ts';
 import type { TrainJob, TrainJobResult } from '../gssnn/trainJob.ts';
 import type { TrainOutcome, TrainRequest, Trainer } from '../synth/search.ts';
 import type { RunStore } from '../synth/runStore.ts';
-import { runInWorkers } from '../util/workerPool.ts';
-import { populationGroups } from '../gssnn/population/groups.ts';
-import { runTrainJobGroup, type JobOutcome } from '../gssnn/population/jobs.ts';
 
 /** What `SearchConfig.training` holds for our trainer. */
 export interface TrainingConfig {
@@ -82,36 +78,5 @@ export function populationKeyOfJob(job: TrainJob): string {
   return JSON.stringify([family, job.preset, job.data, job.fold?.index ?? null, job.fold?.k ?? null, job.epochs ?? null, job.backend ?? null]);
 }
 
-/** Default models per population (`--population-batch`); 1 trains one model at a time. */
+/** Default models per population (`synth search --population-batch`); 1 trains one model at a time. */
 export const DEFAULT_POPULATION_BATCH = 16;
-
-/** `thread`: train on worker threads even with one worker, leaving this thread free (for Ctrl-C). */
-export function localTrainer(store: RunStore, options: { workers: number; backend?: string; populationBatch?: number; thread?: boolean }): Trainer {
-  const batch = options.populationBatch ?? DEFAULT_POPULATION_BATCH;
-  return async (requests, onOutcome) => {
-    const jobs = requests.map((r) => jobOf(r, store, options.backend));
-    // Groups of one still train through the population code, so records do not depend on the batch.
-    const groups = populationGroups(jobs, populationKeyOfJob, batch, options.workers);
-    const report = (group: number[], outcomes: readonly JobOutcome[]) =>
-      group.forEach((i, j) => onOutcome(requests[i], outcomes[j].ok ? outcomeOf(outcomes[j].value) : failedOutcome(outcomes[j].error)));
-    if (options.workers <= 1 && !options.thread) {
-      for (const group of groups) {
-        let outcomes: JobOutcome[];
-        try {
-          outcomes = await runTrainJobGroup(group.map((i) => jobs[i]));
-        } catch (err) {
-          outcomes = group.map(() => ({ ok: false, error: err instanceof Error ? err.message : String(err) }));
-        }
-        report(group, outcomes);
-      }
-      return;
-    }
-    await runInWorkers<TrainJob[], JobOutcome[]>({
-      moduleUrl: new URL('../gssnn/population/jobs.ts', import.meta.url).href,
-      exportName: 'runTrainJobGroup',
-      inputs: groups.map((g) => g.map((i) => jobs[i])),
-      workers: options.workers,
-      onOutcome: (o) => report(groups[o.index], o.ok ? o.value : groups[o.index].map(() => ({ ok: false, error: o.error }))),
-    });
-  };
-}

@@ -6,13 +6,12 @@
  * resumed search re-enqueues nothing that is queued or done and picks up results that
  * finished while it was away.
  */
-import { checkReachable, parseQueueUrl, QueueConnectionError, QueueUrlError, type QueueLocation } from '../queue/location.ts';
+import type { QueueLocation } from '../queue/location.ts';
 import { queueJobId } from '../queue/protocol.ts';
 import { runJobsOnQueue, type RunJobsOptions } from '../queue/runJobs.ts';
 import type { RunStore } from '../synth/runStore.ts';
 import type { TrainRequest, Trainer } from '../synth/search.ts';
-import { UserError } from './errors.ts';
-import { DEFAULT_POPULATION_BATCH, failedOutcome, jobOf, outcomeOf, populationKeyOfJob } from './searchTrainer.ts';
+import { DEFAULT_POPULATION_BATCH, failedOutcome, jobOf, outcomeOf, populationKeyOfJob } from './trainingJobs.ts';
 import { populationGroups } from '../gssnn/population/groups.ts';
 import { createHash } from 'node:crypto';
 
@@ -43,16 +42,4 @@ export function queueTrainer(store: RunStore, options: QueueTrainerOptions): Tra
       onOutcome(byKey.get(spec.key)![member], outcome.ok ? outcomeOf(outcome.result) : failedOutcome(outcome.error));
     });
   };
-}
-
-/** Parses a `--queue` URL and checks that Redis answers there, as user errors naming the flag. */
-export async function openQueueFlag(text: string, flag = '--queue'): Promise<QueueLocation> {
-  try {
-    const location = parseQueueUrl(text);
-    await checkReachable(location);
-    return location;
-  } catch (err) {
-    if (err instanceof QueueUrlError || err instanceof QueueConnectionError) throw new UserError(`${flag}: ${err.message}`, err.hint);
-    throw err;
-  }
 }

@@ -1,0 +1,54 @@
+/**
+ * The trainer a search uses on this machine: each request becomes a `TrainJob`; jobs whose
+ * models can share a population are grouped (at most `populationBatch` per group) and each
+ * group trains in one computation, in process (one worker) or on worker threads. Jobs carry
+ * their own seeds, so results do not depend on the grouping, on which thread ran them or in
+ * what order.
+ */
+import type { RunStore } from '../synth/runStore.ts';
+import type { Trainer } from '../synth/search.ts';
+import type { TrainJob } from '../gssnn/trainJob.ts';
+import { populationGroups } from '../gssnn/population/groups.ts';
+import { runTrainJobGroup, type JobOutcome } from '../gssnn/population/jobs.ts';
+import { runInWorkers } from '../util/workerPool.ts';
+import { DEFAULT_POPULATION_BATCH, failedOutcome, jobOf, outcomeOf, populationKeyOfJob } from './trainingJobs.ts';
+
+export interface LocalTrainerOptions {
+  /** Worker threads (1: train in this thread unless `thread`). */
+  readonly workers: number;
+  readonly backend?: string;
+  /** Models per population (default 16). */
+  readonly populationBatch?: number;
+  /** Train on a worker thread even with one worker, leaving this thread free (for Ctrl-C). */
+  readonly thread?: boolean;
+}
+
+export function localTrainer(store: RunStore, options: LocalTrainerOptions): Trainer {
+  const batch = options.populationBatch ?? DEFAULT_POPULATION_BATCH;
+  return async (requests, onOutcome) => {
+    const jobs = requests.map((r) => jobOf(r, store, options.backend));
+    // Groups of one still train through the population code, so records do not depend on the batch.
+    const groups = populationGroups(jobs, populationKeyOfJob, batch, options.workers);
+    const report = (group: number[], outcomes: readonly JobOutcome[]) =>
+      group.forEach((i, j) => onOutcome(requests[i], outcomes[j].ok ? outcomeOf(outcomes[j].value) : failedOutcome(outcomes[j].error)));
+    if (options.workers <= 1 && !options.thread) {
+      for (const group of groups) {
+        let outcomes: JobOutcome[];
+        try {
+          outcomes = await runTrainJobGroup(group.map((i) => jobs[i]));
+        } catch (err) {
+          outcomes = group.map(() => ({ ok: false, error: err instanceof Error ? err.message : String(err) }));
+        }
+        report(group, outcomes);
+      }
+      return;
+    }
+    await runInWorkers<TrainJob[], JobOutcome[]>({
+      moduleUrl: new URL('../gssnn/population/jobs.ts', import.meta.url).href,
+      exportName: 'runTrainJobGroup',
+      inputs: groups.map((g) => g.map((i) => jobs[i])),
+      workers: options.workers,
+      onOutcome: (o) => report(groups[o.index], o.ok ? o.value : groups[o.index].map(() => ({ ok: false, error: o.error }))),
+    });
+  };
+}
