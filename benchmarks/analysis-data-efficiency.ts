@@ -11,7 +11,7 @@ import { DenseStack } from '../src/analysis/denseStack.ts';
 import { fit, indexedBatch } from '../src/analysis/fit.ts';
 import { accuracy, disposeBatch } from '../src/analysis/loss.ts';
 import { Sgd } from '../src/analysis/optimizers.ts';
-import { loadDataset } from '../src/data/index.ts';
+import { loadDataset } from '../src/data/datasets.ts';
 import { initBackend } from '../src/gssnn/backend.ts';
 import { deriveSeed } from '../src/util/random.ts';
 import { writeChart } from '../src/util/plot.ts';

@@ -17,7 +17,7 @@ import { hessianSummary, hutchinsonTrace, lossHessianOperator } from '../src/ana
 import { accuracy, disposeBatch } from '../src/analysis/loss.ts';
 import { M3, Sgd, type UpdateRule, WinsorizedGd } from '../src/analysis/optimizers.ts';
 import type { Dataset, Split } from '../src/data/dataset.ts';
-import { loadDataset } from '../src/data/index.ts';
+import { loadDataset } from '../src/data/datasets.ts';
 import { initBackend } from '../src/gssnn/backend.ts';
 import { writeChart } from '../src/util/plot.ts';
 import { loadNote, machineInfo, reportBenchmark, resultsDir } from './machine.ts';

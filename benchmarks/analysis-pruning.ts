@@ -8,7 +8,7 @@
  * Writes analysis-pruning.json under benchmarks/results/.
  */
 import { sparsityStudy } from '../src/analysis/sparsityStudy.ts';
-import { loadDataset } from '../src/data/index.ts';
+import { loadDataset } from '../src/data/datasets.ts';
 import { initBackend } from '../src/gssnn/backend.ts';
 import { loadNote, machineInfo, reportBenchmark } from './machine.ts';
 

@@ -13,7 +13,7 @@ import { largestPriorScale } from '../src/analysis/hypothesisWeight.ts';
 import { disposeBatch } from '../src/analysis/loss.ts';
 import { magnitudeMasks } from '../src/analysis/pruning.ts';
 import { sgldEnsemble } from '../src/analysis/sgld.ts';
-import { loadDataset } from '../src/data/index.ts';
+import { loadDataset } from '../src/data/datasets.ts';
 import { initBackend } from '../src/gssnn/backend.ts';
 import { machineInfo, reportBenchmark } from './machine.ts';
 

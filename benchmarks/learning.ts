@@ -7,7 +7,7 @@
  *   npx tsx benchmarks/learning.ts
  */
 import { initBackend } from '../src/gssnn/backend.ts';
-import { baseRate, loadDataset } from '../src/data/index.ts';
+import { baseRate, loadDataset } from '../src/data/datasets.ts';
 import { MODEL_KINDS } from '../src/gssnn/models/index.ts';
 import { randomGraph } from '../src/gssnn/models/wiring.ts';
 import { PRESETS, type PresetName } from '../src/gssnn/presets.ts';

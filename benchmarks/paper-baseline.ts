@@ -18,7 +18,7 @@ import { spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { loadDataset, baseRate } from '../src/data/index.ts';
+import { loadDataset, baseRate } from '../src/data/datasets.ts';
 import type { Dataset } from '../src/data/dataset.ts';
 import { initBackend } from '../src/gssnn/backend.ts';
 import { buildModel, specFor } from '../src/gssnn/models/index.ts';
