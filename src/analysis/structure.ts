@@ -11,7 +11,7 @@ import type { ProgramGraph } from '../dsl/graph.ts';
 import { fromOriginalJson } from '../dsl/graphFormats.ts';
 import { parseProgram } from '../dsl/parse.ts';
 import type { Term } from '../dsl/term.ts';
-import type { BaselineRecord, CandidateRecord } from '../synth/search.ts';
+import type { BaselineRecord, CandidateRecord } from '../synth/searchRecords.ts';
 import { type Correlation, spearmanWithInterval } from './correlation.ts';
 
 export class StructureInputError extends Error {

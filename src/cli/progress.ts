@@ -5,7 +5,7 @@
  * drowning in it. With --json the events themselves go to stdout and stderr stays quiet.
  */
 import cliProgress from 'cli-progress';
-import type { SearchConfig, SearchEvent } from '../synth/search.ts';
+import type { SearchConfig, SearchEvent } from '../synth/searchRecords.ts';
 
 /** Least time between two rewrites of a terminal status line. */
 export const TTY_INTERVAL_MS = 250;

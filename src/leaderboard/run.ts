@@ -11,7 +11,7 @@ import { join } from 'node:path';
 import { listDatasets } from '../data/datasets.ts';
 import { initBackend, parseBackendName } from '../gssnn/backend.ts';
 import type { RunStore } from '../synth/runStore.ts';
-import type { SearchEvent, Trainer } from '../synth/search.ts';
+import type { SearchEvent, Trainer } from '../synth/searchRecords.ts';
 import { writeFileAtomic, writeJsonAtomic } from '../util/atomicFile.ts';
 import { writeChart } from '../util/plot.ts';
 import { runInWorkers } from '../util/workerPool.ts';

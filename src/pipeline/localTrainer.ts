@@ -6,7 +6,7 @@
  * what order.
  */
 import type { RunStore } from '../synth/runStore.ts';
-import type { Trainer } from '../synth/search.ts';
+import type { Trainer } from '../synth/searchRecords.ts';
 import type { TrainJob } from '../gssnn/trainJob.ts';
 import { populationGroups } from '../gssnn/population/groups.ts';
 import { runTrainJobGroup, type JobOutcome } from '../gssnn/population/jobs.ts';

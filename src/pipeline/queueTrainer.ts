@@ -10,7 +10,7 @@ import type { QueueLocation } from '../queue/location.ts';
 import { queueJobId } from '../queue/protocol.ts';
 import { runJobsOnQueue, type RunJobsOptions } from '../queue/runJobs.ts';
 import type { RunStore } from '../synth/runStore.ts';
-import type { TrainRequest, Trainer } from '../synth/search.ts';
+import type { TrainRequest, Trainer } from '../synth/searchRecords.ts';
 import { DEFAULT_POPULATION_BATCH, failedOutcome, jobOf, outcomeOf, populationKeyOfJob } from './trainingJobs.ts';
 import { populationGroups } from '../gssnn/population/groups.ts';
 import { createHash } from 'node:crypto';

@@ -108,15 +108,12 @@ export {
 } from './runRecords.ts';
 export { modelDigests, recoverRun, type RecoveryNote, RunRecoveryError } from './runRecovery.ts';
 export { type LoggedEvent, RUN_FORMAT_VERSION, type RunEvent, type RunManifest, RunStore, RunStoreError, type RunStoreErrorKind } from './runStore.ts';
+export { allCandidates, candidateId, runPaths, runSearch } from './search.ts';
 export {
-  allCandidates,
   type BaselineRecord,
-  candidateId,
   type CandidateMetrics,
   type CandidateRecord,
   type PopulationFile,
-  runPaths,
-  runSearch,
   type SearchConfig,
   SearchError,
   type SearchEvent,
@@ -128,6 +125,6 @@ export {
   type TrainOutcome,
   type TrainRequest,
   validateSearchConfig,
-} from './search.ts';
+} from './searchRecords.ts';
 export { connectedGraphs, connectedGraphsBetween } from './smallGraphs.ts';
 export { searchStates, type StateProgram, type StateSearchOptions, StateSearchStats, type StepDomain } from './stateSearch.ts';

@@ -7,7 +7,7 @@ import { z } from 'zod';
 import { dslFileSchema } from '../dsl/dslFile.ts';
 import { EXPLORE_STRATEGIES } from './explore.ts';
 import { RunStoreError, type RunStore } from './runStore.ts';
-import { validateSearchConfig, type SearchConfig } from './search.ts';
+import { validateSearchConfig, type SearchConfig } from './searchRecords.ts';
 
 /** Scores are JSON numbers; a diverged or failed training's NaN is written as null. */
 const score = z.number().nullable();

@@ -14,8 +14,7 @@
 import { createHash } from 'node:crypto';
 import type { Dsl } from '../dsl/dsl.ts';
 import { dslFromJson, dslToJson } from '../dsl/dslFile.ts';
-import type { ProgramGraph } from '../dsl/graph.ts';
-import { fromOriginalJson, toOriginalJson, type OriginalGraphJson } from '../dsl/graphFormats.ts';
+import { fromOriginalJson, toOriginalJson } from '../dsl/graphFormats.ts';
 import { parseProgram } from '../dsl/parse.ts';
 import { printProgram } from '../dsl/print.ts';
 import type { Term } from '../dsl/term.ts';
@@ -23,7 +22,7 @@ import { deriveSeed } from '../util/random.ts';
 import { compress, rewrittenWithInventions } from './compress.ts';
 import { withAbstractions } from './compressTyping.ts';
 import type { AbstractionBody } from './compressInline.ts';
-import { explore, type ExploreResult, type ExploreStrategy } from './explore.ts';
+import { explore, type ExploreResult } from './explore.ts';
 import { grammarFromDsl } from './grammar.ts';
 import { GraphCatalog, simpleGraphOf } from './isomorphism.ts';
 import { reweightDsl } from './reweightDsl.ts';
@@ -31,192 +30,42 @@ import { readRecordFile, type librarySchema } from './runRecords.ts';
 import { modelDigests, recoverRun } from './runRecovery.ts';
 import type { RunStore } from './runStore.ts';
 import type { z } from 'zod';
+import {
+  SearchError,
+  validateSearchConfig,
+  type BaselineRecord,
+  type CandidateMetrics,
+  type CandidateRecord,
+  type PopulationFile,
+  type SearchConfig,
+  type SearchEvent,
+  type SearchReport,
+  type Selection,
+  type SelectionMetric,
+  type SplitScore,
+  type TrainOutcome,
+  type Trainer,
+  type TrainRequest,
+} from './searchRecords.ts';
 
-export type SelectionMetric = 'validation' | 'train' | 'kfold';
-
-export interface SearchConfig {
-  readonly iterations: number;
-  /** Candidates held in each iteration (the kept ones plus new ones). */
-  readonly population: number;
-  /** Candidates kept after each iteration's selection. */
-  readonly keep: number;
-  readonly seed: number;
-  readonly selection: { readonly metric: SelectionMetric; readonly folds: number };
-  readonly explore: {
-    readonly maxPrograms: number;
-    readonly maxSize: number;
-    readonly seconds?: number;
-    /** Exploration strategy (explore.ts); absent means `heap`. */
-    readonly strategy?: ExploreStrategy;
-    /** Candidates are graphs of at least this many nodes (default 2). */
-    readonly minNodes?: number;
-    /** `states` / `novelty`: candidates are graphs of at most this many nodes. */
-    readonly maxNodes?: number;
-  };
-  readonly compress: { readonly arity: number; readonly iterations: number };
-  readonly reweight: { readonly pseudoCount: number };
-  /** Baseline model kinds trained once, on the same data and preset. */
-  readonly baselines: readonly string[];
-  /** Passed through to the trainer untouched (data set, preset, epochs, ...). */
-  readonly training: Readonly<Record<string, unknown>>;
-}
-
-/** One model to train: a candidate's graph (one job per fold with k-fold scoring) or a baseline. */
-export interface TrainRequest {
-  /** Unique per job: the candidate id, with `#fold<i>` for folds, or `baseline-<kind>`. */
-  readonly jobId: string;
-  readonly candidateId: string;
-  readonly kind: 'program' | 'baseline';
-  readonly baseline?: string;
-  readonly graph?: ProgramGraph;
-  /** Element count for graph-wired baselines (the population's median). */
-  readonly elements?: number;
-  readonly seed: number;
-  readonly fold?: { readonly k: number; readonly index: number };
-  /** Run-relative directory to save the model in. */
-  readonly modelPath: string;
-  readonly training: Readonly<Record<string, unknown>>;
-}
-
-export interface SplitScore {
-  readonly accuracy: number;
-  readonly loss: number;
-}
-
-export interface TrainOutcome {
-  readonly status: string;
-  readonly parameterCount: number;
-  readonly train: SplitScore;
-  readonly validation: SplitScore;
-  readonly test: SplitScore;
-  readonly trainSeconds: number;
-  readonly error?: string;
-}
-
-/** Trains the requests (in any order, in parallel if it likes), reporting each as it ends. */
-export type Trainer = (
-  requests: readonly TrainRequest[],
-  onOutcome: (request: TrainRequest, outcome: TrainOutcome) => void,
-) => Promise<void>;
-
-export interface CandidateRecord {
-  readonly id: string;
-  /** Iteration whose exploration found it. */
-  readonly iteration: number;
-  readonly program: string;
-  readonly stitchProgram: string;
-  readonly size: number;
-  readonly mass: number;
-  readonly logProbability: number;
-  readonly graph: OriginalGraphJson;
-  readonly nodes: number;
-  readonly edges: number;
-  readonly status: 'pending' | 'trained' | 'diverged' | 'failed';
-  readonly metrics: CandidateMetrics | null;
-  readonly modelPath: string;
-  readonly seed: number;
-}
-
-export interface CandidateMetrics {
-  readonly train: SplitScore;
-  readonly validation: SplitScore;
-  readonly test: SplitScore;
-  /** The selection metric's value (validation accuracy, fold mean, or train accuracy). */
-  readonly score: number;
-  readonly parameterCount: number;
-  readonly trainSeconds: number;
-  readonly folds?: readonly TrainOutcome[];
-  readonly error?: string;
-}
-
-export interface BaselineRecord {
-  readonly id: string;
-  readonly kind: string;
-  readonly elements: number | null;
-  readonly status: string;
-  readonly metrics: CandidateMetrics | null;
-  readonly modelPath: string;
-  readonly seed: number;
-}
-
-export interface Selection {
-  readonly iteration: number;
-  /** Ranked by score, best first. */
-  readonly ranking: readonly { readonly id: string; readonly score: number }[];
-  readonly kept: readonly string[];
-  readonly discarded: readonly string[];
-}
-
-export interface PopulationFile {
-  readonly iteration: number;
-  readonly ids: readonly string[];
-  readonly exploration: {
-    readonly programs: number;
-    readonly seconds: number;
-    readonly distinctGraphs: number;
-    readonly newCandidates: number;
-    readonly requested: number;
-  } | null;
-}
-
-export interface SearchReport {
-  readonly iterations: number;
-  readonly selectionMetric: SelectionMetric;
-  /** The final kept population, best first, with held-out test scores. */
-  readonly best: readonly {
-    readonly id: string;
-    readonly program: string;
-    readonly nodes: number;
-    readonly edges: number;
-    readonly score: number;
-    readonly validation: number;
-    readonly test: number;
-  }[];
-  readonly baselines: readonly { readonly kind: string; readonly validation: number; readonly test: number; readonly status: string }[];
-  readonly inventions: readonly string[];
-  readonly candidatesTrained: number;
-}
-
-export type SearchEvent =
-  | { type: 'iteration-start'; iteration: number }
-  | { type: 'explored'; iteration: number; programs: number; seconds: number; distinctGraphs: number; newCandidates: number; requested: number }
-  | { type: 'training'; iteration: number; jobs: number }
-  | { type: 'trained'; iteration: number; id: string; status: string; score: number | null; done: number; total: number }
-  | { type: 'selected'; iteration: number; kept: readonly string[]; best: { id: string; score: number } | null }
-  | { type: 'compressed'; iteration: number; inventions: readonly string[]; compressionRatio: number }
-  | { type: 'done'; report: SearchReport };
-
-export class SearchError extends Error {
-  constructor(message: string, readonly hint?: string) {
-    super(message);
-    this.name = 'SearchError';
-  }
-}
-
-/** Problems with a configuration, as messages naming the option; empty when it is valid. */
-export function validateSearchConfig(config: SearchConfig): string[] {
-  const problems: string[] = [];
-  const positive = (name: string, v: number) => {
-    if (!Number.isInteger(v) || v < 1) problems.push(`${name} must be a positive integer, got ${v}`);
-  };
-  positive('iterations', config.iterations);
-  positive('population', config.population);
-  positive('keep', config.keep);
-  positive('explore.maxPrograms', config.explore.maxPrograms);
-  positive('explore.maxSize', config.explore.maxSize);
-  const { minNodes, maxNodes } = config.explore;
-  if (maxNodes !== undefined && (config.explore.strategy ?? 'heap') === 'heap') problems.push('explore.maxNodes applies to the states and novelty strategies, not heap');
-  if (minNodes !== undefined && maxNodes !== undefined && minNodes > maxNodes) problems.push(`explore.minNodes (${minNodes}) is larger than explore.maxNodes (${maxNodes})`);
-  if (config.keep >= config.population) problems.push(`keep (${config.keep}) must be smaller than population (${config.population}), or nothing new is ever explored`);
-  if (config.selection.metric === 'kfold' && (!Number.isInteger(config.selection.folds) || config.selection.folds < 2)) {
-    problems.push(`k-fold selection needs folds >= 2, got ${config.selection.folds}`);
-  }
-  if (!Number.isInteger(config.compress.arity) || config.compress.arity < 0) problems.push(`compress.arity must be >= 0, got ${config.compress.arity}`);
-  if (!Number.isInteger(config.compress.iterations) || config.compress.iterations < 0) problems.push(`compress.iterations must be >= 0, got ${config.compress.iterations}`);
-  if (!(config.reweight.pseudoCount > 0)) problems.push(`reweight.pseudoCount must be > 0, got ${config.reweight.pseudoCount}`);
-  if (config.explore.seconds !== undefined && !(config.explore.seconds > 0)) problems.push(`explore.seconds must be > 0, got ${config.explore.seconds}`);
-  return problems;
-}
+// The records and contract of the loop live in searchRecords.ts; re-exported so that callers of the loop need one import.
+export {
+  SearchError,
+  validateSearchConfig,
+  type SelectionMetric,
+  type SearchConfig,
+  type TrainRequest,
+  type SplitScore,
+  type TrainOutcome,
+  type Trainer,
+  type CandidateRecord,
+  type CandidateMetrics,
+  type BaselineRecord,
+  type Selection,
+  type PopulationFile,
+  type SearchReport,
+  type SearchEvent,
+} from './searchRecords.ts';
 
 const paths = {
   dsl: (k: number) => `dsl/iteration-${k}.json`,

@@ -14,7 +14,7 @@ import { parseSuite, suiteByName, SuiteError, SUITES, type Suite } from '../../l
 import { RunLockedError } from '../../synth/runLock.ts';
 import { RunRecoveryError } from '../../synth/runRecovery.ts';
 import { RunStoreError } from '../../synth/runStore.ts';
-import { SearchError } from '../../synth/search.ts';
+import { SearchError } from '../../synth/searchRecords.ts';
 import { UserError } from '../errors.ts';
 import { parseInteger } from '../options.ts';
 import { requireWritableDirectory } from '../outputs.ts';
