@@ -6,6 +6,7 @@
  */
 import type { Split } from '../data/dataset.ts';
 import { Random } from '../util/random.ts';
+import { UserFacingError } from '../util/errors.ts';
 
 export const CORRUPTIONS = ['gaussian-noise', 'blur', 'contrast', 'occlusion'] as const;
 export type CorruptionName = (typeof CORRUPTIONS)[number];
@@ -18,10 +19,9 @@ const CONTRAST_FACTOR = [0.4, 0.3, 0.2, 0.1, 0.05];
 /** Side of the occluding square as a fraction of the image side. */
 const OCCLUSION_SIDE = [0.15, 0.25, 0.35, 0.45, 0.55];
 
-export class CorruptionError extends Error {
-  constructor(message: string, readonly hint: string) {
-    super(message);
-    this.name = 'CorruptionError';
+export class CorruptionError extends UserFacingError {
+  constructor(message: string, hint: string) {
+    super(message, { kind: 'usage', hint });
   }
 }
 

@@ -12,12 +12,11 @@
 import * as tf from '@tensorflow/tfjs-core';
 import type { Model } from '../gssnn/model.ts';
 import type { Batch } from './loss.ts';
+import { UserFacingError } from '../util/errors.ts';
 
-export class HeadNotFoundError extends Error {
-  readonly hint = 'geometry needs a model that ends in a linear head (a [features, classes] kernel then a [classes] bias as its last variables)';
+export class HeadNotFoundError extends UserFacingError {
   constructor(message: string) {
-    super(message);
-    this.name = 'HeadNotFoundError';
+    super(message, { kind: 'usage', hint: 'geometry needs a model that ends in a linear head (a [features, classes] kernel then a [classes] bias as its last variables)' });
   }
 }
 

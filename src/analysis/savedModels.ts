@@ -18,6 +18,7 @@ import { computeMeasures, MEASURE_CAPTIONS, type MeasureName, type MeasureValues
 import { coherenceReport, type CoherenceReport, deadNeuronReport, type HessianOptions, hessianReport, type HessianReport } from './modelDiagnostics.ts';
 import { kendallTau } from './ranking.ts';
 import type { ReluReport } from './reluSites.ts';
+import { UserFacingError } from '../util/errors.ts';
 
 export const CAVEAT = 'Generalization measures are correlational diagnostics: they may rank models by their gap, they guarantee nothing about any one model.';
 
@@ -36,10 +37,9 @@ export const DEFAULT_MEASURES: readonly MeasureName[] = [
   'path-norm-over-margin',
 ];
 
-export class AnalysisInputError extends Error {
-  constructor(message: string, readonly hint: string) {
-    super(message);
-    this.name = 'AnalysisInputError';
+export class AnalysisInputError extends UserFacingError {
+  constructor(message: string, hint: string) {
+    super(message, { kind: 'file', hint });
   }
 }
 

@@ -13,11 +13,11 @@ import { parseProgram } from '../dsl/parse.ts';
 import type { Term } from '../dsl/term.ts';
 import type { BaselineRecord, CandidateRecord } from '../synth/searchRecords.ts';
 import { type Correlation, spearmanWithInterval } from './correlation.ts';
+import { UserFacingError } from '../util/errors.ts';
 
-export class StructureInputError extends Error {
-  constructor(message: string, readonly hint: string) {
-    super(message);
-    this.name = 'StructureInputError';
+export class StructureInputError extends UserFacingError {
+  constructor(message: string, hint: string) {
+    super(message, { kind: 'file', hint });
   }
 }
 

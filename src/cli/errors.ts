@@ -1,11 +1,11 @@
 /**
- * Errors the CLI knows how to report. A `UserError` is the user's to fix (exit 1);
- * anything else reaching the top is a bug in the toolkit (exit 2).
+ * Exit codes, and the error of a bad flag. Every `UserFacingError` (this one included) is the
+ * user's to fix (exit 1); anything else reaching the top is a bug in the toolkit (exit 2).
  */
-export class UserError extends Error {
-  constructor(message: string, readonly hint?: string) {
-    super(message);
-    this.name = 'UserError';
+import { UserFacingError } from '../util/errors.ts';
+export class UserError extends UserFacingError {
+  constructor(message: string, hint?: string) {
+    super(message, { kind: 'usage', hint });
   }
 }
 

@@ -2,13 +2,15 @@
  * The `synth` command: a thin layer over the library. Each subcommand lives in
  * `src/cli/commands/<name>.ts` (the file named as the command) and exports
  * `register(program)`; this file only wires
- * them together and turns failures into exit codes (0 ok, 1 user error, 2 internal).
+ * them together and turns failures into exit codes (0 ok, 1 a `UserFacingError` from any layer,
+ * 2 internal).
  */
 import { readdirSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { Command, CommanderError } from 'commander';
-import { EXIT_INTERNAL_ERROR, EXIT_OK, EXIT_USER_ERROR, UserError } from './errors.ts';
+import { UserFacingError } from '../util/errors.ts';
+import { EXIT_INTERNAL_ERROR, EXIT_OK, EXIT_USER_ERROR } from './errors.ts';
 import { environmentError } from './outputs.ts';
 
 export interface CommandModule {
@@ -58,9 +60,10 @@ export async function main(argv: string[]): Promise<number> {
       // Help and version requests end through this path too, with exit code 0.
       return err.exitCode === 0 ? EXIT_OK : EXIT_USER_ERROR;
     }
-    const userError = err instanceof UserError ? err : environmentError(err);
+    // Every error a user can fix shares one base, whichever layer threw it: one exit code for all.
+    const userError = err instanceof UserFacingError ? err : environmentError(err);
     if (userError) {
-      process.stderr.write(`synth: ${userError.message}\n${userError.hint ? `hint: ${userError.hint}\n` : ''}`);
+      process.stderr.write(`synth: ${userError.describe()}\n${userError.hint ? `hint: ${userError.hint}\n` : ''}`);
       return EXIT_USER_ERROR;
     }
     process.stderr.write(`synth: internal error: ${describe(err)}\n`);

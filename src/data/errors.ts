@@ -3,9 +3,9 @@
  * layer sits below the CLI, so it cannot throw the CLI's `UserError`; commands translate
  * a `DataError` into one, keeping the message and the hint.
  */
-export class DataError extends Error {
-  constructor(message: string, readonly hint?: string) {
-    super(message);
-    this.name = 'DataError';
+import { UserFacingError } from '../util/errors.ts';
+export class DataError extends UserFacingError {
+  constructor(message: string, hint?: string) {
+    super(message, { kind: 'data', hint });
   }
 }

@@ -5,6 +5,7 @@
  * evaluator to continue by applying one of its function arguments (a tail call), so that long
  * continuation-passing chains run in constant JS stack.
  */
+import { UserFacingError } from '../util/errors.ts';
 import type { Type } from './types.ts';
 
 /** A function value of the program (a closure or a partial application), opaque to domains. */
@@ -37,9 +38,8 @@ export interface DomainPrimitive<State> {
 }
 
 /** A failure the domain's own semantics raise (the original's `failwith` guards). */
-export class DomainFailure extends Error {
+export class DomainFailure extends UserFacingError {
   constructor(message: string) {
-    super(message);
-    this.name = 'DomainFailure';
+    super(message, { kind: 'runtime' });
   }
 }

@@ -5,6 +5,7 @@
  */
 import type { Type } from './types.ts';
 import { showType } from './types.ts';
+import { UserFacingError } from '../util/errors.ts';
 
 /** A place in a text: 0-based offset, 1-based line and column. */
 export interface TextPosition {
@@ -51,8 +52,8 @@ export function excerptAt(text: string, offset: number): { line: string; caret: 
 }
 
 /** Program text that does not parse. Renders as `file:3:17: expected ")"`, the line, a caret. */
-export class ParseError extends Error {
-  readonly kind: 'parse' | 'unknown-name' = 'parse';
+export class ParseError extends UserFacingError {
+  override readonly kind: 'parse' | 'unknown-name' = 'parse';
   readonly line: number;
   readonly column: number;
   /** The offending line (cut around the position when long). */
@@ -68,8 +69,7 @@ export class ParseError extends Error {
     /** Where the text came from (a file name); `<input>` when unknown. */
     readonly source = '<input>',
   ) {
-    super(reason);
-    this.name = 'ParseError';
+    super(reason, { kind: 'parse', where: source });
     const pos = positionOf(text, offset);
     this.line = pos.line;
     this.column = pos.column;
@@ -101,7 +101,6 @@ export class UnknownNameError extends ParseError {
     const hint = suggestions.length > 0 ? `; did you mean ${suggestions.map((s) => `"${s}"`).join(', ')}?` : '';
     super(`unknown name "${unknownName}" in DSL "${dslName}"${hint}`, text, offset, source);
     (this as { kind: string }).kind = 'unknown-name';
-    this.name = 'UnknownNameError';
   }
 }
 
@@ -114,8 +113,8 @@ export type TypeErrorReason =
   | 'declared-type'; // an invention whose body does not have its declared type
 
 /** An ill-typed term: names the offending subterm and the expected and actual types. */
-export class DslTypeError extends Error {
-  readonly kind = 'type' as const;
+export class DslTypeError extends UserFacingError {
+  override readonly kind = 'type' as const;
 
   constructor(
     readonly reason: TypeErrorReason,
@@ -126,8 +125,7 @@ export class DslTypeError extends Error {
     /** Extra words on the failure (an index, a name). */
     readonly detail?: string,
   ) {
-    super('');
-    this.name = 'DslTypeError';
+    super('', { kind: 'type' });
     this.message = this.render();
   }
 
@@ -152,8 +150,8 @@ export class DslTypeError extends Error {
 }
 
 /** A DSL file that cannot be loaded: names the file, the entry (index + name) and the field. */
-export class DslFileError extends Error {
-  readonly kind = 'dsl-file' as const;
+export class DslFileError extends UserFacingError {
+  override readonly kind = 'dsl-file' as const;
 
   constructor(
     readonly file: string,
@@ -163,8 +161,7 @@ export class DslFileError extends Error {
     /** Path of the field inside the entry (or the file), e.g. `ty` or `library.3.dc_name`. */
     readonly field?: string,
   ) {
-    super('');
-    this.name = 'DslFileError';
+    super('', { kind: 'dsl-file', where: file });
     this.message = this.render();
   }
 

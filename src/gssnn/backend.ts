@@ -21,6 +21,7 @@ import { registerSegmentKernels } from './kernels/register.ts';
 import { installCpuMatmul } from './kernels/cpuMatmul.ts';
 import { installWasmSharedIdentity } from './kernels/wasmIdentity.ts';
 import { installWasmMatmulWrapper } from './kernels/wasmMatmul.ts';
+import { UserFacingError } from '../util/errors.ts';
 
 export type BackendName = 'tfjs-node-gpu' | 'tfjs-node' | 'wasm' | 'cpu';
 
@@ -60,10 +61,9 @@ export function parseBackendName(text: string, source = 'backend'): BackendName 
 }
 
 /** A backend choice the user made that cannot be honoured. */
-export class BackendChoiceError extends Error {
-  constructor(message: string, readonly hint: string) {
-    super(message);
-    this.name = 'BackendChoiceError';
+export class BackendChoiceError extends UserFacingError {
+  constructor(message: string, hint: string) {
+    super(message, { kind: 'environment', hint });
   }
 }
 

@@ -27,6 +27,7 @@ import type { ProgramGraph } from '../dsl/graph.ts';
 import { sinCos2d } from './encoders/positional.ts';
 import { gatherRows } from './kernels/ops.ts';
 import { registerSegmentKernels } from './kernels/register.ts';
+import { UserFacingError } from '../util/errors.ts';
 
 export interface InjectionOptions {
   /** List each edge twice and use the original's code layout (see the module comment). */
@@ -68,10 +69,9 @@ export interface InjectionPlan {
   readonly reproduceOriginal: boolean;
 }
 
-export class InjectionError extends Error {
+export class InjectionError extends UserFacingError {
   constructor(message: string) {
-    super(message);
-    this.name = 'InjectionError';
+    super(message, { kind: 'usage', hint: 'try --preset paper (graph dimension 512)' });
   }
 }
 

@@ -13,6 +13,7 @@ import { join } from 'node:path';
 import { writeFileAtomic, writeJsonAtomic } from '../util/atomicFile.ts';
 import { buildModel, type ModelSpec } from './models/index.ts';
 import type { Model } from './model.ts';
+import { UserFacingError } from '../util/errors.ts';
 
 /** Version 2: the image encoder as the original defines it (signed pixels, no final norm), one logit for binary BCE. */
 export const SAVED_MODEL_FORMAT = 'gssnn-saved-model/2';
@@ -36,10 +37,9 @@ export interface SavedModelManifest {
   readonly metadata: Readonly<Record<string, unknown>>;
 }
 
-export class SavedModelError extends Error {
-  constructor(message: string, readonly hint: string) {
-    super(message);
-    this.name = 'SavedModelError';
+export class SavedModelError extends UserFacingError {
+  constructor(message: string, hint: string) {
+    super(message, { kind: 'file', hint });
   }
 }
 

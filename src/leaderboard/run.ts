@@ -30,6 +30,7 @@ import { LEADERBOARD_MODELS, type Suite } from './suite.ts';
 import { controlWiring, type WiringKind } from '../gssnn/models/wiring.ts';
 import { isomorphic, simpleGraphOf } from '../synth/isomorphism.ts';
 import { deriveSeed } from '../util/random.ts';
+import { UserFacingError } from '../util/errors.ts';
 
 export const LEADERBOARD_FILES = { json: 'leaderboard.json', schema: 'leaderboard.schema.json', markdown: 'LEADERBOARD.md', plots: 'plots', cache: 'cache' } as const;
 
@@ -268,10 +269,9 @@ export function readLeaderboard(dir: string): Leaderboard {
   return parseLeaderboard(value, file);
 }
 
-export class LeaderboardInputError extends Error {
-  constructor(message: string, readonly hint: string) {
-    super(message);
-    this.name = 'LeaderboardInputError';
+export class LeaderboardInputError extends UserFacingError {
+  constructor(message: string, hint: string) {
+    super(message, { kind: 'usage', hint });
   }
 }
 

@@ -5,6 +5,7 @@
  */
 import { z } from 'zod';
 import { LEADERBOARD_MODELS, suiteSchema } from './suite.ts';
+import { UserFacingError } from '../util/errors.ts';
 
 export const LEADERBOARD_FORMAT = 'gssnn-leaderboard';
 export const LEADERBOARD_VERSION = 2;
@@ -166,10 +167,9 @@ export function leaderboardJsonSchema(): Record<string, unknown> {
   return z.toJSONSchema(leaderboardSchema, { io: 'input', unrepresentable: 'any' }) as Record<string, unknown>;
 }
 
-export class LeaderboardFormatError extends Error {
-  constructor(message: string, readonly hint: string) {
-    super(message);
-    this.name = 'LeaderboardFormatError';
+export class LeaderboardFormatError extends UserFacingError {
+  constructor(message: string, hint: string) {
+    super(message, { kind: 'file', hint });
   }
 }
 

@@ -6,6 +6,7 @@
  */
 import { z } from 'zod';
 import { MEASURE_NAMES } from '../analysis/measures.ts';
+import { UserFacingError } from '../util/errors.ts';
 
 /** Model names on the leaderboard, in table order. */
 export const LEADERBOARD_MODELS = ['gssnn-selected', 'gssnn-random', 'gssnn-chain', 'gssnn-star', 'gssnn-complete', 'linear', 'mlp'] as const;
@@ -138,10 +139,9 @@ export const suiteSchema = z
   });
 export type Suite = z.infer<typeof suiteSchema>;
 
-export class SuiteError extends Error {
-  constructor(message: string, readonly hint: string) {
-    super(message);
-    this.name = 'SuiteError';
+export class SuiteError extends UserFacingError {
+  constructor(message: string, hint: string) {
+    super(message, { kind: 'usage', hint });
   }
 }
 

@@ -1,12 +1,13 @@
 /**
  * Public API of `gssnn-synth/pipeline`: the library calls that compose the layers below, as a
- * script or a command uses them: the search loop's trainers (this machine, a Redis queue) and a
- * whole search in one call.
+ * script or a command uses them: the search loop's trainers (this machine, a Redis queue), a
+ * whole search in one call, and one model trained and compared with its base rates.
  * Named exports only: what is listed here is the contract; anything else is internal.
  */
 export { localTrainer, type LocalTrainerOptions } from './localTrainer.ts';
 export { queueTrainer, type QueueTrainerOptions } from './queueTrainer.ts';
 export { searchConfig, searchInDirectory, type SearchRunOptions } from './search.ts';
+export { percent, pValueText, trainOne, type TrainOneRequest, type TrainOneResult, type TrainOneSummary } from './trainOne.ts';
 export {
   BASELINE_KINDS,
   baselineModelKind,

@@ -5,6 +5,7 @@
  */
 import type { RedisOptions as QueueConnectionOptions } from 'bullmq';
 import { Redis } from 'ioredis';
+import { UserFacingError } from '../util/errors.ts';
 
 export interface QueueLocation {
   readonly host: string;
@@ -18,18 +19,16 @@ export interface QueueLocation {
 export const DEFAULT_REDIS_PORT = 6379;
 
 /** A queue URL that cannot be used; `hint` shows a well-formed one. */
-export class QueueUrlError extends Error {
-  constructor(message: string, readonly hint: string) {
-    super(message);
-    this.name = 'QueueUrlError';
+export class QueueUrlError extends UserFacingError {
+  constructor(message: string, hint: string) {
+    super(message, { kind: 'usage', hint });
   }
 }
 
 /** Redis did not answer at a well-formed location. */
-export class QueueConnectionError extends Error {
-  constructor(message: string, readonly hint: string) {
-    super(message);
-    this.name = 'QueueConnectionError';
+export class QueueConnectionError extends UserFacingError {
+  constructor(message: string, hint: string) {
+    super(message, { kind: 'environment', hint });
   }
 }
 

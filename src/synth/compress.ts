@@ -11,6 +11,7 @@ import { NodeSet, STITCH_COST, type CostModel } from './compressNodes.ts';
 import { rewriteCorpus } from './compressRewrite.ts';
 import { SYMVAR, searchBestAbstraction, type FoundAbstraction, type SearchStats } from './compressSearch.ts';
 import { annotateTdfa, type TdfaAnnotations, type TdfaOptions } from './compressTdfa.ts';
+import { UserFacingError } from '../util/errors.ts';
 
 export interface CompressOptions {
   /** Largest number of `#i` parameters (symbol variables not counted). Default 2. */
@@ -180,13 +181,12 @@ function assertCorpusProgram(t: Term, program: number): void {
   }
 }
 
-export class CorpusError extends Error {
-  override name = 'CorpusError';
+export class CorpusError extends UserFacingError {
   constructor(
     message: string,
     readonly program: number,
   ) {
-    super(message);
+    super(message, { kind: 'program', where: `program ${program}` });
   }
 }
 

@@ -8,14 +8,13 @@ import { parseProgram } from '../dsl/parse.ts';
 import { err, ok, type Result } from '../dsl/result.ts';
 import type { Term } from '../dsl/term.ts';
 import { withStitchTags } from './compressInline.ts';
+import { UserFacingError } from '../util/errors.ts';
 
-export class CorpusFormatError extends Error {
-  override name = 'CorpusFormatError';
-  constructor(
-    message: string,
-    readonly hint: string,
-  ) {
-    super(message);
+export class CorpusFormatError extends UserFacingError {
+  declare readonly hint: string;
+
+  constructor(message: string, hint: string) {
+    super(message, { kind: 'program', hint });
   }
 }
 

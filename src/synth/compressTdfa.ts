@@ -5,6 +5,7 @@
  * where not every subtree is a sensible unit (e.g. Python ASTs).
  */
 import { APP, PRIM, type NodeSet } from './compressNodes.ts';
+import { UserFacingError } from '../util/errors.ts';
 
 /** state -> symbol -> the state of each argument. */
 export type Tdfa = Record<string, Record<string, readonly string[]>>;
@@ -27,8 +28,10 @@ export interface TdfaAnnotations {
   stateOf(node: number): string | undefined;
 }
 
-export class TdfaError extends Error {
-  override name = 'TdfaError';
+export class TdfaError extends UserFacingError {
+  constructor(message: string) {
+    super(message, { kind: 'program', hint: 'typed DFA annotation takes first-order programs whose symbols have transitions in the DFA' });
+  }
 }
 
 export function annotateTdfa(set: NodeSet, roots: readonly number[], options: TdfaOptions): TdfaAnnotations {

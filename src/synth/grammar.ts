@@ -14,6 +14,7 @@
 import type { Dsl } from '../dsl/dsl.ts';
 import { app, idx, invention, lam, prim, type Term } from '../dsl/term.ts';
 import { arrow, isArrow, showType, typeEquals, type Type } from '../dsl/types.ts';
+import { UserFacingError } from '../util/errors.ts';
 
 /** One entry of the DSL the grammar is built from (a primitive or an invention). */
 export interface GrammarEntry {
@@ -72,10 +73,9 @@ export interface GrammarOptions {
 }
 
 /** Thrown when a DSL entry's type cannot be used by the grammar (a bug in the DSL table). */
-export class GrammarError extends Error {
+export class GrammarError extends UserFacingError {
   constructor(message: string) {
-    super(message);
-    this.name = 'GrammarError';
+    super(message, { kind: 'program', hint: 'check the types of the DSL entries' });
   }
 }
 

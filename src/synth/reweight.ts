@@ -17,6 +17,7 @@
 import type { Term } from '../dsl/term.ts';
 import { arrows, showType, type Type } from '../dsl/types.ts';
 import { derive, logSumExp, withLogProbabilities, type Grammar, type Production } from './grammar.ts';
+import { UserFacingError } from '../util/errors.ts';
 
 export interface WeightedProgram {
   readonly term: Term;
@@ -31,10 +32,9 @@ export interface ReweightOptions {
   readonly unnormalized?: boolean;
 }
 
-export class ReweightError extends Error {
+export class ReweightError extends UserFacingError {
   constructor(message: string) {
-    super(message);
-    this.name = 'ReweightError';
+    super(message, { kind: 'program' });
   }
 }
 

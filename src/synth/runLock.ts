@@ -16,6 +16,7 @@ import { closeSync, fsyncSync, linkSync, openSync, readFileSync, renameSync, rmS
 import { hostname } from 'node:os';
 import { join } from 'node:path';
 import { z } from 'zod';
+import { UserFacingError } from '../util/errors.ts';
 
 export const LOCK_FILE = 'run.lock';
 
@@ -36,14 +37,15 @@ const holderSchema = z.object({
 });
 
 /** Another live process holds the run. */
-export class RunLockedError extends Error {
+export class RunLockedError extends UserFacingError {
+  declare readonly hint: string;
+
   constructor(
     readonly dir: string,
     readonly holder: LockHolder,
-    readonly hint: string,
+    hint: string,
   ) {
-    super(`${dir} is in use by pid ${holder.pid} on ${holder.host} (since ${holder.since}${holder.command ? `: ${holder.command}` : ''})`);
-    this.name = 'RunLockedError';
+    super(`${dir} is in use by pid ${holder.pid} on ${holder.host} (since ${holder.since}${holder.command ? `: ${holder.command}` : ''})`, { kind: 'run-locked', where: dir, hint });
   }
 }
 

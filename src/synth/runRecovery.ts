@@ -19,6 +19,7 @@ import type { z } from 'zod';
 import { canonicalJson } from '../util/canonicalJson.ts';
 import { firstIssue, loggedEventSchema, RECORD_DIRECTORIES, RECORD_FILES, recordSchemaFor } from './runRecords.ts';
 import type { RunStore } from './runStore.ts';
+import { UserFacingError } from '../util/errors.ts';
 
 /** One piece of damage found and repaired. */
 export interface RecoveryNote {
@@ -28,13 +29,9 @@ export interface RecoveryNote {
   readonly action: string;
 }
 
-export class RunRecoveryError extends Error {
-  constructor(
-    message: string,
-    readonly hint: string,
-  ) {
-    super(message);
-    this.name = 'RunRecoveryError';
+export class RunRecoveryError extends UserFacingError {
+  constructor(message: string, hint: string) {
+    super(message, { kind: 'file', hint });
   }
 }
 

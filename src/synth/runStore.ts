@@ -22,6 +22,7 @@ import { z } from 'zod';
 import { INTERRUPTED_WRITE, writeJsonAtomic } from '../util/atomicFile.ts';
 import { beforeWrite } from '../util/writeSteps.ts';
 import { LOCK_FILE, RunLock } from './runLock.ts';
+import { UserFacingError } from '../util/errors.ts';
 
 /** Bumped whenever the layout or a record's meaning changes; old runs are refused, not misread. */
 export const RUN_FORMAT_VERSION = 2;
@@ -64,14 +65,11 @@ export interface LoggedEvent {
 
 export type RunStoreErrorKind = 'exists' | 'missing' | 'version' | 'corrupt' | 'path' | 'read-only';
 
-export class RunStoreError extends Error {
-  constructor(
-    readonly kind: RunStoreErrorKind,
-    message: string,
-    readonly hint?: string,
-  ) {
-    super(message);
-    this.name = 'RunStoreError';
+export class RunStoreError extends UserFacingError {
+  declare readonly kind: RunStoreErrorKind;
+
+  constructor(kind: RunStoreErrorKind, message: string, hint?: string) {
+    super(message, { kind, hint });
   }
 }
 

@@ -8,6 +8,7 @@
 import type { ProgramGraph } from '../dsl/graph.ts';
 import type { OriginalGraphJson } from '../dsl/graphFormats.ts';
 import type { ExploreStrategy } from './explore.ts';
+import { UserFacingError } from '../util/errors.ts';
 
 export type SelectionMetric = 'validation' | 'train' | 'kfold';
 
@@ -163,10 +164,9 @@ export type SearchEvent =
   | { type: 'compressed'; iteration: number; inventions: readonly string[]; compressionRatio: number }
   | { type: 'done'; report: SearchReport };
 
-export class SearchError extends Error {
-  constructor(message: string, readonly hint?: string) {
-    super(message);
-    this.name = 'SearchError';
+export class SearchError extends UserFacingError {
+  constructor(message: string, hint?: string) {
+    super(message, { kind: 'usage', hint });
   }
 }
 

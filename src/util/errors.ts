@@ -6,27 +6,20 @@
  * every other exception is a bug (exit 2). Expected failures inside the library (a program
  * that does not parse or type-check) stay `Result` values; these are thrown at the boundary.
  */
-export type ErrorKind =
-  /** A flag, option or setting out of range. */
-  | 'usage'
-  /** A program, DSL or corpus that does not parse, type-check or fit. */
-  | 'program'
-  /** A data set that does not exist or cannot be built as asked. */
-  | 'data'
-  /** A file or directory: missing, unreadable, damaged, of another format, held by another run. */
-  | 'file'
-  /** Something of this machine: a tensor backend, a queue server. */
-  | 'environment';
-
 export interface UserFacingErrorOptions {
-  readonly kind: ErrorKind;
+  /**
+   * A short, stable name of the problem for programs that handle it: 'usage' (a flag or
+   * setting), 'data', 'file', 'environment' (a backend, a queue server), 'program', or a
+   * subclass's own ('parse', 'type', 'dsl-file', 'run-locked', a run store's 'missing' ...).
+   */
+  readonly kind: string;
   readonly where?: string;
   readonly hint?: string;
   readonly cause?: unknown;
 }
 
 export class UserFacingError extends Error {
-  readonly kind: ErrorKind;
+  readonly kind: string;
   readonly where?: string;
   readonly hint?: string;
 

@@ -11,4 +11,4 @@ export { type PoolOutcome, type PoolTask, runInWorkers, runOnThread, spawnTaskTh
 export { wrapText } from './wrapText.ts';
 export { beforeWrite, observeWrites, type WriteObserver, type WriteStep, type WriteStepKind } from './writeSteps.ts';
 export { toolkitVersion } from './version.ts';
-export { type ErrorKind, UserFacingError, type UserFacingErrorOptions } from './errors.ts';
+export { UserFacingError, type UserFacingErrorOptions } from './errors.ts';

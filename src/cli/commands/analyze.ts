@@ -5,17 +5,12 @@
  */
 import { join } from 'node:path';
 import type { Command } from 'commander';
-import { DataError } from '../../data/datasets.ts';
 import { initBackend } from '../../gssnn/backend.ts';
-import { SavedModelError } from '../../gssnn/persist.ts';
 import { CAN_BE_NEGATIVE, MEASURE_CAPTIONS, MEASURE_NAMES, type MeasureName, parseMeasureList } from '../../analysis/measures.ts';
 import { hessianDensityChart } from '../../analysis/modelDiagnostics.ts';
-import { AnalysisInputError, analyzeRun, DEFAULT_MEASURES, type DiagnosticOptions, type ModelAnalysis, type RunAnalysis } from '../../analysis/savedModels.ts';
+import { analyzeRun, DEFAULT_MEASURES, type DiagnosticOptions, type ModelAnalysis, type RunAnalysis } from '../../analysis/savedModels.ts';
 import { writeChart } from '../../util/plot.ts';
-import { CorruptionError } from '../../analysis/corruptions.ts';
-import { HeadNotFoundError } from '../../analysis/geometry.ts';
 import { defaultReportDir, DEFAULT_STUDIES, STUDIES, writeReport } from '../../analysis/reportRun.ts';
-import { StructureInputError } from '../../analysis/structure.ts';
 import { UserError } from '../errors.ts';
 import { parseChoiceList, parseInteger, parseNumber } from '../options.ts';
 import { requireWritableDirectory } from '../outputs.ts';
@@ -143,13 +138,8 @@ async function runReport(dir: string, options: AnalyzeOptions): Promise<void> {
     command: `synth ${process.argv.slice(2).join(' ')}`,
     onProgress: (message: string) => process.stderr.write(`report: ${message}\n`),
   };
-  try {
-    const { outDir, files } = await writeReport(dir, settings);
-    process.stdout.write(`report written to ${outDir}\n${files.map((f) => `  ${f}`).join('\n')}\n`);
-  } catch (err) {
-    if (err instanceof AnalysisInputError || err instanceof SavedModelError || err instanceof DataError || err instanceof StructureInputError || err instanceof CorruptionError || err instanceof HeadNotFoundError) throw new UserError(err.message, err.hint);
-    throw err;
-  }
+  const written = await writeReport(dir, settings);
+  process.stdout.write(`report written to ${written.outDir}\n${written.files.map((f) => `  ${f}`).join('\n')}\n`);
 }
 
 async function runAnalyze(dir: string, options: AnalyzeOptions): Promise<void> {
@@ -175,13 +165,7 @@ async function runAnalyze(dir: string, options: AnalyzeOptions): Promise<void> {
   const maxExamples = parseInteger('--max-examples', options.maxExamples, 1);
   const seed = parseInteger('--seed', options.seed, 0);
   const backend = await initBackend();
-  let result: RunAnalysis;
-  try {
-    result = await analyzeRun(dir, measures, { maxExamples, seed, diagnostics, onModel: (name, i, n) => process.stderr.write(`analyzing ${name} (${i + 1}/${n})\n`) });
-  } catch (err) {
-    if (err instanceof AnalysisInputError || err instanceof SavedModelError || err instanceof DataError) throw new UserError(err.message, err.hint);
-    throw err;
-  }
+  const result: RunAnalysis = await analyzeRun(dir, measures, { maxExamples, seed, diagnostics, onModel: (name, i, n) => process.stderr.write(`analyzing ${name} (${i + 1}/${n})\n`) });
   const plots = diagnostics.hessian ? await writeDensityPlots(result.models, options.plots ?? join(dir, 'analysis-plots')) : {};
   const captions = Object.fromEntries(measures.map((name) => [name, MEASURE_CAPTIONS[name]]));
   if (options.json) {

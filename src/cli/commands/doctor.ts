@@ -1,6 +1,6 @@
 /** `synth doctor`: versions, the tensor backend in use and why others are not, a speed probe. */
 import type { Command } from 'commander';
-import { BACKEND_NAMES, BackendChoiceError, type BackendName, parseBackendName } from '../../gssnn/backend.ts';
+import { BACKEND_NAMES, type BackendName, parseBackendName } from '../../gssnn/backend.ts';
 import { formatDoctorReport, runDoctor } from '../../gssnn/doctor.ts';
 import { UserError } from '../errors.ts';
 
@@ -16,14 +16,8 @@ export function register(program: Command): void {
       if (!Number.isFinite(seconds) || seconds < 0) {
         throw new UserError(`--seconds: expected a non-negative number, got "${options.seconds}"`, 'for example --seconds 2, or --seconds 0 to skip the probe');
       }
-      let backend: BackendName | undefined;
-      try {
-        backend = options.backend === undefined ? undefined : parseBackendName(options.backend, '--backend');
-        const report = await runDoctor({ backend, seconds });
-        process.stdout.write(options.json ? `${JSON.stringify(report, null, 2)}\n` : `${formatDoctorReport(report)}\n`);
-      } catch (err) {
-        if (err instanceof BackendChoiceError) throw new UserError(err.message, err.hint);
-        throw err;
-      }
+      const backend: BackendName | undefined = options.backend === undefined ? undefined : parseBackendName(options.backend, '--backend');
+      const report = await runDoctor({ backend, seconds });
+      process.stdout.write(options.json ? `${JSON.stringify(report, null, 2)}\n` : `${formatDoctorReport(report)}\n`);
     });
 }

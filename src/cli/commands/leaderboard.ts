@@ -7,14 +7,9 @@ import type { Command } from 'commander';
 import { existsSync, readFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { BACKEND_NAMES, BackendChoiceError } from '../../gssnn/backend.ts';
-import { readLeaderboard, renderLeaderboard, runLeaderboard, LeaderboardInputError, LEADERBOARD_FILES } from '../../leaderboard/run.ts';
-import { LeaderboardFormatError } from '../../leaderboard/schema.ts';
-import { parseSuite, suiteByName, SuiteError, SUITES, type Suite } from '../../leaderboard/suite.ts';
-import { RunLockedError } from '../../synth/runLock.ts';
-import { RunRecoveryError } from '../../synth/runRecovery.ts';
-import { RunStoreError } from '../../synth/runStore.ts';
-import { SearchError } from '../../synth/searchRecords.ts';
+import { BACKEND_NAMES } from '../../gssnn/backend.ts';
+import { readLeaderboard, renderLeaderboard, runLeaderboard, LEADERBOARD_FILES } from '../../leaderboard/run.ts';
+import { parseSuite, suiteByName, SUITES, type Suite } from '../../leaderboard/suite.ts';
 import { UserError } from '../errors.ts';
 import { parseInteger } from '../options.ts';
 import { requireWritableDirectory } from '../outputs.ts';
@@ -70,53 +65,45 @@ async function leaderboardCommand(flags: LeaderboardFlags): Promise<void> {
   const log = (line: string) => {
     if (!flags.quiet) process.stderr.write(`${line}\n`);
   };
-  try {
-    if (flags.renderOnly) {
-      if (flags.out === undefined) throw new UserError('--render-only needs --out DIR (the directory holding leaderboard.json)');
-      const board = readLeaderboard(flags.out);
-      requireWritableDirectory(flags.out, '--out');
-      const files = await renderLeaderboard(board, flags.out);
-      process.stdout.write(`Rendered ${files.length} files from ${join(flags.out, LEADERBOARD_FILES.json)}\n`);
-      return;
-    }
-    const workers = parseInteger('--workers', flags.workers, 1, 64);
-    const populationBatch = parseInteger('--population-batch', flags.populationBatch, 1, 256);
-    const suite = loadSuite(flags);
-    const out = flags.out ?? join('runs', `leaderboard-${suite.name}`);
-    requireWritableDirectory(out, '--out');
-    const command = commandLine(['synth', ...process.argv.slice(2)]);
-    const started = performance.now();
-    const board = await runLeaderboard({
-      suite,
-      out,
-      workers,
-      backend: flags.backend,
-      command,
-      toolkitVersion: toolkitVersion(),
-      populationBatch,
-      trainerFor: (store, backend) => localTrainer(store, { workers, backend, populationBatch }),
-      benchmarksDir: flags.benchmarks,
-      warn: (m) => process.stderr.write(`warning: ${m}\n`),
-      onSearchEvent: (e) => {
-        if (e.type === 'explored') log(`search: iteration ${e.iteration} explored ${e.programs} programs, ${e.newCandidates} new candidates`);
-        if (e.type === 'selected' && e.best) log(`search: iteration ${e.iteration} best ${e.best.id} (score ${e.best.score.toFixed(3)})`);
-      },
-      onPlanned: ({ total, cached }) => log(`leaderboard ${suite.name}: ${total} jobs, ${cached} cached, ${total - cached} to train on ${workers} worker(s)`),
-      onJob: (p) => {
-        const what = `${p.job.task} n=${p.job.trainSize} ${p.job.model} seed ${p.job.seed}`;
-        log(p.result ? `[${p.done}/${p.total}] ${what}: test ${p.result.testAccuracy.toFixed(3)} (${p.result.wallSeconds.toFixed(1)} s)` : `[${p.done}/${p.total}] ${what}: FAILED ${p.error}`);
-      },
-    });
-    const seconds = (performance.now() - started) / 1000;
-    process.stdout.write(
-      `Leaderboard ${suite.name}: ${board.rows.length} rows from ${board.runs.jobs} runs (${board.runs.fromCache} cached, ${board.runs.trained} trained, ${board.runs.failed.length} failed) in ${seconds.toFixed(1)} s\n` +
-        `Wrote ${join(out, LEADERBOARD_FILES.json)}, ${join(out, LEADERBOARD_FILES.markdown)} and ${join(out, LEADERBOARD_FILES.plots)}/\n`,
-    );
-  } catch (err) {
-    if (err instanceof SuiteError || err instanceof LeaderboardInputError || err instanceof LeaderboardFormatError || err instanceof RunStoreError || err instanceof SearchError || err instanceof RunLockedError || err instanceof RunRecoveryError) {
-      throw new UserError(err.message, err.hint);
-    }
-    if (err instanceof BackendChoiceError) throw new UserError(err.message, err.hint);
-    throw err;
+  if (flags.renderOnly) {
+    if (flags.out === undefined) throw new UserError('--render-only needs --out DIR (the directory holding leaderboard.json)');
+    const board = readLeaderboard(flags.out);
+    requireWritableDirectory(flags.out, '--out');
+    const files = await renderLeaderboard(board, flags.out);
+    process.stdout.write(`Rendered ${files.length} files from ${join(flags.out, LEADERBOARD_FILES.json)}\n`);
+    return;
   }
+  const workers = parseInteger('--workers', flags.workers, 1, 64);
+  const populationBatch = parseInteger('--population-batch', flags.populationBatch, 1, 256);
+  const suite = loadSuite(flags);
+  const out = flags.out ?? join('runs', `leaderboard-${suite.name}`);
+  requireWritableDirectory(out, '--out');
+  const command = commandLine(['synth', ...process.argv.slice(2)]);
+  const started = performance.now();
+  const board = await runLeaderboard({
+    suite,
+    out,
+    workers,
+    backend: flags.backend,
+    command,
+    toolkitVersion: toolkitVersion(),
+    populationBatch,
+    trainerFor: (store, backend) => localTrainer(store, { workers, backend, populationBatch }),
+    benchmarksDir: flags.benchmarks,
+    warn: (m) => process.stderr.write(`warning: ${m}\n`),
+    onSearchEvent: (e) => {
+      if (e.type === 'explored') log(`search: iteration ${e.iteration} explored ${e.programs} programs, ${e.newCandidates} new candidates`);
+      if (e.type === 'selected' && e.best) log(`search: iteration ${e.iteration} best ${e.best.id} (score ${e.best.score.toFixed(3)})`);
+    },
+    onPlanned: ({ total, cached }) => log(`leaderboard ${suite.name}: ${total} jobs, ${cached} cached, ${total - cached} to train on ${workers} worker(s)`),
+    onJob: (p) => {
+      const what = `${p.job.task} n=${p.job.trainSize} ${p.job.model} seed ${p.job.seed}`;
+      log(p.result ? `[${p.done}/${p.total}] ${what}: test ${p.result.testAccuracy.toFixed(3)} (${p.result.wallSeconds.toFixed(1)} s)` : `[${p.done}/${p.total}] ${what}: FAILED ${p.error}`);
+    },
+  });
+  const seconds = (performance.now() - started) / 1000;
+  process.stdout.write(
+    `Leaderboard ${suite.name}: ${board.rows.length} rows from ${board.runs.jobs} runs (${board.runs.fromCache} cached, ${board.runs.trained} trained, ${board.runs.failed.length} failed) in ${seconds.toFixed(1)} s\n` +
+      `Wrote ${join(out, LEADERBOARD_FILES.json)}, ${join(out, LEADERBOARD_FILES.markdown)} and ${join(out, LEADERBOARD_FILES.plots)}/\n`,
+  );
 }

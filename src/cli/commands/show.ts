@@ -7,9 +7,8 @@
 import type { Command } from 'commander';
 import { join } from 'node:path';
 import { fromOriginalJson } from '../../dsl/graphFormats.ts';
-import type { ProgramGraph } from '../../dsl/graph.ts';
 import { readRecordFile } from '../../synth/runRecords.ts';
-import { RunStore, RunStoreError } from '../../synth/runStore.ts';
+import { RunStore } from '../../synth/runStore.ts';
 import { runPaths, type BaselineRecord, type CandidateRecord, type SearchReport } from '../../synth/search.ts';
 import { writeChart } from '../../util/plot.ts';
 import { UserError } from '../errors.ts';
@@ -35,20 +34,8 @@ export function register(program: Command): void {
     .option('--pictures-dir <dir>', 'where to draw the graphs (default: RUN/pictures; a read-only run is shown without pictures unless this is given)')
     .option('--json', 'print the report as JSON')
     .action(async (run: string, flags: ShowFlags) => {
-      let store: RunStore;
-      try {
-        store = RunStore.open(run);
-      } catch (err) {
-        if (err instanceof RunStoreError) throw new UserError(err.message, err.hint);
-        throw err;
-      }
-      let report: SearchReport | undefined;
-      try {
-        report = readRecordFile<SearchReport>(store, runPaths.report);
-      } catch (err) {
-        if (err instanceof RunStoreError) throw new UserError(err.message, err.hint);
-        throw err;
-      }
+      const store = RunStore.open(run);
+      const report = readRecordFile<SearchReport>(store, runPaths.report);
       if (!report) throw new UserError(`${run} has no report yet: the search has not finished`, `resume it with: synth search --resume --out ${run}`);
       const top = parseInteger('--top', flags.top, 0);
       const summary = readSearchSummary(store, report);

@@ -1,19 +1,17 @@
 /** `synth train`: train one G-SSNN (from a program) or one baseline on a data set. */
 import { existsSync, readFileSync, statSync } from 'node:fs';
 import type { Command } from 'commander';
-import { compareWithBaseRate, type BaseRateComparison } from '../../analysis/baseRate.ts';
-import { baseRate, loadDataset, DataError } from '../../data/datasets.ts';
+import { DataError } from '../../data/datasets.ts';
 import { runProgramText } from '../../dsl/programRecord.ts';
 import type { ProgramGraph } from '../../dsl/graph.ts';
-import { BACKEND_NAMES, BackendChoiceError, initBackend, parseBackendName } from '../../gssnn/backend.ts';
+import { BACKEND_NAMES, parseBackendName } from '../../gssnn/backend.ts';
 import { InjectionError } from '../../gssnn/inject.ts';
-import { ModelSpecError, type ModelKind } from '../../gssnn/models/index.ts';
-import { saveModel } from '../../gssnn/persist.ts';
+import type { ModelKind } from '../../gssnn/models/index.ts';
 import { getPreset, PRESET_NAMES } from '../../gssnn/presets.ts';
-import { trainModel } from '../../gssnn/trainModel.ts';
 import type { GradientRuleConfig } from '../../gssnn/train/gradientRules.ts';
 import type { OptimizerConfig } from '../../gssnn/train/optimizers.ts';
 import type { Preset } from '../../gssnn/presets.ts';
+import { BASELINE_KINDS, baselineModelKind, percent, pValueText, trainOne } from '../../pipeline/index.ts';
 import { dslFromFlag } from '../dslFlag.ts';
 import { UserError } from '../errors.ts';
 import { parseChoice, parseInteger, parseNumber } from '../options.ts';
@@ -21,9 +19,6 @@ import { requireWritableDirectory } from '../outputs.ts';
 
 /** Seeds and sizes are 32-bit unsigned integers. */
 const UINT32_MAX = 2 ** 32 - 1;
-
-const BASELINES = ['linear', 'mlp', 'random', 'chain', 'star', 'complete'] as const;
-type Baseline = (typeof BASELINES)[number];
 
 interface TrainOptions {
   program?: string;
@@ -69,7 +64,7 @@ export function register(program: Command): void {
     .command('train')
     .description('Train one G-SSNN (wired by a program) or one baseline on a data set and report its metrics')
     .option('--program <P>', 'program text, or a file holding it (a program record .json with a "program" field, or plain text)')
-    .option('--baseline <kind>', `train a baseline instead: ${BASELINES.join(', ')}`)
+    .option('--baseline <kind>', `train a baseline instead: ${BASELINE_KINDS.join(', ')}`)
     .requiredOption('--data <name>', 'data set name (see `synth data list`)')
     .option('--dsl <file>', 'DSL file to resolve invention names in Stitch-form programs')
     .option('--preset <name>', `hyperparameters: ${PRESET_NAMES.join(', ')}`, 'small')
@@ -126,109 +121,54 @@ async function runTrain(options: TrainOptions): Promise<void> {
   const programText = options.program === undefined ? undefined : readProgramText(options.program);
   const graph = programText === undefined ? undefined : programGraph(programText, options);
 
-  let backendName: string;
+  let trained;
   try {
-    backendName = (await initBackend(options.backend === undefined ? undefined : parseBackendName(options.backend, '--backend'))).name;
-  } catch (err) {
-    if (err instanceof BackendChoiceError) throw new UserError(err.message, err.hint);
-    throw err;
-  }
-
-  let data;
-  try {
-    data = await loadDataset(options.data, { seed: splitSeed, imageSize: preset.image.inputSize, trainSize, validationSize, testSize });
+    trained = await trainOne({
+      kind,
+      program: programText,
+      graph,
+      elements,
+      data: options.data,
+      splitSeed,
+      sizes: { trainSize, validationSize, testSize },
+      preset,
+      seed,
+      reproduceOriginal: options.reproduceOriginal,
+      train: { ...(epochs === undefined ? {} : { epochs }), optimizer: choice.optimizer, ...(choice.rule ? { rule: choice.rule } : {}) },
+      optimizerName: choice.name,
+      backend: options.backend === undefined ? undefined : parseBackendName(options.backend, '--backend'),
+      out: options.out,
+      saveInitialWeights: options.initialWeights,
+      onEpoch: ({ epoch, trainLoss, lr }) => process.stderr.write(`epoch ${epoch + 1}: train loss ${trainLoss.toFixed(4)}, lr ${lr.toExponential(2)}\n`),
+    });
   } catch (err) {
     if (err instanceof DataError) {
       const sizes = `preset ${preset.name} asks for ${trainSize} training, ${validationSize} validation and ${testSize} test examples`;
       throw new UserError(`--data ${options.data}: ${err.message} (${sizes})`, `${err.hint ? `${err.hint}; ` : ''}use --train-size, --validation-size, --test-size`);
     }
-    throw err;
-  }
-
-  let trained;
-  try {
-    trained = trainModel({
-      kind,
-      preset,
-      data,
-      graph,
-      elements,
-      seed,
-      reproduceOriginal: options.reproduceOriginal,
-      train: { ...(epochs === undefined ? {} : { epochs }), optimizer: choice.optimizer, ...(choice.rule ? { rule: choice.rule } : {}) },
-      callbacks: {
-        onEpoch: ({ epoch, trainLoss, lr }) => {
-          process.stderr.write(`epoch ${epoch + 1}: train loss ${trainLoss.toFixed(4)}, lr ${lr.toExponential(2)}\n`);
-        },
-      },
-    });
-  } catch (err) {
-    if (err instanceof ModelSpecError) throw new UserError(err.message, err.hint);
     if (err instanceof InjectionError) throw new UserError(`--program: ${err.message}`, 'try --preset paper (graph dimension 512)');
     throw err;
   }
-  const { model, result, spec, initialWeights } = trained;
-  const splits = { train: data.train, validation: data.validation, test: data.test };
-  const baseRates = Object.fromEntries(Object.entries(splits).map(([name, split]) => [name, split.count > 0 ? baseRate(split.y, data.numClasses) : null])) as Record<keyof typeof splits, number | null>;
-  const against = (name: 'validation' | 'test') => (baseRates[name] === null ? null : compareWithBaseRate(result[name].accuracy, splits[name].count, baseRates[name]!));
-  const vsBaseRate = { validation: against('validation'), test: against('test') };
-  const warnings = vsBaseRate.test && vsBaseRate.test.verdict !== 'above' ? [baseRateWarning('test', vsBaseRate.test)] : [];
-  const summary = {
-    kind,
-    program: programText ?? null,
-    data: data.name,
-    preset: preset.name,
-    seed,
-    splitSeed,
-    backend: backendName,
-    optimizer: { name: choice.name, ...choice.optimizer, ...(choice.rule ? { rule: choice.rule } : {}) },
-    status: result.status,
-    parameterCount: result.parameterCount,
-    graph: spec.graph ? { nodes: spec.graph.nodes.length, edges: spec.graph.edges.length } : null,
-    train: { accuracy: result.train.accuracy, loss: result.train.loss },
-    validation: { accuracy: result.validation.accuracy, loss: result.validation.loss },
-    test: { accuracy: result.test.accuracy, loss: result.test.loss },
-    baseRate: baseRates,
-    vsBaseRate,
-    warnings,
-    steps: result.steps,
-    epochs: result.epochs,
-    ...(result.divergedAt ? { divergedAt: result.divergedAt } : {}),
-    trainSeconds: result.trainSeconds,
-    examplesPerSecond: result.examplesPerSecond,
-    out: options.out ?? null,
-    initialWeightsSaved: options.out !== undefined && options.initialWeights,
-  };
-  if (options.out) saveModel(model, options.out, { result, summary, dataProvenance: data.provenance }, options.initialWeights ? { initialWeights } : {});
-  model.dispose();
+  const { summary, examples } = trained;
   if (options.json) {
     process.stdout.write(`${JSON.stringify(summary)}\n`);
   } else {
-    const line = (name: keyof typeof splits) => {
-      const comparison = name === 'train' ? null : vsBaseRate[name];
-      const verdict = comparison === null ? '' : comparison.verdict === 'above' ? `, above it (p ${pValue(comparison.pAbove)})` : comparison.verdict === 'below' ? ', BELOW it' : ', indistinguishable from it';
-      return `  ${name.padEnd(10)} ${pct(result[name].accuracy).padStart(6)}  (loss ${result[name].loss.toFixed(4)}; base rate ${baseRates[name] === null ? 'n/a' : pct(baseRates[name]!)} of ${splits[name].count}${verdict})\n`;
+    const line = (name: 'train' | 'validation' | 'test') => {
+      const comparison = name === 'train' ? null : summary.vsBaseRate[name];
+      const verdict = comparison === null ? '' : comparison.verdict === 'above' ? `, above it (p ${pValueText(comparison.pAbove)})` : comparison.verdict === 'below' ? ', BELOW it' : ', indistinguishable from it';
+      const rate = summary.baseRate[name];
+      return `  ${name.padEnd(10)} ${percent(summary[name].accuracy).padStart(6)}  (loss ${summary[name].loss.toFixed(4)}; base rate ${rate === null ? 'n/a' : percent(rate)} of ${examples[name]}${verdict})\n`;
     };
     process.stdout.write(
-      `${kind} on ${data.name} (preset ${preset.name}, seed ${seed}, ${backendName}): ${result.status}, ${result.parameterCount} parameters\n` +
+      `${kind} on ${summary.data} (preset ${preset.name}, seed ${seed}, ${summary.backend}): ${summary.status}, ${summary.parameterCount} parameters\n` +
         line('train') +
         line('validation') +
         line('test') +
         (options.out ? `  saved to ${options.out}\n` : ''),
     );
   }
-  for (const w of warnings) process.stderr.write(`warning: ${w}\n`);
-  if (result.status === 'diverged') process.stderr.write(`training diverged at step ${result.divergedAt?.step} (loss ${result.divergedAt?.loss})\n`);
-}
-
-const pct = (x: number) => (Number.isFinite(x) ? `${(100 * x).toFixed(1)}%` : 'n/a');
-const pValue = (p: number) => (p < 0.001 ? '< 0.001' : `= ${p.toFixed(3)}`);
-
-function baseRateWarning(split: string, c: BaseRateComparison): string {
-  return (
-    `${split} accuracy ${pct(c.accuracy)} is ${c.verdict === 'below' ? 'below' : 'indistinguishable from'} the base rate ${pct(c.baseRate)} ` +
-    `(exact binomial test on ${c.examples} examples, p ${pValue(c.pAbove)} for doing better; 95% interval ${pct(c.interval95[0])} to ${pct(c.interval95[1])}): the model has learned nothing measurable on this split.`
-  );
+  for (const w of summary.warnings) process.stderr.write(`warning: ${w}\n`);
+  if (summary.status === 'diverged') process.stderr.write(`training diverged at step ${summary.divergedAt?.step} (loss ${summary.divergedAt?.loss})\n`);
 }
 
 function optimizerChoice(options: TrainOptions, preset: Preset): OptimizerChoice {
@@ -265,11 +205,7 @@ function optimizerChoice(options: TrainOptions, preset: Preset): OptimizerChoice
 
 function modelKind(options: TrainOptions): ModelKind {
   if (options.program !== undefined) return 'gssnn';
-  const baseline = options.baseline as Baseline;
-  if (!BASELINES.includes(baseline)) {
-    throw new UserError(`--baseline: unknown baseline "${options.baseline}"`, `use one of ${BASELINES.join(', ')}`);
-  }
-  return baseline === 'linear' || baseline === 'mlp' ? baseline : (`gssnn-${baseline}` as ModelKind);
+  return baselineModelKind(parseChoice('--baseline', options.baseline!, BASELINE_KINDS));
 }
 
 

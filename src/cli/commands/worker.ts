@@ -6,7 +6,7 @@
 import type { Command } from 'commander';
 import { existsSync } from 'node:fs';
 import { resolve } from 'node:path';
-import { BACKEND_NAMES, BackendChoiceError, parseBackendName } from '../../gssnn/backend.ts';
+import { BACKEND_NAMES, parseBackendName } from '../../gssnn/backend.ts';
 import { describeLocation } from '../../queue/location.ts';
 import { DEFAULT_WORKER_OPTIONS, startQueueWorker, type WorkerEvent } from '../../queue/worker.ts';
 import { UserError } from '../errors.ts';
@@ -44,13 +44,7 @@ async function runWorker(flags: WorkerFlags): Promise<void> {
   const concurrency = parseInteger('--concurrency', flags.concurrency, 1, 256);
   const lockSeconds = parseNumber('--lock-seconds', flags.lockSeconds, 1, 86_400);
   const maxStalls = parseInteger('--max-stalls', flags.maxStalls, 0, 1000);
-  let backend: string | undefined;
-  try {
-    backend = flags.backend === undefined ? undefined : parseBackendName(flags.backend, '--backend');
-  } catch (err) {
-    if (err instanceof BackendChoiceError) throw new UserError(err.message, err.hint);
-    throw err;
-  }
+  const backend = flags.backend === undefined ? undefined : parseBackendName(flags.backend, '--backend');
   const location = await openQueueFlag(flags.queue);
   const print = (event: WorkerEvent) => {
     if (flags.json) process.stdout.write(`${JSON.stringify({ time: new Date().toISOString(), ...event })}\n`);

@@ -12,6 +12,7 @@ import { EncoderHeadModel } from './heads.ts';
 import { outputWidth, usesSingleLogit } from './output.ts';
 import type { ModelKind, ModelSpec } from './spec.ts';
 import { controlWiring, type WiringKind } from './wiring.ts';
+import { UserFacingError } from '../../util/errors.ts';
 
 export type { GnnConfig, ModelKind, ModelSpec } from './spec.ts';
 export { MODEL_KINDS } from './spec.ts';
@@ -23,10 +24,9 @@ export function buildModel(spec: ModelSpec): Model & { readonly weightNames: rea
   return spec.kind === 'linear' || spec.kind === 'mlp' ? new EncoderHeadModel(spec) : new GssnnModel(spec);
 }
 
-export class ModelSpecError extends Error {
-  constructor(message: string, readonly hint: string) {
-    super(message);
-    this.name = 'ModelSpecError';
+export class ModelSpecError extends UserFacingError {
+  constructor(message: string, hint: string) {
+    super(message, { kind: 'usage', hint });
   }
 }
 
