@@ -4,20 +4,7 @@
  * interval is wide; it is reported so that nobody reads a sign from noise.
  */
 import { Random } from '../util/random.ts';
-
-/** Average ranks (1-based), ties sharing the mean of their positions. */
-export function averageRanks(xs: readonly number[]): number[] {
-  const order = xs.map((x, i) => ({ x, i })).sort((a, b) => a.x - b.x);
-  const ranks = new Array<number>(xs.length);
-  for (let start = 0; start < order.length; ) {
-    let end = start;
-    while (end + 1 < order.length && order[end + 1].x === order[start].x) end++;
-    const rank = (start + end) / 2 + 1;
-    for (let k = start; k <= end; k++) ranks[order[k].i] = rank;
-    start = end + 1;
-  }
-  return ranks;
-}
+import { averageRanks } from './stats.ts';
 
 function pearson(a: readonly number[], b: readonly number[]): number {
   const n = a.length;

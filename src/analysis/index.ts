@@ -15,7 +15,7 @@ export {
   layerOf,
   mCoherence,
 } from './coherence.ts';
-export { averageRanks, type Correlation, spearman, spearmanWithInterval } from './correlation.ts';
+export { type Correlation, spearman, spearmanWithInterval } from './correlation.ts';
 export { CorruptionError, type CorruptionName, CORRUPTIONS, corruptSplit, parseCorruption, SEVERITIES } from './corruptions.ts';
 export {
   areaUnderCurve,
@@ -212,6 +212,7 @@ export {
 } from './sparseSearch.ts';
 export { SPARSITY_DEFAULTS, sparsityStudy, type SparsityStudy, type SparsityStudyOptions } from './sparsityStudy.ts';
 export {
+  averageRanks,
   binomialLowerTail,
   binomialUpperTail,
   holmAdjust,

@@ -10,13 +10,12 @@ import { type VegaLiteSpec, writeChart } from '../util/plot.ts';
 import type { BayesStudy, DifficultyRun, PruningStudy } from './modelStudies.ts';
 import type { SparsityStudy } from './sparsityStudy.ts';
 import type { StructureReport } from './structure.ts';
+import { markdownTable } from '../util/markdown.ts';
 
 const pct = (x: number) => (Number.isFinite(x) ? `${(100 * x).toFixed(1)}%` : '-');
 const num = (x: number, digits = 3) => (Number.isFinite(x) ? x.toFixed(digits) : '-');
 
-function table(header: string[], rows: (string | number)[][]): string {
-  return [`| ${header.join(' | ')} |`, `| ${header.map(() => '---').join(' | ')} |`, ...rows.map((r) => `| ${r.join(' | ')} |`)].join('\n');
-}
+const table = (header: readonly string[], rows: readonly (readonly (string | number)[])[]): string => markdownTable(header, rows).join('\n');
 
 export interface ModelReportInput {
   readonly modelDir: string;

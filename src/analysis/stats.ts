@@ -136,8 +136,8 @@ export function pairedTTest(a: readonly number[], b: readonly number[]): TestRes
   return { statistic: t, p: Math.min(1, 2 * (1 - studentTCdf(Math.abs(t), n - 1))), n, method: 'paired t' };
 }
 
-/** Ranks of |d| (1-based, ties get the average rank). */
-function averageRanks(values: readonly number[]): number[] {
+/** Average ranks (1-based), ties sharing the mean of their positions. */
+export function averageRanks(values: readonly number[]): number[] {
   const order = values.map((v, i) => ({ v, i })).sort((x, y) => x.v - y.v);
   const ranks = new Array<number>(values.length);
   for (let start = 0; start < order.length; ) {

@@ -9,6 +9,7 @@ import { accuracyInterval, INTERVAL_NOTE } from './interval.ts';
 import type { ChartSpec } from './plots.ts';
 import type { Leaderboard } from './schema.ts';
 import { LEADERBOARD_MODELS, MODEL_DESCRIPTIONS } from './suite.ts';
+import { markdownTable } from '../util/markdown.ts';
 
 const pct = (x: number) => `${(100 * x).toFixed(1)}%`;
 const acc = (x: number) => x.toFixed(3);
@@ -19,12 +20,6 @@ const range = (ci: readonly [number, number] | null) => (ci === null ? '' : ` [$
 const ALPHA = 0.05;
 /** Above the base rate: higher mean and a t-test over seeds below ALPHA. */
 const aboveBase = (r: { mean: number; baseRate: number; baseRateP: number | null }) => r.mean > r.baseRate && r.baseRateP !== null && r.baseRateP < ALPHA;
-const cell = (s: string) => s.replace(/\|/g, '\\|').replace(/\n/g, ' ');
-
-function table(header: readonly string[], rows: readonly (readonly string[])[], align?: readonly ('l' | 'r')[]): string[] {
-  const sep = header.map((_, i) => ((align?.[i] ?? 'l') === 'r' ? '---:' : '---'));
-  return [`| ${header.join(' | ')} |`, `| ${sep.join(' | ')} |`, ...rows.map((r) => `| ${r.map(cell).join(' | ')} |`)];
-}
 
 function compactNumber(x: number): string {
   if (Number.isInteger(x)) return String(x);
@@ -60,7 +55,7 @@ export function renderMarkdown(board: Leaderboard, charts: readonly ChartSpec[])
   out.push('## Models', '');
   const wiring = (m: string) => board.wirings.find((w) => w.model === m);
   out.push(
-    ...table(
+    ...markdownTable(
       ['model', 'what it is', 'wiring (nodes, edges)', 'the selected graph on'],
       LEADERBOARD_MODELS.filter((m) => suite.models.includes(m)).map((m) => {
         const w = wiring(m);
@@ -79,7 +74,7 @@ export function renderMarkdown(board: Leaderboard, charts: readonly ChartSpec[])
   out.push(...references(board));
 
   out.push('## Tasks', '');
-  out.push(...table(['task', 'data set', 'classes', 'base rate (test)', 'description'], board.tasks.map((t) => [t.name, `\`${t.dataset}\``, String(t.classes.length), pct(t.baseRate), t.description]), ['l', 'l', 'r', 'r', 'l']), '');
+  out.push(...markdownTable(['task', 'data set', 'classes', 'base rate (test)', 'description'], board.tasks.map((t) => [t.name, `\`${t.dataset}\``, String(t.classes.length), pct(t.baseRate), t.description]), ['l', 'l', 'r', 'r', 'l']), '');
 
   for (const task of board.tasks) {
     const rows = board.rows.filter((r) => r.task === task.name);
@@ -99,7 +94,7 @@ export function renderMarkdown(board: Leaderboard, charts: readonly ChartSpec[])
       String(rows.find((r) => r.model === m)?.parameters ?? '-'),
     ]);
     body.push(['base rate', ...sizes.map(() => acc(task.baseRate)), '-']);
-    out.push(...table(['model', ...sizes.map((n) => `n = ${n}`), 'parameters'], body, ['l', ...sizes.map(() => 'r' as const), 'r']), '');
+    out.push(...markdownTable(['model', ...sizes.map((n) => `n = ${n}`), 'parameters'], body, ['l', ...sizes.map(() => 'r' as const), 'r']), '');
     const comparisons = board.comparisons.filter((c) => c.task === task.name);
     if (comparisons.length > 0) {
       out.push(
@@ -108,7 +103,7 @@ export function renderMarkdown(board: Leaderboard, charts: readonly ChartSpec[])
       );
       const sizes = comparisons[0].perSize.map((p) => p.trainSize);
       out.push(
-        ...table(
+        ...markdownTable(
           ['baseline', 'AUC difference [95% CI]', 'paired t p', 'Holm p', 'Wilcoxon p', 'seeds', ...sizes.map((n) => `n = ${n}`)],
           comparisons.map((c) => [
             `\`${c.baseline}\``,
@@ -132,12 +127,12 @@ export function renderMarkdown(board: Leaderboard, charts: readonly ChartSpec[])
 
   out.push('## Generalization measures vs the gap', '');
   out.push('Kendall tau between each measure and the generalization gap (train - test accuracy) over every trained model of the suite. Correlational diagnostics: they may rank models by their gap, they guarantee nothing about any one model.', '');
-  out.push(...table(['measure', 'tau', 'models'], board.measures.ranking.map((r) => [r.measure, r.tau === null ? 'n/a' : r.tau.toFixed(3), String(r.models)]), ['l', 'r', 'r']), '');
+  out.push(...markdownTable(['measure', 'tau', 'models'], board.measures.ranking.map((r) => [r.measure, r.tau === null ? 'n/a' : r.tau.toFixed(3), String(r.models)]), ['l', 'r', 'r']), '');
 
   out.push('## All rows', '');
   out.push(`${INTERVAL_NOTE}`, '');
   out.push(
-    ...table(
+    ...markdownTable(
       ['task', 'n', 'model', 'mean', 'std', '95% interval', 'seeds', 'base rate', 'params', 'train acc', 'gap', 'train s/run', 'wall s', 'backend', 'commit'],
       board.rows.map((r) => [
         r.task,
@@ -163,13 +158,13 @@ export function renderMarkdown(board: Leaderboard, charts: readonly ChartSpec[])
 
   if (board.runs.failed.length > 0) {
     out.push('## Failed runs', '');
-    out.push(...table(['task', 'n', 'model', 'seed', 'error'], board.runs.failed.map((f) => [f.task, String(f.trainSize), f.model, String(f.seed), f.error])), '');
+    out.push(...markdownTable(['task', 'n', 'model', 'seed', 'error'], board.runs.failed.map((f) => [f.task, String(f.trainSize), f.model, String(f.seed), f.error])), '');
   }
 
   out.push('## Performance benchmarks', '');
   out.push('From `benchmarks/results/*.json` (run with `npx tsx benchmarks/<name>.ts`); each was measured on the machine and backend shown, not necessarily the one above.', '');
   out.push(
-    ...table(
+    ...markdownTable(
       ['benchmark', 'what', 'headline figures', 'machine', 'backend', 'node', 'date', 'note'],
       board.benchmarks.map((b) => [
         b.name,
@@ -235,7 +230,7 @@ function references(board: Leaderboard): string[] {
       ],
     ];
     if (r.published) rows.push(['published', `${acc(r.published.mean)} ± ${acc(r.published.std)}`, '-', String(r.published.runs), '-', '-', '-', '-']);
-    out.push(...table(['', 'test accuracy (mean ± std)', '95% CI', 'runs', 'per seed', 'validation', 'train', 'base rate (t-test p)'], rows, ['l', 'r', 'l', 'r', 'l', 'r', 'r', 'r']), '');
+    out.push(...markdownTable(['', 'test accuracy (mean ± std)', '95% CI', 'runs', 'per seed', 'validation', 'train', 'base rate (t-test p)'], rows, ['l', 'r', 'l', 'r', 'l', 'r', 'r', 'r']), '');
     if (r.published) out.push(`Published: ${r.published.metric}; ${r.published.source}.`, '');
   }
   return out;

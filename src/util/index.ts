@@ -12,3 +12,4 @@ export { wrapText } from './wrapText.ts';
 export { beforeWrite, observeWrites, type WriteObserver, type WriteStep, type WriteStepKind } from './writeSteps.ts';
 export { toolkitVersion } from './version.ts';
 export { UserFacingError, type UserFacingErrorOptions } from './errors.ts';
+export { markdownCell, markdownTable } from './markdown.ts';
