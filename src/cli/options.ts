@@ -10,6 +10,11 @@ export function parseInteger(flag: string, text: string, min = 0, max = Number.M
   return value;
 }
 
+/** `parseInteger` of a flag that may be absent (then undefined). */
+export function parseOptionalInteger(flag: string, text: string | undefined, min = 0, max = Number.MAX_SAFE_INTEGER): number | undefined {
+  return text === undefined ? undefined : parseInteger(flag, text, min, max);
+}
+
 export function parseNumber(flag: string, text: string, min = Number.NEGATIVE_INFINITY, max = Number.POSITIVE_INFINITY): number {
   const value = Number(text);
   if (text.trim() === '' || !Number.isFinite(value) || value < min || value > max) {

@@ -49,6 +49,6 @@ describe('synth data', () => {
     const stderr = written.join('');
     expect(stderr).toMatch(/unknown data set "ravne"/);
     expect(stderr).toMatch(/hint: known data sets: mnist, .*raven/);
-    expect(stderr).toMatch(/--label-noise: expected a rate in \[0, 1\], got "2"/);
+    expect(stderr).toMatch(/--label-noise: expected a number in \[0, 1\], got "2"/);
   });
 });

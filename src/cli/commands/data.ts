@@ -1,44 +1,25 @@
 /** `synth data list` and `synth data preview`: what the data sets are, and what they look like. */
 import type { Command } from 'commander';
 import { writeFileSync } from 'node:fs';
-import { DataError, loadDataset, type LabelControl, type LoadOptions } from '../../data/datasets.ts';
+import { loadDataset, type LabelControl, type LoadOptions } from '../../data/datasets.ts';
 import { baseRate, classFractions } from '../../data/pool.ts';
 import { classColour, MAX_PREVIEW_EXAMPLES, renderPreview } from '../../data/preview.ts';
 import { summarizeDatasets } from '../../data/summary.ts';
 import { UserError } from '../errors.ts';
+import { parseInteger, parseNumber, parseOptionalInteger } from '../options.ts';
 import { requireWritableFile } from '../outputs.ts';
 
-function integer(flag: string, text: string | undefined, min: number): number | undefined {
-  if (text === undefined) return undefined;
-  const value = Number(text);
-  if (!Number.isInteger(value) || value < min) {
-    throw new UserError(`${flag}: expected an integer >= ${min}, got "${text}"`, `for example ${flag} ${Math.max(min, 16)}`);
-  }
-  return value;
-}
-
 function labelControl(flags: { labelNoise?: string; randomLabels?: boolean; labelSeed?: string }): LabelControl | undefined {
-  const seed = integer('--label-seed', flags.labelSeed, 0);
+  const seed = parseOptionalInteger('--label-seed', flags.labelSeed, 0);
   if (flags.randomLabels && flags.labelNoise !== undefined) {
     throw new UserError('--random-labels and --label-noise cannot be used together', 'choose one: fully random labels, or noise at a rate');
   }
   if (flags.randomLabels) return { kind: 'random', seed };
   if (flags.labelNoise !== undefined) {
-    const rate = Number(flags.labelNoise);
-    if (!(rate >= 0 && rate <= 1)) throw new UserError(`--label-noise: expected a rate in [0, 1], got "${flags.labelNoise}"`, 'for example --label-noise 0.2');
+    const rate = parseNumber('--label-noise', flags.labelNoise, 0, 1);
     return { kind: 'noisy', rate, seed };
   }
   return undefined;
-}
-
-/** Runs a data-layer call, turning its user-facing failures into CLI user errors. */
-async function userFacing<T>(work: () => Promise<T> | T): Promise<T> {
-  try {
-    return await work();
-  } catch (err) {
-    if (err instanceof DataError) throw new UserError(err.message, err.hint);
-    throw err;
-  }
 }
 
 const percent = (x: number) => `${(100 * x).toFixed(1)}%`;
@@ -71,7 +52,7 @@ export function register(program: Command): void {
     .option('--data-seed <n>', 'RAVEN corpus seed to describe', '0')
     .option('--pool-size <n>', 'RAVEN pool size to describe (default: the data sets\' default)')
     .action(async (flags: { json?: boolean; dataSeed: string; poolSize?: string }) => {
-      const rows = await userFacing(() => summarizeDatasets({ dataSeed: integer('--data-seed', flags.dataSeed, 0), poolSize: integer('--pool-size', flags.poolSize, 10) }));
+      const rows = summarizeDatasets({ dataSeed: parseOptionalInteger('--data-seed', flags.dataSeed, 0), poolSize: parseOptionalInteger('--pool-size', flags.poolSize, 10) });
       if (flags.json) {
         process.stdout.write(`${JSON.stringify(rows, null, 2)}\n`);
         return;
@@ -102,7 +83,7 @@ export function register(program: Command): void {
     .option('--random-labels', 'replace training labels with uniform random classes')
     .option('--label-seed <n>', 'seed of the label noise or random labels')
     .action(async (flags: PreviewFlags) => {
-      const n = integer('--n', flags.n, 1) as number;
+      const n = parseInteger('--n', flags.n, 1);
       if (n > MAX_PREVIEW_EXAMPLES) throw new UserError(`--n: a preview shows at most ${MAX_PREVIEW_EXAMPLES} examples, got ${n}`, `use --n ${MAX_PREVIEW_EXAMPLES} or fewer; --seed and --split show other examples`);
       if (!['train', 'validation', 'test'].includes(flags.split)) {
         throw new UserError(`--split: expected train, validation or test, got "${flags.split}"`);
@@ -110,17 +91,17 @@ export function register(program: Command): void {
       if (!flags.out.toLowerCase().endsWith('.png')) throw new UserError(`--out: expected a .png file name, got "${flags.out}"`, 'for example --out preview.png');
       requireWritableFile(flags.out, '--out', { overwrite: true });
       const options: LoadOptions = {
-        seed: integer('--seed', flags.seed, 0),
-        imageSize: integer('--image-size', flags.imageSize, 8),
-        trainSize: integer('--train-size', flags.trainSize, 1),
-        validationSize: integer('--validation-size', flags.validationSize, 0),
-        testSize: integer('--test-size', flags.testSize, 1),
-        poolSize: integer('--pool-size', flags.poolSize, 10),
-        dataSeed: integer('--data-seed', flags.dataSeed, 0),
-        workers: integer('--workers', flags.workers, 1),
+        seed: parseOptionalInteger('--seed', flags.seed, 0),
+        imageSize: parseOptionalInteger('--image-size', flags.imageSize, 8),
+        trainSize: parseOptionalInteger('--train-size', flags.trainSize, 1),
+        validationSize: parseOptionalInteger('--validation-size', flags.validationSize, 0),
+        testSize: parseOptionalInteger('--test-size', flags.testSize, 1),
+        poolSize: parseOptionalInteger('--pool-size', flags.poolSize, 10),
+        dataSeed: parseOptionalInteger('--data-seed', flags.dataSeed, 0),
+        workers: parseOptionalInteger('--workers', flags.workers, 1),
         labels: labelControl(flags),
       };
-      const dataset = await userFacing(() => loadDataset(flags.data, options));
+      const dataset = await loadDataset(flags.data, options);
       const split = dataset[flags.split as 'train' | 'validation' | 'test'];
       const shown = Array.from({ length: Math.min(n, split.count) }, (_, i) => i);
       const fractions = classFractions(split.y, dataset.numClasses);

@@ -6,7 +6,8 @@ import { toDot, toOriginalJson } from '../../dsl/graphFormats.ts';
 import { DEFAULT_MAX_PROGRAM_LENGTH, type ProgramForm } from '../../dsl/parse.ts';
 import { outcomeRecord, runProgramText, type ProgramOutcome, type ProgramRunOptions } from '../../dsl/programRecord.ts';
 import { dslFromFlag } from '../dslFlag.ts';
-import { EXIT_INTERNAL_ERROR, UserError } from '../errors.ts';
+import { EXIT_INTERNAL_ERROR } from '../errors.ts';
+import { parseChoice, parseInteger } from '../options.ts';
 
 const FORMATS = ['record', 'original', 'json', 'dot'] as const;
 type OutputFormat = (typeof FORMATS)[number];
@@ -40,13 +41,13 @@ export function register(program: Command): void {
         'its message in plain text on stderr, and evaluation goes on; the exit code is 1 if any program failed.',
     )
     .action(async (text: string | undefined, flags: EvalFlags) => {
-      const format = choice(flags.format, FORMATS, '--format');
+      const format = parseChoice('--format', flags.format, FORMATS);
       const options: ProgramRunOptions = {
         dsl: dslFromFlag(flags.dsl),
-        form: choice(flags.form, FORMS, '--form') as ProgramForm,
-        maxConn: positiveInteger(flags.maxConn, '--max-conn'),
-        budget: { maxSteps: positiveInteger(flags.maxSteps, '--max-steps'), maxMillis: positiveInteger(flags.maxMillis, '--max-millis') },
-        maxLength: positiveInteger(flags.maxLength, '--max-length'),
+        form: parseChoice('--form', flags.form, FORMS) as ProgramForm,
+        maxConn: parseInteger('--max-conn', flags.maxConn, 1),
+        budget: { maxSteps: parseInteger('--max-steps', flags.maxSteps, 1), maxMillis: parseInteger('--max-millis', flags.maxMillis, 1) },
+        maxLength: parseInteger('--max-length', flags.maxLength, 1),
       };
       let failures = 0;
       let internalErrors = 0;
@@ -97,15 +98,4 @@ function formatOutcome(outcome: ProgramOutcome, format: OutputFormat): string {
     case 'dot':
       return toDot(outcome.graph);
   }
-}
-
-function choice<T extends string>(value: string, allowed: readonly T[], flag: string): T {
-  if ((allowed as readonly string[]).includes(value)) return value as T;
-  throw new UserError(`${flag}: unknown value "${value}"`, `use one of: ${allowed.join(', ')}`);
-}
-
-function positiveInteger(value: string, flag: string): number {
-  const n = Number(value);
-  if (!Number.isInteger(n) || n < 1) throw new UserError(`${flag}: expected a positive integer, got "${value}"`, `for example ${flag} 10`);
-  return n;
 }
