@@ -1,8 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { readdirSync } from 'node:fs';
 import { join, resolve } from 'node:path';
-import { spawnSync } from 'node:child_process';
 import { buildProgram } from '../../src/cli/main.ts';
+import { synthSync } from '../helpers/cli.ts';
 
 const repo = resolve(import.meta.dirname, '../..');
 
@@ -19,12 +19,11 @@ describe('synth CLI wiring', () => {
   });
 
   it('exits 0 for help, 1 for a user error', () => {
-    const run = (args: string[]) => spawnSync(process.execPath, [join(repo, 'bin/synth.mjs'), ...args], { cwd: repo, encoding: 'utf8' });
-    const help = run(['--help']);
-    expect(help.status).toBe(0);
+    const help = synthSync(['--help']);
+    expect(help.code).toBe(0);
     expect(help.stdout).toMatch(/search/);
-    const unknown = run(['frobnicate']);
-    expect(unknown.status).toBe(1);
+    const unknown = synthSync(['frobnicate']);
+    expect(unknown.code).toBe(1);
     expect(unknown.stderr).toMatch(/unknown command/);
   });
 });

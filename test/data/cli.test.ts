@@ -1,28 +1,21 @@
 import { afterAll, describe, expect, it, vi } from 'vitest';
-import { spawnSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join, resolve } from 'node:path';
+import { join } from 'node:path';
 import { PNG } from 'pngjs';
+import { synthSync } from '../helpers/cli.ts';
 
-const repoRoot = resolve(import.meta.dirname, '..', '..');
 const work = mkdtempSync(join(tmpdir(), 'synth-data-cli-'));
 afterAll(() => rmSync(work, { recursive: true, force: true }));
 
-function synth(...args: string[]) {
-  return spawnSync(process.execPath, [join(repoRoot, 'bin', 'synth.mjs'), ...args], {
-    cwd: repoRoot,
-    encoding: 'utf8',
-    env: { ...process.env, SYNTH_CACHE_DIR: join(work, 'cache') },
-  });
-}
+const synth = (...args: string[]) => synthSync(args, { env: { SYNTH_CACHE_DIR: join(work, 'cache') } });
 
 describe('synth data', () => {
   it('preview writes a PNG grid and prints the legend with the base rate', () => {
     const out = join(work, 'raven.png');
     const run = synth('data', 'preview', '--data', 'raven', '--n', '6', '--seed', '3', '--pool-size', '80', '--validation-size', '10', '--test-size', '20', '--out', out);
     expect(run.stderr).toBe('');
-    expect(run.status).toBe(0);
+    expect(run.code).toBe(0);
     expect(run.stdout).toMatch(/class 0 no: \d+ shown/);
     expect(run.stdout).toMatch(/class 1 yes: \d+ shown/);
     expect(run.stdout).toMatch(/base rate \(majority class\) of the train split: \d+\.\d%/);

@@ -1,18 +1,14 @@
-import { spawnSync } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, describe, expect, it, vi } from 'vitest';
 import { main } from '../../src/cli/main.ts';
+import { synthSync } from '../helpers/cli.ts';
 
-const repoRoot = path.resolve(import.meta.dirname, '../..');
 const scratch = mkdtempSync(path.join(tmpdir(), 'synth-train-'));
 afterAll(() => rmSync(scratch, { recursive: true, force: true }));
 
-function synth(...args: string[]) {
-  const run = spawnSync('node', ['bin/synth.mjs', ...args], { cwd: repoRoot, encoding: 'utf8', env: { ...process.env, SYNTH_BACKEND: 'wasm' } });
-  return { code: run.status, stdout: run.stdout, stderr: run.stderr };
-}
+const synth = (...args: string[]) => synthSync(args, { env: { SYNTH_BACKEND: 'wasm' } });
 
 describe('synth train', () => {
   it('trains a G-SSNN from a program, prints JSON metrics last and saves the model', () => {

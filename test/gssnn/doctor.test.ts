@@ -1,14 +1,8 @@
 /** `synth doctor` end to end: the report, the JSON form, and user errors. */
-import { spawnSync } from 'node:child_process';
-import path from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { synthSync } from '../helpers/cli.ts';
 
-const repoRoot = path.resolve(import.meta.dirname, '../..');
-
-function synth(args: string[], env: Record<string, string | undefined> = {}) {
-  const run = spawnSync('node', ['bin/synth.mjs', ...args], { cwd: repoRoot, encoding: 'utf8', env: { ...process.env, ...env } });
-  return { code: run.status, stdout: run.stdout, stderr: run.stderr };
-}
+const synth = (args: string[], env: Record<string, string | undefined> = {}) => synthSync(args, { env });
 
 describe('synth doctor', () => {
   it('reports versions, the backend, why faster ones are missing, and a speed probe as JSON', () => {

@@ -14,8 +14,8 @@ export interface CliResult {
 export interface CliOptions {
   /** Written to the command's stdin (then closed). */
   readonly input?: string;
-  /** Added to this process's environment. */
-  readonly env?: Readonly<Record<string, string>>;
+  /** Added to this process's environment (an undefined value unsets a variable). */
+  readonly env?: Readonly<Record<string, string | undefined>>;
   /**
    * Run subject to file permissions even as root (whose CAP_DAC_OVERRIDE writes anywhere), so
    * that a read-only folder is read-only to the command. Needs util-linux's setpriv as root.
