@@ -133,7 +133,7 @@ export {
   type EpochInfo,
   type EpochRecord,
   epochsFor,
-  evaluate,
+  evaluateModel,
   exampleOrder,
   type SplitMetrics,
   type StepInfo,

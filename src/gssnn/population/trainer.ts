@@ -258,7 +258,7 @@ function step(
   });
 }
 
-/** Loss and accuracy of every member on its split, in eval mode (as `evaluate`). */
+/** Loss and accuracy of every member on its split, in eval mode (as `evaluateModel`). */
 function evaluateMembers(
   network: PopulationNetwork,
   splits: readonly StagedSplit[],

@@ -162,7 +162,7 @@ export function train(model: Model, data: Dataset, config: TrainConfig, callback
         epoch,
         trainLoss: lossSum / Math.max(1, lossCount),
         lr: optimizer.lr,
-        ...(config.validateEachEpoch ? { validation: evaluate(model, data.validation, data.inputShape, config) } : {}),
+        ...(config.validateEachEpoch ? { validation: evaluateModel(model, data.validation, data.inputShape, config) } : {}),
       };
       history.push(record);
       if (callbacks.onEpoch?.({ ...record, model, step }) === 'stop') {
@@ -180,9 +180,9 @@ export function train(model: Model, data: Dataset, config: TrainConfig, callback
     steps: step,
     epochs: history.length,
     history,
-    train: evaluate(model, data.train, data.inputShape, config),
-    validation: evaluate(model, data.validation, data.inputShape, config),
-    test: evaluate(model, data.test, data.inputShape, config),
+    train: evaluateModel(model, data.train, data.inputShape, config),
+    validation: evaluateModel(model, data.validation, data.inputShape, config),
+    test: evaluateModel(model, data.test, data.inputShape, config),
     ...(divergedAt ? { divergedAt } : {}),
     parameterCount: model.parameterCount(),
     seed: config.seed,
@@ -219,7 +219,7 @@ function ruleStep(model: Model, batch: Batch, epoch: number, rule: GradientRule,
 }
 
 /** Loss and accuracy of `model` on a split, in eval mode (no dropout). */
-export function evaluate(
+export function evaluateModel(
   model: Model,
   split: Split,
   inputShape: readonly number[],
