@@ -5,10 +5,9 @@
  * `Model`.
  */
 import * as tf from '@tensorflow/tfjs-core';
+import type { Activation } from '../gssnn/layers/dense.ts';
 import type { Model } from '../gssnn/model.ts';
 import { Random } from '../util/random.ts';
-
-export type Activation = 'relu' | 'linear';
 
 export interface DenseLayer {
   readonly kernel: tf.Variable; // [in, out]

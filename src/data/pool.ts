@@ -11,6 +11,7 @@ export interface LabelledPool {
   readonly numClasses: number;
 }
 
+/** Numbers per example of this shape (the product of its sides). */
 export function exampleSize(shape: readonly number[]): number {
   return shape.reduce((a, b) => a * b, 1);
 }

@@ -48,7 +48,7 @@ export {
   type Aggregation,
   type EdgeList,
   GraphBatch,
-  type GraphStructure,
+  type TensorGraph,
   SharedGraph,
   undirectedEdges,
   validateEdgeList,
@@ -110,7 +110,7 @@ export {
   timeCalls,
 } from './probe.ts';
 export { REREGISTERED_KERNELS, withDifferentiableGradients } from './secondOrder.ts';
-export { type Batch, epochBatches, exampleSize, makeBatch } from './train/batches.ts';
+export { type Batch, epochBatches, makeBatch } from './train/batches.ts';
 export {
   createGradientRule,
   GRADIENT_RULES,

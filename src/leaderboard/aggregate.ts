@@ -7,12 +7,12 @@
 import { compareWithBaseline, type SweepRecord } from '../analysis/dataEfficiency.ts';
 import { kendallTau } from '../analysis/ranking.ts';
 import { holmAdjust, mean, pairedTTest, summarize } from '../analysis/stats.ts';
-import type { CacheEntry } from './cache.ts';
+import type { CachedResult } from './cache.ts';
 import type { Leaderboard, LeaderboardRow } from './schema.ts';
 import { LEADERBOARD_MODELS, type LeaderboardModel, type Suite } from './suite.ts';
 
 /** Two-sided p of a t-test over seeds of accuracy minus base rate (null when undefined). */
-function baseRateP(entries: readonly CacheEntry[]): number | null {
+function baseRateP(entries: readonly CachedResult[]): number | null {
   if (entries.length < 2) return null;
   const p = pairedTTest(entries.map((e) => e.result.testAccuracy), entries.map((e) => e.result.baseRate)).p;
   return Number.isFinite(p) ? round(p) : null;
@@ -35,7 +35,7 @@ function joinDistinct(values: readonly string[]): string {
   return [...new Set(values)].sort().join(', ');
 }
 
-export function buildRows(suite: Suite, entries: readonly CacheEntry[]): Rows {
+export function buildRows(suite: Suite, entries: readonly CachedResult[]): Rows {
   const rows: LeaderboardRow[] = [];
   for (const task of suite.tasks) {
     for (const trainSize of [...suite.trainSizes].sort((a, b) => a - b)) {
@@ -76,7 +76,7 @@ export function buildRows(suite: Suite, entries: readonly CacheEntry[]): Rows {
 }
 
 /** The selected G-SSNN against every other model of the suite, per task (needs two sizes for an AUC). */
-export function buildComparisons(suite: Suite, entries: readonly CacheEntry[]): Leaderboard['comparisons'] {
+export function buildComparisons(suite: Suite, entries: readonly CachedResult[]): Leaderboard['comparisons'] {
   const focus: LeaderboardModel = 'gssnn-selected';
   if (!suite.models.includes(focus)) return [];
   const out: Leaderboard['comparisons'] = [];
@@ -111,7 +111,7 @@ export function buildComparisons(suite: Suite, entries: readonly CacheEntry[]): 
 }
 
 /** The suite's reference protocols: accuracy over seeds beside the base rate and any published result. */
-export function buildReferences(suite: Suite, entries: readonly CacheEntry[]): Leaderboard['references'] {
+export function buildReferences(suite: Suite, entries: readonly CachedResult[]): Leaderboard['references'] {
   return (suite.references ?? []).flatMap((r) => {
     const runs = entries.filter((e) => e.job.task === r.name && Number.isFinite(e.result.testAccuracy)).sort((a, b) => a.job.seed - b.job.seed);
     if (runs.length === 0) return [];
@@ -142,7 +142,7 @@ export function buildReferences(suite: Suite, entries: readonly CacheEntry[]): L
   });
 }
 
-export function buildCoherence(entries: readonly CacheEntry[]): Leaderboard['coherence'] {
+export function buildCoherence(entries: readonly CachedResult[]): Leaderboard['coherence'] {
   return entries
     .filter((e) => e.job.coherence && e.result.coherence)
     .map((e) => ({
@@ -156,7 +156,7 @@ export function buildCoherence(entries: readonly CacheEntry[]): Leaderboard['coh
     .sort((a, b) => (a.task < b.task ? -1 : a.task > b.task ? 1 : LEADERBOARD_MODELS.indexOf(a.model) - LEADERBOARD_MODELS.indexOf(b.model)));
 }
 
-export function buildMeasures(suite: Suite, entries: readonly CacheEntry[]): Leaderboard['measures'] {
+export function buildMeasures(suite: Suite, entries: readonly CachedResult[]): Leaderboard['measures'] {
   const tasks = new Set(suite.tasks.map((t) => t.name));
   const points = entries
     .filter((e) => tasks.has(e.job.task) && Number.isFinite(e.result.testAccuracy))

@@ -9,7 +9,7 @@ import { writeJsonAtomic } from '../util/atomicFile.ts';
 import type { LeaderboardJob, LeaderboardJobResult } from './job.ts';
 import { canonicalJson } from './plan.ts';
 
-export interface CacheEntry {
+export interface CachedResult {
   readonly hash: string;
   readonly job: LeaderboardJob;
   readonly result: LeaderboardJobResult;
@@ -25,12 +25,12 @@ export class ResultCache {
   }
 
   /** The entry for `job`, or undefined when missing, unreadable or for another job. */
-  get(hash: string, job: LeaderboardJob, warn: (message: string) => void = () => undefined): CacheEntry | undefined {
+  get(hash: string, job: LeaderboardJob, warn: (message: string) => void = () => undefined): CachedResult | undefined {
     const file = this.path(hash);
     if (!existsSync(file)) return undefined;
-    let entry: CacheEntry;
+    let entry: CachedResult;
     try {
-      entry = JSON.parse(readFileSync(file, 'utf8')) as CacheEntry;
+      entry = JSON.parse(readFileSync(file, 'utf8')) as CachedResult;
     } catch (err) {
       warn(`${file}: unreadable cache entry (${(err as Error).message}); the job runs again`);
       return undefined;
@@ -42,7 +42,7 @@ export class ResultCache {
     return entry;
   }
 
-  put(entry: CacheEntry): void {
+  put(entry: CachedResult): void {
     writeJsonAtomic(this.path(entry.hash), entry);
   }
 }

@@ -4,7 +4,7 @@
  */
 export { buildCoherence, buildComparisons, buildMeasures, buildReferences, buildRows, round } from './aggregate.ts';
 export { benchmarkEntry, gatherBenchmarks, headlineFigures } from './benchmarks.ts';
-export { type CacheEntry, ResultCache } from './cache.ts';
+export { type CachedResult, ResultCache } from './cache.ts';
 export { accuracyInterval, INTERVAL_NOTE } from './interval.ts';
 export { datasetFor, finishLeaderboardJob, JOB_FORMAT_VERSION, type LeaderboardJob, type LeaderboardJobResult, runLeaderboardJob } from './job.ts';
 export { type LeaderboardJobOutcome, leaderboardPopulationKey, runLeaderboardJobGroup } from './jobGroup.ts';

@@ -17,7 +17,7 @@ import { writeChart } from '../util/plot.ts';
 import { runInWorkers } from '../util/workerPool.ts';
 import { buildCoherence, buildComparisons, buildMeasures, buildReferences, buildRows, round } from './aggregate.ts';
 import { gatherBenchmarks } from './benchmarks.ts';
-import { ResultCache, type CacheEntry } from './cache.ts';
+import { ResultCache, type CachedResult } from './cache.ts';
 import type { LeaderboardJob, LeaderboardJobResult } from './job.ts';
 import { leaderboardPopulationKey, runLeaderboardJobGroup, type LeaderboardJobOutcome } from './jobGroup.ts';
 import { populationGroups } from '../gssnn/population/groups.ts';
@@ -117,7 +117,7 @@ export async function runLeaderboard(options: RunOptions): Promise<Leaderboard> 
   // The resolved backend is part of every job: results from another backend are not reused.
   const planned = planJobs(suite, selected.graph, backend);
   const cache = new ResultCache(join(out, LEADERBOARD_FILES.cache));
-  const entries: CacheEntry[] = [];
+  const entries: CachedResult[] = [];
   const missing: PlannedJob[] = [];
   for (const p of planned) {
     const hit = cache.get(p.hash, p.job, warn);
@@ -132,7 +132,7 @@ export async function runLeaderboard(options: RunOptions): Promise<Leaderboard> 
   await trainMissing(missing, options.workers, options.populationBatch ?? 1, (p, outcome) => {
     done++;
     if (outcome.ok) {
-      const entry: CacheEntry = { hash: p.hash, job: p.job, result: outcome.result, provenance };
+      const entry: CachedResult = { hash: p.hash, job: p.job, result: outcome.result, provenance };
       cache.put(entry);
       entries.push(entry);
       options.onJob?.({ done, total: planned.length, job: p.job, result: outcome.result });
@@ -178,7 +178,7 @@ export interface LeaderboardParts {
   readonly suite: Suite;
   readonly selected: SelectedProgram;
   /** Results in plan order. */
-  readonly entries: readonly CacheEntry[];
+  readonly entries: readonly CachedResult[];
   readonly failed: Leaderboard['runs']['failed'];
   readonly jobs: number;
   readonly fromCache: number;

@@ -3,7 +3,7 @@
  * fast-check), assembled with the same function the command uses.
  */
 import fc from 'fast-check';
-import type { CacheEntry } from '../../src/leaderboard/cache.ts';
+import type { CachedResult } from '../../src/leaderboard/cache.ts';
 import type { LeaderboardJobResult } from '../../src/leaderboard/job.ts';
 import { planJobs } from '../../src/leaderboard/plan.ts';
 import { assembleLeaderboard } from '../../src/leaderboard/run.ts';
@@ -61,7 +61,7 @@ export function resultFor(random: Random, coherence: boolean): LeaderboardJobRes
 }
 
 /** Entries for every planned job of `suite`, results drawn from `seed`. */
-export function fixtureEntries(suite: Suite, seed: number): CacheEntry[] {
+export function fixtureEntries(suite: Suite, seed: number): CachedResult[] {
   const random = new Random(seed);
   return planJobs(suite, selectedFixture().graph, 'cpu').map((p) => ({
     hash: p.hash,

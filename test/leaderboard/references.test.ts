@@ -4,7 +4,7 @@
  */
 import { describe, expect, it } from 'vitest';
 import { buildComparisons, buildReferences, buildRows } from '../../src/leaderboard/aggregate.ts';
-import type { CacheEntry } from '../../src/leaderboard/cache.ts';
+import type { CachedResult } from '../../src/leaderboard/cache.ts';
 import { renderMarkdown } from '../../src/leaderboard/markdown.ts';
 import { planJobs, planReferences } from '../../src/leaderboard/plan.ts';
 import { assembleLeaderboard, wiringsOf } from '../../src/leaderboard/run.ts';
@@ -29,7 +29,7 @@ function suiteWithReference(): Suite {
 }
 
 /** Entries of `suite` whose test accuracy is `score(job)` (base rate 0.55). */
-function entriesScoring(suite: Suite, score: (job: CacheEntry['job']) => number): CacheEntry[] {
+function entriesScoring(suite: Suite, score: (job: CachedResult['job']) => number): CachedResult[] {
   const random = new Random(3);
   return planJobs(suite, selectedFixture().graph, 'cpu').map((p) => ({
     hash: p.hash,
@@ -39,7 +39,7 @@ function entriesScoring(suite: Suite, score: (job: CacheEntry['job']) => number)
   }));
 }
 
-function boardOf(suite: Suite, entries: CacheEntry[], selected: SelectedProgram = selectedFixture()) {
+function boardOf(suite: Suite, entries: CachedResult[], selected: SelectedProgram = selectedFixture()) {
   return assembleLeaderboard({
     suite,
     selected,
@@ -106,8 +106,8 @@ describe('base rate and paired comparisons', () => {
   it('differences get t-intervals, Holm-adjusted p and a verdict that names the evidence', () => {
     const suite = fixtureSuite();
     // The selected G-SSNN beats the linear baseline by 0.1 +- a little on every seed; equals mlp on average.
-    const base = (job: CacheEntry['job']) => 0.6 + 0.01 * job.seed + 0.001 * job.trainSize;
-    const score = (job: CacheEntry['job']) =>
+    const base = (job: CachedResult['job']) => 0.6 + 0.01 * job.seed + 0.001 * job.trainSize;
+    const score = (job: CachedResult['job']) =>
       job.model === 'gssnn-selected' ? base(job) + 0.1 + 0.002 * job.seed : job.model === 'mlp' ? base(job) + 0.1 + 0.02 * (job.seed - 1) : base(job);
     const entries = entriesScoring(suite, score);
     const comparisons = buildComparisons(suite, entries).filter((c) => c.task === 'raven-constant-color');

@@ -9,7 +9,7 @@
 import * as tf from '@tensorflow/tfjs-core';
 import type { Random } from '../../util/random.ts';
 import { Linear, glorotVariable } from './dense.ts';
-import type { GraphStructure } from './graphs.ts';
+import type { TensorGraph } from './graphs.ts';
 import { type EdgeContext, MessagePassing } from './messagePassing.ts';
 
 export interface GATOptions {
@@ -45,7 +45,7 @@ export class GAT extends MessagePassing {
     return [...this.linear.variables, this.attendSource, this.attendTarget, this.bias];
   }
 
-  protected override propagate(graph: GraphStructure, x: tf.Tensor, edgeAttr?: tf.Tensor): tf.Tensor {
+  protected override propagate(graph: TensorGraph, x: tf.Tensor, edgeAttr?: tf.Tensor): tf.Tensor {
     return super.propagate(graph, this.linear.apply(x), edgeAttr);
   }
 
@@ -64,7 +64,7 @@ export class GAT extends MessagePassing {
     return tf.reshape(weighted, hj.shape);
   }
 
-  protected update(aggregated: tf.Tensor, _h: tf.Tensor, _graph: GraphStructure): tf.Tensor {
+  protected update(aggregated: tf.Tensor, _h: tf.Tensor, _graph: TensorGraph): tf.Tensor {
     if (this.options.concat !== false) return tf.add(aggregated, this.bias);
     const perHead = tf.reshape(aggregated, [...aggregated.shape.slice(0, -1), this.heads, this.options.headFeatures]);
     return tf.add(tf.mean(perHead, -2), this.bias);

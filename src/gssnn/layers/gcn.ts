@@ -7,7 +7,7 @@
 import * as tf from '@tensorflow/tfjs-core';
 import type { Random } from '../../util/random.ts';
 import { Linear } from './dense.ts';
-import type { GraphStructure } from './graphs.ts';
+import type { TensorGraph } from './graphs.ts';
 import { type EdgeContext, MessagePassing } from './messagePassing.ts';
 
 export interface GCNOptions {
@@ -31,7 +31,7 @@ export class GCN extends MessagePassing {
   }
 
   /** Transforms first (cheaper when out < in), then propagates h = x W. */
-  protected override propagate(graph: GraphStructure, x: tf.Tensor, edgeAttr?: tf.Tensor): tf.Tensor {
+  protected override propagate(graph: TensorGraph, x: tf.Tensor, edgeAttr?: tf.Tensor): tf.Tensor {
     return super.propagate(graph, this.linear.apply(x), edgeAttr);
   }
 
@@ -44,7 +44,7 @@ export class GCN extends MessagePassing {
     return tf.mul(edges.source(h), graph.edgeConstant(norm));
   }
 
-  protected update(aggregated: tf.Tensor, h: tf.Tensor, graph: GraphStructure): tf.Tensor {
+  protected update(aggregated: tf.Tensor, h: tf.Tensor, graph: TensorGraph): tf.Tensor {
     const selfWeight = graph.inDegree.map((d) => 1 / (d + 1));
     return tf.add(tf.add(aggregated, tf.mul(h, graph.nodeConstant(selfWeight))), this.bias);
   }

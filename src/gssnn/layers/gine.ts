@@ -9,7 +9,7 @@
 import * as tf from '@tensorflow/tfjs-core';
 import type { Random } from '../../util/random.ts';
 import { Linear, MLP } from './dense.ts';
-import type { GraphStructure } from './graphs.ts';
+import type { TensorGraph } from './graphs.ts';
 import { type EdgeContext, MessagePassing } from './messagePassing.ts';
 
 export interface GINEOptions {
@@ -51,7 +51,7 @@ export class GINE extends MessagePassing {
     return tf.relu(tf.add(edges.source(x), e));
   }
 
-  protected update(aggregated: tf.Tensor, x: tf.Tensor, _graph: GraphStructure): tf.Tensor {
+  protected update(aggregated: tf.Tensor, x: tf.Tensor, _graph: TensorGraph): tf.Tensor {
     const self = this.eps ? tf.mul(tf.add(this.eps, 1), x) : this.fixedEps === 0 ? x : tf.mul(1 + this.fixedEps, x);
     return this.mlp.apply(tf.add(self, aggregated));
   }

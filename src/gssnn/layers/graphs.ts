@@ -1,6 +1,6 @@
 /**
  * The two ways a batch of graphs reaches a message-passing layer, behind one interface
- * (`GraphStructure`) that layers use to gather per-edge values and aggregate per node:
+ * (`TensorGraph`) that layers use to gather per-edge values and aggregate per node:
  *
  * - `GraphBatch`: many small graphs as one disjoint union. Node features are `[N, d]`
  *   (N = all nodes of all graphs), per-edge tensors `[M, d]`; `graphIndex` maps each node to
@@ -26,7 +26,7 @@ export interface EdgeList {
   readonly target: Int32Array;
 }
 
-export interface GraphStructure {
+export interface TensorGraph {
   readonly mode: 'union' | 'shared';
   readonly numNodes: number;
   readonly numEdges: number;
@@ -113,7 +113,7 @@ export function withSelfLoops(edges: EdgeList): EdgeList {
 }
 
 /** Many graphs as one disjoint union; node features `[N, d]`. */
-export class GraphBatch implements GraphStructure {
+export class GraphBatch implements TensorGraph {
   readonly mode = 'union' as const;
   readonly numNodes: number;
   readonly numEdges: number;
@@ -215,7 +215,7 @@ export class GraphBatch implements GraphStructure {
  * One graph shared by every example of a batch; node features `[B, N, d]`. Holds the dense
  * target incidence `[N, M]` (1 where edge e enters node i) and its mean-normalised copy.
  */
-export class SharedGraph implements GraphStructure {
+export class SharedGraph implements TensorGraph {
   readonly mode = 'shared' as const;
   readonly numNodes: number;
   readonly numEdges: number;

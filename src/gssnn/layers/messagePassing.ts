@@ -2,7 +2,7 @@
  * The message-passing base (PyTorch Geometric style). `propagate` gathers per-edge inputs,
  * calls the layer's `message`, aggregates the messages at each edge's target and calls the
  * layer's `update`; a layer writes only those two. The same layer runs in both batching
- * modes of `GraphStructure`:
+ * modes of `TensorGraph`:
  *
  *   union  (GraphBatch):  x `[N, d]`,    edgeAttr `[M, e]`,    output `[N, out]`
  *   shared (SharedGraph): x `[B, N, d]`, edgeAttr `[B, M, e]`
@@ -12,11 +12,11 @@
  * `apply` runs inside tf.tidy, so only the output survives the call.
  */
 import * as tf from '@tensorflow/tfjs-core';
-import type { Aggregation, GraphStructure } from './graphs.ts';
+import type { Aggregation, TensorGraph } from './graphs.ts';
 
 /** What a layer's `message` sees: lazy gathers over the edges, and the edge features. */
 export interface EdgeContext {
-  readonly graph: GraphStructure;
+  readonly graph: TensorGraph;
   /** Values of each edge's source node j (x_j): `[M, ·]` or `[B, M, ·]`. */
   source(x: tf.Tensor): tf.Tensor;
   /** Values of each edge's target node i (x_i). */
@@ -34,17 +34,17 @@ export abstract class MessagePassing {
   protected abstract message(edges: EdgeContext, x: tf.Tensor): tf.Tensor;
 
   /** New node features from the aggregated messages and the old features `x`. */
-  protected abstract update(aggregated: tf.Tensor, x: tf.Tensor, graph: GraphStructure): tf.Tensor;
+  protected abstract update(aggregated: tf.Tensor, x: tf.Tensor, graph: TensorGraph): tf.Tensor;
 
   abstract dispose(): void;
 
   /** One round of message passing. Shapes: see the file header. */
-  apply(graph: GraphStructure, x: tf.Tensor, edgeAttr?: tf.Tensor): tf.Tensor {
+  apply(graph: TensorGraph, x: tf.Tensor, edgeAttr?: tf.Tensor): tf.Tensor {
     checkShapes(graph, x, edgeAttr);
     return tf.tidy(() => this.propagate(graph, x, edgeAttr));
   }
 
-  protected propagate(graph: GraphStructure, x: tf.Tensor, edgeAttr?: tf.Tensor): tf.Tensor {
+  protected propagate(graph: TensorGraph, x: tf.Tensor, edgeAttr?: tf.Tensor): tf.Tensor {
     const context: EdgeContext = {
       graph,
       source: (t) => graph.gatherSource(t),
@@ -56,7 +56,7 @@ export abstract class MessagePassing {
   }
 }
 
-function checkShapes(graph: GraphStructure, x: tf.Tensor, edgeAttr?: tf.Tensor): void {
+function checkShapes(graph: TensorGraph, x: tf.Tensor, edgeAttr?: tf.Tensor): void {
   const nodeAxis = graph.mode === 'shared' ? 1 : 0;
   const expectedRank = graph.mode === 'shared' ? 3 : 2;
   if (x.rank !== expectedRank || x.shape[nodeAxis] !== graph.numNodes) {

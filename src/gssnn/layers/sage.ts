@@ -6,7 +6,7 @@
 import * as tf from '@tensorflow/tfjs-core';
 import type { Random } from '../../util/random.ts';
 import { Linear } from './dense.ts';
-import type { Aggregation, GraphStructure } from './graphs.ts';
+import type { Aggregation, TensorGraph } from './graphs.ts';
 import { type EdgeContext, MessagePassing } from './messagePassing.ts';
 
 export interface SAGEOptions {
@@ -35,7 +35,7 @@ export class SAGE extends MessagePassing {
     return edges.source(x);
   }
 
-  protected update(aggregated: tf.Tensor, x: tf.Tensor, _graph: GraphStructure): tf.Tensor {
+  protected update(aggregated: tf.Tensor, x: tf.Tensor, _graph: TensorGraph): tf.Tensor {
     return tf.add(this.self.apply(x), this.neighbours.apply(aggregated));
   }
 

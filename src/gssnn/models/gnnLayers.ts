@@ -7,7 +7,7 @@
 import * as tf from '@tensorflow/tfjs-core';
 import type { Random } from '../../util/random.ts';
 import { GINE } from '../layers/gine.ts';
-import type { GraphStructure } from '../layers/graphs.ts';
+import type { TensorGraph } from '../layers/graphs.ts';
 import { type EdgeContext, MessagePassing } from '../layers/messagePassing.ts';
 import { createDense, dense, type Dense } from '../nn/ops.ts';
 import type { ParamStore } from '../nn/params.ts';
@@ -31,7 +31,7 @@ export class LinearUpdateGine extends MessagePassing {
     return tf.relu(tf.add(edges.source(x), edges.edgeAttr));
   }
 
-  protected update(aggregated: tf.Tensor, x: tf.Tensor, _graph: GraphStructure): tf.Tensor {
+  protected update(aggregated: tf.Tensor, x: tf.Tensor, _graph: TensorGraph): tf.Tensor {
     return dense(this.linear, tf.add(x, aggregated));
   }
 

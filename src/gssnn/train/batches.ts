@@ -2,6 +2,7 @@
 import * as tf from '@tensorflow/tfjs-core';
 import type { Split } from '../../data/dataset.ts';
 import type { Random } from '../../util/random.ts';
+import { exampleSize } from '../../data/pool.ts';
 
 export interface Batch {
   /** `[batch, ...inputShape]` */
@@ -10,10 +11,6 @@ export interface Batch {
   readonly y: tf.Tensor1D;
   /** Row numbers in the split. */
   readonly indices: Int32Array;
-}
-
-export function exampleSize(inputShape: readonly number[]): number {
-  return inputShape.reduce((a, b) => a * b, 1);
 }
 
 /** The rows `indices` of `split` as tensors (the caller disposes them). */
