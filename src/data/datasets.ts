@@ -170,3 +170,20 @@ export async function loadDataset(name: string, options: LoadOptions = {}): Prom
     provenance,
   });
 }
+
+const loaded = new Map<string, Promise<Dataset>>();
+
+/**
+ * `loadDataset`, once per process for each name and options (training jobs of one search or
+ * suite share their data set). Callers must not change the arrays of the data set returned.
+ */
+export function loadDatasetOnce(name: string, options: LoadOptions = {}): Promise<Dataset> {
+  // Functions (the warning callback) do not enter the key.
+  const key = JSON.stringify([name, options]);
+  let pending = loaded.get(key);
+  if (!pending) {
+    pending = loadDataset(name, options);
+    loaded.set(key, pending);
+  }
+  return pending;
+}

@@ -6,7 +6,7 @@ export { assembleDataset, type AssembleRequest } from './assemble.ts';
 export { drawText, GLYPH_HEIGHT, GLYPH_WIDTH, textWidth } from './bitmapFont.ts';
 export { type CacheEntry, cachePath, defaultDataCacheDir, readCacheEntry, writeCacheEntry } from './cache.ts';
 export { type Dataset, type LabelControl, type Split } from './dataset.ts';
-export { type DatasetInfo, listDatasets, loadDataset, type LoadOptions, RAVEN_DEFAULTS } from './datasets.ts';
+export { type DatasetInfo, listDatasets, loadDataset, loadDatasetOnce, type LoadOptions, RAVEN_DEFAULTS } from './datasets.ts';
 export { DataError } from './errors.ts';
 export { applyLabelControl, resolveLabelControl, validateLabelControl } from './labelControl.ts';
 export { cachedMnistDigits, loadMnistDigits, MNIST_NATIVE_SIZE, type MnistDigits, mnistPool, type MnistTask, parseMnistPackage } from './mnist.ts';

@@ -6,7 +6,7 @@
  * result, wherever it runs.
  */
 import type { Dataset, LabelControl, Split } from '../data/dataset.ts';
-import { loadDataset } from '../data/datasets.ts';
+import { loadDatasetOnce } from '../data/datasets.ts';
 import type { ProgramGraph } from '../dsl/graph.ts';
 import { initBackend, parseBackendName } from './backend.ts';
 import type { ModelKind } from './models/index.ts';
@@ -57,8 +57,6 @@ export interface TrainJobResult {
   readonly divergedAt?: { readonly step: number; readonly epoch: number; readonly loss: number };
 }
 
-const datasets = new Map<string, Promise<Dataset>>();
-
 /** Loads a job's data set once per process (jobs of one search share it). */
 export function datasetFor(job: TrainJob): Promise<Dataset> {
   const preset = getPreset(job.preset);
@@ -71,13 +69,7 @@ export function datasetFor(job: TrainJob): Promise<Dataset> {
     labels: job.data.labels,
     warn: () => undefined,
   };
-  const key = JSON.stringify([job.data.name, options]);
-  let pending = datasets.get(key);
-  if (!pending) {
-    pending = loadDataset(job.data.name, options);
-    datasets.set(key, pending);
-  }
-  return pending;
+  return loadDatasetOnce(job.data.name, options);
 }
 
 export async function runTrainJob(job: TrainJob): Promise<TrainJobResult> {

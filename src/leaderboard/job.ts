@@ -5,7 +5,7 @@
  * the same job gives the same numbers wherever it runs (timings aside).
  */
 import type { Dataset } from '../data/dataset.ts';
-import { baseRate, loadDataset } from '../data/datasets.ts';
+import { baseRate, loadDatasetOnce } from '../data/datasets.ts';
 import type { ProgramGraph } from '../dsl/graph.ts';
 import { CoherenceTracker, type CoherencePoint } from '../analysis/coherence.ts';
 import { indexedBatch } from '../analysis/fit.ts';
@@ -63,8 +63,6 @@ export interface LeaderboardJobResult {
   readonly coherence: readonly { readonly step: number; readonly epoch: number; readonly alpha: number }[] | null;
 }
 
-const datasets = new Map<string, Promise<Dataset>>();
-
 export function datasetFor(job: LeaderboardJob): Promise<Dataset> {
   const preset = getPreset(job.preset);
   const options = {
@@ -75,13 +73,7 @@ export function datasetFor(job: LeaderboardJob): Promise<Dataset> {
     testSize: job.testSize,
     warn: () => undefined,
   };
-  const key = JSON.stringify([job.dataset, options]);
-  let pending = datasets.get(key);
-  if (!pending) {
-    pending = loadDataset(job.dataset, options);
-    datasets.set(key, pending);
-  }
-  return pending;
+  return loadDatasetOnce(job.dataset, options);
 }
 
 function firstRows(count: number, limit: number): number[] {
