@@ -58,13 +58,14 @@ describe('the package installed by path', () => {
       expect(result.output).toMatch(/compressed: cost \d+ -> \d+ with [1-9]\d* abstraction/);
       expect(result.output).toMatch(/trained: G-SSNN test accuracy \d+\.\d%/);
     }
+    if (example === 'search.ts') expect(result.output).toMatch(/searched: 3 candidates trained/);
   }, 120_000);
 });
 
 describe('the README', () => {
-  it('shows examples/library.ts as it is', () => {
+  it.each(examples)('shows examples/%s as it is', (example) => {
     const readme = readFileSync(join(repoRoot, 'README.md'), 'utf8');
-    const body = readFileSync(join(repoRoot, 'examples/library.ts'), 'utf8').split('\n').slice(1).join('\n');
+    const body = readFileSync(join(repoRoot, 'examples', example), 'utf8').split('\n').slice(1).join('\n');
     expect(readme).toContain(`\`\`\`ts\n${body}\`\`\``);
   });
 });
