@@ -12,6 +12,8 @@ import { parseProgram } from '../dsl/parse.ts';
 import { readRecordFile } from '../synth/runRecords.ts';
 import { RunStore } from '../synth/runStore.ts';
 import { runSearch, type SearchConfig, type SearchEvent, type SearchReport, type Trainer } from '../synth/search.ts';
+import { controlWiring, type WiringKind } from '../gssnn/models/wiring.ts';
+import { isomorphic, simpleGraphOf } from '../synth/isomorphism.ts';
 import { canonicalJson } from './plan.ts';
 import { SuiteError, type SearchSource, type SelectedSource } from './suite.ts';
 
@@ -76,14 +78,36 @@ export function graphOfProgram(program: string, where: string): ProgramGraph {
   return graph.value;
 }
 
+/** The control wirings that do not depend on a seed: the same for every seed of a suite. */
+const FIXED_CONTROLS: readonly WiringKind[] = ['chain', 'star', 'complete'];
+
+/** The fixed control (if any) that is the given graph up to isomorphism. */
+export function controlReproducing(graph: ProgramGraph): WiringKind | null {
+  const like = { nodes: graph.nodes.length, edges: graph.edges.length };
+  const target = simpleGraphOf(graph);
+  return FIXED_CONTROLS.find((kind) => isomorphic(simpleGraphOf(controlWiring(kind, like, 0, graph.maxConn)), target)) ?? null;
+}
+
+/**
+ * The search's best program whose graph no fixed control wiring reproduces: a selected star
+ * of six nodes would be its own `gssnn-star` control, and the comparison would be empty.
+ */
 function fromReport(report: SearchReport, where: string, data: string, kind: SelectedSource['kind'], runDir: string): SelectedProgram {
-  const best = report.best[0];
-  if (!best) throw new SuiteError(`${where}: the search kept no program`, 'run a longer search (more programs or iterations)');
-  return {
-    program: best.program,
-    graph: graphOfProgram(best.program, `${where} best[0].program`),
-    origin: { kind, runDir, searchScores: { data, validation: best.validation, test: best.test } },
-  };
+  if (report.best.length === 0) throw new SuiteError(`${where}: the search kept no program`, 'run a longer search (more programs or iterations)');
+  const skipped: string[] = [];
+  for (const [rank, candidate] of report.best.entries()) {
+    const graph = graphOfProgram(candidate.program, `${where} best[${rank}].program`);
+    const control = controlReproducing(graph);
+    if (control !== null) {
+      skipped.push(`best[${rank}] is the ${control} control`);
+      continue;
+    }
+    return { program: candidate.program, graph, origin: { kind, runDir, searchScores: { data, validation: candidate.validation, test: candidate.test } } };
+  }
+  throw new SuiteError(
+    `${where}: every program the search kept is one of the chain, star or complete controls (${skipped.join('; ')})`,
+    'search among larger graphs (selected.minNodes) or keep more programs (selected.keep)',
+  );
 }
 
 export async function resolveSelected(source: SelectedSource, options: SelectOptions): Promise<SelectedProgram> {

@@ -170,7 +170,7 @@ const SMALL_SPEC = {
   name: 'small',
   description:
     'RAVEN constant colour (the original task) and two MNIST binary tasks, training sizes 32 to 512, five seeds, all seven models under preset `small`; ' +
-    'the selected program is the best of a search on RAVEN among graphs of 6 to 9 nodes, so that every control wiring differs from it. ' +
+    'the selected program is the best of a search on RAVEN among graphs of 6 to 9 nodes that is not itself its chain, star or complete control. ' +
     "Beside the grid, the original's baseline protocol on RAVEN (preset `paper`, 128 training examples, five initializations on one split) with its published result.",
   tasks: [
     { name: 'raven-constant-color', dataset: 'raven' },
