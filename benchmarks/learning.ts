@@ -11,7 +11,7 @@ import { baseRate, loadDataset } from '../src/data/datasets.ts';
 import { MODEL_KINDS } from '../src/gssnn/models/index.ts';
 import { randomGraph } from '../src/gssnn/models/wiring.ts';
 import { PRESETS, type PresetName } from '../src/gssnn/presets.ts';
-import { trainModel } from '../src/gssnn/trainModel.ts';
+import { trainModel } from '../src/gssnn/train/trainModel.ts';
 import { summarize } from '../src/analysis/stats.ts';
 import { loadNote, machineInfo, reportBenchmark } from './machine.ts';
 

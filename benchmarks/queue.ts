@@ -14,7 +14,7 @@ import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { initBackend } from '../src/gssnn/backend.ts';
-import { runTrainJob, type TrainJob } from '../src/gssnn/trainJob.ts';
+import { runTrainJob, type TrainJob } from '../src/gssnn/train/job.ts';
 import { checkReachable, parseQueueUrl, type QueueLocation } from '../src/queue/location.ts';
 import { queueJobId } from '../src/queue/protocol.ts';
 import { runJobsOnQueue, type QueueJobSpec } from '../src/queue/runJobs.ts';

@@ -44,7 +44,7 @@ export { listDatasets, loadDataset } from './data/datasets.ts';
 export type { Dataset } from './data/dataset.ts';
 export { initBackend } from './gssnn/backend.ts';
 export { getPreset, type Preset, type PresetName } from './gssnn/presets.ts';
-export { trainModel, type TrainedModel, type TrainModelRequest } from './gssnn/trainModel.ts';
+export { trainModel, type TrainedModel, type TrainModelRequest } from './gssnn/train/trainModel.ts';
 export { loadModel, saveModel } from './gssnn/persist.ts';
 
 // A search in one call.

@@ -6,7 +6,7 @@
  * labels shows low coherence. It is a diagnostic, not a guarantee of generalization.
  */
 import * as tf from '@tensorflow/tfjs-core';
-import type { Model } from '../gssnn/model.ts';
+import type { Model } from '../gssnn/models/model.ts';
 import { DenseStack } from './denseStack.ts';
 import type { Batch } from './loss.ts';
 import { denseLayerSignals, forEachExampleGradient } from './perExample.ts';

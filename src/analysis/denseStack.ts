@@ -6,7 +6,7 @@
  */
 import * as tf from '@tensorflow/tfjs-core';
 import type { Activation } from '../gssnn/layers/dense.ts';
-import type { Model } from '../gssnn/model.ts';
+import type { Model } from '../gssnn/models/model.ts';
 import { Random } from '../util/random.ts';
 
 export interface DenseLayer {

@@ -7,7 +7,7 @@
  */
 import * as tf from '@tensorflow/tfjs-core';
 import type { Split } from '../data/dataset.ts';
-import type { Model } from '../gssnn/model.ts';
+import type { Model } from '../gssnn/models/model.ts';
 import { indexedBatch } from './fit.ts';
 
 /** `correct[e][i]`: example i matched its label after epoch e + 1. */

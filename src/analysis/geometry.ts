@@ -10,7 +10,7 @@
  * decomposition is checked against the model's real logits.
  */
 import * as tf from '@tensorflow/tfjs-core';
-import type { Model } from '../gssnn/model.ts';
+import type { Model } from '../gssnn/models/model.ts';
 import type { Batch } from './loss.ts';
 import { UserFacingError } from '../util/errors.ts';
 

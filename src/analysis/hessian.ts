@@ -7,7 +7,7 @@
  */
 import * as tf from '@tensorflow/tfjs-core';
 import { hessianVectorProduct } from '../gssnn/hvp.ts';
-import type { Model } from '../gssnn/model.ts';
+import type { Model } from '../gssnn/models/model.ts';
 import { Random } from '../util/random.ts';
 import { jacobiEigen, tridiagonal } from './linalg.ts';
 import { type Batch, meanCrossEntropy } from './loss.ts';

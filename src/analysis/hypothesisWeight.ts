@@ -8,7 +8,7 @@
  * Larger values mean a heavier (flatter, simpler) hypothesis. A diagnostic, not a bound.
  */
 import * as tf from '@tensorflow/tfjs-core';
-import type { Model } from '../gssnn/model.ts';
+import type { Model } from '../gssnn/models/model.ts';
 import { Random } from '../util/random.ts';
 import type { Batch } from './loss.ts';
 import { totalSize, withShiftedWeights } from './params.ts';

@@ -3,7 +3,7 @@
  * the flat gradient of the loss with respect to every trainable weight.
  */
 import * as tf from '@tensorflow/tfjs-core';
-import type { Model } from '../gssnn/model.ts';
+import type { Model } from '../gssnn/models/model.ts';
 import { totalSize } from './params.ts';
 
 /** A labelled batch: inputs `[n, ...inputShape]` and class indices `[n]` (int32). */

@@ -17,7 +17,7 @@
  *   among models trained on the same m).
  */
 import * as tf from '@tensorflow/tfjs-core';
-import type { Model } from '../gssnn/model.ts';
+import type { Model } from '../gssnn/models/model.ts';
 import { Random } from '../util/random.ts';
 import { accuracy, type Batch, flatGradient, lossValue, meanCrossEntropy } from './loss.ts';
 import { assignFlat, dot, flattenVariables, norm2, withShiftedWeights } from './params.ts';

@@ -6,7 +6,7 @@
  * rate of every ReLU site. Diagnostics of one model, not guarantees.
  */
 import type { Dataset } from '../data/dataset.ts';
-import type { Model } from '../gssnn/model.ts';
+import type { Model } from '../gssnn/models/model.ts';
 import type { VegaLiteSpec } from '../util/plot.ts';
 import { Random } from '../util/random.ts';
 import { coherenceByLoop, coherencePerLayer } from './coherence.ts';

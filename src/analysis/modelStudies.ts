@@ -6,7 +6,7 @@
  * reused wherever the study retrains.
  */
 import type { Dataset, LabelControl, Split } from '../data/dataset.ts';
-import type { Model } from '../gssnn/model.ts';
+import type { Model } from '../gssnn/models/model.ts';
 import { buildModel, type ModelSpec } from '../gssnn/models/index.ts';
 import { scheduleFor, type Preset } from '../gssnn/presets.ts';
 import { train } from '../gssnn/train/trainer.ts';

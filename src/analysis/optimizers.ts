@@ -8,7 +8,7 @@
  * - SAM(lr, rho) and SAF({lr, coefficient, temperature, lag}).
  */
 import * as tf from '@tensorflow/tfjs-core';
-import type { Model } from '../gssnn/model.ts';
+import type { Model } from '../gssnn/models/model.ts';
 import { createGradientRule, type GradientRule, type GradientRuleConfig, plainGradient, type RuleBatch } from '../gssnn/train/gradientRules.ts';
 import { type Batch, meanCrossEntropy } from './loss.ts';
 import { stackedExampleGradients } from './perExample.ts';

@@ -4,7 +4,7 @@
  * each layer, and the kernel gradient of example i is the outer product a_i delta_i^T.
  */
 import * as tf from '@tensorflow/tfjs-core';
-import type { Model } from '../gssnn/model.ts';
+import type { Model } from '../gssnn/models/model.ts';
 import { DenseStack } from './denseStack.ts';
 import { type Batch, perExampleCrossEntropy } from './loss.ts';
 

@@ -7,7 +7,7 @@
  * `deadNeurons.ts` keeps the DenseStack-only variant with the AP step.
  */
 import * as tf from '@tensorflow/tfjs-core';
-import type { Model } from '../gssnn/model.ts';
+import type { Model } from '../gssnn/models/model.ts';
 import type { IndexedBatch, UpdateRule } from './optimizers.ts';
 
 export type PruningScope = 'global' | 'layer';

@@ -9,7 +9,7 @@
  * counted. Diagnostics, not guarantees.
  */
 import * as tf from '@tensorflow/tfjs-core';
-import type { Model } from '../gssnn/model.ts';
+import type { Model } from '../gssnn/models/model.ts';
 import type { Batch } from './loss.ts';
 
 export interface ReluSite {

@@ -9,7 +9,7 @@
  */
 import * as tf from '@tensorflow/tfjs-core';
 import type { Split } from '../data/dataset.ts';
-import type { Model } from '../gssnn/model.ts';
+import type { Model } from '../gssnn/models/model.ts';
 import { Random } from '../util/random.ts';
 import { indexedBatch } from './fit.ts';
 import { type Batch, variableGradients } from './loss.ts';

@@ -10,7 +10,7 @@
  *    init-time score against k masks drawn at random, each trained the same way.
  */
 import type { Dataset } from '../data/dataset.ts';
-import type { Model } from '../gssnn/model.ts';
+import type { Model } from '../gssnn/models/model.ts';
 import { applyKernelMasks, deadNeuronRates, type PruningRound, pruneWithRewinding, restore, snapshot } from './deadNeurons.ts';
 import { DenseStack } from './denseStack.ts';
 import { fit, indexedBatch } from './fit.ts';

@@ -56,7 +56,7 @@ export {
 } from './layers/graphs.ts';
 export { type EdgeContext, MessagePassing } from './layers/messagePassing.ts';
 export { SAGE, type SAGEOptions } from './layers/sage.ts';
-export { type Model } from './model.ts';
+export { type Model } from './models/model.ts';
 export { createGnnLayer, LinearUpdateGine, updateWithoutMessages } from './models/gnnLayers.ts';
 export { GssnnModel } from './models/gssnn.ts';
 export { EncoderHeadModel } from './models/heads.ts';
@@ -145,5 +145,5 @@ export {
   trainStep,
   validateTrainConfig,
 } from './train/trainer.ts';
-export { datasetFor, finishJob, foldOf, runTrainJob, type TrainJob, type TrainJobData, type TrainJobResult } from './trainJob.ts';
-export { planTraining, type TrainedModel, trainModel, type TrainModelRequest } from './trainModel.ts';
+export { datasetFor, finishJob, foldOf, runTrainJob, type TrainJob, type TrainJobData, type TrainJobResult } from './train/job.ts';
+export { planTraining, type TrainedModel, trainModel, type TrainModelRequest } from './train/trainModel.ts';

@@ -12,7 +12,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { writeFileAtomic, writeJsonAtomic } from '../util/atomicFile.ts';
 import { buildModel, type ModelSpec } from './models/index.ts';
-import type { Model } from './model.ts';
+import type { Model } from './models/model.ts';
 import { UserFacingError } from '../util/errors.ts';
 
 /** Version 2: the image encoder as the original defines it (signed pixels, no final norm), one logit for binary BCE. */

@@ -14,7 +14,7 @@ import { computeMeasures, MEASURE_NAMES, type MeasureName } from '../analysis/me
 import { initBackend, parseBackendName } from '../gssnn/backend.ts';
 import type { ModelKind } from '../gssnn/models/index.ts';
 import { getPreset, type PresetName } from '../gssnn/presets.ts';
-import { trainModel } from '../gssnn/trainModel.ts';
+import { trainModel } from '../gssnn/train/trainModel.ts';
 import type { TrainResult } from '../gssnn/train/trainer.ts';
 import type { LeaderboardModel } from './suite.ts';
 

@@ -9,7 +9,7 @@ import { initBackend, parseBackendName } from '../gssnn/backend.ts';
 import { errorMessage, PopulationPools, type Outcome } from '../gssnn/population/pools.ts';
 import { populationKey } from '../gssnn/population/trainer.ts';
 import { getPreset } from '../gssnn/presets.ts';
-import { planTraining } from '../gssnn/trainModel.ts';
+import { planTraining } from '../gssnn/train/trainModel.ts';
 import { datasetFor, finishLeaderboardJob, runLeaderboardJob, type LeaderboardJob, type LeaderboardJobResult } from './job.ts';
 
 export type LeaderboardJobOutcome = Outcome<LeaderboardJobResult>;

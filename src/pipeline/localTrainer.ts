@@ -7,7 +7,7 @@
  */
 import type { RunStore } from '../synth/runStore.ts';
 import type { Trainer } from '../synth/searchRecords.ts';
-import type { TrainJob } from '../gssnn/trainJob.ts';
+import type { TrainJob } from '../gssnn/train/job.ts';
 import { populationGroups } from '../gssnn/population/groups.ts';
 import { runTrainJobGroup, type JobOutcome } from '../gssnn/population/jobs.ts';
 import { runInWorkers } from '../util/workerPool.ts';

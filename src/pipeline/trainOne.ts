@@ -13,7 +13,7 @@ import type { ModelKind } from '../gssnn/models/index.ts';
 import { saveModel } from '../gssnn/persist.ts';
 import type { Preset } from '../gssnn/presets.ts';
 import type { EpochInfo, TrainResult } from '../gssnn/train/trainer.ts';
-import { trainModel, type TrainModelRequest } from '../gssnn/trainModel.ts';
+import { trainModel, type TrainModelRequest } from '../gssnn/train/trainModel.ts';
 
 export interface TrainOneRequest {
   readonly kind: ModelKind;

@@ -7,7 +7,7 @@
 import type { LabelControl } from '../data/dataset.ts';
 import type { ModelKind } from '../gssnn/models/index.ts';
 import type { PresetName } from '../gssnn/presets.ts';
-import type { TrainJob, TrainJobResult } from '../gssnn/trainJob.ts';
+import type { TrainJob, TrainJobResult } from '../gssnn/train/job.ts';
 import type { TrainOutcome, TrainRequest } from '../synth/searchRecords.ts';
 import type { RunStore } from '../synth/runStore.ts';
 

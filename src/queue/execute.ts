@@ -7,7 +7,7 @@ import { mkdtempSync, readFileSync, readdirSync, rmSync } from 'node:fs';
 import { hostname, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { runTrainJobGroup } from '../gssnn/population/jobs.ts';
-import type { TrainJob } from '../gssnn/trainJob.ts';
+import type { TrainJob } from '../gssnn/train/job.ts';
 import { writeFileAtomic, writeJsonAtomic } from '../util/atomicFile.ts';
 import { QUEUE_PROTOCOL_VERSION, type QueuedJob, type QueuedMemberResult, type QueuedResult, type ShippedModel } from './protocol.ts';
 

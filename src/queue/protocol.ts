@@ -7,7 +7,7 @@
 import { z } from 'zod';
 import { MODEL_KINDS } from '../gssnn/models/spec.ts';
 import { PRESET_NAMES } from '../gssnn/presets.ts';
-import type { TrainJob, TrainJobResult } from '../gssnn/trainJob.ts';
+import type { TrainJob, TrainJobResult } from '../gssnn/train/job.ts';
 
 /** Bumped whenever the envelope or the result changes meaning. */
 export const QUEUE_PROTOCOL_VERSION = 3;

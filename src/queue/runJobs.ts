@@ -10,7 +10,7 @@
  * `attempts` times, then reported as failed with its error.
  */
 import { Queue, QueueEvents, type Job } from 'bullmq';
-import type { TrainJob, TrainJobResult } from '../gssnn/trainJob.ts';
+import type { TrainJob, TrainJobResult } from '../gssnn/train/job.ts';
 import { unpackModel } from './execute.ts';
 import { connectionOptions, describeLocation, type QueueLocation } from './location.ts';
 import { QUEUE_PROTOCOL_VERSION, TRAIN_QUEUE_NAME, readQueuedResult, type QueuedJob, type QueuedRun, type ShippedModel } from './protocol.ts';

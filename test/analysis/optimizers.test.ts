@@ -3,7 +3,7 @@ import { fc, test as fcTest } from '@fast-check/vitest';
 import { beforeAll, describe, expect, test } from 'vitest';
 import { flattenVariables } from '../../src/analysis/params.ts';
 import { type IndexedBatch, M3, medianOfThree, Rm3, Saf, Sam, Sgd, softenedKl, type UpdateRule, WinsorizedGd, winsorizedMean } from '../../src/analysis/optimizers.ts';
-import type { Model } from '../../src/gssnn/model.ts';
+import type { Model } from '../../src/gssnn/models/model.ts';
 import { createGradientRule } from '../../src/gssnn/train/gradientRules.ts';
 import { Random } from '../../src/util/random.ts';
 import { randomBatch, tinyMlp, useCpu } from './helpers.ts';

@@ -10,7 +10,7 @@ import { initBackend } from '../../src/gssnn/backend.ts';
 import { MODEL_KINDS } from '../../src/gssnn/models/index.ts';
 import { randomGraph } from '../../src/gssnn/models/wiring.ts';
 import { PRESETS } from '../../src/gssnn/presets.ts';
-import { trainModel } from '../../src/gssnn/trainModel.ts';
+import { trainModel } from '../../src/gssnn/train/trainModel.ts';
 
 /** Far above chance for 10 classes: every kind measured 50-100% train accuracy over seeds 0-2 under `tiny` and `small` (benchmarks/results/learning.json, `results[].perSeed[].train`). */
 const THRESHOLD = 0.45;

@@ -11,7 +11,7 @@ import { meanCrossEntropy } from '../../src/analysis/loss.ts';
 import { type BackendName, initBackend } from '../../src/gssnn/backend.ts';
 import { euclideanNorm, hessianVectorProduct } from '../../src/gssnn/hvp.ts';
 import { gatherRows, segmentMean, segmentSoftmax } from '../../src/gssnn/kernels/ops.ts';
-import type { Model } from '../../src/gssnn/model.ts';
+import type { Model } from '../../src/gssnn/models/model.ts';
 import { buildModel, type ModelSpec } from '../../src/gssnn/models/index.ts';
 import { chainGraph, randomGraph, starGraph } from '../../src/gssnn/models/wiring.ts';
 import { gelu, layerNorm } from '../../src/gssnn/nn/ops.ts';

@@ -14,7 +14,7 @@ import { DenseStack } from '../../src/analysis/denseStack.ts';
 import { sinCos2dGrid } from '../../src/gssnn/encoders/positional.ts';
 import type { MlpEncoderConfig, VitEncoderConfig } from '../../src/gssnn/encoders/index.ts';
 import { elementCode, planInjection, tilingIndex } from '../../src/gssnn/inject.ts';
-import type { Model } from '../../src/gssnn/model.ts';
+import type { Model } from '../../src/gssnn/models/model.ts';
 import type { ModelSpec } from '../../src/gssnn/models/index.ts';
 
 /** A scalar on the tape: its index. */

@@ -4,7 +4,7 @@ import { Queue } from 'bullmq';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { runTrainJobGroup } from '../../src/gssnn/population/jobs.ts';
-import { runTrainJob, type TrainJob, type TrainJobResult } from '../../src/gssnn/trainJob.ts';
+import { runTrainJob, type TrainJob, type TrainJobResult } from '../../src/gssnn/train/job.ts';
 import { checkReachable, parseQueueUrl, QueueConnectionError, type QueueLocation } from '../../src/queue/location.ts';
 import { connectionOptions } from '../../src/queue/location.ts';
 import { QUEUE_PROTOCOL_VERSION, queueJobId, TRAIN_QUEUE_NAME } from '../../src/queue/protocol.ts';

@@ -8,7 +8,7 @@
  */
 import * as tf from '@tensorflow/tfjs-core';
 import { Random, deriveSeed } from '../../util/random.ts';
-import type { Model } from '../model.ts';
+import type { Model } from './model.ts';
 import { buildEncoder, type OwnedEncoder } from '../encoders/index.ts';
 import { Injection, planInjection } from '../inject.ts';
 import { ParamStore } from '../nn/params.ts';

@@ -5,7 +5,7 @@
 import type { ProgramGraph } from '../../dsl/graph.ts';
 import { deriveSeed } from '../../util/random.ts';
 import type { EncoderConfig } from '../encoders/index.ts';
-import type { Model } from '../model.ts';
+import type { Model } from './model.ts';
 import type { Preset } from '../presets.ts';
 import { GssnnModel } from './gssnn.ts';
 import { EncoderHeadModel } from './heads.ts';

@@ -7,8 +7,8 @@
 import type { Dataset } from '../../data/dataset.ts';
 import { initBackend, parseBackendName } from '../backend.ts';
 import { getPreset } from '../presets.ts';
-import { datasetFor, finishJob, foldOf, runTrainJob, type TrainJob, type TrainJobResult } from '../trainJob.ts';
-import { planTraining } from '../trainModel.ts';
+import { datasetFor, finishJob, foldOf, runTrainJob, type TrainJob, type TrainJobResult } from '../train/job.ts';
+import { planTraining } from '../train/trainModel.ts';
 import { errorMessage, PopulationPools, type Outcome } from './pools.ts';
 import { populationKey } from './trainer.ts';
 

@@ -11,7 +11,7 @@ import * as tf from '@tensorflow/tfjs-core';
 import type { Dataset, Split } from '../../data/dataset.ts';
 import { Random, deriveSeed } from '../../util/random.ts';
 import { buildModel, type ModelSpec } from '../models/index.ts';
-import type { Model } from '../model.ts';
+import type { Model } from '../models/model.ts';
 import { epochBatches } from '../train/batches.ts';
 import type { LossKind } from '../train/losses.ts';
 import { ReduceLrOnPlateau } from '../train/scheduler.ts';

@@ -14,7 +14,7 @@
  *   the previous two steps' (plain until two exist) (Zielinski, Krishnan & Chatterjee 2020).
  */
 import * as tf from '@tensorflow/tfjs-core';
-import type { Model } from '../model.ts';
+import type { Model } from '../models/model.ts';
 
 export type GradientRuleConfig =
   | { readonly kind: 'sam'; readonly rho: number }

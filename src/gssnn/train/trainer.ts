@@ -8,7 +8,7 @@
 import * as tf from '@tensorflow/tfjs-core';
 import type { Dataset, Split } from '../../data/dataset.ts';
 import { Random, deriveSeed } from '../../util/random.ts';
-import type { Model } from '../model.ts';
+import type { Model } from '../models/model.ts';
 import { epochBatches, makeBatch, type Batch } from './batches.ts';
 import { classificationLoss, correctCount, type LossKind } from './losses.ts';
 import { createGradientRule, type GradientRule, type GradientRuleConfig } from './gradientRules.ts';

@@ -4,12 +4,12 @@
  * the preset's schedule and return the model, its spec and the result. The CLI and the
  * search loop both go through here.
  */
-import type { Dataset } from '../data/dataset.ts';
-import type { ProgramGraph } from '../dsl/graph.ts';
-import { buildModel, specFor, type ModelKind, type ModelSpec } from './models/index.ts';
-import type { Model } from './model.ts';
-import { scheduleFor, type Preset } from './presets.ts';
-import { train, type TrainCallbacks, type TrainConfig, type TrainResult } from './train/trainer.ts';
+import type { Dataset } from '../../data/dataset.ts';
+import type { ProgramGraph } from '../../dsl/graph.ts';
+import { buildModel, specFor, type ModelKind, type ModelSpec } from '../models/index.ts';
+import type { Model } from '../models/model.ts';
+import { scheduleFor, type Preset } from '../presets.ts';
+import { train, type TrainCallbacks, type TrainConfig, type TrainResult } from './trainer.ts';
 
 export interface TrainModelRequest {
   readonly kind: ModelKind;

@@ -5,15 +5,15 @@
  * optionally saves the model, and returns the metrics. The same job always gives the same
  * result, wherever it runs.
  */
-import type { Dataset, LabelControl, Split } from '../data/dataset.ts';
-import { loadDatasetOnce } from '../data/datasets.ts';
-import type { ProgramGraph } from '../dsl/graph.ts';
-import { initBackend, parseBackendName } from './backend.ts';
-import type { ModelKind } from './models/index.ts';
-import { saveModel } from './persist.ts';
-import { getPreset, type PresetName } from './presets.ts';
-import type { Model } from './model.ts';
-import type { SplitMetrics, TrainResult, TrainStatus } from './train/trainer.ts';
+import type { Dataset, LabelControl, Split } from '../../data/dataset.ts';
+import { loadDatasetOnce } from '../../data/datasets.ts';
+import type { ProgramGraph } from '../../dsl/graph.ts';
+import { initBackend, parseBackendName } from '../backend.ts';
+import type { ModelKind } from '../models/index.ts';
+import { saveModel } from '../persist.ts';
+import { getPreset, type PresetName } from '../presets.ts';
+import type { Model } from '../models/model.ts';
+import type { SplitMetrics, TrainResult, TrainStatus } from './trainer.ts';
 import { trainModel } from './trainModel.ts';
 
 export interface TrainJobData {
