@@ -22,10 +22,11 @@ import type { EvalBudget, EvalError } from '../dsl/evaluate.ts';
 import { DEFAULT_BUDGET, evaluateGraphState, runOnState } from '../dsl/evaluate.ts';
 import { app, idx, lam } from '../dsl/term.ts';
 import { edgeList, graphPrimitives, initialState, nodeIds, toProgramGraph, type GraphState } from '../dsl/domains/graph.ts';
-import { searchStates, StateSearchStats, type StepDomain } from './stateSearch.ts';
-import { programMass, programSize } from '../dsl/metrics.ts';
+import { searchStates, StateSearchStats, type InventionUse, type StepDomain } from './stateSearch.ts';
+import { normalForm, programMass, programSize } from '../dsl/metrics.ts';
 import type { Term } from '../dsl/term.ts';
 import type { Grammar } from './grammar.ts';
+import { showType, type Type } from '../dsl/types.ts';
 import { enumeratePrograms, type SearchProgress } from './heapSearch.ts';
 import { GraphCatalog, simpleGraph, simpleGraphOf, type SimpleGraph } from './isomorphism.ts';
 
@@ -107,6 +108,8 @@ export interface ExploreResult {
     classes?: number;
     widenings?: number;
     inadmissible?: number;
+    /** How the search uses each invention of the grammar, or why it does not. */
+    inventions: readonly InventionUse[];
   };
   readonly seconds: number;
   readonly programsPerSecond: number;
@@ -247,7 +250,7 @@ export function explore(grammar: Grammar, options: ExploreOptions = {}): Explore
 
 function stateSummary(stats: StateSearchStats, novelty: boolean): NonNullable<ExploreResult['states']> {
   const { states: distinct, expanded, pruned, evaluations, failures } = stats;
-  return { distinct, expanded, pruned, evaluations, failures, ...(novelty ? { noveltyPruned: stats.noveltyPruned, classes: stats.classes, widenings: stats.widenings, inadmissible: stats.inadmissible } : {}) };
+  return { distinct, expanded, pruned, evaluations, failures, inventions: stats.inventions, ...(novelty ? { noveltyPruned: stats.noveltyPruned, classes: stats.classes, widenings: stats.widenings, inadmissible: stats.inadmissible } : {}) };
 }
 
 function excludedCatalog(exclude: ExploreOptions['exclude']): GraphCatalog<unknown> | null {
@@ -302,6 +305,7 @@ export function graphStepDomain(maxConn?: number, maxNodes?: number): StepDomain
     initialState: initialState(maxConn),
     stateKey: canonicalStateKey,
     isStep: isGraphStep,
+    isStepWith: isGraphStepWith,
     outputClass: graphClassifier(),
   };
 }
@@ -338,6 +342,20 @@ export function isGraphStep(head: Term, arity: number): boolean {
     body = body.body;
   }
   return isChainEndingIn(body);
+}
+
+/**
+ * Whether `head a1 .. an`, with the continuation at the null argument and the others fixed
+ * (closed), is a step: its normal form, inventions inlined, is a chain of primitive steps
+ * ending in the continuation and mentioning it nowhere else. This is how an invention that
+ * takes its continuation first, or calls a function argument, becomes a macro step.
+ */
+export function isGraphStepWith(head: Term, args: readonly (Term | null)[]): boolean {
+  if (args.filter((a) => a === null).length !== 1) return false;
+  let applied: Term = head;
+  for (const a of args) applied = app(applied, a ?? idx(0));
+  const normal = normalForm(lam(applied), 100_000);
+  return normal !== null && normal.kind === 'lambda' && isChainEndingIn(normal.body);
 }
 
 /** `op a1 .. k` where op is a step, the a_i do not mention `$0`, and k is `$0` or such a chain. */
@@ -485,4 +503,20 @@ export function simpleGraphOfState(state: GraphState): SimpleGraph {
     ids.length,
     edgeList(state.graph).map((e) => [position.get(e.cursor)!, position.get(e.neighbour)!] as [number, number]),
   );
+}
+
+/**
+ * The DSL's inventions a search could not use, and why: the grammar has no place for them (an
+ * argument type without programs), or (`states`, `novelty`) no argument choice made them a
+ * step or a whole program.
+ */
+export function unusedInventions(inventions: ReadonlyMap<string, { readonly type: Type }>, grammar: Grammar, result: ExploreResult): { name: string; why: string }[] {
+  const inGrammar = new Set<string>();
+  for (const symbol of grammar.symbols) for (const p of symbol.productions) if (p.head?.kind === 'invention') inGrammar.add(p.head.name);
+  const out: { name: string; why: string }[] = [];
+  for (const [name, { type }] of inventions) {
+    if (!inGrammar.has(name)) out.push({ name, why: `no program can use its type ${showType(type)}: one of its argument types has no program` });
+  }
+  for (const use of result.states?.inventions ?? []) if (use.unused !== undefined) out.push({ name: use.name, why: use.unused });
+  return out;
 }

@@ -23,7 +23,7 @@ import { deriveSeed } from '../util/random.ts';
 import { compress, rewrittenWithInventions } from './compress.ts';
 import { withAbstractions } from './compressTyping.ts';
 import type { AbstractionBody } from './compressInline.ts';
-import { explore, type ExploreResult, type ExploreStrategy } from './explore.ts';
+import { explore, unusedInventions, type ExploreResult, type ExploreStrategy } from './explore.ts';
 import { grammarFromDsl } from './grammar.ts';
 import { GraphCatalog, simpleGraphOf } from './isomorphism.ts';
 import { reweightDsl } from './reweightDsl.ts';
@@ -179,7 +179,17 @@ export interface SearchReport {
 
 export type SearchEvent =
   | { type: 'iteration-start'; iteration: number }
-  | { type: 'explored'; iteration: number; programs: number; seconds: number; distinctGraphs: number; newCandidates: number; requested: number }
+  | {
+      type: 'explored';
+      iteration: number;
+      programs: number;
+      seconds: number;
+      distinctGraphs: number;
+      newCandidates: number;
+      requested: number;
+      /** Inventions of the DSL the exploration could not use, and why. */
+      unusedInventions?: readonly { name: string; why: string }[];
+    }
   | { type: 'training'; iteration: number; jobs: number }
   | { type: 'trained'; iteration: number; id: string; status: string; score: number | null; done: number; total: number }
   | { type: 'selected'; iteration: number; kept: readonly string[]; best: { id: string; score: number } | null }
@@ -312,7 +322,8 @@ function explorePopulation(
     if (graph.ok) known.add(simpleGraphOf(graph.value), c.id);
   }
   const strategy = config.explore.strategy ?? 'heap';
-  const found: ExploreResult = explore(grammarFromDsl(dsl), {
+  const grammar = grammarFromDsl(dsl);
+  const found: ExploreResult = explore(grammar, {
     maxPrograms: config.explore.maxPrograms,
     maxSize: config.explore.maxSize,
     seconds: config.explore.seconds,
@@ -366,7 +377,8 @@ function explorePopulation(
     );
   }
   records[paths.population(iteration)] = population;
-  emit({ type: 'explored', iteration, ...population.exploration! }, records);
+  const unused = unusedInventions(dsl.inventions, grammar, found);
+  emit({ type: 'explored', iteration, ...population.exploration!, ...(unused.length > 0 ? { unusedInventions: unused } : {}) }, records);
   return population;
 }
 

@@ -1,7 +1,7 @@
 /** `synth enumerate`: best-first enumeration of graph programs, deduped by graph isomorphism. */
 import type { Command } from 'commander';
 import { printProgram } from '../../dsl/print.ts';
-import { EXPLORE_STRATEGIES, explore, type ExploreResult, type ExploreStrategy } from '../../synth/explore.ts';
+import { EXPLORE_STRATEGIES, explore, unusedInventions, type ExploreResult, type ExploreStrategy } from '../../synth/explore.ts';
 import { grammarFromDsl, GrammarError } from '../../synth/grammar.ts';
 import { dslFromFlag } from '../dslFlag.ts';
 import { UserError } from '../errors.ts';
@@ -63,7 +63,12 @@ export function register(program: Command): void {
         onProgress: status ? (p) => status.update(`${p.programs.toLocaleString('en-US')} programs, ${p.seconds.toFixed(1)} s, ${p.distinctGraphs} graphs`) : undefined,
       });
       status?.done();
-      process.stdout.write(flags.json ? `${JSON.stringify(summaryJson(result, flags.graphs === true))}\n` : formatSummary(result, flags.graphs === true));
+      const unused = unusedInventions(dsl.inventions, grammar, result);
+      process.stdout.write(
+        flags.json
+          ? `${JSON.stringify({ ...summaryJson(result, flags.graphs === true), unusedInventions: unused })}\n`
+          : `${formatSummary(result, flags.graphs === true)}${unused.map((u) => `invention not used: ${u.name} (${u.why})\n`).join('')}`,
+      );
     });
 }
 
