@@ -61,6 +61,7 @@ function describe(event: SearchEvent): string | null {
     case 'explored':
       return (
         `explored ${event.programs.toLocaleString('en-US')} programs in ${event.seconds.toFixed(1)} s: ${event.distinctGraphs} distinct graphs, ${event.newCandidates} new candidates` +
+        (event.statesDropped ? `\n  state cap reached: ${event.statesDropped.dropped} new states dropped at --max-states ${event.statesDropped.maxStates}` : '') +
         (event.unusedInventions ?? []).map((u) => `\n  invention not used: ${u.name} (${u.why})`).join('')
       );
     case 'selected':

@@ -39,6 +39,11 @@ export interface ExploreOptions {
    * per graph class (up to isomorphism) are extended, so the window goes to new graphs.
    */
   readonly strategy?: ExploreStrategy;
+  /**
+   * `states` / `novelty`: most distinct states held (default 2,000,000); past it new states are
+   * dropped, and the result says how many (`states.dropped`).
+   */
+  readonly maxStates?: number;
   /** Closed sub-programs tried per branch argument in the `states` and `novelty` strategies. */
   readonly argumentPool?: number;
   /** The novelty bound: states extended per graph class (default 16; `novelty` only). */
@@ -60,7 +65,7 @@ export interface ExploreOptions {
   readonly maxSize?: number;
   readonly maxPrograms?: number;
   readonly seconds?: number;
-  /** Evaluation budget per program (defaults: 20,000 steps, 50 ms, depth 100). */
+  /** Evaluation budget per program (defaults: 20,000 steps, depth 100, no time limit). */
   readonly evalBudget?: Partial<EvalBudget>;
   readonly maxConn?: number;
   readonly onProgress?: (progress: ExploreProgress) => void;
@@ -108,6 +113,9 @@ export interface ExploreResult {
     classes?: number;
     widenings?: number;
     inadmissible?: number;
+    /** The state cap in force, and the new states it dropped (0: the cap never bound). */
+    maxStates: number;
+    dropped: number;
     /** How the search uses each invention of the grammar, or why it does not. */
     inventions: readonly InventionUse[];
   };
@@ -125,7 +133,11 @@ export interface ExploreResult {
   readonly graphs: readonly FoundGraph[];
 }
 
-export const DEFAULT_EXPLORE_BUDGET: Partial<EvalBudget> = { maxSteps: 20_000, maxMillis: 50, maxDepth: 100 };
+/**
+ * Per-program evaluation budget: steps and depth only, so what a search finds does not depend on
+ * the machine's speed or load (`seconds` is the one time-dependent knob of a search).
+ */
+export const DEFAULT_EXPLORE_BUDGET: Partial<EvalBudget> = { maxSteps: 20_000, maxMillis: Infinity, maxDepth: 100 };
 
 interface Held {
   found: FoundGraph;
@@ -175,6 +187,7 @@ export function explore(grammar: Grammar, options: ExploreOptions = {}): Explore
           maxPrograms: options.maxPrograms,
           seconds: options.seconds,
           argumentPool: options.argumentPool,
+          maxStates: options.maxStates,
           evalBudget: { ...DEFAULT_BUDGET, ...budget },
           ...(options.strategy === 'novelty' ? { perClassExpansions: options.perClassExpansions ?? DEFAULT_PER_CLASS_EXPANSIONS } : {}),
         }, stateStats)
@@ -250,7 +263,7 @@ export function explore(grammar: Grammar, options: ExploreOptions = {}): Explore
 
 function stateSummary(stats: StateSearchStats, novelty: boolean): NonNullable<ExploreResult['states']> {
   const { states: distinct, expanded, pruned, evaluations, failures } = stats;
-  return { distinct, expanded, pruned, evaluations, failures, inventions: stats.inventions, ...(novelty ? { noveltyPruned: stats.noveltyPruned, classes: stats.classes, widenings: stats.widenings, inadmissible: stats.inadmissible } : {}) };
+  return { distinct, expanded, pruned, evaluations, failures, maxStates: stats.maxStates, dropped: stats.dropped, inventions: stats.inventions, ...(novelty ? { noveltyPruned: stats.noveltyPruned, classes: stats.classes, widenings: stats.widenings, inadmissible: stats.inadmissible } : {}) };
 }
 
 function excludedCatalog(exclude: ExploreOptions['exclude']): GraphCatalog<unknown> | null {

@@ -52,6 +52,10 @@ export interface SearchConfig {
     readonly minNodes?: number;
     /** `states` / `novelty`: candidates are graphs of at most this many nodes. */
     readonly maxNodes?: number;
+    /** `novelty`: states extended per graph class before the bound widens. */
+    readonly perClassExpansions?: number;
+    /** `states` / `novelty`: most distinct states held. */
+    readonly maxStates?: number;
   };
   readonly compress: { readonly arity: number; readonly iterations: number };
   readonly reweight: { readonly pseudoCount: number };
@@ -189,6 +193,8 @@ export type SearchEvent =
       requested: number;
       /** Inventions of the DSL the exploration could not use, and why. */
       unusedInventions?: readonly { name: string; why: string }[];
+      /** New states the state cap kept out (absent when it never bound). */
+      statesDropped?: { dropped: number; maxStates: number };
     }
   | { type: 'training'; iteration: number; jobs: number }
   | { type: 'trained'; iteration: number; id: string; status: string; score: number | null; done: number; total: number }
@@ -329,6 +335,8 @@ function explorePopulation(
     seconds: config.explore.seconds,
     ...(config.explore.minNodes === undefined ? {} : { minNodes: config.explore.minNodes }),
     ...(config.explore.maxNodes === undefined ? {} : { maxNodes: config.explore.maxNodes }),
+    ...(config.explore.perClassExpansions === undefined ? {} : { perClassExpansions: config.explore.perClassExpansions }),
+    ...(config.explore.maxStates === undefined ? {} : { maxStates: config.explore.maxStates }),
     // `heap` spends its whole budget as it always did, so runs recorded with it replay exactly;
     // the state searches stop once they hold enough graphs the run does not have yet.
     ...(strategy === 'heap' ? {} : { strategy, exclude: known, stopAfterGraphs: requested }),
@@ -378,7 +386,7 @@ function explorePopulation(
   }
   records[paths.population(iteration)] = population;
   const unused = unusedInventions(dsl.inventions, grammar, found);
-  emit({ type: 'explored', iteration, ...population.exploration!, ...(unused.length > 0 ? { unusedInventions: unused } : {}) }, records);
+  emit({ type: 'explored', iteration, ...population.exploration!, ...(unused.length > 0 ? { unusedInventions: unused } : {}), ...(found.states && found.states.dropped > 0 ? { statesDropped: { dropped: found.states.dropped, maxStates: found.states.maxStates } } : {}) }, records);
   return population;
 }
 

@@ -76,7 +76,10 @@ export interface StateSearchOptions {
   readonly maxSize?: number;
   readonly maxPrograms?: number;
   readonly seconds?: number;
-  /** Most distinct states held (expanded or waiting); beyond it no new state is added. */
+  /**
+   * Most distinct states held (expanded or waiting; default 2,000,000); beyond it no new state
+   * is added, and `stats.dropped` counts the ones left out.
+   */
   readonly maxStates?: number;
   /** Closed sub-programs tried per non-continuation argument symbol (default 4). */
   readonly argumentPool?: number;
@@ -126,6 +129,8 @@ type FrontierItem<State> =
 
 const CONTINUE = lam(idx(0));
 
+export const DEFAULT_MAX_STATES = 2_000_000;
+
 export class StateSearchStats {
   states = 0;
   expanded = 0;
@@ -142,6 +147,9 @@ export class StateSearchStats {
   inadmissible = 0;
   /** Times the novelty bound doubled because only held-back states were left. */
   widenings = 0;
+  /** The state cap in force, and the new states it kept out. */
+  maxStates = DEFAULT_MAX_STATES;
+  dropped = 0;
   /** How each invention of the grammar's start symbol is used (filled when the search starts). */
   inventions: InventionUse[] = [];
 }
@@ -172,7 +180,8 @@ export function* searchStates<State>(
 ): Generator<StateProgram<State>> {
   const maxSize = options.maxSize ?? 20;
   const maxPrograms = options.maxPrograms ?? Infinity;
-  const maxStates = options.maxStates ?? 2_000_000;
+  const maxStates = options.maxStates ?? DEFAULT_MAX_STATES;
+  stats.maxStates = maxStates;
   const deadline = options.seconds === undefined ? Infinity : performance.now() + options.seconds * 1000;
   const started = performance.now();
   const every = options.progressEvery ?? 10_000;
@@ -284,7 +293,10 @@ export function* searchStates<State>(
         continue;
       }
       if (known === undefined) {
-        if (stats.states >= maxStates) continue;
+        if (stats.states >= maxStates) {
+          stats.dropped++;
+          continue;
+        }
         stats.states++;
       }
       best.set(key, p);
