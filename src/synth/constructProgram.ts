@@ -5,10 +5,10 @@
  *
  * Edges get a proper colouring (greedy, colours = port numbers), so every edge can occupy the
  * same port at both ends as the domain requires. A depth-first spanning tree is grown with
- * one `func` branch per child (`push`, port, `add`, `connect`, then the child's subtree), so
- * the cursor, port and stack come back after each child. Each remaining edge (x, y) is then
- * added in a branch that walks the tree from the root to y (`move` along tree edges), pushes
- * y, walks on to x and connects.
+ * one `func` branch per child but the last (`push`, port, `add`, `connect`, then the child's
+ * subtree), so the cursor, port and stack come back after each child. In a depth-first tree
+ * every other edge joins a node to one of its ancestors, which lie on the stack: it is added
+ * from the node, in a branch that pops down to the ancestor and connects.
  */
 import { app, prim, type Term } from '../dsl/term.ts';
 import type { SimpleGraph } from './isomorphism.ts';
@@ -32,8 +32,8 @@ export function constructProgram(graph: SimpleGraph, maxConn: number): { ok: tru
   };
   dfs(0);
   const key = (u: number, v: number) => (u < v ? u * n + v : v * n + u);
-  const treeEdge = new Set<number>();
-  for (let v = 1; v < n; v++) treeEdge.add(key(v, parent[v]));
+  const depth = new Array<number>(n).fill(0);
+  for (const u of preorder(children)) for (const v of children[u]) depth[v] = depth[u] + 1;
 
   // Instructions in evaluation order; `branch` opens a func whose first argument runs until `end`.
   type Instruction = string | { branch: Instruction[] };
@@ -42,42 +42,25 @@ export function constructProgram(graph: SimpleGraph, maxConn: number): { ok: tru
     const down = (from - to + maxConn) % maxConn;
     return up <= down ? Array(up).fill('next_port') : Array(down).fill('prev_port');
   };
-  // Grows u's subtree; the cursor stands on u at `port`.
-  const grow = (u: number, port: number): Instruction[] =>
-    children[u].map((v) => {
+  // Builds what hangs below u: the cursor stands on u at `port`, the stack holds u's ancestors
+  // (parent on top). Depth-first, every other edge joins a node to an ancestor: it is added from
+  // the descendant, in a branch that pops down to the ancestor and connects.
+  const grow = (u: number, port: number): Instruction[] => {
+    const out: Instruction[] = [];
+    for (const w of graph.neighbours[u]) {
+      if (depth[w] >= depth[u] - 1) continue; // a child, the parent, or a descendant (added from there)
+      out.push({ branch: [...Array(depth[u] - depth[w] - 1).fill('pop'), ...portMoves(port, colour.get(key(u, w))!), 'connect'] });
+    }
+    children[u].forEach((v, i) => {
       const c = colour.get(key(u, v))!;
-      return { branch: ['push', ...portMoves(port, c), 'add', 'connect', ...grow(v, c)] };
+      const body: Instruction[] = ['push', ...portMoves(port, c), 'add', 'connect', ...grow(v, c)];
+      // The last child needs no branch: nothing after it needs the cursor back.
+      if (i === children[u].length - 1) out.push(...body);
+      else out.push({ branch: body });
     });
-  const pathFromRoot = (v: number): number[] => {
-    const path = [v];
-    while (path[0] !== 0) path.unshift(parent[path[0]]);
-    return path;
+    return out;
   };
-  // Walks along tree edges from path[0] to its last node; returns the moves and the final port.
-  const walk = (path: number[], port: number): [string[], number] => {
-    const out: string[] = [];
-    for (let i = 1; i < path.length; i++) {
-      const c = colour.get(key(path[i - 1], path[i]))!;
-      out.push(...portMoves(port, c), 'move');
-      port = c;
-    }
-    return [out, port];
-  };
-  const program: Instruction[] = grow(0, 0);
-  for (let x = 0; x < n; x++) {
-    for (const y of graph.neighbours[x]) {
-      if (y <= x || treeEdge.has(key(x, y))) continue;
-      const [toY, atY] = walk(pathFromRoot(y), 0);
-      // From y back up to the common ancestor and down to x.
-      const upPath = pathFromRoot(y).reverse();
-      const downPath = pathFromRoot(x);
-      const common = downPath.filter((v) => upPath.includes(v)).at(-1)!;
-      const route = [...upPath.slice(0, upPath.indexOf(common) + 1), ...downPath.slice(downPath.indexOf(common) + 1)];
-      const [toX, atX] = walk(route, atY);
-      const c = colour.get(key(x, y))!;
-      program.push({ branch: [...toY, 'push', ...toX, ...portMoves(atX, c), 'connect'] });
-    }
-  }
+  const program = grow(0, 0);
   return { ok: true, term: termOf(program) };
 
   function termOf(instructions: Instruction[]): Term {
@@ -88,6 +71,13 @@ export function constructProgram(graph: SimpleGraph, maxConn: number): { ok: tru
     }
     return term;
   }
+}
+
+/** Nodes of a rooted tree, parents before children. */
+function preorder(children: readonly (readonly number[])[]): number[] {
+  const order = [0];
+  for (let i = 0; i < order.length; i++) order.push(...children[order[i]]);
+  return order;
 }
 
 /** A proper edge colouring with colours below `colours` (greedy), keyed by u * n + v (u < v). */
