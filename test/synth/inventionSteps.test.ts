@@ -1,8 +1,10 @@
 import { describe, expect, it } from 'vitest';
-import { evaluateGraphState, runOnState } from '../../src/dsl/evaluate.ts';
+import { evaluate, evaluateGraphState, runOnState } from '../../src/dsl/evaluate.ts';
+import { toOriginalJson } from '../../src/dsl/graphFormats.ts';
+import { loadProgramRecords } from '../dsl/referenceData.ts';
 import { graphPrimitives } from '../../src/dsl/domains/graph.ts';
 import { graphDsl } from '../../src/dsl/domains/graphDsl.ts';
-import { normalForm } from '../../src/dsl/metrics.ts';
+import { normalForm, programSize } from '../../src/dsl/metrics.ts';
 import { parseProgramOrThrow } from '../../src/dsl/parse.ts';
 import { printProgram } from '../../src/dsl/print.ts';
 import { app, idx, invention, lam, param, prim, unApply, type Term } from '../../src/dsl/term.ts';
@@ -31,6 +33,16 @@ describe('inventions as macro steps', () => {
     const twice = invention('twice', lam(lam(app(idx(1), app(idx(1), idx(0))))));
     const term = lam(app(app(twice, prim('next_port')), idx(0)));
     expect(printProgram(normalForm(term)!)).toBe('(lam (next_port (next_port $0)))');
+  });
+
+  it('normal forms of the original\'s 119 programs have its mass as size and build its graphs', () => {
+    for (const record of loadProgramRecords()) {
+      const normal = normalForm(parseProgramOrThrow(record.program, { form: 'combined' }));
+      expect(normal).not.toBeNull();
+      expect(programSize(normal!)).toBe(record.mass);
+      const built = evaluate(normal!);
+      expect(built.ok && JSON.stringify(toOriginalJson(built.value))).toBe(JSON.stringify(record.output));
+    }
   });
 
   it('an invention that takes its continuation first, or calls a function argument, is a step once its arguments are fixed', () => {
