@@ -40,7 +40,7 @@ import { constructProgram } from './constructProgram.ts';
 
 export interface FindOptions {
   readonly maxConn?: number;
-  /** Most distinct configurations held; the search stops there and says so (default 3,000,000). */
+  /** Most distinct configurations held; the search stops there and says so (default 1,000,000). */
   readonly maxStates?: number;
   /** Largest program size considered (default: none). */
   readonly maxSize?: number;
@@ -86,7 +86,7 @@ export interface FindResult {
   readonly unused: readonly { name: string; why: string }[];
 }
 
-export const DEFAULT_FIND_MAX_STATES = 3_000_000;
+export const DEFAULT_FIND_MAX_STATES = 1_000_000;
 
 /** An open `func` branch: what to restore when it ends. */
 interface Frame extends SavedCursor {

@@ -45,6 +45,8 @@ export function register(program: Command): void {
         throw new UserError(`synth find: ${result.error} (${target.graph.order} nodes)`, 'raise --max-states, or --max-conn for nodes of high degree');
       }
       const proofs = result.programs.map((p) => proofOf(p, target.graph, maxConn));
+      // The exact search runs up to the answer's size even when that is above --all-within.
+      const listed = allWithin === undefined ? [] : result.programs.filter((p) => p.size <= allWithin);
       const unused = result.search.unused;
       if (flags.json) {
         const json = {
@@ -54,6 +56,7 @@ export function register(program: Command): void {
           source: result.source,
           search: { configurations: result.search.configurations, expanded: result.search.expanded, notEmbeddable: result.search.notEmbeddable, stop: result.search.stop, maxStates },
           unused,
+          ...(allWithin === undefined ? {} : { withinSize: listed.length }),
           programs: result.programs.map((p, i) => ({
             program: printProgram(p.term),
             size: p.size,
@@ -75,8 +78,8 @@ export function register(program: Command): void {
       lines.push(`search: ${result.search.configurations} states held, ${result.search.expanded} expanded, ${result.search.notEmbeddable} not embeddable in the target; stopped: ${result.search.stop} (--max-states ${maxStates})`);
       for (const u of unused) lines.push(`not used: ${u.name} (${u.why})`);
       if (allWithin !== undefined) {
-        lines.push(`programs of size at most ${allWithin}: ${result.programs.length}${result.programs.length >= limit ? ` (first ${limit}; see --limit)` : ''}`);
-        for (const p of result.programs) lines.push(`  ${String(p.size).padStart(3)}  ${p.logProbability.toFixed(4).padStart(9)}  ${printProgram(p.term)}`);
+        lines.push(`programs of size at most ${allWithin}: ${listed.length}${result.programs.length >= limit ? ` (first ${limit}; see --limit)` : ''}`);
+        for (const p of listed) lines.push(`  ${String(p.size).padStart(3)}  ${p.logProbability.toFixed(4).padStart(9)}  ${printProgram(p.term)}`);
       }
       process.stdout.write(`${lines.join('\n')}\n`);
     });
