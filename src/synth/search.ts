@@ -222,6 +222,8 @@ export function validateSearchConfig(config: SearchConfig): string[] {
   positive('explore.maxSize', config.explore.maxSize);
   const { minNodes, maxNodes } = config.explore;
   if (maxNodes !== undefined && (config.explore.strategy ?? 'heap') === 'heap') problems.push('explore.maxNodes applies to the states and novelty strategies, not heap');
+  if (config.explore.perClassExpansions !== undefined && config.explore.strategy !== 'novelty') problems.push('explore.perClassExpansions (the novelty bound) applies to the novelty strategy only');
+  if (config.explore.maxStates !== undefined && (config.explore.strategy ?? 'heap') === 'heap') problems.push('explore.maxStates applies to the states and novelty strategies, not heap');
   if (minNodes !== undefined && maxNodes !== undefined && minNodes > maxNodes) problems.push(`explore.minNodes (${minNodes}) is larger than explore.maxNodes (${maxNodes})`);
   if (config.keep >= config.population) problems.push(`keep (${config.keep}) must be smaller than population (${config.population}), or nothing new is ever explored`);
   if (config.selection.metric === 'kfold' && (!Number.isInteger(config.selection.folds) || config.selection.folds < 2)) {
