@@ -59,7 +59,11 @@ export function createProgressView(options: { json: boolean; stream: NodeJS.Writ
 function describe(event: SearchEvent): string | null {
   switch (event.type) {
     case 'explored':
-      return `explored ${event.programs.toLocaleString('en-US')} programs in ${event.seconds.toFixed(1)} s: ${event.distinctGraphs} distinct graphs, ${event.newCandidates} new candidates`;
+      return (
+        `explored ${event.programs.toLocaleString('en-US')} programs in ${event.seconds.toFixed(1)} s: ${event.distinctGraphs} distinct graphs, ${event.newCandidates} new candidates` +
+        (event.statesDropped ? `\n  state cap reached: ${event.statesDropped.dropped} new states dropped at --max-states ${event.statesDropped.maxStates}` : '') +
+        (event.unusedInventions ?? []).map((u) => `\n  invention not used: ${u.name} (${u.why})`).join('')
+      );
     case 'selected':
       return `kept ${event.kept.length}; best ${event.best ? `${event.best.id} at ${(100 * event.best.score).toFixed(1)}%` : 'none'}`;
     case 'compressed':

@@ -101,6 +101,26 @@ class Normalizer {
     return new Stuck(fn.head, [...fn.args, arg]);
   }
 
+  /** The normal form of `value` under `depth` binders, as a term; null on a free variable or parameter. */
+  readBack(value: NormalValue, depth: number): Term | null {
+    this.tick();
+    if (depth > MAX_NORMALIZE_DEPTH) throw new OutOfBudget('depth');
+    if (value instanceof NormalClosure) {
+      const body = this.readBack(this.apply(value, new Stuck(`$level${depth}`, [])), depth + 1);
+      return body === null ? null : { kind: 'lambda', body };
+    }
+    let head: Term;
+    if (value.head.startsWith('$level')) head = { kind: 'index', index: depth - 1 - Number(value.head.slice(6)) };
+    else if (value.head.startsWith('$free') || value.head.startsWith('#')) return null;
+    else head = { kind: 'primitive', name: value.head };
+    for (const a of value.args) {
+      const arg = this.readBack(a, depth);
+      if (arg === null) return null;
+      head = { kind: 'apply', fn: head, arg };
+    }
+    return head;
+  }
+
   /** Leaves of the normal form of `value`, under `depth` binders. */
   leaves(value: NormalValue, depth: number): number {
     this.tick();
@@ -111,6 +131,20 @@ class Normalizer {
     let count = 1;
     for (const a of value.args) count += this.leaves(a, depth);
     return count;
+  }
+}
+
+/**
+ * The beta-normal form of a closed term with every invention inlined, or null when it has none
+ * within `maxSteps` (or mentions a free variable or parameter).
+ */
+export function normalForm(term: Term, maxSteps: number = DEFAULT_MASS_STEPS): Term | null {
+  const normalizer = new Normalizer(maxSteps);
+  try {
+    return normalizer.readBack(normalizer.evaluate(term, null), 0);
+  } catch (e) {
+    if (e instanceof OutOfBudget || (e instanceof RangeError && /call stack/i.test(e.message))) return null;
+    throw e;
   }
 }
 

@@ -22,10 +22,11 @@ import type { EvalBudget, EvalError } from '../dsl/evaluate.ts';
 import { DEFAULT_BUDGET, evaluateGraphState, runOnState } from '../dsl/evaluate.ts';
 import { app, idx, lam } from '../dsl/term.ts';
 import { edgeList, graphPrimitives, initialState, nodeIds, toProgramGraph, type GraphState } from '../dsl/domains/graph.ts';
-import { searchStates, StateSearchStats, type StepDomain } from './stateSearch.ts';
-import { programMass, programSize } from '../dsl/metrics.ts';
+import { searchStates, StateSearchStats, type InventionUse, type StepDomain } from './stateSearch.ts';
+import { normalForm, programMass, programSize } from '../dsl/metrics.ts';
 import type { Term } from '../dsl/term.ts';
 import type { Grammar } from './grammar.ts';
+import { showType, type Type } from '../dsl/types.ts';
 import { enumeratePrograms, type SearchProgress } from './heapSearch.ts';
 import { GraphCatalog, simpleGraph, simpleGraphOf, type SimpleGraph } from './isomorphism.ts';
 
@@ -38,6 +39,11 @@ export interface ExploreOptions {
    * per graph class (up to isomorphism) are extended, so the window goes to new graphs.
    */
   readonly strategy?: ExploreStrategy;
+  /**
+   * `states` / `novelty`: most distinct states held (default 2,000,000); past it new states are
+   * dropped, and the result says how many (`states.dropped`).
+   */
+  readonly maxStates?: number;
   /** Closed sub-programs tried per branch argument in the `states` and `novelty` strategies. */
   readonly argumentPool?: number;
   /** The novelty bound: states extended per graph class (default 16; `novelty` only). */
@@ -59,7 +65,7 @@ export interface ExploreOptions {
   readonly maxSize?: number;
   readonly maxPrograms?: number;
   readonly seconds?: number;
-  /** Evaluation budget per program (defaults: 20,000 steps, 50 ms, depth 100). */
+  /** Evaluation budget per program (defaults: 20,000 steps, depth 100, no time limit). */
   readonly evalBudget?: Partial<EvalBudget>;
   readonly maxConn?: number;
   readonly onProgress?: (progress: ExploreProgress) => void;
@@ -107,6 +113,11 @@ export interface ExploreResult {
     classes?: number;
     widenings?: number;
     inadmissible?: number;
+    /** The state cap in force, and the new states it dropped (0: the cap never bound). */
+    maxStates: number;
+    dropped: number;
+    /** How the search uses each invention of the grammar, or why it does not. */
+    inventions: readonly InventionUse[];
   };
   readonly seconds: number;
   readonly programsPerSecond: number;
@@ -122,7 +133,11 @@ export interface ExploreResult {
   readonly graphs: readonly FoundGraph[];
 }
 
-export const DEFAULT_EXPLORE_BUDGET: Partial<EvalBudget> = { maxSteps: 20_000, maxMillis: 50, maxDepth: 100 };
+/**
+ * Per-program evaluation budget: steps and depth only, so what a search finds does not depend on
+ * the machine's speed or load (`seconds` is the one time-dependent knob of a search).
+ */
+export const DEFAULT_EXPLORE_BUDGET: Partial<EvalBudget> = { maxSteps: 20_000, maxMillis: Infinity, maxDepth: 100 };
 
 interface Held {
   found: FoundGraph;
@@ -172,6 +187,7 @@ export function explore(grammar: Grammar, options: ExploreOptions = {}): Explore
           maxPrograms: options.maxPrograms,
           seconds: options.seconds,
           argumentPool: options.argumentPool,
+          maxStates: options.maxStates,
           evalBudget: { ...DEFAULT_BUDGET, ...budget },
           ...(options.strategy === 'novelty' ? { perClassExpansions: options.perClassExpansions ?? DEFAULT_PER_CLASS_EXPANSIONS } : {}),
         }, stateStats)
@@ -247,7 +263,7 @@ export function explore(grammar: Grammar, options: ExploreOptions = {}): Explore
 
 function stateSummary(stats: StateSearchStats, novelty: boolean): NonNullable<ExploreResult['states']> {
   const { states: distinct, expanded, pruned, evaluations, failures } = stats;
-  return { distinct, expanded, pruned, evaluations, failures, ...(novelty ? { noveltyPruned: stats.noveltyPruned, classes: stats.classes, widenings: stats.widenings, inadmissible: stats.inadmissible } : {}) };
+  return { distinct, expanded, pruned, evaluations, failures, maxStates: stats.maxStates, dropped: stats.dropped, inventions: stats.inventions, ...(novelty ? { noveltyPruned: stats.noveltyPruned, classes: stats.classes, widenings: stats.widenings, inadmissible: stats.inadmissible } : {}) };
 }
 
 function excludedCatalog(exclude: ExploreOptions['exclude']): GraphCatalog<unknown> | null {
@@ -302,6 +318,7 @@ export function graphStepDomain(maxConn?: number, maxNodes?: number): StepDomain
     initialState: initialState(maxConn),
     stateKey: canonicalStateKey,
     isStep: isGraphStep,
+    isStepWith: isGraphStepWith,
     outputClass: graphClassifier(),
   };
 }
@@ -340,6 +357,20 @@ export function isGraphStep(head: Term, arity: number): boolean {
   return isChainEndingIn(body);
 }
 
+/**
+ * Whether `head a1 .. an`, with the continuation at the null argument and the others fixed
+ * (closed), is a step: its normal form, inventions inlined, is a chain of primitive steps
+ * ending in the continuation and mentioning it nowhere else. This is how an invention that
+ * takes its continuation first, or calls a function argument, becomes a macro step.
+ */
+export function isGraphStepWith(head: Term, args: readonly (Term | null)[]): boolean {
+  if (args.filter((a) => a === null).length !== 1) return false;
+  let applied: Term = head;
+  for (const a of args) applied = app(applied, a ?? idx(0));
+  const normal = normalForm(lam(applied), 100_000);
+  return normal !== null && normal.kind === 'lambda' && isChainEndingIn(normal.body);
+}
+
 /** `op a1 .. k` where op is a step, the a_i do not mention `$0`, and k is `$0` or such a chain. */
 function isChainEndingIn(term: Term): boolean {
   const args: Term[] = [];
@@ -375,28 +406,39 @@ function mentionsVariable(term: Term, index: number): boolean {
  * Nodes are numbered by a breadth-first walk from the cursor, then from the stack (top
  * first), taking edges in port order; a port holds at most one edge per node, so the walk
  * is canonical. Nodes it cannot reach are numbered in id order (still sound, merges less).
+ * `saved` cursors (e.g. the states a pending `func` returns to) are part of the key, in order.
+ * With `relativePorts`, ports are counted from the current one: every primitive treats ports
+ * alike up to rotation (`next_port`/`prev_port` cycle them), so states equal up to rotating
+ * all ports build isomorphic graphs under every continuation, too.
  */
-export function canonicalStateKey(s: GraphState): string {
+export function canonicalStateKey(s: GraphState, saved: readonly SavedCursor[] = NO_SAVED, relativePorts = false): string {
   const g = s.graph;
   const maxConn = g.maxConn;
+  const shift = relativePorts ? maxConn - s.port : 0;
   const ids = g.nextId;
   let stackDepth = 0;
   for (let n = s.conn; n !== null; n = n.below) stackDepth++;
-  const { neighbourAt, label, order, codes } = keyScratch(ids, maxConn, 2 + 3 * ids + stackDepth);
+  for (const c of saved) for (let n = c.conn; n !== null; n = n.below) stackDepth++;
+  const { neighbourAt, label, order, codes } = keyScratch(ids, maxConn, 2 + 3 * ids + stackDepth + 3 * saved.length);
   neighbourAt.fill(-1, 0, ids * maxConn);
   label.fill(-1, 0, ids);
   for (let e = g.edges; e !== null; e = e.older) {
-    neighbourAt[e.cursor * maxConn + e.port] = e.neighbour;
-    neighbourAt[e.neighbour * maxConn + e.port] = e.cursor;
+    const port = (e.port + shift) % maxConn;
+    neighbourAt[e.cursor * maxConn + port] = e.neighbour;
+    neighbourAt[e.neighbour * maxConn + port] = e.cursor;
     label[e.id] = -2; // an edge id, never a node
   }
   let labelled = visitFrom(s.pos, 0, maxConn, neighbourAt, label, order);
   for (let n = s.conn; n !== null; n = n.below) labelled = visitFrom(n.node, labelled, maxConn, neighbourAt, label, order);
+  for (const c of saved) {
+    labelled = visitFrom(c.pos, labelled, maxConn, neighbourAt, label, order);
+    for (let n = c.conn; n !== null; n = n.below) labelled = visitFrom(n.node, labelled, maxConn, neighbourAt, label, order);
+  }
   for (let id = 0; id < ids; id++) labelled = visitFrom(id, labelled, maxConn, neighbourAt, label, order);
   // Size, port, then each edge once as (higher label, port) from its lower end, then the stack.
   let length = 0;
   codes[length++] = g.size;
-  codes[length++] = s.port;
+  codes[length++] = (s.port + shift) % maxConn;
   for (let i = 0; i < labelled; i++) {
     const row = order[i] * maxConn;
     for (let port = 0; port < maxConn; port++) {
@@ -409,8 +451,24 @@ export function canonicalStateKey(s: GraphState): string {
     codes[length++] = 0; // end of node i's edges
   }
   for (let n = s.conn; n !== null; n = n.below) codes[length++] = label[n.node];
+  for (const c of saved) {
+    codes[length++] = SAVED_MARK; // never a label: labels stay below the id count
+    codes[length++] = label[c.pos];
+    codes[length++] = (c.port + shift) % maxConn;
+    for (let n = c.conn; n !== null; n = n.below) codes[length++] = label[n.node];
+  }
   return String.fromCharCode.apply(null, codes.subarray(0, length) as unknown as number[]);
 }
+
+/** A cursor, port and stack to come back to (what `func` restores after its branch). */
+export interface SavedCursor {
+  readonly pos: number;
+  readonly port: number;
+  readonly conn: GraphState['conn'];
+}
+
+const NO_SAVED: readonly SavedCursor[] = [];
+const SAVED_MARK = 0xffff;
 
 /** Labels the nodes reachable from `root` breadth-first, ports in order (`order` is the queue); returns the count labelled. */
 function visitFrom(root: number, labelled: number, maxConn: number, neighbourAt: Int32Array, label: Int32Array, order: Int32Array): number {
@@ -458,4 +516,20 @@ export function simpleGraphOfState(state: GraphState): SimpleGraph {
     ids.length,
     edgeList(state.graph).map((e) => [position.get(e.cursor)!, position.get(e.neighbour)!] as [number, number]),
   );
+}
+
+/**
+ * The DSL's inventions a search could not use, and why: the grammar has no place for them (an
+ * argument type without programs), or (`states`, `novelty`) no argument choice made them a
+ * step or a whole program.
+ */
+export function unusedInventions(inventions: ReadonlyMap<string, { readonly type: Type }>, grammar: Grammar, result: ExploreResult): { name: string; why: string }[] {
+  const inGrammar = new Set<string>();
+  for (const symbol of grammar.symbols) for (const p of symbol.productions) if (p.head?.kind === 'invention') inGrammar.add(p.head.name);
+  const out: { name: string; why: string }[] = [];
+  for (const [name, { type }] of inventions) {
+    if (!inGrammar.has(name)) out.push({ name, why: `no program can use its type ${showType(type)}: one of its argument types has no program` });
+  }
+  for (const use of result.states?.inventions ?? []) if (use.unused !== undefined) out.push({ name: use.name, why: use.unused });
+  return out;
 }

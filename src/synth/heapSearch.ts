@@ -47,7 +47,6 @@ interface Node {
   readonly logProbability: number;
   /** The next program of `owner` in order: undefined = not computed yet, null = none. */
   next: Node | null | undefined;
-  term: Term | undefined;
 }
 
 interface SizedProduction {
@@ -61,7 +60,6 @@ interface SizedSymbol {
   readonly size: number;
   productions: SizedProduction[];
   heap: MaxHeap<Node> | undefined;
-  seen: Map<string, Node> | undefined;
   first: Node | null | undefined;
 }
 
@@ -123,7 +121,7 @@ export class HeapSearch {
       }
     });
     if (productions.length === 0) return undefined;
-    const sym: SizedSymbol = { symbol, size, productions, heap: undefined, seen: undefined, first: undefined };
+    const sym: SizedSymbol = { symbol, size, productions, heap: undefined, first: undefined };
     this.sized.set(key, sym);
     return sym;
   }
@@ -132,7 +130,6 @@ export class HeapSearch {
     if (sym.first !== undefined) return sym.first;
     const heap = new MaxHeap<Node>();
     sym.heap = heap;
-    sym.seen = new Map();
     for (const production of sym.productions) {
       const children = production.childSymbols.map((c) => this.first(c)!);
       this.offer(sym, production, children);
@@ -152,7 +149,12 @@ export class HeapSearch {
     const best = sym.heap!.pop();
     if (best === undefined) return null;
     const children = best.children;
-    for (let i = 0; i < children.length; i++) {
+    // Each tuple of children has one parent: the tuple with its last non-first child stepped
+    // back. So a tuple steps child i forward only while every child after i is still first;
+    // the parent is at least as probable, so it is popped first, and no tuple comes twice.
+    let last = Math.max(children.length - 1, 0);
+    while (last > 0 && children[last].owner.first === children[last]) last--;
+    for (let i = last; i < children.length; i++) {
       const successor = this.next(children[i]);
       if (successor === null) continue;
       const replaced = children.slice();
@@ -165,13 +167,6 @@ export class HeapSearch {
   private offer(sym: SizedSymbol, production: SizedProduction, children: Node[]): void {
     let logProbability = production.production.logProbability;
     for (const c of children) logProbability += c.logProbability;
-    // With one argument, f(c') is offered only when f(c) is popped, once: no memo needed.
-    let key: string | undefined;
-    if (children.length > 1) {
-      key = String(production.index);
-      for (const c of children) key += `,${c.id}`;
-      if (sym.seen!.has(key)) return;
-    }
     const node: Node = {
       id: this.nodeCount++,
       owner: sym,
@@ -179,9 +174,7 @@ export class HeapSearch {
       children,
       logProbability,
       next: undefined,
-      term: undefined,
     };
-    if (key !== undefined) sym.seen!.set(key, node);
     sym.heap!.push(node, logProbability);
   }
 }
@@ -207,9 +200,9 @@ export function* enumeratePrograms(grammar: Grammar, options: HeapSearchOptions 
   }
 }
 
+/** Built on demand, not kept: a kept term would hold memory for every program ever built. */
 function termOf(node: Node): Term {
-  if (node.term === undefined) node.term = applyProduction(node.production.production, node.children.map(termOf));
-  return node.term;
+  return applyProduction(node.production.production, node.children.map(termOf));
 }
 
 /** All ways of writing `total` as an ordered sum of `parts` positive integers. */

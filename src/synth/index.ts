@@ -49,6 +49,7 @@ export {
   graphStepDomain,
   isGraphStep,
   simpleGraphOfState,
+  unusedInventions,
 } from './explore.ts';
 export {
   applyProduction,
@@ -128,3 +129,17 @@ export {
 } from './searchRecords.ts';
 export { connectedGraphs, connectedGraphsBetween } from './smallGraphs.ts';
 export { searchStates, type StateProgram, type StateSearchOptions, StateSearchStats, type StepDomain } from './stateSearch.ts';
+export {
+  DEFAULT_FIND_MAX_STATES,
+  embeds,
+  findGraphProgram,
+  findPrograms,
+  type FindGraphOptions,
+  type FindGraphResult,
+  type FindOptions,
+  type FindResult,
+  type FindStop,
+  type FoundProgram,
+} from './find.ts';
+export { parseTargetGraph, type TargetFormat, type TargetGraph } from './targetGraph.ts';
+export { constructProgram } from './constructProgram.ts';

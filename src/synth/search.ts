@@ -22,7 +22,7 @@ import { deriveSeed } from '../util/random.ts';
 import { compress, rewrittenWithInventions } from './compress.ts';
 import { withAbstractions } from './compressTyping.ts';
 import type { AbstractionBody } from './compressInline.ts';
-import { explore, type ExploreResult } from './explore.ts';
+import { explore, unusedInventions, type ExploreResult } from './explore.ts';
 import { grammarFromDsl } from './grammar.ts';
 import { GraphCatalog, simpleGraphOf } from './isomorphism.ts';
 import { reweightDsl } from './reweightDsl.ts';
@@ -161,12 +161,15 @@ function explorePopulation(
     if (graph.ok) known.add(simpleGraphOf(graph.value), c.id);
   }
   const strategy = config.explore.strategy ?? 'heap';
-  const found: ExploreResult = explore(grammarFromDsl(dsl), {
+  const grammar = grammarFromDsl(dsl);
+  const found: ExploreResult = explore(grammar, {
     maxPrograms: config.explore.maxPrograms,
     maxSize: config.explore.maxSize,
     seconds: config.explore.seconds,
     ...(config.explore.minNodes === undefined ? {} : { minNodes: config.explore.minNodes }),
     ...(config.explore.maxNodes === undefined ? {} : { maxNodes: config.explore.maxNodes }),
+    ...(config.explore.perClassExpansions === undefined ? {} : { perClassExpansions: config.explore.perClassExpansions }),
+    ...(config.explore.maxStates === undefined ? {} : { maxStates: config.explore.maxStates }),
     // `heap` spends its whole budget as it always did, so runs recorded with it replay exactly;
     // the state searches stop once they hold enough graphs the run does not have yet.
     ...(strategy === 'heap' ? {} : { strategy, exclude: known, stopAfterGraphs: requested }),
@@ -215,7 +218,8 @@ function explorePopulation(
     );
   }
   records[paths.population(iteration)] = population;
-  emit({ type: 'explored', iteration, ...population.exploration! }, records);
+  const unused = unusedInventions(dsl.inventions, grammar, found);
+  emit({ type: 'explored', iteration, ...population.exploration!, ...(unused.length > 0 ? { unusedInventions: unused } : {}), ...(found.states && found.states.dropped > 0 ? { statesDropped: { dropped: found.states.dropped, maxStates: found.states.maxStates } } : {}) }, records);
   return population;
 }
 

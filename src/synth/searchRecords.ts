@@ -30,6 +30,10 @@ export interface SearchConfig {
     readonly minNodes?: number;
     /** `states` / `novelty`: candidates are graphs of at most this many nodes. */
     readonly maxNodes?: number;
+    /** `novelty`: states extended per graph class before the bound widens. */
+    readonly perClassExpansions?: number;
+    /** `states` / `novelty`: most distinct states held. */
+    readonly maxStates?: number;
   };
   readonly compress: { readonly arity: number; readonly iterations: number };
   readonly reweight: { readonly pseudoCount: number };
@@ -157,7 +161,19 @@ export interface SearchReport {
 
 export type SearchEvent =
   | { type: 'iteration-start'; iteration: number }
-  | { type: 'explored'; iteration: number; programs: number; seconds: number; distinctGraphs: number; newCandidates: number; requested: number }
+  | {
+      type: 'explored';
+      iteration: number;
+      programs: number;
+      seconds: number;
+      distinctGraphs: number;
+      newCandidates: number;
+      requested: number;
+      /** Inventions of the DSL the exploration could not use, and why. */
+      unusedInventions?: readonly { name: string; why: string }[];
+      /** New states the state cap kept out (absent when it never bound). */
+      statesDropped?: { dropped: number; maxStates: number };
+    }
   | { type: 'training'; iteration: number; jobs: number }
   | { type: 'trained'; iteration: number; id: string; status: string; score: number | null; done: number; total: number }
   | { type: 'selected'; iteration: number; kept: readonly string[]; best: { id: string; score: number } | null }
@@ -183,6 +199,8 @@ export function validateSearchConfig(config: SearchConfig): string[] {
   positive('explore.maxSize', config.explore.maxSize);
   const { minNodes, maxNodes } = config.explore;
   if (maxNodes !== undefined && (config.explore.strategy ?? 'heap') === 'heap') problems.push('explore.maxNodes applies to the states and novelty strategies, not heap');
+  if (config.explore.perClassExpansions !== undefined && config.explore.strategy !== 'novelty') problems.push('explore.perClassExpansions (the novelty bound) applies to the novelty strategy only');
+  if (config.explore.maxStates !== undefined && (config.explore.strategy ?? 'heap') === 'heap') problems.push('explore.maxStates applies to the states and novelty strategies, not heap');
   if (minNodes !== undefined && maxNodes !== undefined && minNodes > maxNodes) problems.push(`explore.minNodes (${minNodes}) is larger than explore.maxNodes (${maxNodes})`);
   if (config.keep >= config.population) problems.push(`keep (${config.keep}) must be smaller than population (${config.population}), or nothing new is ever explored`);
   if (config.selection.metric === 'kfold' && (!Number.isInteger(config.selection.folds) || config.selection.folds < 2)) {

@@ -41,6 +41,7 @@ import type { Result } from '../dsl/result.ts';
 import { applyProduction, type Grammar, type Production } from './grammar.ts';
 import { HeapSearch, type SearchProgress } from './heapSearch.ts';
 import { MaxHeap } from './priorityQueue.ts';
+import { showType } from '../dsl/types.ts';
 
 export interface StepDomain<State> {
   readonly primitives: Readonly<Record<string, DomainPrimitive<State>>>;
@@ -52,6 +53,12 @@ export interface StepDomain<State> {
    * position, on a state computed from its input (see the module comment).
    */
   isStep(head: Term, arity: number): boolean;
+  /**
+   * Whether a production head applied to these arguments, with the continuation in the place
+   * of the one null, is a step as above (a macro step: e.g. an invention whose continuation is
+   * not its last parameter, or which calls a function argument that, once fixed, is a step).
+   */
+  isStepWith?(head: Term, args: readonly (Term | null)[]): boolean;
   /**
    * An id of the state's output class (e.g. its graph up to isomorphism), for the novelty
    * bound; states of one class must get the same id.
@@ -69,7 +76,10 @@ export interface StateSearchOptions {
   readonly maxSize?: number;
   readonly maxPrograms?: number;
   readonly seconds?: number;
-  /** Most distinct states held (expanded or waiting); beyond it no new state is added. */
+  /**
+   * Most distinct states held (expanded or waiting; default 2,000,000); beyond it no new state
+   * is added, and `stats.dropped` counts the ones left out.
+   */
   readonly maxStates?: number;
   /** Closed sub-programs tried per non-continuation argument symbol (default 4). */
   readonly argumentPool?: number;
@@ -95,6 +105,8 @@ export interface StateProgram<State> {
 interface StepChoice {
   readonly production: Production;
   readonly fixedArguments: readonly Term[];
+  /** Where the continuation goes among the arguments (the last, unless a macro step says otherwise). */
+  readonly continuationAt: number;
   /** What is evaluated: a terminal as is, a step with `lam $0` as its continuation. */
   readonly probe: Term;
   /** The primitive's implementation, when the step can be applied without the evaluator. */
@@ -117,6 +129,8 @@ type FrontierItem<State> =
 
 const CONTINUE = lam(idx(0));
 
+export const DEFAULT_MAX_STATES = 2_000_000;
+
 export class StateSearchStats {
   states = 0;
   expanded = 0;
@@ -133,6 +147,22 @@ export class StateSearchStats {
   inadmissible = 0;
   /** Times the novelty bound doubled because only held-back states were left. */
   widenings = 0;
+  /** The state cap in force, and the new states it kept out. */
+  maxStates = DEFAULT_MAX_STATES;
+  dropped = 0;
+  /** How each invention of the grammar's start symbol is used (filled when the search starts). */
+  inventions: InventionUse[] = [];
+}
+
+/** How the state search uses an invention: as steps, as terminals, or not at all (and why). */
+export interface InventionUse {
+  readonly name: string;
+  /** Argument choices under which it is a step (a tail chain, or a macro step once its arguments are fixed). */
+  readonly steps: number;
+  /** Argument choices under which it ends a program. */
+  readonly terminals: number;
+  /** Why it is never used, when it is not. */
+  readonly unused?: string;
 }
 
 /** Stands for the continuation when a step's implementation is called directly. */
@@ -150,11 +180,13 @@ export function* searchStates<State>(
 ): Generator<StateProgram<State>> {
   const maxSize = options.maxSize ?? 20;
   const maxPrograms = options.maxPrograms ?? Infinity;
-  const maxStates = options.maxStates ?? 2_000_000;
+  const maxStates = options.maxStates ?? DEFAULT_MAX_STATES;
+  stats.maxStates = maxStates;
   const deadline = options.seconds === undefined ? Infinity : performance.now() + options.seconds * 1000;
   const started = performance.now();
   const every = options.progressEvery ?? 10_000;
-  const { steps, terminals } = stepChoices(grammar, domain, options.argumentPool ?? 4, maxSize);
+  const { steps, terminals, inventions } = stepChoices(grammar, domain, options.argumentPool ?? 4, maxSize);
+  stats.inventions = inventions;
 
   const perClass = domain.outputClass === undefined ? Infinity : (options.perClassExpansions ?? Infinity);
   let perClassBound = perClass;
@@ -261,7 +293,10 @@ export function* searchStates<State>(
         continue;
       }
       if (known === undefined) {
-        if (stats.states >= maxStates) continue;
+        if (stats.states >= maxStates) {
+          stats.dropped++;
+          continue;
+        }
         stats.states++;
       }
       best.set(key, p);
@@ -274,18 +309,30 @@ export function* searchStates<State>(
 function termOf<State>(prefix: Prefix<State>, terminal: StepChoice): Term {
   let term = applyProduction(terminal.production, terminal.fixedArguments);
   for (let p: Prefix<State> | null = prefix; p !== null && p.step !== null; p = p.parent) {
-    term = applyProduction(p.step.production, [...p.step.fixedArguments, term]);
+    term = applyProduction(p.step.production, withContinuation(p.step, term));
   }
   return term;
 }
 
-/** The start symbol's steps and terminals, with their closed arguments drawn from per-symbol pools. */
+function withContinuation(step: StepChoice, continuation: Term): Term[] {
+  const args = [...step.fixedArguments];
+  args.splice(step.continuationAt, 0, continuation);
+  return args;
+}
+
+/**
+ * The start symbol's steps and terminals, with their closed arguments drawn from per-symbol
+ * pools. A production is a step when the domain says so of its head; otherwise, for each place
+ * holding a start-symbol argument, each choice of the other arguments that makes it a step
+ * (`isStepWith`) is a macro step. Every production is also a terminal with all its arguments
+ * fixed. Inventions are reported with how they are used, or why they are not.
+ */
 function stepChoices<State>(
   grammar: Grammar,
   domain: StepDomain<State>,
   poolSize: number,
   maxSize: number,
-): { steps: StepChoice[]; terminals: StepChoice[] } {
+): { steps: StepChoice[]; terminals: StepChoice[]; inventions: InventionUse[] } {
   const pools = new Map<number, { term: Term; logProbability: number; size: number }[]>();
   const poolOf = (symbol: number) => {
     let pool = pools.get(symbol);
@@ -302,27 +349,67 @@ function stepChoices<State>(
   };
   const steps: StepChoice[] = [];
   const terminals: StepChoice[] = [];
+  const inventions: InventionUse[] = [];
   const start = grammar.symbols[grammar.start];
+  const entry = (production: Production, choice: readonly { term: Term; logProbability: number; size: number }[], continuationAt: number | null): StepChoice => {
+    const fixedArguments = choice.map((c) => c.term);
+    const isStep = continuationAt !== null;
+    const probeArguments = [...fixedArguments];
+    if (isStep) probeArguments.splice(continuationAt, 0, CONTINUE);
+    return {
+      production,
+      fixedArguments,
+      continuationAt: continuationAt ?? fixedArguments.length,
+      probe: applyProduction(production, probeArguments),
+      direct: directPrimitive(production, fixedArguments.length, isStep && continuationAt === fixedArguments.length, domain.primitives),
+      logProbability: production.logProbability + choice.reduce((s, c) => s + c.logProbability, 0),
+      size: 1 + choice.reduce((s, c) => s + c.size, 0),
+    };
+  };
   for (const production of start.productions) {
     const args = production.argumentSymbols;
     if (production.kind === 'lambda') continue;
-    const isStep = args.length > 0 && args[args.length - 1] === grammar.start && domain.isStep(production.head!, args.length);
-    const fixedSymbols = isStep ? args.slice(0, -1) : args;
-    for (const choice of bestTuples(fixedSymbols.map(poolOf), poolSize)) {
-      const fixedArguments = choice.map((c) => c.term);
-      const entry: StepChoice = {
-        production,
-        fixedArguments,
-        probe: applyProduction(production, isStep ? [...fixedArguments, CONTINUE] : fixedArguments),
-        direct: directPrimitive(production, fixedArguments.length, isStep, domain.primitives),
-        logProbability: production.logProbability + choice.reduce((s, c) => s + c.logProbability, 0),
-        size: 1 + choice.reduce((s, c) => s + c.size, 0),
-      };
-      (isStep ? steps : terminals).push(entry);
+    const head = production.head!;
+    let stepCount = 0;
+    const isStep = args.length > 0 && args[args.length - 1] === grammar.start && domain.isStep(head, args.length);
+    if (isStep) {
+      for (const choice of bestTuples(args.slice(0, -1).map(poolOf), poolSize)) {
+        steps.push(entry(production, choice, args.length - 1));
+        stepCount++;
+      }
+    } else if (domain.isStepWith !== undefined) {
+      for (let at = args.length - 1; at >= 0; at--) {
+        if (args[at] !== grammar.start) continue;
+        const others = args.filter((_, i) => i !== at);
+        for (const choice of bestTuples(others.map(poolOf), poolSize)) {
+          const fixed: (Term | null)[] = choice.map((c) => c.term);
+          fixed.splice(at, 0, null);
+          if (!domain.isStepWith(head, fixed)) continue;
+          steps.push(entry(production, choice, at));
+          stepCount++;
+        }
+      }
+    }
+    let terminalCount = 0;
+    if (!isStep) {
+      for (const choice of bestTuples(args.map(poolOf), poolSize)) {
+        terminals.push(entry(production, choice, null));
+        terminalCount++;
+      }
+    }
+    if (head.kind === 'invention') {
+      const empty = args.find((a) => poolOf(a).length === 0);
+      const unused =
+        stepCount + terminalCount > 0
+          ? undefined
+          : empty !== undefined
+            ? `no program of its argument type ${showType(grammar.symbols[empty].type)} within size ${Math.min(maxSize, 8)}`
+            : 'no choice of its arguments makes it a step or a whole program';
+      inventions.push({ name: head.name, steps: stepCount, terminals: terminalCount, ...(unused ? { unused } : {}) });
     }
   }
   steps.sort((a, b) => b.logProbability - a.logProbability);
-  return { steps, terminals };
+  return { steps, terminals, inventions };
 }
 
 /** A primitive head taking only the continuation (a step) or nothing (a terminal). */

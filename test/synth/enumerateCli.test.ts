@@ -59,4 +59,18 @@ describe('synth enumerate', () => {
     expect(missing.status).toBe(1);
     expect(missing.stderr).toMatch(/no-such-file\.json/);
   });
+
+  it('reports the state cap when it binds, and takes the novelty bound', () => {
+    const run = synth('enumerate', '--strategy', 'novelty', '--max-states', '500', '--novelty-bound', '4', '--max-programs', '3000', '--json');
+    expect(run.status, run.stderr).toBe(0);
+    const summary = JSON.parse(run.stdout.trim().split('\n').at(-1)!);
+    expect(summary.states.maxStates).toBe(500);
+    expect(summary.states.distinct).toBe(500);
+    expect(summary.states.dropped).toBeGreaterThan(0);
+    const text = synth('enumerate', '--strategy', 'states', '--max-states', '300', '--max-programs', '2000');
+    expect(text.stdout).toMatch(/state cap reached: \d+ new states dropped at --max-states 300/);
+    const bad = synth('enumerate', '--max-states', '0');
+    expect(bad.status).toBe(1);
+    expect(bad.stderr).toMatch(/--max-states/);
+  });
 });

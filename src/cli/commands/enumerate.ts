@@ -1,7 +1,8 @@
 /** `synth enumerate`: best-first enumeration of graph programs, deduped by graph isomorphism. */
 import type { Command } from 'commander';
 import { printProgram } from '../../dsl/print.ts';
-import { EXPLORE_STRATEGIES, explore, type ExploreResult, type ExploreStrategy } from '../../synth/explore.ts';
+import { DEFAULT_MAX_STATES } from '../../synth/stateSearch.ts';
+import { DEFAULT_PER_CLASS_EXPANSIONS, EXPLORE_STRATEGIES, explore, unusedInventions, type ExploreResult, type ExploreStrategy } from '../../synth/explore.ts';
 import { grammarFromDsl, GrammarError } from '../../synth/grammar.ts';
 import { dslFromFlag } from '../dslFlag.ts';
 import { UserError } from '../errors.ts';
@@ -18,6 +19,8 @@ interface EnumerateFlags {
   strategy: string;
   maxNodes?: string;
   stopAfterGraphs?: string;
+  maxStates?: string;
+  noveltyBound?: string;
 }
 
 export function register(program: Command): void {
@@ -25,12 +28,14 @@ export function register(program: Command): void {
     .command('enumerate')
     .description('Enumerate programs best first, evaluate them, and keep one program per new connected graph (up to isomorphism)')
     .option('--dsl <file>', 'DSL file to search (default: the built-in uniform graph DSL)')
-    .option('--seconds <s>', 'wall-clock budget in seconds', '15')
+    .option('--seconds <s>', 'wall-clock budget in seconds: the only setting whose result depends on the machine (programs are evaluated under step budgets)', '15')
     .option('--max-programs <n>', 'stop after this many programs')
     .option('--max-size <n>', 'largest program size (primitives, inventions, variables, lambdas)', '20')
     .option('--strategy <name>', 'heap (every program, best first), states (straight-line programs, one per distinct state) or novelty (states, a bounded number per graph class)', 'heap')
     .option('--max-nodes <n>', 'states / novelty: extend only graphs with at most this many nodes')
     .option('--stop-after-graphs <n>', 'stop once this many distinct graphs were found')
+    .option('--max-states <n>', `states / novelty: most distinct program states held (default ${DEFAULT_MAX_STATES.toLocaleString('en-US')}); the summary says how many new ones it dropped`)
+    .option('--novelty-bound <n>', `novelty: states extended per graph class before the bound widens (default ${DEFAULT_PER_CLASS_EXPANSIONS})`)
     .option('--json', 'print a JSON summary as the last line')
     .option('--graphs', 'include every graph found (program text and graph) in the output')
     .option('--progress', 'report progress on stderr (a status line on a terminal; a line every 10 s when piped)')
@@ -44,6 +49,8 @@ export function register(program: Command): void {
       const strategy = flags.strategy as ExploreStrategy;
       const maxNodes = flags.maxNodes === undefined ? undefined : positiveInteger(flags.maxNodes, '--max-nodes', 'for example --max-nodes 6');
       const stopAfterGraphs = flags.stopAfterGraphs === undefined ? undefined : positiveInteger(flags.stopAfterGraphs, '--stop-after-graphs', 'for example --stop-after-graphs 20');
+      const maxStates = flags.maxStates === undefined ? undefined : positiveInteger(flags.maxStates, '--max-states', 'for example --max-states 4000000');
+      const perClassExpansions = flags.noveltyBound === undefined ? undefined : positiveInteger(flags.noveltyBound, '--novelty-bound', 'for example --novelty-bound 16');
       const dsl = dslFromFlag(flags.dsl);
       let grammar;
       try {
@@ -60,10 +67,17 @@ export function register(program: Command): void {
         maxPrograms,
         maxNodes,
         stopAfterGraphs,
+        maxStates,
+        perClassExpansions,
         onProgress: status ? (p) => status.update(`${p.programs.toLocaleString('en-US')} programs, ${p.seconds.toFixed(1)} s, ${p.distinctGraphs} graphs`) : undefined,
       });
       status?.done();
-      process.stdout.write(flags.json ? `${JSON.stringify(summaryJson(result, flags.graphs === true))}\n` : formatSummary(result, flags.graphs === true));
+      const unused = unusedInventions(dsl.inventions, grammar, result);
+      process.stdout.write(
+        flags.json
+          ? `${JSON.stringify({ ...summaryJson(result, flags.graphs === true), unusedInventions: unused })}\n`
+          : `${formatSummary(result, flags.graphs === true)}${unused.map((u) => `invention not used: ${u.name} (${u.why})\n`).join('')}`,
+      );
     });
 }
 
@@ -97,6 +111,9 @@ export function summaryJson(result: ExploreResult, withGraphs: boolean): Record<
 function formatSummary(result: ExploreResult, withGraphs: boolean): string {
   const lines = [
     `strategy: ${result.strategy}${result.states ? ` (${result.states.distinct} distinct states, ${result.states.pruned} equivalent steps pruned)` : ''}`,
+    ...(result.states && result.states.dropped > 0
+      ? [`state cap reached: ${result.states.dropped} new states dropped at --max-states ${result.states.maxStates} (raise it to search them)`]
+      : []),
     `programs enumerated and evaluated: ${result.programs} in ${result.seconds.toFixed(2)} s (${Math.round(result.programsPerSecond)}/s)`,
     `not evaluated (first step idle, same graph as a more probable program): ${result.skippedEquivalent}`,
     `rejected (one node or disconnected): ${result.rejected}; evaluation failures: ${result.failures.budget} budget, ${result.failures.runtime} runtime`,

@@ -47,6 +47,8 @@ interface SearchFlags {
   strategy: string;
   minNodes?: string;
   maxNodes?: string;
+  noveltyBound?: string;
+  maxStates?: string;
   arity: string;
   compressIterations: string;
   baselines: string;
@@ -60,7 +62,7 @@ interface SearchFlags {
 
 const SELECTION_METRICS: readonly SelectionMetric[] = ['validation', 'train', 'kfold'];
 /** Flags that describe the run itself; with --resume they come from its manifest. */
-const RUN_DEFINING = ['data', 'preset', 'iterations', 'population', 'keep', 'seed', 'selection', 'folds', 'maxPrograms', 'maxSize', 'seconds', 'strategy', 'minNodes', 'maxNodes', 'arity', 'compressIterations', 'baselines', 'trainSize', 'epochs', 'dsl'];
+const RUN_DEFINING = ['data', 'preset', 'iterations', 'population', 'keep', 'seed', 'selection', 'folds', 'maxPrograms', 'maxSize', 'seconds', 'strategy', 'minNodes', 'maxNodes', 'noveltyBound', 'maxStates', 'arity', 'compressIterations', 'baselines', 'trainSize', 'epochs', 'dsl'];
 
 export function register(program: Command): void {
   program
@@ -85,6 +87,8 @@ export function register(program: Command): void {
     .option('--strategy <name>', `exploration: ${EXPLORE_STRATEGIES.join(', ')} (heap = the original's plain best-first order; novelty reaches far more graphs)`, 'novelty')
     .option('--min-nodes <n>', 'candidates are graphs of at least this many nodes (default 2)')
     .option('--max-nodes <n>', 'novelty / states: candidates are graphs of at most this many nodes')
+    .option('--novelty-bound <n>', 'novelty: states extended per graph class before the bound widens (default 16)')
+    .option('--max-states <n>', 'states / novelty: most distinct program states held (default 2,000,000); the exploration reports the states it dropped')
     .option('--arity <n>', 'largest arity of learned abstractions', '2')
     .option('--compress-iterations <n>', 'abstractions learned per iteration at most', '2')
     .option('--baselines <list>', `baselines trained once: comma list of ${BASELINE_KINDS.join(', ')}, or none`, 'linear,mlp,random,chain')
@@ -123,6 +127,8 @@ function configFrom(flags: SearchFlags): SearchConfig {
       strategy: parseChoice('--strategy', flags.strategy, EXPLORE_STRATEGIES),
       ...(flags.minNodes !== undefined ? { minNodes: parseInteger('--min-nodes', flags.minNodes, 2) } : {}),
       ...(flags.maxNodes !== undefined ? { maxNodes: parseInteger('--max-nodes', flags.maxNodes, 2) } : {}),
+      ...(flags.noveltyBound !== undefined ? { perClassExpansions: parseInteger('--novelty-bound', flags.noveltyBound, 1) } : {}),
+      ...(flags.maxStates !== undefined ? { maxStates: parseInteger('--max-states', flags.maxStates, 1) } : {}),
     },
     compress: { arity: parseInteger('--arity', flags.arity, 0, 5), iterations: parseInteger('--compress-iterations', flags.compressIterations, 0) },
     reweight: { pseudoCount: 1 },

@@ -1,0 +1,61 @@
+/**
+ * The map of what the graph DSL expresses cheaply: for every connected simple graph on 2-N
+ * vertices (default 6: 142 graphs), the size of the smallest program that builds it (`synth
+ * find`), whether that size is proven smallest within the state limit, and otherwise the lower
+ * bound the exact search proved. Results depend only on the limits (counts, not time).
+ * Run: npx tsx benchmarks/find-sizes.ts [--max-nodes 6] [--max-states 20000]
+ */
+import { loadavg } from 'node:os';
+import { machineInfo, reportBenchmark } from './machine.ts';
+import { LOAD_NOTE, numberFlag, uniformGraphGrammar } from './synthSetup.ts';
+import { printProgram } from '../src/dsl/print.ts';
+import { findGraphProgram } from '../src/synth/find.ts';
+import { edgeCount } from '../src/synth/isomorphism.ts';
+import { connectedGraphsBetween } from '../src/synth/smallGraphs.ts';
+
+const maxNodes = numberFlag('max-nodes', 6);
+const maxStates = numberFlag('max-states', 20_000);
+const grammar = uniformGraphGrammar();
+const started = performance.now();
+const graphs = connectedGraphsBetween(2, maxNodes).map((target) => {
+  const t = performance.now();
+  const result = findGraphProgram(target, grammar, { maxStates });
+  const edges = target.neighbours.flatMap((ns, u) => ns.filter((v) => v > u).map((v) => `${u}-${v}`)).join(' ');
+  if ('error' in result) return { nodes: target.order, edges, error: result.error };
+  const [best] = result.programs;
+  return {
+    nodes: target.order,
+    edgeCount: edgeCount(target),
+    edges,
+    size: best.size,
+    proven: result.proven,
+    lowerBound: result.lowerBound,
+    source: result.source,
+    states: result.search.configurations,
+    milliseconds: Math.round(performance.now() - t),
+    program: printProgram(best.term),
+  };
+});
+const byOrder: Record<number, { graphs: number; proven: number; smallestSizes: number[]; meanSize: number }> = {};
+for (const g of graphs) {
+  if (!('size' in g)) continue;
+  const row = (byOrder[g.nodes] ??= { graphs: 0, proven: 0, smallestSizes: [], meanSize: 0 });
+  row.graphs++;
+  if (g.proven) row.proven++;
+  row.smallestSizes.push(g.size!);
+}
+for (const row of Object.values(byOrder)) {
+  row.meanSize = Math.round((row.smallestSizes.reduce((a, b) => a + b, 0) / row.smallestSizes.length) * 10) / 10;
+  row.smallestSizes.sort((a, b) => a - b);
+}
+reportBenchmark('find-sizes', {
+  benchmark: 'find-sizes',
+  reference: `${graphs.length} connected simple graphs on 2-${maxNodes} vertices, up to isomorphism`,
+  dsl: 'uniform graph DSL (base primitives)',
+  maxStates,
+  seconds: Math.round((performance.now() - started) / 100) / 10,
+  byOrder,
+  graphs,
+  machine: machineInfo({ backend: 'none (pure TypeScript, one thread)', loadAverage: loadavg() }),
+  note: LOAD_NOTE,
+});

@@ -1,0 +1,124 @@
+import { describe, expect, it } from 'vitest';
+import { evaluateGraphState } from '../../src/dsl/evaluate.ts';
+import { graphDsl } from '../../src/dsl/domains/graphDsl.ts';
+import { programSize } from '../../src/dsl/metrics.ts';
+import { printProgram } from '../../src/dsl/print.ts';
+import { constructProgram } from '../../src/synth/constructProgram.ts';
+import { simpleGraphOfState } from '../../src/synth/explore.ts';
+import { embeds, findGraphProgram, findPrograms } from '../../src/synth/find.ts';
+import { grammarFromDsl } from '../../src/synth/grammar.ts';
+import { isomorphic, simpleGraph, type SimpleGraph } from '../../src/synth/isomorphism.ts';
+import { connectedGraphs, connectedGraphsBetween } from '../../src/synth/smallGraphs.ts';
+import { parseTargetGraph } from '../../src/synth/targetGraph.ts';
+import { synth } from '../helpers/cli.ts';
+import { bruteForceSmallestSize } from './findBruteForce.ts';
+
+const grammar = grammarFromDsl(graphDsl());
+const builds = (term: Parameters<typeof evaluateGraphState>[0], target: SimpleGraph) => {
+  const out = evaluateGraphState(term);
+  return out.ok && out.value.graph.components === 1 && isomorphic(simpleGraphOfState(out.value), target);
+};
+const degrees = (g: SimpleGraph) => g.neighbours.map((n) => n.length).join('');
+
+describe('target graphs', () => {
+  it('reads edge lists, DOT and the original\'s JSON to the same graph', () => {
+    const triangle = simpleGraph(3, [[0, 1], [1, 2], [2, 0]]);
+    for (const text of ['0-1 1-2 2-0', '0 1\n1 2\n2 0\n', 'a-b, b-c, c-a', 'graph { a -- b -- c; c -- a [label="x"] }']) {
+      const parsed = parseTargetGraph(text);
+      expect(parsed.ok && isomorphic(parsed.value.graph, triangle), text).toBe(true);
+    }
+    const original = { edges: [[[1, 0], [2, 0]], [[0, 0], [2, 1]]], next_id: 3, size: 2, max_conn: 10 };
+    const parsed = parseTargetGraph(JSON.stringify(original));
+    expect(parsed.ok && parsed.value.format === 'original-json' && parsed.value.graph.order === 2).toBe(true);
+  });
+
+  it('refuses what no program builds, saying what is wrong', () => {
+    const cases: [string, RegExp][] = [
+      ['0-1 2-3', /not connected/],
+      ['0-0 0-1', /itself/],
+      ['', /empty/],
+      ['0-1 1-', /line 1/],
+      ['{"edges": 3}', /original's|ours/],
+      ['graph { a -- }', /statement 1/],
+    ];
+    for (const [text, message] of cases) {
+      const parsed = parseTargetGraph(text);
+      expect(parsed.ok, text).toBe(false);
+      if (!parsed.ok) expect(parsed.error, text).toMatch(message);
+    }
+  });
+});
+
+describe('synth find', () => {
+  it('builds every connected graph on 2-5 nodes, and its construction every one on 2-6', () => {
+    for (const target of connectedGraphsBetween(2, 5)) {
+      const result = findGraphProgram(target, grammar, { maxStates: 2_000, quickStates: 1_000 });
+      if ('error' in result) throw new Error(result.error);
+      const [best] = result.programs;
+      expect(builds(best.term, target), `${degrees(target)}: ${printProgram(best.term)}`).toBe(true);
+      expect(best.size).toBe(programSize(best.term));
+      expect(result.lowerBound).toBeLessThanOrEqual(best.size);
+    }
+    for (const target of connectedGraphsBetween(2, 6)) {
+      const built = constructProgram(target, 10);
+      expect(built.ok && builds(built.term, target), degrees(target)).toBe(true);
+    }
+  });
+
+  it('returns the smallest program: brute force over exact states agrees', () => {
+    // Sizes the same brute force measured for larger graphs (seconds to minutes each):
+    // triangle 11, star K1,3 10, path P4 11.
+    const measured = new Map([['222', 11], ['3111', 10], ['2211', 11]]);
+    for (const target of connectedGraphsBetween(2, 4)) {
+      const result = findGraphProgram(target, grammar, { maxStates: 15_000 });
+      if ('error' in result) throw new Error(result.error);
+      const key = degrees(target);
+      if (target.order <= 2 || key === '211') {
+        expect(result.proven).toBe(true);
+        expect(result.programs[0].size, key).toBe(bruteForceSmallestSize(target, 12));
+      } else if (measured.has(key)) {
+        expect(result.proven).toBe(true);
+        expect(result.programs[0].size, key).toBe(measured.get(key));
+      }
+    }
+  });
+
+  it('lists alternatives within a size, smallest then most probable, each building the target', () => {
+    const path = connectedGraphs(4).find((g) => degrees(g) === '2211')!;
+    const result = findPrograms(path, grammar, { allWithin: 12, limit: 50 });
+    expect(result.programs.length).toBeGreaterThan(1);
+    for (const [i, p] of result.programs.entries()) {
+      expect(builds(p.term, path)).toBe(true);
+      expect(p.size).toBeLessThanOrEqual(12);
+      if (i > 0) expect(p.size).toBeGreaterThanOrEqual(result.programs[i - 1].size);
+    }
+    expect(result.programs[0].size).toBe(11);
+  });
+
+  it('embeds subgraphs, not induced ones', () => {
+    const path3 = simpleGraph(3, [[0, 1], [1, 2]]);
+    const triangle = simpleGraph(3, [[0, 1], [1, 2], [2, 0]]);
+    expect(embeds(path3, triangle)).toBe(true);
+    expect(embeds(triangle, path3)).toBe(false);
+    expect(embeds(simpleGraph(2, []), path3)).toBe(true);
+  });
+
+  it('runs from the command line, with the proof, JSON and clear errors', async () => {
+    const run = await synth(['find', '0-1 1-2 2-0']);
+    expect(run.code, run.stderr).toBe(0);
+    expect(run.stdout).toMatch(/size: 11 \(smallest/);
+    expect(run.stdout).toMatch(/proof: the evaluator builds 3 nodes, 3 edges/);
+    const json = await synth(['find', 'graph { a -- b; b -- c }', '--json', '--all-within', '8']);
+    expect(json.code, json.stderr).toBe(0);
+    const out = JSON.parse(json.stdout);
+    expect(out.proven).toBe(true);
+    expect(out.programs[0].size).toBe(7);
+    expect(out.programs[0].isomorphism).toHaveLength(3);
+    const bad = await synth(['find', '0-1 2-3']);
+    expect(bad.code).toBe(1);
+    expect(bad.stderr).toMatch(/not connected/);
+    const limit = await synth(['find', '0-1', '--max-states', 'many']);
+    expect(limit.code).toBe(1);
+    expect(limit.stderr).toMatch(/--max-states/);
+  });
+});
