@@ -90,24 +90,16 @@ export function controlReproducing(graph: ProgramGraph): WiringKind | null {
 
 /**
  * The search's best program whose graph no fixed control wiring reproduces: a selected star
- * of six nodes would be its own `gssnn-star` control, and the comparison would be empty.
+ * of six nodes would be its own `gssnn-star` control, and the comparison would be empty. When
+ * every kept program is a control (tiny searches keep only 2-node graphs), the best one is
+ * taken, and the page shows which controls coincide with it (`wirings[].isomorphicSeeds`).
  */
 function fromReport(report: SearchReport, where: string, data: string, kind: SelectedSource['kind'], runDir: string): SelectedProgram {
-  if (report.best.length === 0) throw new SuiteError(`${where}: the search kept no program`, 'run a longer search (more programs or iterations)');
-  const skipped: string[] = [];
-  for (const [rank, candidate] of report.best.entries()) {
-    const graph = graphOfProgram(candidate.program, `${where} best[${rank}].program`);
-    const control = controlReproducing(graph);
-    if (control !== null) {
-      skipped.push(`best[${rank}] is the ${control} control`);
-      continue;
-    }
-    return { program: candidate.program, graph, origin: { kind, runDir, searchScores: { data, validation: candidate.validation, test: candidate.test } } };
-  }
-  throw new SuiteError(
-    `${where}: every program the search kept is one of the chain, star or complete controls (${skipped.join('; ')})`,
-    'search among larger graphs (selected.minNodes) or keep more programs (selected.keep)',
-  );
+  const graphs = report.best.map((candidate, rank) => graphOfProgram(candidate.program, `${where} best[${rank}].program`));
+  if (graphs.length === 0) throw new SuiteError(`${where}: the search kept no program`, 'run a longer search (more programs or iterations)');
+  const rank = Math.max(0, graphs.findIndex((graph) => controlReproducing(graph) === null));
+  const chosen = report.best[rank];
+  return { program: chosen.program, graph: graphs[rank], origin: { kind, runDir, searchScores: { data, validation: chosen.validation, test: chosen.test } } };
 }
 
 export async function resolveSelected(source: SelectedSource, options: SelectOptions): Promise<SelectedProgram> {
