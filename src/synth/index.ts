@@ -75,6 +75,7 @@ export { type EnumeratedProgram, enumeratePrograms, HeapSearch, type HeapSearchO
 export {
   type CatalogEntry,
   edgeCount,
+  embeds,
   findIsomorphism,
   GraphCatalog,
   invariantKey,
@@ -131,7 +132,6 @@ export { connectedGraphs, connectedGraphsBetween } from './smallGraphs.ts';
 export { searchStates, type StateProgram, type StateSearchOptions, StateSearchStats, type StepDomain } from './stateSearch.ts';
 export {
   DEFAULT_FIND_MAX_STATES,
-  embeds,
   findGraphProgram,
   findPrograms,
   type FindGraphOptions,

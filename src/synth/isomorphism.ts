@@ -108,6 +108,39 @@ export function isomorphic(a: SimpleGraph, b: SimpleGraph): boolean {
   return findIsomorphism(a, b) !== null;
 }
 
+/** Whether `small` is isomorphic to a subgraph of `big` (not necessarily induced). */
+export function embeds(small: SimpleGraph, big: SimpleGraph): boolean {
+  if (small.order > big.order || edgeCount(small) > edgeCount(big)) return false;
+  const n = small.order;
+  // Most constrained vertices first.
+  const order = [...Array(n).keys()].sort((a, b) => small.neighbours[b].length - small.neighbours[a].length);
+  const adjacent = big.neighbours.map((ns) => new Set(ns));
+  const map = new Array<number>(n).fill(-1);
+  const used = new Uint8Array(big.order);
+  const extend = (k: number): boolean => {
+    if (k === n) return true;
+    const v = order[k];
+    for (let w = 0; w < big.order; w++) {
+      if (used[w] || big.neighbours[w].length < small.neighbours[v].length) continue;
+      let consistent = true;
+      for (const u of small.neighbours[v]) {
+        if (map[u] >= 0 && !adjacent[w].has(map[u])) {
+          consistent = false;
+          break;
+        }
+      }
+      if (!consistent) continue;
+      map[v] = w;
+      used[w] = 1;
+      if (extend(k + 1)) return true;
+      used[w] = 0;
+      map[v] = -1;
+    }
+    return false;
+  };
+  return extend(0);
+}
+
 /** A vertex map from `a` to `b` that preserves adjacency, or null when none exists. */
 export function findIsomorphism(
   a: SimpleGraph,
