@@ -7,6 +7,10 @@
  * a fixed epoch count, 128 examples gave the deeper heads (the MLP baseline and the G-SSNN)
  * too few steps to leave the loss plateau of their initialization (MNIST, 10 classes: train
  * accuracy 17-30% after 48-80 steps, 73-94% after 192-240; docs/models.md).
+ *
+ * `small` warms its learning rate up over the first quarter of its steps: without it, Adam's
+ * first full-size steps left G-SSNNs with an output that no longer depended on the input on
+ * 2-3 of 5 seeds (MNIST < 5, 512 examples: loss at ln 2 to the end; docs/models.md).
  */
 import type { TrainConfig } from './train/trainer.ts';
 
@@ -76,6 +80,7 @@ export const PRESETS: Readonly<Record<PresetName, Preset>> = {
       minSteps: 192,
       batchSize: 16,
       optimizer: { kind: 'adam', lr: 2e-3 },
+      warmupSteps: 48,
       scheduler: ORIGINAL_PLATEAU,
       loss: 'cross-entropy',
     },

@@ -6,7 +6,7 @@ import { initBackend } from '../../src/gssnn/backend.ts';
 import { PRESETS } from '../../src/gssnn/presets.ts';
 import { classificationLoss } from '../../src/gssnn/train/losses.ts';
 import { createOptimizer } from '../../src/gssnn/train/optimizers.ts';
-import { ReduceLrOnPlateau } from '../../src/gssnn/train/scheduler.ts';
+import { ReduceLrOnPlateau, StepSchedule } from '../../src/gssnn/train/scheduler.ts';
 
 const referenceLog = path.resolve(import.meta.dirname, '../../reference/gssnn-original/log.json');
 
@@ -64,6 +64,38 @@ describe('ReduceLROnPlateau', () => {
     expect(scheduler.step(1, 1)).toBe(1);
     expect(scheduler.step(0.95, 1)).toBe(0.5);
     expect(scheduler.step(0.8, 0.5)).toBe(0.5);
+  });
+});
+
+describe('the step schedule', () => {
+  it('warms up linearly, then runs at the rate the plateau schedule keeps', () => {
+    const schedule = new StepSchedule(0.4, 4, { factor: 0.5, patience: 0, threshold: 0.1, cooldown: 0 });
+    const rates: number[] = [];
+    for (let step = 1; step <= 6; step++) {
+      rates.push(schedule.rateAt(step));
+      schedule.observe(step === 1 ? 1 : 1 - step / 100);
+    }
+    // Steps 1-3 run at 1/4, 2/4, 3/4 of the rate. No later loss improves on the first by 10%,
+    // so the plateau halves the rate after every step from step 2 on: step 3 runs at 3/4 of
+    // 0.2, step 4 (warm-up over) at 0.1.
+    expect(rates.map((r) => Number(r.toFixed(12)))).toEqual([0.1, 0.2, 0.15, 0.1, 0.05, 0.025]);
+  });
+
+  it('without warm-up it is the plateau schedule alone', () => {
+    const schedule = new StepSchedule(1, 0, { factor: 0.5, patience: 2, threshold: 1e-4, cooldown: 2 });
+    const plateau = new ReduceLrOnPlateau({ factor: 0.5, patience: 2, threshold: 1e-4, cooldown: 2 });
+    let lr = 1;
+    for (const [i, loss] of [1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 0.5].entries()) {
+      expect(schedule.rateAt(i + 1)).toBe(lr);
+      schedule.observe(loss);
+      lr = plateau.step(loss, lr);
+    }
+    expect(schedule.rate).toBe(lr);
+  });
+
+  it('rejects a negative or fractional warm-up', () => {
+    expect(() => new StepSchedule(1, -1, null)).toThrow(/warm-up/);
+    expect(() => new StepSchedule(1, 1.5, null)).toThrow(/warm-up/);
   });
 });
 

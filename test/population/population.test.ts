@@ -105,10 +105,10 @@ describe.each(['cpu', 'wasm'] as const)('population training on %s', (backend) =
     for (const k of [0, 1, 3]) expect(pooled[k].result.status).toBe('completed');
   });
 
-  it('plateau schedules, control wirings and baselines follow their own runs', async () => {
+  it('warm-up and plateau schedules, control wirings and baselines follow their own runs', async () => {
     await initBackend(backend);
     const data = blobs(3);
-    const plateau = { scheduler: { factor: 0.5, patience: 1, threshold: 0.5, cooldown: 0 }, epochs: 3 };
+    const plateau = { scheduler: { factor: 0.5, patience: 1, threshold: 0.5, cooldown: 0 }, warmupSteps: 5, epochs: 3 };
     const wired = trainBothWays(['gssnn-chain', 'gssnn-star', 'gssnn-random'].map((kind, k) => member(kind as ModelKind, data, k, GRAPHS[0], plateau)));
     wired.alone.forEach((a, k) => same(a, wired.pooled[k]));
     expect(wired.pooled[0].result.finalLr).toBeLessThan(tiny.train.optimizer.lr);

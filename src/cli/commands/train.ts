@@ -41,6 +41,7 @@ interface TrainOptions {
   optimizer?: string;
   baseOptimizer?: string;
   lr?: string;
+  warmupSteps?: string;
   momentum?: string;
   rho?: string;
   safCoefficient?: string;
@@ -83,6 +84,7 @@ export function register(program: Command): void {
     .option('--optimizer <name>', `${OPTIMIZERS.join(', ')} (default: the preset's, adam); sam, saf, winsorized, m3 and rm3 change the gradient a base optimizer steps along`)
     .option('--base-optimizer <name>', "sgd or adam: what steps along the gradient of sam, saf, winsorized, m3, rm3 (default: the preset's)")
     .option('--lr <x>', "learning rate (default: the preset's)")
+    .option('--warmup-steps <n>', "raise the learning rate linearly over this many first steps (default: the preset's; 0: none)")
     .option('--momentum <m>', 'heavy-ball momentum of sgd (default 0)')
     .option('--rho <r>', 'SAM: radius of the ascent step (default 0.05)')
     .option('--saf-coefficient <lambda>', 'SAF: weight of the trajectory loss (default 0.3)')
@@ -108,6 +110,7 @@ async function runTrain(options: TrainOptions): Promise<void> {
   const seed = parseInteger('--seed', options.seed, 0, UINT32_MAX);
   const splitSeed = parseInteger('--split-seed', options.splitSeed, 0, UINT32_MAX);
   const epochs = options.epochs === undefined ? undefined : parseInteger('--epochs', options.epochs, 0, UINT32_MAX);
+  const warmupSteps = options.warmupSteps === undefined ? undefined : parseInteger('--warmup-steps', options.warmupSteps, 0, UINT32_MAX);
   const trainSize = options.trainSize === undefined ? preset.data.trainSize : parseInteger('--train-size', options.trainSize, 1, UINT32_MAX);
   const validationSize = options.validationSize === undefined ? preset.data.validationSize : parseInteger('--validation-size', options.validationSize, 0, UINT32_MAX);
   const testSize = options.testSize === undefined ? preset.data.testSize : parseInteger('--test-size', options.testSize, 1, UINT32_MAX);
@@ -134,7 +137,7 @@ async function runTrain(options: TrainOptions): Promise<void> {
       preset,
       seed,
       reproduceOriginal: options.reproduceOriginal,
-      train: { ...(epochs === undefined ? {} : { epochs }), optimizer: choice.optimizer, ...(choice.rule ? { rule: choice.rule } : {}) },
+      train: { ...(epochs === undefined ? {} : { epochs }), ...(warmupSteps === undefined ? {} : { warmupSteps }), optimizer: choice.optimizer, ...(choice.rule ? { rule: choice.rule } : {}) },
       optimizerName: choice.name,
       backend: options.backend === undefined ? undefined : parseBackendName(options.backend, '--backend'),
       out: options.out,

@@ -2,7 +2,7 @@
  * Training a population: K models of one architecture (G-SSNNs of different wirings, or
  * baselines of one kind) trained in one computation, each member exactly as `train()` would
  * train it alone with its seed: its own initialization (taken from its own model), data
- * order, dropout masks, Adam state and plateau schedule. A member whose loss stops being
+ * order, dropout masks, Adam state and step schedule (warm-up, plateau). A member whose loss stops being
  * finite is marked diverged at that step and keeps its weights; the others go on. Results
  * come back as the trained member models and `TrainResult`s, as `train()` returns them
  * (`trainSeconds`: the member's share, the population's training time over K).
@@ -14,8 +14,8 @@ import { buildModel, type ModelSpec } from '../models/index.ts';
 import type { Model } from '../models/model.ts';
 import { epochBatches } from '../train/batches.ts';
 import type { LossKind } from '../train/losses.ts';
-import { ReduceLrOnPlateau } from '../train/scheduler.ts';
-import { epochsFor, validateTrainConfig, type EpochRecord, type SplitMetrics, type TrainConfig, type TrainResult, type TrainStatus } from '../train/trainer.ts';
+import type { StepSchedule } from '../train/scheduler.ts';
+import { epochsFor, stepScheduleFor, validateTrainConfig, type EpochRecord, type SplitMetrics, type TrainConfig, type TrainResult, type TrainStatus } from '../train/trainer.ts';
 import { PopulationAdam } from './adam.ts';
 import { architectureKey, populationUnsupported, PopulationNetwork } from './network.ts';
 import { gatherRowsOfMembers, oneHotOfMembers, stageSplit, type StagedSplit } from './staging.ts';
@@ -57,7 +57,7 @@ interface MemberState {
   lossCount: number;
   history: EpochRecord[];
   divergedAt?: { step: number; epoch: number; loss: number };
-  scheduler: ReduceLrOnPlateau | null;
+  schedule: StepSchedule;
   order: Random;
 }
 
@@ -115,7 +115,7 @@ function run(network: PopulationNetwork, optimizer: PopulationAdam, members: rea
     lossSum: 0,
     lossCount: 0,
     history: [],
-    scheduler: m.config.scheduler ? new ReduceLrOnPlateau(m.config.scheduler) : null,
+    schedule: stepScheduleFor(m.config),
     order: new Random(deriveSeed(m.config.seed, 'order')),
   }));
   const epochCount = epochsFor(config, train[0].count);
@@ -132,6 +132,9 @@ function run(network: PopulationNetwork, optimizer: PopulationAdam, members: rea
     for (let b = 0; b < template.length; b++) {
       const indices = orders.map((o) => (o ? o[b] : template[b]));
       const batch = indices[0].length;
+      states.forEach((s, k) => {
+        if (s.training) optimizer.lr[k] = s.schedule.rateAt(s.steps + 1);
+      });
       const losses = step(network, optimizer, train, indices, classes, config.loss, states.map((s) => s.training), rowShape);
       states.forEach((s, k) => {
         if (!s.training) return;
@@ -146,7 +149,7 @@ function run(network: PopulationNetwork, optimizer: PopulationAdam, members: rea
         s.seen += batch;
         s.lossSum += loss * batch;
         s.lossCount += batch;
-        if (s.scheduler) optimizer.lr[k] = s.scheduler.step(loss, optimizer.lr[k]);
+        s.schedule.observe(loss);
       });
       if (!states.some((s) => s.training)) break;
     }
@@ -156,7 +159,7 @@ function run(network: PopulationNetwork, optimizer: PopulationAdam, members: rea
       s.history.push({
         epoch,
         trainLoss: s.lossSum / Math.max(1, s.lossCount),
-        lr: optimizer.lr[k],
+        lr: s.schedule.rate,
         ...(validation ? { validation: validation[k] } : {}),
       });
     });
@@ -180,7 +183,7 @@ function run(network: PopulationNetwork, optimizer: PopulationAdam, members: rea
     ...(s.divergedAt ? { divergedAt: s.divergedAt } : {}),
     parameterCount,
     seed: members[k].config.seed,
-    finalLr: optimizer.lr[k],
+    finalLr: s.schedule.rate,
     trainSeconds,
     examplesPerSecond: trainSeconds > 0 ? s.seen / trainSeconds : 0,
   }));

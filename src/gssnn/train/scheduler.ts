@@ -1,4 +1,44 @@
 /**
+ * The learning rate of every step: a linear warm-up over the first `warmupSteps` steps
+ * (step s of them runs at s / warmupSteps of the rate) times the rate the plateau schedule
+ * keeps, which is stepped with every finished step's loss.
+ *
+ * Why a warm-up: Adam's first updates have full size on every weight (its bias correction
+ * makes step 1 a sign step), and before the second-moment estimates settle they can push a
+ * G-SSNN into a state whose output no longer depends on its input, where the loss stays at
+ * the label entropy for the rest of the run (measured: docs/models.md, preset `small`).
+ */
+export class StepSchedule {
+  private scheduled: number;
+  private readonly plateau: ReduceLrOnPlateau | null;
+
+  constructor(
+    base: number,
+    readonly warmupSteps: number,
+    plateau: PlateauConfig | null,
+  ) {
+    if (!(Number.isInteger(warmupSteps) && warmupSteps >= 0)) throw new RangeError(`warm-up steps must be a non-negative integer, got ${warmupSteps}`);
+    this.scheduled = base;
+    this.plateau = plateau ? new ReduceLrOnPlateau(plateau) : null;
+  }
+
+  /** The rate for step `step` (1-based). */
+  rateAt(step: number): number {
+    return step < this.warmupSteps ? (this.scheduled * step) / this.warmupSteps : this.scheduled;
+  }
+
+  /** The rate after warm-up, as the plateau schedule has left it. */
+  get rate(): number {
+    return this.scheduled;
+  }
+
+  /** Records the loss of a finished step (the plateau schedule may lower the rate). */
+  observe(loss: number): void {
+    if (this.plateau) this.scheduled = this.plateau.step(loss, this.scheduled);
+  }
+}
+
+/**
  * ReduceLROnPlateau with PyTorch's semantics (mode `min`, relative threshold): a value counts
  * as better when it is below `best * (1 - threshold)`; after more than `patience` steps
  * without improvement the rate is multiplied by `factor` (not below `minLr`), then

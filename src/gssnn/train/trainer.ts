@@ -1,7 +1,8 @@
 /**
  * Training one model on one data set: seeded data order (the model's own seed fixes its
- * initialization and dropout), an optimizer stepped per batch, an optional plateau scheduler
- * stepped per batch with the batch loss (as the original), metrics on the three splits, and
+ * initialization and dropout), an optimizer stepped per batch at the rate of a step schedule
+ * (an optional linear warm-up, and an optional plateau scheduler stepped per batch with the
+ * batch loss, as the original), metrics on the three splits, and
  * callbacks per step and per epoch for the analysis layer. A NaN or infinite loss ends the
  * run with status `diverged`; it never throws. Every step runs inside `tf.tidy`.
  */
@@ -13,7 +14,7 @@ import { epochBatches, makeBatch, type Batch } from './batches.ts';
 import { classificationLoss, correctCount, type LossKind } from './losses.ts';
 import { createGradientRule, type GradientRule, type GradientRuleConfig } from './gradientRules.ts';
 import { createOptimizer, type OptimizerConfig } from './optimizers.ts';
-import { ReduceLrOnPlateau, type PlateauConfig } from './scheduler.ts';
+import { StepSchedule, type PlateauConfig } from './scheduler.ts';
 
 export interface TrainConfig {
   readonly epochs: number;
@@ -29,6 +30,8 @@ export interface TrainConfig {
   readonly rule?: GradientRuleConfig;
   /** Stepped every batch with that batch's loss; null for a constant rate. */
   readonly scheduler: PlateauConfig | null;
+  /** Raise the rate linearly over this many first steps (default 0: none; see `StepSchedule`). */
+  readonly warmupSteps?: number;
   readonly loss: LossKind;
   /** Fixes the order of training examples. */
   readonly seed: number;
@@ -53,6 +56,7 @@ export interface StepInfo {
   /** The batch just trained on; its tensors live until the callback returns. */
   readonly batch: Batch;
   readonly loss: number;
+  /** The learning rate this step was taken at. */
   readonly lr: number;
   /** The loss function the trainer uses (for gradient-based analyses). */
   readonly lossOf: (logits: tf.Tensor2D, labels: tf.Tensor1D) => tf.Scalar;
@@ -101,7 +105,15 @@ export function validateTrainConfig(config: TrainConfig): string[] {
   if (config.minSteps !== undefined && (!Number.isInteger(config.minSteps) || config.minSteps < 0)) {
     problems.push(`minimum steps must be a non-negative integer, got ${config.minSteps}`);
   }
+  if (config.warmupSteps !== undefined && (!Number.isInteger(config.warmupSteps) || config.warmupSteps < 0)) {
+    problems.push(`warm-up steps must be a non-negative integer, got ${config.warmupSteps}`);
+  }
   return problems;
+}
+
+/** The learning rate of each step of a run of `config`. */
+export function stepScheduleFor(config: Pick<TrainConfig, 'optimizer' | 'scheduler' | 'warmupSteps'>): StepSchedule {
+  return new StepSchedule(config.optimizer.lr, config.warmupSteps ?? 0, config.scheduler);
 }
 
 /** The stream that orders a run's training examples: each epoch draws one shuffle from it (`epochBatches`). */
@@ -121,7 +133,7 @@ export function train(model: Model, data: Dataset, config: TrainConfig, callback
   if (data.train.count === 0) throw new RangeError(`train: data set ${data.name} has no training examples`);
   const optimizer = createOptimizer(config.optimizer);
   const rule = config.rule ? createGradientRule(config.rule, { lossOf: (logits, labels) => classificationLoss(config.loss, logits, labels), training: true }) : null;
-  const scheduler = config.scheduler ? new ReduceLrOnPlateau(config.scheduler) : null;
+  const schedule = stepScheduleFor(config);
   const order = exampleOrder(config.seed);
   const lossOf = (logits: tf.Tensor2D, labels: tf.Tensor1D) => classificationLoss(config.loss, logits, labels);
   const history: EpochRecord[] = [];
@@ -138,6 +150,7 @@ export function train(model: Model, data: Dataset, config: TrainConfig, callback
       for (const indices of epochBatches(data.train.count, config.batchSize, order)) {
         const batch = makeBatch(data.train, data.inputShape, indices);
         try {
+          optimizer.lr = schedule.rateAt(step + 1);
           const loss = rule ? ruleStep(model, batch, epoch, rule, optimizer) : trainStep(model, batch, lossOf, optimizer);
           step += 1;
           if (!Number.isFinite(loss)) {
@@ -148,7 +161,7 @@ export function train(model: Model, data: Dataset, config: TrainConfig, callback
           seen += indices.length;
           lossSum += loss * indices.length;
           lossCount += indices.length;
-          if (scheduler) optimizer.lr = scheduler.step(loss, optimizer.lr);
+          schedule.observe(loss);
           if (callbacks.onStep?.({ model, step, epoch, batch, loss, lr: optimizer.lr, lossOf }) === 'stop') {
             status = 'stopped';
             break epochs;
@@ -161,7 +174,7 @@ export function train(model: Model, data: Dataset, config: TrainConfig, callback
       const record: EpochRecord = {
         epoch,
         trainLoss: lossSum / Math.max(1, lossCount),
-        lr: optimizer.lr,
+        lr: schedule.rate,
         ...(config.validateEachEpoch ? { validation: evaluateModel(model, data.validation, data.inputShape, config) } : {}),
       };
       history.push(record);
@@ -186,7 +199,7 @@ export function train(model: Model, data: Dataset, config: TrainConfig, callback
     ...(divergedAt ? { divergedAt } : {}),
     parameterCount: model.parameterCount(),
     seed: config.seed,
-    finalLr: optimizer.lr,
+    finalLr: schedule.rate,
     trainSeconds,
     examplesPerSecond: trainSeconds > 0 ? seen / trainSeconds : 0,
   };
