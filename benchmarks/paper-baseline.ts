@@ -10,9 +10,15 @@
  * also trained by benchmarks/original_baseline.py, a PyTorch re-implementation written from
  * the original's code: once from our model's initial weights with our trainer's batch order
  * (the two implementations should end where each other end), and once with PyTorch's own
- * initialization and shuffling (the spread of the protocol itself on our data).
+ * initialization and shuffling (the spread of the protocol itself on our data). With
+ * `--raven-gen DIR` (matrices from the original's generator, raven-gen 0.3.2, written by
+ * benchmarks/raven_gen_data.py), PyTorch also trains the protocol on that data: the same
+ * network and schedule on the original's data, against ours.
  *
- *   npx tsx benchmarks/paper-baseline.ts [--seeds 0,1,2,3,4]
+ *   npx tsx benchmarks/paper-baseline.ts [--seeds 0,1,2,3,4] [--mirror-seeds S,...] [--raven-gen DIR]
+ *
+ * `--seeds` are trained by `synth train` (about 12 minutes each on a quiet 2-core machine),
+ * `--mirror-seeds` (default: the same) by PyTorch (about 4 minutes each).
  */
 import { spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
@@ -29,8 +35,16 @@ import { exampleOrder } from '../src/gssnn/train/trainer.ts';
 import { pairedTTest, summarize } from '../src/analysis/stats.ts';
 import { machineInfo, reportBenchmark, resultsDir } from './machine.ts';
 
-const seedsArg = process.argv.indexOf('--seeds');
-const seeds = (seedsArg > 0 ? process.argv[seedsArg + 1] : '0,1,2,3,4').split(',').map(Number);
+function flag(name: string): string | undefined {
+  const at = process.argv.indexOf(name);
+  return at > 0 ? process.argv[at + 1] : undefined;
+}
+const seeds = (flag('--seeds') ?? '0,1,2,3,4').split(',').map(Number);
+const mirrorSeeds = flag('--mirror-seeds')?.split(',').map(Number) ?? seeds;
+const ravenGenDir = flag('--raven-gen');
+if (ravenGenDir && !existsSync(join(ravenGenDir, 'train.x.f32'))) {
+  throw new Error(`--raven-gen ${ravenGenDir}: no train.x.f32 there; write the data with python3 benchmarks/raven_gen_data.py ${ravenGenDir}`);
+}
 const perSeedDir = join(resultsDir, 'paper-baseline');
 mkdirSync(perSeedDir, { recursive: true });
 const repoRoot = join(resultsDir, '..', '..');
@@ -85,7 +99,7 @@ interface MirrorRun {
 }
 
 /** The same protocol in PyTorch: from our initial weights and batch order, and from its own. */
-async function pytorchRuns(dataset: Dataset): Promise<{ sameStart: MirrorRun[]; ownStart: MirrorRun[] } | { skipped: string }> {
+async function pytorchRuns(dataset: Dataset): Promise<{ sameStart: MirrorRun[]; ownStart: MirrorRun[]; ravenGen: MirrorRun[] | null } | { skipped: string }> {
   const python = pythonWithTorch();
   if (!python) return { skipped: 'PyTorch not installed (apt-get install python3-torch); comparison skipped' };
   await initBackend();
@@ -96,16 +110,16 @@ async function pytorchRuns(dataset: Dataset): Promise<{ sameStart: MirrorRun[]; 
       writeFileSync(join(scratch, `${name}.x.f32`), new Uint8Array(split.x.buffer, split.x.byteOffset, split.x.byteLength));
       writeFileSync(join(scratch, `${name}.y.i32`), new Uint8Array(split.y.buffer, split.y.byteOffset, split.y.byteLength));
     }
-    const mirror = (file: string, args: string[]): MirrorRun => {
+    const mirror = (file: string, args: string[], dataDir = scratch): MirrorRun => {
       if (!existsSync(file)) {
-        process.stderr.write(`original_baseline.py ${args.join(' ')}\n`);
-        const run = spawnSync(python, [join(repoRoot, 'benchmarks', 'original_baseline.py'), scratch, ...args], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'inherit'] });
+        process.stderr.write(`original_baseline.py ${dataDir} ${args.join(' ')}\n`);
+        const run = spawnSync(python, [join(repoRoot, 'benchmarks', 'original_baseline.py'), dataDir, ...args], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'inherit'] });
         if (run.status !== 0) throw new Error(`original_baseline.py exited with ${run.status}`);
         writeFileSync(file, `${run.stdout.trim().split('\n').at(-1)}\n`);
       }
       return JSON.parse(readFileSync(file, 'utf8')) as MirrorRun;
     };
-    const sameStart = seeds.map((seed) => {
+    const sameStart = mirrorSeeds.map((seed) => {
       const model = buildModel(specFor({ kind: 'linear', preset: paper, inputShape: dataset.inputShape, numClasses: dataset.numClasses, seed }));
       const modelDir = join(scratch, `init-${seed}`);
       saveModel(model, modelDir);
@@ -116,8 +130,9 @@ async function pytorchRuns(dataset: Dataset): Promise<{ sameStart: MirrorRun[]; 
       writeFileSync(join(scratch, `order-${seed}.json`), JSON.stringify(batches));
       return mirror(join(perSeedDir, `pytorch-same-start-seed-${seed}.json`), ['--init', modelDir, '--order', join(scratch, `order-${seed}.json`)]);
     });
-    const ownStart = seeds.map((seed) => mirror(join(perSeedDir, `pytorch-seed-${seed}.json`), ['--seed', String(seed)]));
-    return { sameStart, ownStart };
+    const ownStart = mirrorSeeds.map((seed) => mirror(join(perSeedDir, `pytorch-seed-${seed}.json`), ['--seed', String(seed)]));
+    const ravenGen = ravenGenDir ? mirrorSeeds.map((seed) => mirror(join(perSeedDir, `pytorch-raven-gen-seed-${seed}.json`), ['--seed', String(seed)], ravenGenDir)) : null;
+    return { sameStart, ownStart, ravenGen };
   } finally {
     rmSync(scratch, { recursive: true, force: true });
   }
@@ -144,23 +159,48 @@ reportBenchmark('paper-baseline', {
   pytorch: summarizeMirror(await pytorchRuns(data)),
 });
 
+/** Majority-class rate of the raven-gen test split. */
+function ravenGenBaseRate(): number {
+  const y = new Int32Array(Uint8Array.from(readFileSync(join(ravenGenDir!, 'test.y.i32'))).buffer);
+  const positive = y.reduce((n, v) => n + v, 0) / y.length;
+  return Math.max(positive, 1 - positive);
+}
+
 function summarizeMirror(mirror: Awaited<ReturnType<typeof pytorchRuns>>): Record<string, unknown> {
   if ('skipped' in mirror) return mirror;
   const of = (list: MirrorRun[], split: 'test' | 'validation' | 'train') => ({ perSeed: list.map((r) => r[split]), ...summarize(list.map((r) => r[split])) });
+  const againstBase = (list: MirrorRun[], rate: number) => {
+    const test = pairedTTest(list.map((r) => r.test), list.map(() => rate));
+    return { baseRate: rate, t: test.statistic, p: test.p, method: 'one-sample t over seeds against the base rate' };
+  };
   return {
     script: 'benchmarks/original_baseline.py (PyTorch, written from the original network.py and vit-pytorch 0.38.1)',
+    seeds: mirrorSeeds,
     sameStart: {
       what: "our model's initial weights and our trainer's batch order, per seed",
       test: of(mirror.sameStart, 'test'),
       validation: of(mirror.sameStart, 'validation'),
       train: of(mirror.sameStart, 'train'),
-      testDifferenceFromOurs: mirror.sameStart.map((r, i) => r.test - runs[i].test.accuracy),
+      // Only for seeds that `synth train` also ran.
+      testDifferenceFromOurs: mirror.sameStart.flatMap((r, i) => (i < runs.length && seeds[i] === mirrorSeeds[i] ? [r.test - runs[i].test.accuracy] : [])),
     },
     ownStart: {
       what: 'PyTorch initialization and shuffling from torch.manual_seed(seed)',
       test: of(mirror.ownStart, 'test'),
       validation: of(mirror.ownStart, 'validation'),
       train: of(mirror.ownStart, 'train'),
+      testAboveBaseRate: againstBase(mirror.ownStart, rates.test),
     },
+    ...(mirror.ravenGen
+      ? {
+          ravenGen: {
+            what: `PyTorch initialization and shuffling, trained and evaluated on ${ravenGenDir}: matrices from the original's generator (raven-gen 0.3.2, benchmarks/raven_gen_data.py)`,
+            test: of(mirror.ravenGen, 'test'),
+            validation: of(mirror.ravenGen, 'validation'),
+            train: of(mirror.ravenGen, 'train'),
+            testAboveBaseRate: againstBase(mirror.ravenGen, ravenGenBaseRate()),
+          },
+        }
+      : {}),
   };
 }
