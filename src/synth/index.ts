@@ -3,37 +3,63 @@
  * Named exports only: what is listed here is the contract; anything else is internal.
  */
 export {
+  type AbstractionBody,
   abstractionToInvention,
+  annotateTdfa,
+  APP,
+  ARG,
+  BODY,
+  canonicalKey,
+  childOf,
   compress,
   type CompressionResult,
   compressionResultJson,
   type CompressOptions,
   corpusCost,
   CorpusError,
+  corpusFacts,
+  type CorpusFacts,
+  CorpusFormatError,
+  type CostModel,
   DEFAULT_COMPRESS_STEPS,
-  inlineResult,
-  type LearnedAbstraction,
-  MAX_ABSTRACTION_ARITY,
-  rewrittenWithInventions,
-} from './compress.ts';
-export { corpusFacts, type CorpusFacts, MANY_PROGRAMS } from './compressCorpus.ts';
-export {
-  type AbstractionBody,
-  canonicalKey,
   dreamcoderBody,
+  EMPTY_ZIPPER,
+  type FoundAbstraction,
+  FUNC,
   inlineAbstractions,
+  inlineResult,
+  IVAR,
+  LAM,
+  type LearnedAbstraction,
+  MANY_PROGRAMS,
+  MAX_ABSTRACTION_ARITY,
+  METAVAR,
+  NodeSet,
+  parseStitchCorpus,
+  PRIM,
+  rewriteCorpus,
+  rewrittenWithInventions,
+  searchBestAbstraction,
+  type SearchOptions,
+  type SearchStats,
   shiftTerm,
+  STITCH_COST,
   stitchText,
   substituteParams,
+  SYMVAR,
+  taggedIdx,
+  type TaggedIndex,
+  taggedLam,
+  type TaggedLambda,
+  type Tdfa,
+  type TdfaAnnotations,
+  TdfaError,
+  type TdfaOptions,
+  VAR,
+  withAbstractions,
   withStitchTags,
-} from './compressInline.ts';
-export { CorpusFormatError, parseStitchCorpus } from './compressIo.ts';
-export { APP, type CostModel, IVAR, LAM, NodeSet, PRIM, STITCH_COST, taggedIdx, type TaggedIndex, taggedLam, type TaggedLambda, VAR } from './compressNodes.ts';
-export { rewriteCorpus } from './compressRewrite.ts';
-export { type FoundAbstraction, METAVAR, searchBestAbstraction, type SearchOptions, type SearchStats, SYMVAR } from './compressSearch.ts';
-export { annotateTdfa, type Tdfa, type TdfaAnnotations, TdfaError, type TdfaOptions } from './compressTdfa.ts';
-export { withAbstractions } from './compressTyping.ts';
-export { ARG, BODY, childOf, EMPTY_ZIPPER, FUNC, Zippers } from './compressZippers.ts';
+  Zippers,
+} from './compress/index.ts';
 export { type Coverage, coverageOf } from './coverage.ts';
 export {
   canonicalStateKey,

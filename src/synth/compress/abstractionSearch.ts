@@ -9,13 +9,13 @@
  * of the abstraction's body. Pruning rules follow Stitch: upper bound, free variables,
  * single use, single program, argument capture (useless parameter), redundant parameters.
  */
-import type { CorpusFacts } from './compressCorpus.ts';
-import * as corpus from './compressCorpus.ts';
-import * as nodes from './compressNodes.ts';
-import type { NodeSet } from './compressNodes.ts';
-import type { TdfaAnnotations } from './compressTdfa.ts';
-import * as zip from './compressZippers.ts';
-import { Zippers } from './compressZippers.ts';
+import type { CorpusFacts } from './corpus.ts';
+import * as corpus from './corpus.ts';
+import * as nodes from './nodes.ts';
+import type { NodeSet } from './nodes.ts';
+import type { TdfaAnnotations } from './tdfa.ts';
+import * as zip from './zippers.ts';
+import { Zippers } from './zippers.ts';
 
 // Plain local copies: imported bindings are live and cost an accessor call in hot loops.
 const MANY_PROGRAMS = corpus.MANY_PROGRAMS;

@@ -4,14 +4,14 @@
  * continue on the rewritten corpus. Returns a typed result; `compressionResultJson` gives
  * Stitch's JSON output format.
  */
-import type { Term } from '../dsl/term.ts';
-import { corpusFacts } from './compressCorpus.ts';
-import { canonicalKey, type AbstractionBody, inlineAbstractions, stitchText, dreamcoderBody } from './compressInline.ts';
-import { NodeSet, STITCH_COST, type CostModel } from './compressNodes.ts';
-import { rewriteCorpus } from './compressRewrite.ts';
-import { SYMVAR, searchBestAbstraction, type FoundAbstraction, type SearchStats } from './compressSearch.ts';
-import { annotateTdfa, type TdfaAnnotations, type TdfaOptions } from './compressTdfa.ts';
-import { UserFacingError } from '../util/errors.ts';
+import type { Term } from '../../dsl/term.ts';
+import { corpusFacts } from './corpus.ts';
+import { canonicalKey, type AbstractionBody, inlineAbstractions, stitchText, dreamcoderBody } from './inline.ts';
+import { NodeSet, STITCH_COST, type CostModel } from './nodes.ts';
+import { rewriteCorpus } from './rewrite.ts';
+import { SYMVAR, searchBestAbstraction, type FoundAbstraction, type SearchStats } from './abstractionSearch.ts';
+import { annotateTdfa, type TdfaAnnotations, type TdfaOptions } from './tdfa.ts';
+import { UserFacingError } from '../../util/errors.ts';
 
 export interface CompressOptions {
   /** Largest number of `#i` parameters (symbol variables not counted). Default 2. */
