@@ -34,7 +34,7 @@ export { inferType } from './dsl/infer.ts';
 
 // Synthesis: enumeration, library learning, the population loop.
 export { grammarFromDsl, type Grammar } from './synth/grammar.ts';
-export { explore, type ExploreOptions, type ExploreResult } from './synth/explore.ts';
+export { explore, type ExploreOptions, type ExploreResult } from './synth/graphs/index.ts';
 export { compress, type CompressionResult, type CompressOptions } from './synth/compress/index.ts';
 export { runSearch, type SearchConfig, type SearchReport, type Trainer } from './synth/search.ts';
 export { RunStore } from './synth/runStore.ts';

@@ -28,7 +28,7 @@ import { LEADERBOARD_FORMAT, LEADERBOARD_VERSION, leaderboardJsonSchema, parseLe
 import { resolveSelected, type SelectedProgram } from './selected.ts';
 import { LEADERBOARD_MODELS, type Suite } from './suite.ts';
 import { controlWiring, type WiringKind } from '../gssnn/models/wiring.ts';
-import { isomorphic, simpleGraphOf } from '../synth/isomorphism.ts';
+import { isomorphic, simpleGraphOf } from '../synth/graphs/index.ts';
 import { deriveSeed } from '../util/random.ts';
 import { UserFacingError } from '../util/errors.ts';
 

@@ -13,7 +13,7 @@ import { readRecordFile } from '../synth/runRecords.ts';
 import { RunStore } from '../synth/runStore.ts';
 import { runSearch, type SearchConfig, type SearchEvent, type SearchReport, type Trainer } from '../synth/search.ts';
 import { controlWiring, type WiringKind } from '../gssnn/models/wiring.ts';
-import { isomorphic, simpleGraphOf } from '../synth/isomorphism.ts';
+import { isomorphic, simpleGraphOf } from '../synth/graphs/index.ts';
 import { canonicalJson } from './plan.ts';
 import { SuiteError, type SearchSource, type SelectedSource } from './suite.ts';
 

@@ -60,23 +60,74 @@ export {
   withStitchTags,
   Zippers,
 } from './compress/index.ts';
-export { type Coverage, coverageOf } from './coverage.ts';
+export {
+  DEFAULT_MAX_STATES,
+  DEFAULT_PER_CLASS_EXPANSIONS,
+  type EnumeratedProgram,
+  enumeratePrograms,
+  ENUMERATION_STRATEGIES,
+  ENUMERATION_STRATEGY_NAMES,
+  type EnumerationSettings,
+  type EnumerationStrategy,
+  enumerationStrategy,
+  type EnumerationStrategyName,
+  HeapSearch,
+  type HeapSearchOptions,
+  type InventionUse,
+  isEnumerationStrategy,
+  MaxHeap,
+  type SearchProgress,
+  searchStates,
+  type StateProgram,
+  type StateSearchOptions,
+  StateSearchStats,
+  type StepDomain,
+  type StrategyProgram,
+} from './enumerate/index.ts';
 export {
   canonicalStateKey,
+  type CatalogEntry,
+  connectedGraphs,
+  connectedGraphsBetween,
+  constructProgram,
+  type Coverage,
+  coverageOf,
   DEFAULT_EXPLORE_BUDGET,
-  DEFAULT_PER_CLASS_EXPANSIONS,
+  DEFAULT_FIND_MAX_STATES,
+  edgeCount,
+  embeds,
   explore,
-  EXPLORE_STRATEGIES,
   type ExploreOptions,
   type ExploreProgress,
   type ExploreResult,
-  type ExploreStrategy,
+  type FindGraphOptions,
+  findGraphProgram,
+  type FindGraphResult,
+  findIsomorphism,
+  type FindOptions,
+  findPrograms,
+  type FindResult,
+  type FindStop,
   type FoundGraph,
+  type FoundProgram,
+  GraphCatalog,
   graphStepDomain,
+  invariantKey,
+  isConnected,
   isGraphStep,
+  isGraphStepWith,
+  isomorphic,
+  parseTargetGraph,
+  type SavedCursor,
+  simpleGraph,
+  type SimpleGraph,
+  simpleGraphOf,
   simpleGraphOfState,
+  type TargetFormat,
+  type TargetGraph,
   unusedInventions,
-} from './explore.ts';
+  weisfeilerLehmanColours,
+} from './graphs/index.ts';
 export {
   applyProduction,
   buildGrammar,
@@ -97,22 +148,6 @@ export {
   showGrammar,
   withLogProbabilities,
 } from './grammar.ts';
-export { type EnumeratedProgram, enumeratePrograms, HeapSearch, type HeapSearchOptions, type SearchProgress } from './heapSearch.ts';
-export {
-  type CatalogEntry,
-  edgeCount,
-  embeds,
-  findIsomorphism,
-  GraphCatalog,
-  invariantKey,
-  isConnected,
-  isomorphic,
-  simpleGraph,
-  type SimpleGraph,
-  simpleGraphOf,
-  weisfeilerLehmanColours,
-} from './isomorphism.ts';
-export { MaxHeap } from './priorityQueue.ts';
 export { expectedCounts, reweight, ReweightError, type ReweightOptions, type WeightedProgram } from './reweight.ts';
 export { reweightDsl } from './reweightDsl.ts';
 export { abandonHeldLocks, LOCK_FILE, type LockHolder, RunLock, RunLockedError } from './runLock.ts';
@@ -154,18 +189,3 @@ export {
   type TrainRequest,
   validateSearchConfig,
 } from './searchRecords.ts';
-export { connectedGraphs, connectedGraphsBetween } from './smallGraphs.ts';
-export { searchStates, type StateProgram, type StateSearchOptions, StateSearchStats, type StepDomain } from './stateSearch.ts';
-export {
-  DEFAULT_FIND_MAX_STATES,
-  findGraphProgram,
-  findPrograms,
-  type FindGraphOptions,
-  type FindGraphResult,
-  type FindOptions,
-  type FindResult,
-  type FindStop,
-  type FoundProgram,
-} from './find.ts';
-export { parseTargetGraph, type TargetFormat, type TargetGraph } from './targetGraph.ts';
-export { constructProgram } from './constructProgram.ts';

@@ -5,7 +5,7 @@
  */
 import { z } from 'zod';
 import { dslFileSchema } from '../dsl/dslFile.ts';
-import { EXPLORE_STRATEGIES } from './explore.ts';
+import { ENUMERATION_STRATEGY_NAMES } from './enumerate/index.ts';
 import { RunStoreError, type RunStore } from './runStore.ts';
 import { validateSearchConfig, type SearchConfig } from './searchRecords.ts';
 
@@ -136,7 +136,7 @@ export const searchConfigSchema = z.strictObject({
     maxPrograms: z.number().int().positive(),
     maxSize: z.number().int().positive(),
     seconds: z.number().positive().optional(),
-    strategy: z.enum(EXPLORE_STRATEGIES as [string, ...string[]]).optional(),
+    strategy: z.enum(ENUMERATION_STRATEGY_NAMES as [string, ...string[]]).optional(),
   }),
   compress: z.looseObject({ arity: count, iterations: count }),
   reweight: z.strictObject({ pseudoCount: z.number().positive() }),

@@ -9,7 +9,7 @@ import { parseProgramOrThrow } from '../../src/dsl/parse.ts';
 import { printProgram } from '../../src/dsl/print.ts';
 import { app, idx, invention, lam, param, prim, unApply, type Term } from '../../src/dsl/term.ts';
 import { type AbstractionBody, compress, withAbstractions } from '../../src/synth/compress/index.ts';
-import { canonicalStateKey, explore, isGraphStep, isGraphStepWith, unusedInventions } from '../../src/synth/explore.ts';
+import { canonicalStateKey, explore, isGraphStep, isGraphStepWith, unusedInventions } from '../../src/synth/graphs/index.ts';
 import { grammarFromDsl } from '../../src/synth/grammar.ts';
 
 /** Every application spine of a term whose head is an invention, with its arguments. */

@@ -8,7 +8,7 @@ import { baseRate, DataError, listDatasets, loadDataset } from '../../data/index
 import type { Dsl } from '../../dsl/dsl.ts';
 import { BACKEND_NAMES, BackendChoiceError, initBackend, parseBackendName } from '../../gssnn/backend.ts';
 import { getPreset, PRESET_NAMES, type PresetName } from '../../gssnn/presets.ts';
-import { EXPLORE_STRATEGIES } from '../../synth/explore.ts';
+import { ENUMERATION_STRATEGY_NAMES } from '../../synth/enumerate/index.ts';
 import { RunLockedError } from '../../synth/runLock.ts';
 import { searchConfigFromManifest } from '../../synth/runRecords.ts';
 import { recoverRun, RunRecoveryError } from '../../synth/runRecovery.ts';
@@ -84,7 +84,7 @@ export function register(program: Command): void {
     .option('--max-programs <n>', 'programs enumerated per exploration', '20000')
     .option('--max-size <n>', 'largest program size enumerated', '20')
     .option('--seconds <s>', 'wall-clock budget per exploration (makes runs machine-dependent)')
-    .option('--strategy <name>', `exploration: ${EXPLORE_STRATEGIES.join(', ')} (heap = the original's plain best-first order; novelty reaches far more graphs)`, 'novelty')
+    .option('--strategy <name>', `exploration: ${ENUMERATION_STRATEGY_NAMES.join(', ')} (heap = the original's plain best-first order; novelty reaches far more graphs)`, 'novelty')
     .option('--min-nodes <n>', 'candidates are graphs of at least this many nodes (default 2)')
     .option('--max-nodes <n>', 'novelty / states: candidates are graphs of at most this many nodes')
     .option('--novelty-bound <n>', 'novelty: states extended per graph class before the bound widens (default 16)')
@@ -124,7 +124,7 @@ function configFrom(flags: SearchFlags): SearchConfig {
       maxPrograms: parseInteger('--max-programs', flags.maxPrograms, 1),
       maxSize: parseInteger('--max-size', flags.maxSize, 1),
       ...(flags.seconds !== undefined ? { seconds: parseNumber('--seconds', flags.seconds, 0.01) } : {}),
-      strategy: parseChoice('--strategy', flags.strategy, EXPLORE_STRATEGIES),
+      strategy: parseChoice('--strategy', flags.strategy, ENUMERATION_STRATEGY_NAMES),
       ...(flags.minNodes !== undefined ? { minNodes: parseInteger('--min-nodes', flags.minNodes, 2) } : {}),
       ...(flags.maxNodes !== undefined ? { maxNodes: parseInteger('--max-nodes', flags.maxNodes, 2) } : {}),
       ...(flags.noveltyBound !== undefined ? { perClassExpansions: parseInteger('--novelty-bound', flags.noveltyBound, 1) } : {}),

@@ -10,8 +10,8 @@
  *
  * Size counts primitives, inventions, variables and lambdas (applications are free).
  */
-import type { Term } from '../dsl/term.ts';
-import { applyProduction, type Grammar, type Production } from './grammar.ts';
+import type { Term } from '../../dsl/term.ts';
+import { applyProduction, type Grammar, type Production } from '../grammar.ts';
 import { MaxHeap } from './priorityQueue.ts';
 
 export interface EnumeratedProgram {
