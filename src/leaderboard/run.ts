@@ -11,7 +11,7 @@ import { join } from 'node:path';
 import { listDatasets } from '../data/datasets.ts';
 import { initBackend, parseBackendName } from '../gssnn/backend.ts';
 import type { RunStore } from '../synth/runStore.ts';
-import type { SearchEvent, Trainer } from '../synth/searchRecords.ts';
+import type { PopulationSearchEvent, Trainer } from '../synth/searchRecords.ts';
 import { writeFileAtomic, writeJsonAtomic } from '../util/atomicFile.ts';
 import { writeChart } from '../util/plot.ts';
 import { runInWorkers } from '../util/workerPool.ts';
@@ -56,7 +56,7 @@ export interface RunOptions {
   readonly trainerFor: (store: RunStore, backend: string) => Trainer;
   /** Where benchmarks/*.ts wrote their results. */
   readonly benchmarksDir: string;
-  readonly onSearchEvent?: (event: SearchEvent) => void;
+  readonly onSearchEvent?: (event: PopulationSearchEvent) => void;
   readonly onPlanned?: (info: { total: number; cached: number }) => void;
   readonly onJob?: (progress: JobProgress) => void;
   readonly warn?: (message: string) => void;

@@ -1,8 +1,8 @@
 /**
- * The records of a search and the contract of its loop: the settings (`SearchConfig`, checked
- * by `validateSearchConfig`), what the loop asks of a trainer (`TrainRequest`, `TrainOutcome`,
+ * The records of a search and the contract of its loop: the settings (`PopulationSearchConfig`, checked
+ * by `validatePopulationSearchConfig`), what the loop asks of a trainer (`TrainRequest`, `TrainOutcome`,
  * `Trainer`), and what it writes and reports (`CandidateRecord`, `BaselineRecord`,
- * `Selection`, `PopulationFile`, `SearchReport`, `SearchEvent`). Readers of a run (analysis,
+ * `Selection`, `PopulationFile`, `PopulationSearchReport`, `PopulationSearchEvent`). Readers of a run (analysis,
  * the leaderboard, the CLI's summary) import these without the loop itself.
  */
 import type { ProgramGraph } from '../dsl/graph.ts';
@@ -12,7 +12,7 @@ import { UserFacingError } from '../util/errors.ts';
 
 export type SelectionMetric = 'validation' | 'train' | 'kfold';
 
-export interface SearchConfig {
+export interface PopulationSearchConfig {
   readonly iterations: number;
   /** Candidates held in each iteration (the kept ones plus new ones). */
   readonly population: number;
@@ -141,7 +141,7 @@ export interface PopulationFile {
   } | null;
 }
 
-export interface SearchReport {
+export interface PopulationSearchReport {
   readonly iterations: number;
   readonly selectionMetric: SelectionMetric;
   /** The final kept population, best first, with held-out test scores. */
@@ -159,7 +159,7 @@ export interface SearchReport {
   readonly candidatesTrained: number;
 }
 
-export type SearchEvent =
+export type PopulationSearchEvent =
   | { type: 'iteration-start'; iteration: number }
   | {
       type: 'explored';
@@ -178,16 +178,16 @@ export type SearchEvent =
   | { type: 'trained'; iteration: number; id: string; status: string; score: number | null; done: number; total: number }
   | { type: 'selected'; iteration: number; kept: readonly string[]; best: { id: string; score: number } | null }
   | { type: 'compressed'; iteration: number; inventions: readonly string[]; compressionRatio: number }
-  | { type: 'done'; report: SearchReport };
+  | { type: 'done'; report: PopulationSearchReport };
 
-export class SearchError extends UserFacingError {
+export class PopulationSearchError extends UserFacingError {
   constructor(message: string, hint?: string) {
     super(message, { kind: 'usage', hint });
   }
 }
 
 /** Problems with a configuration, as messages naming the option; empty when it is valid. */
-export function validateSearchConfig(config: SearchConfig): string[] {
+export function validatePopulationSearchConfig(config: PopulationSearchConfig): string[] {
   const problems: string[] = [];
   const positive = (name: string, v: number) => {
     if (!Number.isInteger(v) || v < 1) problems.push(`${name} must be a positive integer, got ${v}`);

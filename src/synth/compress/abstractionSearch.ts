@@ -32,7 +32,7 @@ const childOf = zip.childOf;
 export const METAVAR = 0;
 export const SYMVAR = 1;
 
-export interface SearchOptions {
+export interface AbstractionSearchOptions {
   readonly maxArity: number;
   /** Keep abstractions useful to a single program (DreamCoder and Stitch reject them). */
   readonly allowSingleProgram?: boolean;
@@ -40,7 +40,7 @@ export interface SearchOptions {
   /** Rejects a finished body (e.g. alpha-equivalent to a known abstraction). */
   readonly reject?: (body: number) => boolean;
   /**
-   * Work budget (`SearchStats.work`, counted across searches sharing the stats): past it the
+   * Work budget (`AbstractionSearchStats.work`, counted across searches sharing the stats): past it the
    * search stops and returns the best abstraction found so far, setting `stats.exhausted`.
    */
   readonly maxWork?: number;
@@ -78,7 +78,7 @@ export interface FoundAbstraction {
   readonly body: number;
 }
 
-export interface SearchStats {
+export interface AbstractionSearchStats {
   expanded: number;
   finished: number;
   /** Match locations examined, the measure of a search's cost (deterministic, unlike time). */
@@ -88,7 +88,7 @@ export interface SearchStats {
 }
 
 /** Finds the abstraction of highest utility, or null when none compresses. */
-export function searchBestAbstraction(facts: CorpusFacts, options: SearchOptions, stats?: SearchStats): FoundAbstraction | null {
+export function searchBestAbstraction(facts: CorpusFacts, options: AbstractionSearchOptions, stats?: AbstractionSearchStats): FoundAbstraction | null {
   return new Search(facts, options, stats).run();
 }
 
@@ -104,8 +104,8 @@ class Search {
 
   constructor(
     private readonly facts: CorpusFacts,
-    private readonly options: SearchOptions,
-    private readonly stats: SearchStats = { expanded: 0, finished: 0, work: 0, exhausted: false },
+    private readonly options: AbstractionSearchOptions,
+    private readonly stats: AbstractionSearchStats = { expanded: 0, finished: 0, work: 0, exhausted: false },
   ) {
     this.set = facts.set;
     this.newPrimCost = this.set.costModel.primitive;

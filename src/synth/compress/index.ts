@@ -30,7 +30,7 @@ export {
 export { CorpusFormatError, parseStitchCorpus } from './io.ts';
 export { APP, type CostModel, IVAR, LAM, NodeSet, PRIM, STITCH_COST, taggedIdx, type TaggedIndex, taggedLam, type TaggedLambda, VAR } from './nodes.ts';
 export { rewriteCorpus } from './rewrite.ts';
-export { type FoundAbstraction, METAVAR, searchBestAbstraction, type SearchOptions, type SearchStats, SYMVAR } from './abstractionSearch.ts';
+export { type FoundAbstraction, METAVAR, searchBestAbstraction, type AbstractionSearchOptions, type AbstractionSearchStats, SYMVAR } from './abstractionSearch.ts';
 export { annotateTdfa, type Tdfa, type TdfaAnnotations, TdfaError, type TdfaOptions } from './tdfa.ts';
 export { withAbstractions } from './typing.ts';
 export { ARG, BODY, childOf, EMPTY_ZIPPER, FUNC, Zippers } from './zippers.ts';

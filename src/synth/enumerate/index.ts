@@ -3,7 +3,7 @@
  * the priority queue they share, and the strategies by name. Nothing here knows a domain; code
  * outside this folder imports from here.
  */
-export { type EnumeratedProgram, enumeratePrograms, HeapSearch, type HeapSearchOptions, type SearchProgress } from './heapSearch.ts';
+export { type EnumeratedProgram, enumeratePrograms, HeapSearch, type HeapSearchOptions, type EnumerationProgress } from './heapSearch.ts';
 export { MaxHeap } from './priorityQueue.ts';
 export {
   DEFAULT_MAX_STATES,

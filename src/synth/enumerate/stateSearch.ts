@@ -39,7 +39,7 @@ import { runOnState } from '../../dsl/evaluate.ts';
 import { idx, lam, type Term } from '../../dsl/term.ts';
 import type { Result } from '../../dsl/result.ts';
 import { applyProduction, type Grammar, type Production } from '../grammar.ts';
-import { HeapSearch, type SearchProgress } from './heapSearch.ts';
+import { HeapSearch, type EnumerationProgress } from './heapSearch.ts';
 import { MaxHeap } from './priorityQueue.ts';
 import { showType } from '../../dsl/types.ts';
 
@@ -89,7 +89,7 @@ export interface StateSearchOptions {
    * `domain.outputClass`); unbounded when absent.
    */
   readonly perClassExpansions?: number;
-  readonly onProgress?: (progress: SearchProgress & { states: number }) => void;
+  readonly onProgress?: (progress: EnumerationProgress & { states: number }) => void;
   readonly progressEvery?: number;
 }
 

@@ -25,7 +25,7 @@ import { graphPrimitives, initialState, toProgramGraph, type GraphState } from '
 import { programMass, programSize } from '../../dsl/metrics.ts';
 import { showType, type Type } from '../../dsl/types.ts';
 import type { Grammar } from '../grammar.ts';
-import { enumerationStrategy, StateSearchStats, type EnumerationStrategyName, type InventionUse, type SearchProgress } from '../enumerate/index.ts';
+import { enumerationStrategy, StateSearchStats, type EnumerationStrategyName, type InventionUse, type EnumerationProgress } from '../enumerate/index.ts';
 import { GraphCatalog, simpleGraphOf } from './isomorphism.ts';
 import { canonicalStateKey, simpleGraphOfState } from './stateKey.ts';
 import { graphStepDomain, isGraphStep } from './stepDomain.ts';
@@ -73,7 +73,7 @@ export interface ExploreOptions {
   readonly progressEvery?: number;
 }
 
-export interface ExploreProgress extends SearchProgress {
+export interface ExploreProgress extends EnumerationProgress {
   readonly distinctGraphs: number;
 }
 
