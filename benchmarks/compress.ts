@@ -6,8 +6,7 @@
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { compress, type CompressOptions } from '../src/synth/compress.ts';
-import { parseStitchCorpus } from '../src/synth/compressIo.ts';
+import { compress, type CompressOptions, parseStitchCorpus } from '../src/synth/compress/index.ts';
 import { machineInfo, reportBenchmark } from './machine.ts';
 
 const REPEATS = Number(process.env.COMPRESS_BENCH_REPEATS ?? 2);

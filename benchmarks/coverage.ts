@@ -9,11 +9,9 @@
 import { loadavg } from 'node:os';
 import { machineInfo, reportBenchmark } from './machine.ts';
 import { LOAD_NOTE, SEED_PROGRAMS, numberFlag, seedTerms, uniformGraphGrammar } from './synthSetup.ts';
-import { coverageOf } from '../src/synth/coverage.ts';
-import { explore, type ExploreOptions, type ExploreStrategy } from '../src/synth/explore.ts';
-import { GraphCatalog, simpleGraphOf } from '../src/synth/isomorphism.ts';
+import { connectedGraphsBetween, coverageOf, explore, type ExploreOptions, GraphCatalog, simpleGraphOf } from '../src/synth/graphs/index.ts';
+import type { EnumerationStrategyName } from '../src/synth/enumerate/index.ts';
 import { reweight } from '../src/synth/reweight.ts';
-import { connectedGraphsBetween } from '../src/synth/smallGraphs.ts';
 import { grammarFromDsl, type Grammar } from '../src/synth/grammar.ts';
 import { loadDsl } from '../src/dsl/dslFile.ts';
 import path from 'node:path';
@@ -29,7 +27,7 @@ const uniform = uniformGraphGrammar();
 const pseudoCount = 0.1;
 const reweighted = reweight(uniform, seedTerms().map((term) => ({ term, weight: 1 })), { pseudoCount });
 
-const run = (grammar: Grammar, strategy: ExploreStrategy, extra: Partial<ExploreOptions> = {}) => {
+const run = (grammar: Grammar, strategy: EnumerationStrategyName, extra: Partial<ExploreOptions> = {}) => {
   const cpu = process.cpuUsage();
   // Programs enumerated by the time the run held 25, 50, 75, ... of the reference classes.
   const milestones: Record<string, number> = {};

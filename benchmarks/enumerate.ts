@@ -7,8 +7,8 @@
 import { loadavg } from 'node:os';
 import { machineInfo, reportBenchmark } from './machine.ts';
 import { LOAD_NOTE, numberFlag, uniformGraphGrammar } from './synthSetup.ts';
-import { explore, type ExploreStrategy } from '../src/synth/explore.ts';
-import { enumeratePrograms } from '../src/synth/heapSearch.ts';
+import { explore } from '../src/synth/graphs/index.ts';
+import { enumeratePrograms, type EnumerationStrategyName } from '../src/synth/enumerate/index.ts';
 
 const seconds = numberFlag('seconds', 15);
 const maxSize = 20;
@@ -23,7 +23,7 @@ const enumerationCpuUsed = process.cpuUsage(enumerationCpu);
 // Heap Search keeps every program it built (successor memo): report what that costs.
 const heapUsedMiB = Math.round(process.memoryUsage().heapUsed / 2 ** 20);
 
-const summarize = (strategy: ExploreStrategy) => {
+const summarize = (strategy: EnumerationStrategyName) => {
   const cpu = process.cpuUsage();
   const { graphs, ...rest } = explore(grammar, { strategy, maxSize, seconds });
   const used = process.cpuUsage(cpu);

@@ -9,9 +9,7 @@ import { loadavg } from 'node:os';
 import { machineInfo, reportBenchmark } from './machine.ts';
 import { LOAD_NOTE, numberFlag, uniformGraphGrammar } from './synthSetup.ts';
 import { printProgram } from '../src/dsl/print.ts';
-import { findGraphProgram } from '../src/synth/find.ts';
-import { edgeCount } from '../src/synth/isomorphism.ts';
-import { connectedGraphsBetween } from '../src/synth/smallGraphs.ts';
+import { connectedGraphsBetween, edgeCount, findGraphProgram } from '../src/synth/graphs/index.ts';
 
 const maxNodes = numberFlag('max-nodes', 6);
 const maxStates = numberFlag('max-states', 20_000);

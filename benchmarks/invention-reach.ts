@@ -13,14 +13,9 @@ import { LOAD_NOTE, numberFlag } from './synthSetup.ts';
 import { loadDsl } from '../src/dsl/dslFile.ts';
 import { graphDomain, graphDsl } from '../src/dsl/domains/graphDsl.ts';
 import type { Dsl } from '../src/dsl/dsl.ts';
-import { compress } from '../src/synth/compress.ts';
-import type { AbstractionBody } from '../src/synth/compressInline.ts';
-import { withAbstractions } from '../src/synth/compressTyping.ts';
-import { coverageOf } from '../src/synth/coverage.ts';
-import { explore, unusedInventions } from '../src/synth/explore.ts';
+import { type AbstractionBody, compress, withAbstractions } from '../src/synth/compress/index.ts';
+import { connectedGraphsBetween, coverageOf, explore, simpleGraphOf, unusedInventions } from '../src/synth/graphs/index.ts';
 import { grammarFromDsl } from '../src/synth/grammar.ts';
-import { simpleGraphOf } from '../src/synth/isomorphism.ts';
-import { connectedGraphsBetween } from '../src/synth/smallGraphs.ts';
 
 const repoRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const programs = numberFlag('programs', 20_000);

@@ -16,7 +16,7 @@ import { evaluate } from '../src/dsl/evaluate.ts';
 import type { ProgramGraph } from '../src/dsl/graph.ts';
 import { parseProgramOrThrow } from '../src/dsl/parse.ts';
 import { initBackend } from '../src/gssnn/backend.ts';
-import { simpleGraphOf, GraphCatalog } from '../src/synth/isomorphism.ts';
+import { GraphCatalog, simpleGraphOf } from '../src/synth/graphs/index.ts';
 import { buildModel, specFor } from '../src/gssnn/models/index.ts';
 import { trainPopulation, type PopulationMember } from '../src/gssnn/population/trainer.ts';
 import { PRESETS, scheduleFor } from '../src/gssnn/presets.ts';

@@ -2,13 +2,13 @@
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { searchConfig, searchInDirectory } from 'gssnn-synth/pipeline';
+import { populationSearchConfig, populationSearchInDirectory } from 'gssnn-synth/pipeline';
 
-const config = searchConfig(
+const config = populationSearchConfig(
   { data: 'mnist-0v1', dataSeed: 0, preset: 'tiny', trainSize: 64, epochs: 1 },
   { iterations: 1, population: 3, keep: 1, explore: { maxPrograms: 300, maxSize: 20, strategy: 'novelty' }, baselines: ['linear'] },
 );
 const dir = join(mkdtempSync(join(tmpdir(), 'search-')), 'run');
-const report = await searchInDirectory({ dir, config });
+const report = await populationSearchInDirectory({ dir, config });
 for (const best of report.best) console.log(`kept: ${best.program} (validation ${(100 * best.validation).toFixed(1)}%)`);
 console.log(`searched: ${report.candidatesTrained} candidates trained, records in ${dir}`);

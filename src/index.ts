@@ -34,9 +34,9 @@ export { inferType } from './dsl/infer.ts';
 
 // Synthesis: enumeration, library learning, the population loop.
 export { grammarFromDsl, type Grammar } from './synth/grammar.ts';
-export { explore, type ExploreOptions, type ExploreResult } from './synth/explore.ts';
-export { compress, type CompressionResult, type CompressOptions } from './synth/compress.ts';
-export { runSearch, type SearchConfig, type SearchReport, type Trainer } from './synth/search.ts';
+export { explore, type ExploreOptions, type ExploreResult } from './synth/graphs/index.ts';
+export { compress, type CompressionResult, type CompressOptions } from './synth/compress/index.ts';
+export { runPopulationSearch, type PopulationSearchConfig, type PopulationSearchReport, type Trainer } from './synth/search.ts';
 export { RunStore } from './synth/runStore.ts';
 
 // Data and models.
@@ -48,7 +48,7 @@ export { trainModel, type TrainedModel, type TrainModelRequest } from './gssnn/t
 export { loadModel, saveModel } from './gssnn/persist.ts';
 
 // A search in one call.
-export { searchConfig, searchInDirectory, localTrainer, type SearchRunOptions } from './pipeline/index.ts';
+export { populationSearchConfig, populationSearchInDirectory, localTrainer, type PopulationSearchRunOptions } from './pipeline/index.ts';
 
 // Errors a user can fix (each with a kind, a message, where it happened and a hint).
 export { UserFacingError } from './util/errors.ts';

@@ -171,7 +171,7 @@ export {
 export { granulatedKendallTau, type GranulatedTau, kendallTau, type RankedModel, signError, type SignError } from './ranking.ts';
 export { recordReluOutputs, reluDeadRates, type ReluReport, type ReluSite } from './reluSites.ts';
 export { type ModelReportInput, writeModelReport, writeStructureReport } from './report.ts';
-export { DEFAULT_STUDIES, defaultReportDir, isSearchRun, type ReportOptions, STUDIES, type StudyName, writeReport } from './reportRun.ts';
+export { DEFAULT_STUDIES, defaultReportDir, isPopulationSearchRun, type ReportOptions, STUDIES, type StudyName, writeReport } from './reportRun.ts';
 export {
   AnalysisInputError,
   analyzeModelDir,
@@ -207,7 +207,7 @@ export {
   randomNodeMasks,
   type ScoredMasks,
   scoreRandomMasks,
-  type SearchComparison,
+  type SparseSearchComparison,
   searchVersusRandom,
 } from './sparseSearch.ts';
 export { SPARSITY_DEFAULTS, sparsityStudy, type SparsityStudy, type SparsityStudyOptions } from './sparsityStudy.ts';

@@ -40,7 +40,7 @@ export interface ReportOptions {
   readonly onProgress?: (message: string) => void;
 }
 
-export function isSearchRun(dir: string): boolean {
+export function isPopulationSearchRun(dir: string): boolean {
   return existsSync(join(dir, 'candidates')) && existsSync(join(dir, 'manifest.json'));
 }
 
@@ -66,7 +66,7 @@ function validationBaseRate(dir: string): number | null {
 
 export async function writeReport(dir: string, options: ReportOptions): Promise<{ outDir: string; files: string[] }> {
   const outDir = options.outDir ?? defaultReportDir(dir);
-  if (isSearchRun(dir)) {
+  if (isPopulationSearchRun(dir)) {
     options.onProgress?.('structure vs performance');
     const report = analyzeStructure(dir, { testExamples: runTestExamples(dir), seed: options.seed });
     return { outDir, files: await writeStructureReport(outDir, report, { runDir: dir, command: options.command, validationBaseRate: validationBaseRate(dir) }) };

@@ -89,7 +89,7 @@ export function scoreRandomMasks(stack: DenseStack, batch: Batch, sparsityLevel:
   return scored.sort((a, b) => b.score - a.score);
 }
 
-export interface SearchComparison {
+export interface SparseSearchComparison {
   readonly sparsity: number;
   /** Scores (after training) of the top-`k` masks chosen by the init score. */
   readonly searched: { initScore: number; trainedScore: number }[];
@@ -105,7 +105,7 @@ export function searchVersusRandom(
   stack: DenseStack,
   batch: Batch,
   options: { sparsity: number; candidates: number; k: number; seed: number; trainAndScore: (masks: Float32Array[]) => number },
-): SearchComparison {
+): SparseSearchComparison {
   const scored = scoreRandomMasks(stack, batch, options.sparsity, options.candidates, options.seed);
   const rng = new Random(options.seed + 1);
   const randomPicks = rng.shuffled(scored).slice(0, options.k);

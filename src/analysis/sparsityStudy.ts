@@ -16,7 +16,7 @@ import { DenseStack } from './denseStack.ts';
 import { fit, indexedBatch } from './fit.ts';
 import { accuracy, disposeBatch } from './loss.ts';
 import { type IndexedBatch, Sgd, type UpdateRule } from './optimizers.ts';
-import { type SearchComparison, searchVersusRandom } from './sparseSearch.ts';
+import { type SparseSearchComparison, searchVersusRandom } from './sparseSearch.ts';
 
 export interface SparsityStudyOptions {
   readonly hidden: readonly number[];
@@ -57,7 +57,7 @@ export interface SparsityStudy {
   readonly setup: Omit<SparsityStudyOptions, 'onProgress'> & { readonly inputSize: number; readonly trainExamples: number; readonly testExamples: number };
   readonly dnrHistory: { epoch: number; dnr: number[] }[];
   readonly pruning: { readonly magnitude: PruningRound[]; readonly 'magnitude+AP': PruningRound[] };
-  readonly search: (SearchComparison & { searchedMean: number; randomMean: number })[];
+  readonly search: (SparseSearchComparison & { searchedMean: number; randomMean: number })[];
 }
 
 const rows = (n: number) => Array.from({ length: n }, (_, i) => i);

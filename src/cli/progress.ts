@@ -5,7 +5,7 @@
  * drowning in it. With --json the events themselves go to stdout and stderr stays quiet.
  */
 import cliProgress from 'cli-progress';
-import type { SearchConfig, SearchEvent } from '../synth/searchRecords.ts';
+import type { PopulationSearchConfig, PopulationSearchEvent } from '../synth/searchRecords.ts';
 
 /** Least time between two rewrites of a terminal status line. */
 export const TTY_INTERVAL_MS = 250;
@@ -44,8 +44,8 @@ export function createStatusLine(stream: NodeJS.WriteStream, now: () => number =
 }
 
 export interface ProgressView {
-  start(dir: string, config: SearchConfig): void;
-  update(event: SearchEvent): void;
+  start(dir: string, config: PopulationSearchConfig): void;
+  update(event: PopulationSearchEvent): void;
   /** Stops any bar and gives the terminal back its cursor and line wrapping. */
   stop(): void;
 }
@@ -56,7 +56,7 @@ export function createProgressView(options: { json: boolean; stream: NodeJS.Writ
   return stream.isTTY ? terminalView(stream) : pipedView(stream, options.now ?? (() => performance.now()));
 }
 
-function describe(event: SearchEvent): string | null {
+function describe(event: PopulationSearchEvent): string | null {
   switch (event.type) {
     case 'explored':
       return (
@@ -73,7 +73,7 @@ function describe(event: SearchEvent): string | null {
   }
 }
 
-function header(dir: string, config: SearchConfig): [string, string] {
+function header(dir: string, config: PopulationSearchConfig): [string, string] {
   return [`synth search -> ${dir}`, `  (${config.iterations} iterations, population ${config.population}, keep ${config.keep}, seed ${config.seed})`];
 }
 

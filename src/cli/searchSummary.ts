@@ -9,7 +9,7 @@ import { dslFromJson } from '../dsl/dslFile.ts';
 import { printProgram } from '../dsl/print.ts';
 import { showType } from '../dsl/types.ts';
 import type { RunStore } from '../synth/runStore.ts';
-import { allCandidates, runPaths, type CandidateRecord, type SearchConfig, type SearchReport } from '../synth/search.ts';
+import { allCandidates, runPaths, type CandidateRecord, type PopulationSearchConfig, type PopulationSearchReport } from '../synth/search.ts';
 
 /** The base rate of one split and the number of examples it was measured on. */
 export interface SplitBaseRate {
@@ -55,7 +55,7 @@ function assess(validation: number, test: number, rates: BaseRateFile['splits'])
 
 const noBetter = (c: BaseRateComparison | null) => c !== null && c.verdict !== 'above';
 
-export function assessSearch(report: SearchReport, population: readonly CandidateRecord[], rates: BaseRateFile | null): SearchAssessment {
+export function assessSearch(report: PopulationSearchReport, population: readonly CandidateRecord[], rates: BaseRateFile | null): SearchAssessment {
   const splits = rates?.splits;
   const best = report.best.map((b) => ({ id: b.id, ...assess(b.validation, b.test, splits) }));
   const baselines = report.baselines.map((b) => ({ kind: b.kind, ...assess(b.validation, b.test, splits) }));
@@ -104,7 +104,7 @@ export interface InventionRow {
 
 /** Everything the summary prints, gathered from the run store. */
 export interface SearchSummary {
-  readonly report: SearchReport;
+  readonly report: PopulationSearchReport;
   readonly rates: BaseRateFile | null;
   readonly assessment: SearchAssessment;
   /** Stitch form of each kept program, by candidate id. */
@@ -112,7 +112,7 @@ export interface SearchSummary {
   readonly inventions: readonly InventionRow[];
 }
 
-export function readSearchSummary(store: RunStore, report: SearchReport): SearchSummary {
+export function readSearchSummary(store: RunStore, report: PopulationSearchReport): SearchSummary {
   const rates = store.readJson<BaseRateFile>(BASE_RATE_FILE) ?? null;
   const candidates = allCandidates(store);
   const stitch = new Map(candidates.map((c) => [c.id, c.stitchProgram]));
@@ -121,7 +121,7 @@ export function readSearchSummary(store: RunStore, report: SearchReport): Search
 
 /** The inventions of the DSL the last iteration explored with, bodies in Stitch form. */
 function finalInventions(store: RunStore): InventionRow[] {
-  const config = store.manifest.config as unknown as SearchConfig;
+  const config = store.manifest.config as unknown as PopulationSearchConfig;
   const last = Math.max(0, (config.iterations ?? 1) - 1);
   const json = store.readJson<unknown>(runPaths.dsl(last));
   if (json === undefined) return [];

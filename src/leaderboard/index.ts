@@ -43,7 +43,7 @@ export {
   rowSchema,
   taskSchema,
 } from './schema.ts';
-export { graphOfProgram, resolveSelected, searchConfigOf, searchDirOf, type SelectedProgram, type SelectOptions } from './selected.ts';
+export { graphOfProgram, resolveSelected, populationSearchConfigOf, searchDirOf, type SelectedProgram, type SelectOptions } from './selected.ts';
 export {
   LEADERBOARD_MODELS,
   type LeaderboardModel,

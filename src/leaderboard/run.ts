@@ -11,7 +11,7 @@ import { join } from 'node:path';
 import { listDatasets } from '../data/datasets.ts';
 import { initBackend, parseBackendName } from '../gssnn/backend.ts';
 import type { RunStore } from '../synth/runStore.ts';
-import type { SearchEvent, Trainer } from '../synth/searchRecords.ts';
+import type { PopulationSearchEvent, Trainer } from '../synth/searchRecords.ts';
 import { writeFileAtomic, writeJsonAtomic } from '../util/atomicFile.ts';
 import { writeChart } from '../util/plot.ts';
 import { runInWorkers } from '../util/workerPool.ts';
@@ -28,7 +28,7 @@ import { LEADERBOARD_FORMAT, LEADERBOARD_VERSION, leaderboardJsonSchema, parseLe
 import { resolveSelected, type SelectedProgram } from './selected.ts';
 import { LEADERBOARD_MODELS, type Suite } from './suite.ts';
 import { controlWiring, type WiringKind } from '../gssnn/models/wiring.ts';
-import { isomorphic, simpleGraphOf } from '../synth/isomorphism.ts';
+import { isomorphic, simpleGraphOf } from '../synth/graphs/index.ts';
 import { deriveSeed } from '../util/random.ts';
 import { UserFacingError } from '../util/errors.ts';
 
@@ -56,7 +56,7 @@ export interface RunOptions {
   readonly trainerFor: (store: RunStore, backend: string) => Trainer;
   /** Where benchmarks/*.ts wrote their results. */
   readonly benchmarksDir: string;
-  readonly onSearchEvent?: (event: SearchEvent) => void;
+  readonly onSearchEvent?: (event: PopulationSearchEvent) => void;
   readonly onPlanned?: (info: { total: number; cached: number }) => void;
   readonly onJob?: (progress: JobProgress) => void;
   readonly warn?: (message: string) => void;

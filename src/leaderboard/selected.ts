@@ -11,9 +11,9 @@ import { graphDsl } from '../dsl/domains/graphDsl.ts';
 import { parseProgram } from '../dsl/parse.ts';
 import { readRecordFile } from '../synth/runRecords.ts';
 import { RunStore } from '../synth/runStore.ts';
-import { runSearch, type SearchConfig, type SearchEvent, type SearchReport, type Trainer } from '../synth/search.ts';
+import { runPopulationSearch, type PopulationSearchConfig, type PopulationSearchEvent, type PopulationSearchReport, type Trainer } from '../synth/search.ts';
 import { controlWiring, type WiringKind } from '../gssnn/models/wiring.ts';
-import { isomorphic, simpleGraphOf } from '../synth/isomorphism.ts';
+import { isomorphic, simpleGraphOf } from '../synth/graphs/index.ts';
 import { canonicalJson } from './plan.ts';
 import { SuiteError, type SearchSource, type SelectedSource } from './suite.ts';
 
@@ -34,7 +34,7 @@ export interface SelectOptions {
   readonly out: string;
   /** Makes the trainer a search uses (the CLI passes the worker-thread trainer). */
   readonly trainerFor: (store: RunStore) => Trainer;
-  readonly onEvent?: (event: SearchEvent) => void;
+  readonly onEvent?: (event: PopulationSearchEvent) => void;
   readonly command: string;
   readonly backend: string;
   readonly toolkitVersion: string;
@@ -43,7 +43,7 @@ export interface SelectOptions {
 /** How suites' searches explore (as `synth search` does by default). */
 const SEARCH_STRATEGY = 'novelty' as const;
 
-export function searchConfigOf(source: SearchSource): SearchConfig {
+export function populationSearchConfigOf(source: SearchSource): PopulationSearchConfig {
   return {
     iterations: source.iterations,
     population: source.population,
@@ -94,7 +94,7 @@ export function controlReproducing(graph: ProgramGraph): WiringKind | null {
  * every kept program is a control (tiny searches keep only 2-node graphs), the best one is
  * taken, and the page shows which controls coincide with it (`wirings[].isomorphicSeeds`).
  */
-function fromReport(report: SearchReport, where: string, data: string, kind: SelectedSource['kind'], runDir: string): SelectedProgram {
+function fromReport(report: PopulationSearchReport, where: string, data: string, kind: SelectedSource['kind'], runDir: string): SelectedProgram {
   const graphs = report.best.map((candidate, rank) => graphOfProgram(candidate.program, `${where} best[${rank}].program`));
   if (graphs.length === 0) throw new SuiteError(`${where}: the search kept no program`, 'run a longer search (more programs or iterations)');
   const rank = Math.max(0, graphs.findIndex((graph) => controlReproducing(graph) === null));
@@ -109,14 +109,14 @@ export async function resolveSelected(source: SelectedSource, options: SelectOpt
   if (source.kind === 'run') {
     if (!RunStore.exists(source.dir)) throw new SuiteError(`${source.dir}: no search run there`, 'give a directory written by `synth search --out DIR`');
     const store = RunStore.open(source.dir);
-    const report = readRecordFile<SearchReport>(store, 'report.json');
+    const report = readRecordFile<PopulationSearchReport>(store, 'report.json');
     if (!report) throw new SuiteError(`${source.dir}: the search has no report.json yet`, `finish it first: synth search --out ${source.dir} --resume`);
     const data = String((store.manifest.config as { training?: { data?: unknown } }).training?.data ?? 'unknown');
     return fromReport(report, `${source.dir}/report.json`, data, 'run', source.dir);
   }
   const rel = searchDirOf(source);
   const dir = join(options.out, rel);
-  const config = searchConfigOf(source);
+  const config = populationSearchConfigOf(source);
   const store = RunStore.exists(dir)
     ? RunStore.resume(dir, options.command)
     : RunStore.create(dir, {
@@ -130,7 +130,7 @@ export async function resolveSelected(source: SelectedSource, options: SelectOpt
         config: config as unknown as Record<string, unknown>,
       });
   try {
-    const report = store.readJson<SearchReport>('report.json') ?? (await runSearch(store, config, graphDsl(), options.trainerFor(store), options.onEvent));
+    const report = store.readJson<PopulationSearchReport>('report.json') ?? (await runPopulationSearch(store, config, graphDsl(), options.trainerFor(store), options.onEvent));
     return fromReport(report, `${rel}/report.json`, source.data, 'search', rel);
   } finally {
     store.close();

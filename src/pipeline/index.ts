@@ -6,7 +6,7 @@
  */
 export { localTrainer, type LocalTrainerOptions } from './localTrainer.ts';
 export { queueTrainer, type QueueTrainerOptions } from './queueTrainer.ts';
-export { searchConfig, searchInDirectory, type SearchRunOptions } from './search.ts';
+export { populationSearchConfig, populationSearchInDirectory, type PopulationSearchRunOptions } from './search.ts';
 export { percent, pValueText, trainOne, type TrainOneRequest, type TrainOneResult, type TrainOneSummary } from './trainOne.ts';
 export {
   BASELINE_KINDS,

@@ -8,19 +8,19 @@ import { graphDsl } from '../dsl/domains/graphDsl.ts';
 import { initBackend, type BackendName } from '../gssnn/backend.ts';
 import type { QueueLocation } from '../queue/location.ts';
 import { recoverRun, type RecoveryNote } from '../synth/runRecovery.ts';
-import { searchConfigFromManifest } from '../synth/runRecords.ts';
+import { populationSearchConfigFromManifest } from '../synth/runRecords.ts';
 import { RunStore } from '../synth/runStore.ts';
-import { runSearch, SearchError, type SearchConfig, type SearchEvent, type SearchReport, type Trainer } from '../synth/search.ts';
+import { runPopulationSearch, PopulationSearchError, type PopulationSearchConfig, type PopulationSearchEvent, type PopulationSearchReport, type Trainer } from '../synth/search.ts';
 import { toolkitVersion } from '../util/version.ts';
 import { localTrainer } from './localTrainer.ts';
 import { queueTrainer } from './queueTrainer.ts';
 import { BASELINE_KINDS, type TrainingConfig } from './trainingJobs.ts';
 
-export interface SearchRunOptions {
+export interface PopulationSearchRunOptions {
   /** The run directory: created, or continued when it already holds a run (its own settings then apply). */
   readonly dir: string;
   /** The run's settings; `config.training` is a `TrainingConfig`. Ignored when the run is resumed. */
-  readonly config: SearchConfig;
+  readonly config: PopulationSearchConfig;
   /** The DSL to start from (default: the built-in uniform graph DSL). */
   readonly dsl?: Dsl;
   /** Tensor backend (default: `SYNTH_BACKEND` or the fastest available). */
@@ -33,13 +33,13 @@ export interface SearchRunOptions {
   readonly queue?: QueueLocation;
   /** Any trainer at all; overrides `workers` and `queue`. */
   readonly trainer?: (store: RunStore, backend: string) => Trainer;
-  readonly onEvent?: (event: SearchEvent) => void;
+  readonly onEvent?: (event: PopulationSearchEvent) => void;
   /** Damage repaired in a resumed run directory (default: ignored). */
   readonly onRecovery?: (note: RecoveryNote) => void;
 }
 
 /** The settings of a search with `synth search`'s defaults, given the data set and preset to train on. */
-export function searchConfig(training: TrainingConfig, overrides: Partial<Omit<SearchConfig, 'training'>> = {}): SearchConfig {
+export function populationSearchConfig(training: TrainingConfig, overrides: Partial<Omit<PopulationSearchConfig, 'training'>> = {}): PopulationSearchConfig {
   return {
     iterations: 2,
     population: 6,
@@ -51,12 +51,12 @@ export function searchConfig(training: TrainingConfig, overrides: Partial<Omit<S
     reweight: { pseudoCount: 1 },
     baselines: BASELINE_KINDS.filter((b) => b !== 'star' && b !== 'complete'),
     ...overrides,
-    training: training as unknown as SearchConfig['training'],
+    training: training as unknown as PopulationSearchConfig['training'],
   };
 }
 
 /** Runs a whole search in `options.dir` and returns its report. */
-export async function searchInDirectory(options: SearchRunOptions): Promise<SearchReport> {
+export async function populationSearchInDirectory(options: PopulationSearchRunOptions): Promise<PopulationSearchReport> {
   const backend = (await initBackend(options.backend)).name;
   const resumed = RunStore.exists(options.dir);
   const store = resumed
@@ -78,14 +78,14 @@ export async function searchInDirectory(options: SearchRunOptions): Promise<Sear
       : options.queue
         ? queueTrainer(store, { location: options.queue, backend, populationBatch: options.populationBatch })
         : localTrainer(store, { workers: options.workers ?? 1, backend, populationBatch: options.populationBatch });
-    return await runSearch(store, config, options.dsl ?? graphDsl(), trainer, options.onEvent);
+    return await runPopulationSearch(store, config, options.dsl ?? graphDsl(), trainer, options.onEvent);
   } finally {
     store.close();
   }
 }
 
-function configOfRun(store: RunStore): SearchConfig {
-  const read = searchConfigFromManifest(store.manifest.config);
+function configOfRun(store: RunStore): PopulationSearchConfig {
+  const read = populationSearchConfigFromManifest(store.manifest.config);
   if (read.ok) return read.value;
-  throw new SearchError(`${store.dir}/manifest.json: field "config.${read.error.field}": ${read.error.message}`, 'the run cannot be continued with damaged settings; start a new run');
+  throw new PopulationSearchError(`${store.dir}/manifest.json: field "config.${read.error.field}": ${read.error.message}`, 'the run cannot be continued with damaged settings; start a new run');
 }

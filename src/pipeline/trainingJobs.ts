@@ -11,7 +11,7 @@ import type { TrainJob, TrainJobResult } from '../gssnn/train/job.ts';
 import type { TrainOutcome, TrainRequest } from '../synth/searchRecords.ts';
 import type { RunStore } from '../synth/runStore.ts';
 
-/** What `SearchConfig.training` holds for our trainer. */
+/** What `PopulationSearchConfig.training` holds for our trainer. */
 export interface TrainingConfig {
   readonly data: string;
   readonly dataSeed: number;

@@ -3,54 +3,131 @@
  * Named exports only: what is listed here is the contract; anything else is internal.
  */
 export {
+  type AbstractionBody,
+  type AbstractionSearchOptions,
+  type AbstractionSearchStats,
   abstractionToInvention,
+  annotateTdfa,
+  APP,
+  ARG,
+  BODY,
+  canonicalKey,
+  childOf,
   compress,
   type CompressionResult,
   compressionResultJson,
   type CompressOptions,
   corpusCost,
   CorpusError,
+  corpusFacts,
+  type CorpusFacts,
+  CorpusFormatError,
+  type CostModel,
   DEFAULT_COMPRESS_STEPS,
-  inlineResult,
-  type LearnedAbstraction,
-  MAX_ABSTRACTION_ARITY,
-  rewrittenWithInventions,
-} from './compress.ts';
-export { corpusFacts, type CorpusFacts, MANY_PROGRAMS } from './compressCorpus.ts';
-export {
-  type AbstractionBody,
-  canonicalKey,
   dreamcoderBody,
+  EMPTY_ZIPPER,
+  type FoundAbstraction,
+  FUNC,
   inlineAbstractions,
+  inlineResult,
+  IVAR,
+  LAM,
+  type LearnedAbstraction,
+  MANY_PROGRAMS,
+  MAX_ABSTRACTION_ARITY,
+  METAVAR,
+  NodeSet,
+  parseStitchCorpus,
+  PRIM,
+  rewriteCorpus,
+  rewrittenWithInventions,
+  searchBestAbstraction,
   shiftTerm,
+  STITCH_COST,
   stitchText,
   substituteParams,
+  SYMVAR,
+  taggedIdx,
+  type TaggedIndex,
+  taggedLam,
+  type TaggedLambda,
+  type Tdfa,
+  type TdfaAnnotations,
+  TdfaError,
+  type TdfaOptions,
+  VAR,
+  withAbstractions,
   withStitchTags,
-} from './compressInline.ts';
-export { CorpusFormatError, parseStitchCorpus } from './compressIo.ts';
-export { APP, type CostModel, IVAR, LAM, NodeSet, PRIM, STITCH_COST, taggedIdx, type TaggedIndex, taggedLam, type TaggedLambda, VAR } from './compressNodes.ts';
-export { rewriteCorpus } from './compressRewrite.ts';
-export { type FoundAbstraction, METAVAR, searchBestAbstraction, type SearchOptions, type SearchStats, SYMVAR } from './compressSearch.ts';
-export { annotateTdfa, type Tdfa, type TdfaAnnotations, TdfaError, type TdfaOptions } from './compressTdfa.ts';
-export { withAbstractions } from './compressTyping.ts';
-export { ARG, BODY, childOf, EMPTY_ZIPPER, FUNC, Zippers } from './compressZippers.ts';
-export { type Coverage, coverageOf } from './coverage.ts';
+  Zippers,
+} from './compress/index.ts';
+export {
+  DEFAULT_MAX_STATES,
+  DEFAULT_PER_CLASS_EXPANSIONS,
+  type EnumeratedProgram,
+  enumeratePrograms,
+  ENUMERATION_STRATEGIES,
+  ENUMERATION_STRATEGY_NAMES,
+  type EnumerationProgress,
+  type EnumerationSettings,
+  type EnumerationStrategy,
+  enumerationStrategy,
+  type EnumerationStrategyName,
+  HeapSearch,
+  type HeapSearchOptions,
+  type InventionUse,
+  isEnumerationStrategy,
+  MaxHeap,
+  searchStates,
+  type StateProgram,
+  type StateSearchOptions,
+  StateSearchStats,
+  type StepDomain,
+  type StrategyProgram,
+} from './enumerate/index.ts';
 export {
   canonicalStateKey,
+  type CatalogEntry,
+  connectedGraphs,
+  connectedGraphsBetween,
+  constructProgram,
+  type Coverage,
+  coverageOf,
   DEFAULT_EXPLORE_BUDGET,
-  DEFAULT_PER_CLASS_EXPANSIONS,
+  DEFAULT_FIND_MAX_STATES,
+  edgeCount,
+  embeds,
   explore,
-  EXPLORE_STRATEGIES,
   type ExploreOptions,
   type ExploreProgress,
   type ExploreResult,
-  type ExploreStrategy,
+  type FindGraphOptions,
+  findGraphProgram,
+  type FindGraphResult,
+  findIsomorphism,
+  type FindOptions,
+  findPrograms,
+  type FindResult,
+  type FindStop,
   type FoundGraph,
+  type FoundProgram,
+  GraphCatalog,
   graphStepDomain,
+  invariantKey,
+  isConnected,
   isGraphStep,
+  isGraphStepWith,
+  isomorphic,
+  parseTargetGraph,
+  type SavedCursor,
+  simpleGraph,
+  type SimpleGraph,
+  simpleGraphOf,
   simpleGraphOfState,
+  type TargetFormat,
+  type TargetGraph,
   unusedInventions,
-} from './explore.ts';
+  weisfeilerLehmanColours,
+} from './graphs/index.ts';
 export {
   applyProduction,
   buildGrammar,
@@ -71,22 +148,6 @@ export {
   showGrammar,
   withLogProbabilities,
 } from './grammar.ts';
-export { type EnumeratedProgram, enumeratePrograms, HeapSearch, type HeapSearchOptions, type SearchProgress } from './heapSearch.ts';
-export {
-  type CatalogEntry,
-  edgeCount,
-  embeds,
-  findIsomorphism,
-  GraphCatalog,
-  invariantKey,
-  isConnected,
-  isomorphic,
-  simpleGraph,
-  type SimpleGraph,
-  simpleGraphOf,
-  weisfeilerLehmanColours,
-} from './isomorphism.ts';
-export { MaxHeap } from './priorityQueue.ts';
 export { expectedCounts, reweight, ReweightError, type ReweightOptions, type WeightedProgram } from './reweight.ts';
 export { reweightDsl } from './reweightDsl.ts';
 export { abandonHeldLocks, LOCK_FILE, type LockHolder, RunLock, RunLockedError } from './runLock.ts';
@@ -99,47 +160,32 @@ export {
   librarySchema,
   loggedEventSchema,
   populationSchema,
+  populationSearchConfigFromManifest,
+  populationSearchConfigSchema,
   readRecordFile,
   RECORD_DIRECTORIES,
   RECORD_FILES,
   recordSchemaFor,
   reportSchema,
-  searchConfigFromManifest,
-  searchConfigSchema,
   selectionSchema,
 } from './runRecords.ts';
 export { modelDigests, recoverRun, type RecoveryNote, RunRecoveryError } from './runRecovery.ts';
 export { type LoggedEvent, RUN_FORMAT_VERSION, type RunEvent, type RunManifest, RunStore, RunStoreError, type RunStoreErrorKind } from './runStore.ts';
-export { allCandidates, candidateId, runPaths, runSearch } from './search.ts';
+export { allCandidates, candidateId, runPaths, runPopulationSearch } from './search.ts';
 export {
   type BaselineRecord,
   type CandidateMetrics,
   type CandidateRecord,
   type PopulationFile,
-  type SearchConfig,
-  SearchError,
-  type SearchEvent,
-  type SearchReport,
+  type PopulationSearchConfig,
+  PopulationSearchError,
+  type PopulationSearchEvent,
+  type PopulationSearchReport,
   type Selection,
   type SelectionMetric,
   type SplitScore,
   type Trainer,
   type TrainOutcome,
   type TrainRequest,
-  validateSearchConfig,
+  validatePopulationSearchConfig,
 } from './searchRecords.ts';
-export { connectedGraphs, connectedGraphsBetween } from './smallGraphs.ts';
-export { searchStates, type StateProgram, type StateSearchOptions, StateSearchStats, type StepDomain } from './stateSearch.ts';
-export {
-  DEFAULT_FIND_MAX_STATES,
-  findGraphProgram,
-  findPrograms,
-  type FindGraphOptions,
-  type FindGraphResult,
-  type FindOptions,
-  type FindResult,
-  type FindStop,
-  type FoundProgram,
-} from './find.ts';
-export { parseTargetGraph, type TargetFormat, type TargetGraph } from './targetGraph.ts';
-export { constructProgram } from './constructProgram.ts';

@@ -5,9 +5,9 @@
  */
 import { z } from 'zod';
 import { dslFileSchema } from '../dsl/dslFile.ts';
-import { EXPLORE_STRATEGIES } from './explore.ts';
+import { ENUMERATION_STRATEGY_NAMES } from './enumerate/index.ts';
 import { RunStoreError, type RunStore } from './runStore.ts';
-import { validateSearchConfig, type SearchConfig } from './searchRecords.ts';
+import { validatePopulationSearchConfig, type PopulationSearchConfig } from './searchRecords.ts';
 
 /** Scores are JSON numbers; a diverged or failed training's NaN is written as null. */
 const score = z.number().nullable();
@@ -126,7 +126,7 @@ export const RECORD_DIRECTORIES = ['candidates', 'baselines', 'iterations', 'dsl
 export const RECORD_FILES = ['report.json', 'base-rate.json'] as const;
 
 /** The search settings in a manifest (`config`), checked field by field. */
-export const searchConfigSchema = z.strictObject({
+export const populationSearchConfigSchema = z.strictObject({
   iterations: z.number().int().positive(),
   population: z.number().int().positive(),
   keep: z.number().int().positive(),
@@ -136,7 +136,7 @@ export const searchConfigSchema = z.strictObject({
     maxPrograms: z.number().int().positive(),
     maxSize: z.number().int().positive(),
     seconds: z.number().positive().optional(),
-    strategy: z.enum(EXPLORE_STRATEGIES as [string, ...string[]]).optional(),
+    strategy: z.enum(ENUMERATION_STRATEGY_NAMES as [string, ...string[]]).optional(),
   }),
   compress: z.looseObject({ arity: count, iterations: count }),
   reweight: z.strictObject({ pseudoCount: z.number().positive() }),
@@ -164,11 +164,11 @@ export function firstIssue(error: z.ZodError): { field: string; message: string 
 }
 
 /** The search settings of a run's manifest, or the first field that is wrong with them. */
-export function searchConfigFromManifest(config: unknown): { ok: true; value: SearchConfig } | { ok: false; error: { field: string; message: string } } {
-  const parsed = searchConfigSchema.safeParse(config);
+export function populationSearchConfigFromManifest(config: unknown): { ok: true; value: PopulationSearchConfig } | { ok: false; error: { field: string; message: string } } {
+  const parsed = populationSearchConfigSchema.safeParse(config);
   if (!parsed.success) return { ok: false, error: firstIssue(parsed.error) };
-  const value = parsed.data as unknown as SearchConfig;
-  const problems = validateSearchConfig(value);
+  const value = parsed.data as unknown as PopulationSearchConfig;
+  const problems = validatePopulationSearchConfig(value);
   if (problems.length > 0) return { ok: false, error: { field: '(settings)', message: problems.join('; ') } };
   return { ok: true, value };
 }

@@ -19,27 +19,24 @@ import { parseProgram } from '../dsl/parse.ts';
 import { printProgram } from '../dsl/print.ts';
 import type { Term } from '../dsl/term.ts';
 import { deriveSeed } from '../util/random.ts';
-import { compress, rewrittenWithInventions } from './compress.ts';
-import { withAbstractions } from './compressTyping.ts';
-import type { AbstractionBody } from './compressInline.ts';
-import { explore, unusedInventions, type ExploreResult } from './explore.ts';
+import { type AbstractionBody, compress, rewrittenWithInventions, withAbstractions } from './compress/index.ts';
+import { explore, type ExploreResult, GraphCatalog, simpleGraphOf, unusedInventions } from './graphs/index.ts';
 import { grammarFromDsl } from './grammar.ts';
-import { GraphCatalog, simpleGraphOf } from './isomorphism.ts';
 import { reweightDsl } from './reweightDsl.ts';
 import { readRecordFile, type librarySchema } from './runRecords.ts';
 import { modelDigests, recoverRun } from './runRecovery.ts';
 import type { RunStore } from './runStore.ts';
 import type { z } from 'zod';
 import {
-  SearchError,
-  validateSearchConfig,
+  PopulationSearchError,
+  validatePopulationSearchConfig,
   type BaselineRecord,
   type CandidateMetrics,
   type CandidateRecord,
   type PopulationFile,
-  type SearchConfig,
-  type SearchEvent,
-  type SearchReport,
+  type PopulationSearchConfig,
+  type PopulationSearchEvent,
+  type PopulationSearchReport,
   type Selection,
   type SelectionMetric,
   type SplitScore,
@@ -50,10 +47,10 @@ import {
 
 // The records and contract of the loop live in searchRecords.ts; re-exported so that callers of the loop need one import.
 export {
-  SearchError,
-  validateSearchConfig,
+  PopulationSearchError,
+  validatePopulationSearchConfig,
   type SelectionMetric,
-  type SearchConfig,
+  type PopulationSearchConfig,
   type TrainRequest,
   type SplitScore,
   type TrainOutcome,
@@ -63,8 +60,8 @@ export {
   type BaselineRecord,
   type Selection,
   type PopulationFile,
-  type SearchReport,
-  type SearchEvent,
+  type PopulationSearchReport,
+  type PopulationSearchEvent,
 } from './searchRecords.ts';
 
 const paths = {
@@ -88,15 +85,15 @@ export function candidateId(program: string): string {
  * Runs (or resumes) a search in `store`. `initialDsl` is the DSL of iteration 0; it is
  * written to the store on the first call and read back on resume.
  */
-export async function runSearch(
+export async function runPopulationSearch(
   store: RunStore,
-  config: SearchConfig,
+  config: PopulationSearchConfig,
   initialDsl: Dsl,
   trainer: Trainer,
-  onEvent: (event: SearchEvent) => void = () => undefined,
-): Promise<SearchReport> {
-  const problems = validateSearchConfig(config);
-  if (problems.length > 0) throw new SearchError(`invalid search configuration: ${problems.join('; ')}`);
+  onEvent: (event: PopulationSearchEvent) => void = () => undefined,
+): Promise<PopulationSearchReport> {
+  const problems = validatePopulationSearchConfig(config);
+  if (problems.length > 0) throw new PopulationSearchError(`invalid search configuration: ${problems.join('; ')}`);
   // Files a kill left unwritten are completed from the log; orphans are dropped and redone.
   recoverRun(store);
   const emit: Emit = (event, records, models) => {
@@ -123,20 +120,20 @@ export async function runSearch(
 }
 
 /** Reports an event; with `records`, commits them with it (and the digests of trained models). */
-type Emit = (event: SearchEvent, records?: Record<string, unknown>, models?: Record<string, Record<string, string>>) => void;
+type Emit = (event: PopulationSearchEvent, records?: Record<string, unknown>, models?: Record<string, Record<string, string>>) => void;
 
 
 function readDsl(store: RunStore, k: number): Dsl {
   const json = store.readJson<unknown>(paths.dsl(k));
-  if (json === undefined) throw new SearchError(`the run is missing ${paths.dsl(k)}`, 'the run directory is incomplete; start a new run');
+  if (json === undefined) throw new PopulationSearchError(`the run is missing ${paths.dsl(k)}`, 'the run directory is incomplete; start a new run');
   const parsed = dslFromJson(json, store.resolve(paths.dsl(k)));
-  if (!parsed.ok) throw new SearchError(parsed.error.message);
+  if (!parsed.ok) throw new PopulationSearchError(parsed.error.message);
   return parsed.value;
 }
 
 function readCandidate(store: RunStore, id: string): CandidateRecord {
   const record = readRecordFile<CandidateRecord>(store, paths.candidate(id));
-  if (!record) throw new SearchError(`the run is missing ${paths.candidate(id)}`);
+  if (!record) throw new PopulationSearchError(`the run is missing ${paths.candidate(id)}`);
   return record;
 }
 
@@ -147,7 +144,7 @@ export function allCandidates(store: RunStore): CandidateRecord[] {
 
 function explorePopulation(
   store: RunStore,
-  config: SearchConfig,
+  config: PopulationSearchConfig,
   dsl: Dsl,
   iteration: number,
   emit: Emit,
@@ -212,7 +209,7 @@ function explorePopulation(
     },
   };
   if (population.ids.length === 0) {
-    throw new SearchError(
+    throw new PopulationSearchError(
       `exploration found no connected graph with at least ${Math.max(2, config.explore.minNodes ?? 2)} nodes`,
       'raise --max-programs (explore.maxPrograms) or the program size limit',
     );
@@ -223,9 +220,9 @@ function explorePopulation(
   return population;
 }
 
-function jobsForCandidate(config: SearchConfig, record: CandidateRecord): TrainRequest[] {
+function jobsForCandidate(config: PopulationSearchConfig, record: CandidateRecord): TrainRequest[] {
   const graph = fromOriginalJson(record.graph);
-  if (!graph.ok) throw new SearchError(`candidate ${record.id} has a malformed graph: ${graph.error}`);
+  if (!graph.ok) throw new PopulationSearchError(`candidate ${record.id} has a malformed graph: ${graph.error}`);
   const base = { candidateId: record.id, kind: 'program' as const, graph: graph.value, seed: record.seed, training: config.training };
   if (config.selection.metric !== 'kfold') return [{ ...base, jobId: record.id, modelPath: record.modelPath }];
   return Array.from({ length: config.selection.folds }, (_, index) => ({
@@ -238,7 +235,7 @@ function jobsForCandidate(config: SearchConfig, record: CandidateRecord): TrainR
 
 async function trainPending(
   store: RunStore,
-  config: SearchConfig,
+  config: PopulationSearchConfig,
   population: PopulationFile,
   iteration: number,
   trainer: Trainer,
@@ -292,10 +289,10 @@ async function trainPending(
     emit({ type: 'trained', iteration, id: record.id, status, score: metrics.score, done, total: requests.length }, { [paths.candidate(record.id)]: updated }, models);
   });
   const unfinished = [...records.values()].filter((r) => r.status === 'pending');
-  if (unfinished.length > 0) throw new SearchError(`the trainer returned without results for ${unfinished.map((r) => r.id).join(', ')}`);
+  if (unfinished.length > 0) throw new PopulationSearchError(`the trainer returned without results for ${unfinished.map((r) => r.id).join(', ')}`);
 }
 
-function baselineRequests(store: RunStore, config: SearchConfig, population: CandidateRecord[]): TrainRequest[] {
+function baselineRequests(store: RunStore, config: PopulationSearchConfig, population: CandidateRecord[]): TrainRequest[] {
   const sizes = population.map((c) => c.nodes + c.edges).sort((a, b) => a - b);
   const elements = sizes.length > 0 ? sizes[Math.floor(sizes.length / 2)] : undefined;
   return config.baselines
@@ -332,7 +329,7 @@ function metricsOf(outcomes: readonly TrainOutcome[], metric: SelectionMetric): 
   };
 }
 
-function select(store: RunStore, config: SearchConfig, population: PopulationFile, iteration: number, emit: Emit): Selection {
+function select(store: RunStore, config: PopulationSearchConfig, population: PopulationFile, iteration: number, emit: Emit): Selection {
   const ranked = population.ids
     .map((id) => readCandidate(store, id))
     .sort((a, b) => (b.metrics?.score ?? -1) - (a.metrics?.score ?? -1) || a.mass - b.mass || (a.id < b.id ? -1 : 1));
@@ -349,7 +346,7 @@ function select(store: RunStore, config: SearchConfig, population: PopulationFil
 
 function learnLibrary(
   store: RunStore,
-  config: SearchConfig,
+  config: PopulationSearchConfig,
   dsl: Dsl,
   selection: Selection,
   iteration: number,
@@ -358,7 +355,7 @@ function learnLibrary(
   const library = readLibrary(store, iteration - 1);
   const corpus: Term[] = selection.kept.map((id) => {
     const parsed = parseProgram(readCandidate(store, id).program, { form: 'combined' });
-    if (!parsed.ok) throw new SearchError(`candidate ${id}: stored program does not parse: ${parsed.error.message}`);
+    if (!parsed.ok) throw new PopulationSearchError(`candidate ${id}: stored program does not parse: ${parsed.error.message}`);
     return parsed.value;
   });
   const result = compress(corpus, {
@@ -397,7 +394,7 @@ function readLibrary(store: RunStore, k: number): AbstractionBody[] {
   const stored = readRecordFile<z.infer<typeof librarySchema>>(store, paths.library(k)) ?? [];
   return stored.map((entry, index) => {
     const body = parseProgram(entry.body, { form: 'auto', source: `${store.resolve(paths.library(k))} entry ${index} body` });
-    if (!body.ok) throw new SearchError(body.error.message, 'resume the run so that it is repaired from its event log, or start a new run');
+    if (!body.ok) throw new PopulationSearchError(body.error.message, 'resume the run so that it is repaired from its event log, or start a new run');
     return { name: entry.name, arity: entry.arity, body: body.value };
   });
 }
@@ -416,9 +413,9 @@ function onlyKnownInventions(term: Term, dsl: Dsl): boolean {
   }
 }
 
-function buildReport(store: RunStore, config: SearchConfig): SearchReport {
+function buildReport(store: RunStore, config: PopulationSearchConfig): PopulationSearchReport {
   const final = readRecordFile<Selection>(store, paths.selection(config.iterations));
-  if (!final) throw new SearchError(`the run is missing ${paths.selection(config.iterations)}`);
+  if (!final) throw new PopulationSearchError(`the run is missing ${paths.selection(config.iterations)}`);
   const best = final.kept.map((id) => {
     const c = readCandidate(store, id);
     return {

@@ -1,18 +1,18 @@
 /**
- * The records of a search and the contract of its loop: the settings (`SearchConfig`, checked
- * by `validateSearchConfig`), what the loop asks of a trainer (`TrainRequest`, `TrainOutcome`,
+ * The records of a search and the contract of its loop: the settings (`PopulationSearchConfig`, checked
+ * by `validatePopulationSearchConfig`), what the loop asks of a trainer (`TrainRequest`, `TrainOutcome`,
  * `Trainer`), and what it writes and reports (`CandidateRecord`, `BaselineRecord`,
- * `Selection`, `PopulationFile`, `SearchReport`, `SearchEvent`). Readers of a run (analysis,
+ * `Selection`, `PopulationFile`, `PopulationSearchReport`, `PopulationSearchEvent`). Readers of a run (analysis,
  * the leaderboard, the CLI's summary) import these without the loop itself.
  */
 import type { ProgramGraph } from '../dsl/graph.ts';
 import type { OriginalGraphJson } from '../dsl/graphFormats.ts';
-import type { ExploreStrategy } from './explore.ts';
+import { ENUMERATION_STRATEGIES, ENUMERATION_STRATEGY_NAMES, isEnumerationStrategy, type EnumerationStrategy, type EnumerationStrategyName } from './enumerate/index.ts';
 import { UserFacingError } from '../util/errors.ts';
 
 export type SelectionMetric = 'validation' | 'train' | 'kfold';
 
-export interface SearchConfig {
+export interface PopulationSearchConfig {
   readonly iterations: number;
   /** Candidates held in each iteration (the kept ones plus new ones). */
   readonly population: number;
@@ -24,8 +24,8 @@ export interface SearchConfig {
     readonly maxPrograms: number;
     readonly maxSize: number;
     readonly seconds?: number;
-    /** Exploration strategy (explore.ts); absent means `heap`. */
-    readonly strategy?: ExploreStrategy;
+    /** Enumeration strategy (enumerate/strategies.ts); absent means `heap`. */
+    readonly strategy?: EnumerationStrategyName;
     /** Candidates are graphs of at least this many nodes (default 2). */
     readonly minNodes?: number;
     /** `states` / `novelty`: candidates are graphs of at most this many nodes. */
@@ -141,7 +141,7 @@ export interface PopulationFile {
   } | null;
 }
 
-export interface SearchReport {
+export interface PopulationSearchReport {
   readonly iterations: number;
   readonly selectionMetric: SelectionMetric;
   /** The final kept population, best first, with held-out test scores. */
@@ -159,7 +159,7 @@ export interface SearchReport {
   readonly candidatesTrained: number;
 }
 
-export type SearchEvent =
+export type PopulationSearchEvent =
   | { type: 'iteration-start'; iteration: number }
   | {
       type: 'explored';
@@ -178,16 +178,16 @@ export type SearchEvent =
   | { type: 'trained'; iteration: number; id: string; status: string; score: number | null; done: number; total: number }
   | { type: 'selected'; iteration: number; kept: readonly string[]; best: { id: string; score: number } | null }
   | { type: 'compressed'; iteration: number; inventions: readonly string[]; compressionRatio: number }
-  | { type: 'done'; report: SearchReport };
+  | { type: 'done'; report: PopulationSearchReport };
 
-export class SearchError extends UserFacingError {
+export class PopulationSearchError extends UserFacingError {
   constructor(message: string, hint?: string) {
     super(message, { kind: 'usage', hint });
   }
 }
 
 /** Problems with a configuration, as messages naming the option; empty when it is valid. */
-export function validateSearchConfig(config: SearchConfig): string[] {
+export function validatePopulationSearchConfig(config: PopulationSearchConfig): string[] {
   const problems: string[] = [];
   const positive = (name: string, v: number) => {
     if (!Number.isInteger(v) || v < 1) problems.push(`${name} must be a positive integer, got ${v}`);
@@ -198,9 +198,18 @@ export function validateSearchConfig(config: SearchConfig): string[] {
   positive('explore.maxPrograms', config.explore.maxPrograms);
   positive('explore.maxSize', config.explore.maxSize);
   const { minNodes, maxNodes } = config.explore;
-  if (maxNodes !== undefined && (config.explore.strategy ?? 'heap') === 'heap') problems.push('explore.maxNodes applies to the states and novelty strategies, not heap');
-  if (config.explore.perClassExpansions !== undefined && config.explore.strategy !== 'novelty') problems.push('explore.perClassExpansions (the novelty bound) applies to the novelty strategy only');
-  if (config.explore.maxStates !== undefined && (config.explore.strategy ?? 'heap') === 'heap') problems.push('explore.maxStates applies to the states and novelty strategies, not heap');
+  const strategyName = config.explore.strategy ?? 'heap';
+  if (isEnumerationStrategy(strategyName)) {
+    const strategy = ENUMERATION_STRATEGIES[strategyName];
+    // The strategies a setting applies to, named from the registry.
+    const names = (has: (s: EnumerationStrategy) => boolean) => ENUMERATION_STRATEGY_NAMES.filter((n) => has(ENUMERATION_STRATEGIES[n]));
+    const stateStrategies = `applies to the ${names((s) => s.searchesStates).join(' and ')} strategies, not ${names((s) => !s.searchesStates).join(' or ')}`;
+    if (maxNodes !== undefined && !strategy.searchesStates) problems.push(`explore.maxNodes ${stateStrategies}`);
+    if (config.explore.perClassExpansions !== undefined && !strategy.noveltyBound) {
+      problems.push(`explore.perClassExpansions (the novelty bound) applies to the ${names((s) => s.noveltyBound).join(' and ')} strategy only`);
+    }
+    if (config.explore.maxStates !== undefined && !strategy.searchesStates) problems.push(`explore.maxStates ${stateStrategies}`);
+  } else problems.push(`explore.strategy: unknown strategy "${strategyName}" (use ${ENUMERATION_STRATEGY_NAMES.join(', ')})`);
   if (minNodes !== undefined && maxNodes !== undefined && minNodes > maxNodes) problems.push(`explore.minNodes (${minNodes}) is larger than explore.maxNodes (${maxNodes})`);
   if (config.keep >= config.population) problems.push(`keep (${config.keep}) must be smaller than population (${config.population}), or nothing new is ever explored`);
   if (config.selection.metric === 'kfold' && (!Number.isInteger(config.selection.folds) || config.selection.folds < 2)) {

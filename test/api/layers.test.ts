@@ -39,6 +39,13 @@ function importsOf(file: string): string[] {
 const graph = new Map(files.map((f) => [f, importsOf(f)]));
 const moduleOf = (file: string) => file.split('/')[0];
 
+/** Folders that are one subsystem with one entry point: code outside them imports their index only. */
+const SUBSYSTEMS = ['synth/compress', 'synth/enumerate', 'synth/graphs'];
+
+/** Domain-free enumeration (DeepSynth's rule: adding a domain never touches an algorithm) and the graph domain it must not import. */
+const DOMAIN_FREE = 'synth/enumerate/';
+const GRAPH_DOMAIN = ['synth/graphs/', 'dsl/domains/', 'dsl/graph.ts', 'dsl/graphFormats.ts'];
+
 describe('the import graph of src/', () => {
   it('has a layer for every module', () => {
     expect(files.map(moduleOf).filter((m) => !rank.has(m))).toEqual([]);
@@ -55,6 +62,22 @@ describe('the import graph of src/', () => {
         .filter((t) => graph.has(t) && moduleOf(t) !== moduleOf(file) && !(rank.get(moduleOf(t))! < rank.get(moduleOf(file))!))
         .map((t) => `${file} (${moduleOf(file)}) imports ${t} (${moduleOf(t)})`),
     );
+    expect(violations).toEqual([]);
+  });
+
+  it('enters each subsystem through its index', () => {
+    const violations = SUBSYSTEMS.flatMap((folder) =>
+      [...graph].flatMap(([file, targets]) =>
+        file.startsWith(`${folder}/`) ? [] : targets.filter((t) => t.startsWith(`${folder}/`) && t !== `${folder}/index.ts`).map((t) => `${file} imports ${t}`),
+      ),
+    );
+    expect(violations).toEqual([]);
+  });
+
+  it('keeps enumeration free of the graph domain', () => {
+    const enumeration = files.filter((f) => f.startsWith(DOMAIN_FREE));
+    expect(enumeration.length).toBeGreaterThan(0);
+    const violations = enumeration.flatMap((file) => graph.get(file)!.filter((t) => GRAPH_DOMAIN.some((d) => t.startsWith(d))).map((t) => `${file} imports ${t}`));
     expect(violations).toEqual([]);
   });
 

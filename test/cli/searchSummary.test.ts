@@ -1,10 +1,10 @@
 import { describe, expect, it } from 'vitest';
 import { assessSearch, baseRateFile, formatSearchSummary, type SearchSummary } from '../../src/cli/searchSummary.ts';
-import type { CandidateRecord, SearchReport } from '../../src/synth/search.ts';
+import type { CandidateRecord, PopulationSearchReport } from '../../src/synth/search.ts';
 
 const longProgram = `(fn_0 ${'(next_port '.repeat(12)}identity${')'.repeat(12)})`;
 
-function report(best: [number, number][], baselines: [string, number, number][] = [['linear', 0.8, 0.79]]): SearchReport {
+function report(best: [number, number][], baselines: [string, number, number][] = [['linear', 0.8, 0.79]]): PopulationSearchReport {
   return {
     iterations: 2,
     selectionMetric: 'validation',

@@ -1,8 +1,6 @@
 /** Reading Stitch's corpus format: what is accepted, and the errors for what is not. */
 import { describe, expect, it } from 'vitest';
-import { parseStitchCorpus } from '../../src/synth/compressIo.ts';
-import { stitchText } from '../../src/synth/compressInline.ts';
-import { corpusCost } from '../../src/synth/compress.ts';
+import { corpusCost, parseStitchCorpus, stitchText } from '../../src/synth/compress/index.ts';
 
 describe('Stitch corpus format', () => {
   it('reads tagged binders as lambdas and variables (cost 1 per lam)', () => {

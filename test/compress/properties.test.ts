@@ -2,8 +2,7 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { apps, termEquals, unApply, type Term } from '../../src/dsl/term.ts';
-import { compress, corpusCost, inlineResult, abstractionToInvention, rewrittenWithInventions } from '../../src/synth/compress.ts';
-import { canonicalKey, stitchText, type AbstractionBody } from '../../src/synth/compressInline.ts';
+import { type AbstractionBody, abstractionToInvention, canonicalKey, compress, corpusCost, inlineResult, rewrittenWithInventions, stitchText } from '../../src/synth/compress/index.ts';
 import { compressionCorpusArb } from '../arbitraries.ts';
 
 const options = { maxArity: 2, iterations: 3 };

@@ -1,9 +1,7 @@
 /** Rewriting under binders: arguments are shifted past the abstraction's own lambdas. */
 import { describe, expect, it } from 'vitest';
 import type { Term } from '../../src/dsl/term.ts';
-import { compress, inlineResult } from '../../src/synth/compress.ts';
-import { stitchText } from '../../src/synth/compressInline.ts';
-import { parseStitchCorpus } from '../../src/synth/compressIo.ts';
+import { compress, inlineResult, parseStitchCorpus, stitchText } from '../../src/synth/compress/index.ts';
 
 function corpus(programs: string[]) {
   const parsed = parseStitchCorpus(JSON.stringify(programs));

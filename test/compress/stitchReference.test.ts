@@ -10,10 +10,7 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import { parseProgramOrThrow } from '../../src/dsl/parse.ts';
-import { compress, type CompressOptions } from '../../src/synth/compress.ts';
-import { canonicalKey } from '../../src/synth/compressInline.ts';
-import { parseStitchCorpus } from '../../src/synth/compressIo.ts';
-import type { Tdfa } from '../../src/synth/compressTdfa.ts';
+import { canonicalKey, compress, type CompressOptions, parseStitchCorpus, type Tdfa } from '../../src/synth/compress/index.ts';
 
 const repoRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
 const reference = path.resolve(repoRoot, 'reference/stitch');

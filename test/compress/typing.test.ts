@@ -11,9 +11,7 @@ import { graphDsl } from '../../src/dsl/domains/graphDsl.ts';
 import { checkType } from '../../src/dsl/infer.ts';
 import { parseProgramOrThrow } from '../../src/dsl/parse.ts';
 import { isArrow, showType } from '../../src/dsl/types.ts';
-import { compress, inlineResult, rewrittenWithInventions } from '../../src/synth/compress.ts';
-import { stitchText } from '../../src/synth/compressInline.ts';
-import { withAbstractions } from '../../src/synth/compressTyping.ts';
+import { compress, inlineResult, rewrittenWithInventions, stitchText, withAbstractions } from '../../src/synth/compress/index.ts';
 
 const repoRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
 const programsDir = path.resolve(repoRoot, 'reference/gssnn-original/programs');

@@ -14,8 +14,7 @@ import { graphDsl } from '../../src/dsl/domains/graphDsl.ts';
 import { dslFromJson } from '../../src/dsl/dslFile.ts';
 import { DslFileError } from '../../src/dsl/errors.ts';
 import { runProgramText } from '../../src/dsl/programRecord.ts';
-import { compress } from '../../src/synth/compress.ts';
-import { parseStitchCorpus } from '../../src/synth/compressIo.ts';
+import { compress, parseStitchCorpus } from '../../src/synth/compress/index.ts';
 import { synth } from '../helpers/cli.ts';
 
 const HUGE = 10_000;

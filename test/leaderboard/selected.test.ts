@@ -6,7 +6,7 @@ import { describe, expect, it } from 'vitest';
 import fc from 'fast-check';
 import { chainGraph, completeGraph, randomGraph, starGraph } from '../../src/gssnn/models/wiring.ts';
 import { controlReproducing, graphOfProgram } from '../../src/leaderboard/selected.ts';
-import { isomorphic, simpleGraphOf } from '../../src/synth/isomorphism.ts';
+import { isomorphic, simpleGraphOf } from '../../src/synth/graphs/index.ts';
 
 describe('controlReproducing', () => {
   it('names the fixed control a graph is, up to isomorphism', () => {

@@ -1,5 +1,5 @@
 /**
- * A search as a script runs it: one `searchInDirectory` call with `searchConfig` defaults,
+ * A search as a script runs it: one `populationSearchInDirectory` call with `populationSearchConfig` defaults,
  * training on this machine; a second call on the same directory resumes the finished run and
  * trains nothing again.
  */
@@ -7,21 +7,21 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { localTrainer, searchConfig, searchInDirectory } from '../../src/pipeline/index.ts';
-import type { SearchEvent, Trainer } from '../../src/synth/searchRecords.ts';
+import { localTrainer, populationSearchConfig, populationSearchInDirectory } from '../../src/pipeline/index.ts';
+import type { PopulationSearchEvent, Trainer } from '../../src/synth/searchRecords.ts';
 
 const root = mkdtempSync(join(tmpdir(), 'pipeline-search-'));
 afterAll(() => rmSync(root, { recursive: true, force: true }));
 
-const config = searchConfig(
+const config = populationSearchConfig(
   { data: 'mnist-0v1', dataSeed: 7, preset: 'tiny', trainSize: 8, epochs: 1 },
   { iterations: 1, population: 3, keep: 1, explore: { maxPrograms: 300, maxSize: 20, strategy: 'novelty' }, baselines: ['linear'] },
 );
 
-describe('searchInDirectory', () => {
-  it('fills searchConfig with the defaults of synth search', () => {
+describe('populationSearchInDirectory', () => {
+  it('fills populationSearchConfig with the defaults of synth search', () => {
     expect(config).toMatchObject({ selection: { metric: 'validation', folds: 3 }, compress: { arity: 2, iterations: 2 }, seed: 7 });
-    expect(searchConfig({ data: 'mnist', dataSeed: 0, preset: 'small' }).baselines).toEqual(['linear', 'mlp', 'random', 'chain']);
+    expect(populationSearchConfig({ data: 'mnist', dataSeed: 0, preset: 'small' }).baselines).toEqual(['linear', 'mlp', 'random', 'chain']);
   });
 
   it('runs a search in one call, and resumes a finished one without training again', async () => {
@@ -34,8 +34,8 @@ describe('searchInDirectory', () => {
         return real(requests, onOutcome);
       };
     };
-    const events: SearchEvent['type'][] = [];
-    const report = await searchInDirectory({ dir, config, backend: 'cpu', trainer: counting, onEvent: (e) => events.push(e.type) });
+    const events: PopulationSearchEvent['type'][] = [];
+    const report = await populationSearchInDirectory({ dir, config, backend: 'cpu', trainer: counting, onEvent: (e) => events.push(e.type) });
     expect(report.candidatesTrained).toBeGreaterThan(0);
     expect(report.best.length).toBe(1);
     expect(report.baselines.map((b) => b.kind)).toEqual(['linear']);
@@ -44,7 +44,7 @@ describe('searchInDirectory', () => {
     const trainedFirst = trainedJobs;
     expect(trainedFirst).toBeGreaterThan(0);
 
-    const again = await searchInDirectory({ dir, config, backend: 'cpu', trainer: counting });
+    const again = await populationSearchInDirectory({ dir, config, backend: 'cpu', trainer: counting });
     expect(again).toEqual(report);
     expect(trainedJobs).toBe(trainedFirst);
   }, 120_000);

@@ -23,12 +23,12 @@ import { localTrainer } from '../../src/pipeline/index.ts';
 import { abandonHeldLocks } from '../../src/synth/runLock.ts';
 import { recoverRun, type RecoveryNote } from '../../src/synth/runRecovery.ts';
 import { RunStore } from '../../src/synth/runStore.ts';
-import { runSearch, type SearchConfig, type TrainOutcome, type Trainer } from '../../src/synth/search.ts';
+import { runPopulationSearch, type PopulationSearchConfig, type TrainOutcome, type Trainer } from '../../src/synth/search.ts';
 import { writeFileAtomic } from '../../src/util/atomicFile.ts';
 import { observeWrites, type WriteStep } from '../../src/util/writeSteps.ts';
 import { finalRecords, trainedIds } from '../helpers/runRecords.ts';
 
-const config: SearchConfig = {
+const config: PopulationSearchConfig = {
   iterations: 2,
   population: 3,
   keep: 1,
@@ -83,7 +83,7 @@ async function searchSession(dir: string, trainer: ReplayingTrainer): Promise<Re
     ? RunStore.resume(dir)
     : RunStore.create(dir, { runId: 'crash-test', createdAt: '2026-01-01T00:00:00Z', toolkitVersion: 'test', node: process.version, seed: config.seed, config: config as unknown as Record<string, unknown> });
   const notes = recoverRun(store);
-  await runSearch(store, config, graphDsl(), trainer.for(store));
+  await runPopulationSearch(store, config, graphDsl(), trainer.for(store));
   store.commit({ type: 'base-rate' }, { 'base-rate.json': { baseRate: 0.5, split: 'test' } });
   store.close();
   return notes;

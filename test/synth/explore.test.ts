@@ -4,10 +4,9 @@ import { graphPrimitives, graphStateType } from '../../src/dsl/domains/graph.ts'
 import { evaluate } from '../../src/dsl/evaluate.ts';
 import { programMass } from '../../src/dsl/metrics.ts';
 import { grammarFromDsl } from '../../src/synth/grammar.ts';
-import { explore } from '../../src/synth/explore.ts';
+import { explore, isConnected, isomorphic, simpleGraphOf } from '../../src/synth/graphs/index.ts';
 import { reweight } from '../../src/synth/reweight.ts';
 import { parseProgramOrThrow } from '../../src/dsl/parse.ts';
-import { isConnected, isomorphic, simpleGraphOf } from '../../src/synth/isomorphism.ts';
 
 const uniform = grammarFromDsl(dslFromPrimitives(graphPrimitives, { name: 'graph', stateType: graphStateType }));
 

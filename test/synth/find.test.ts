@@ -3,13 +3,8 @@ import { evaluateGraphState } from '../../src/dsl/evaluate.ts';
 import { graphDsl } from '../../src/dsl/domains/graphDsl.ts';
 import { programSize } from '../../src/dsl/metrics.ts';
 import { printProgram } from '../../src/dsl/print.ts';
-import { constructProgram } from '../../src/synth/constructProgram.ts';
-import { simpleGraphOfState } from '../../src/synth/explore.ts';
-import { findGraphProgram, findPrograms } from '../../src/synth/find.ts';
+import { connectedGraphs, connectedGraphsBetween, constructProgram, embeds, findGraphProgram, findPrograms, isomorphic, parseTargetGraph, simpleGraph, type SimpleGraph, simpleGraphOfState } from '../../src/synth/graphs/index.ts';
 import { grammarFromDsl } from '../../src/synth/grammar.ts';
-import { embeds, isomorphic, simpleGraph, type SimpleGraph } from '../../src/synth/isomorphism.ts';
-import { connectedGraphs, connectedGraphsBetween } from '../../src/synth/smallGraphs.ts';
-import { parseTargetGraph } from '../../src/synth/targetGraph.ts';
 import { synth } from '../helpers/cli.ts';
 import { bruteForceSmallestSize } from './findBruteForce.ts';
 

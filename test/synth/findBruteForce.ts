@@ -2,14 +2,13 @@
  * An independent check of `synth find`'s minimality: breadth-first search by program size over
  * exact states (ids and ports as they are: no renaming, no port rotation, no heuristic, no
  * embedding test), each step run by the evaluator on `op (lam $0)`, `func` branches as saved
- * cursors. `if_positions_equal` is left out (see find.ts for why it is never needed); a separate
+ * cursors. `if_positions_equal` is left out (see src/synth/graphs/find.ts for why it is never needed); a separate
  * test enumerates every program, that one included, for the smallest sizes.
  */
 import { runOnState } from '../../src/dsl/evaluate.ts';
 import { graphPrimitives, initialState, type GraphState } from '../../src/dsl/domains/graph.ts';
 import { app, idx, lam, prim } from '../../src/dsl/term.ts';
-import { simpleGraphOfState } from '../../src/synth/explore.ts';
-import { isomorphic, type SimpleGraph } from '../../src/synth/isomorphism.ts';
+import { isomorphic, type SimpleGraph, simpleGraphOfState } from '../../src/synth/graphs/index.ts';
 
 interface Saved {
   pos: number;

@@ -5,7 +5,7 @@ import { buildGrammar, grammarFromDsl, logProbabilityOf } from '../../src/synth/
 import { checkType } from '../../src/dsl/infer.ts';
 import { dslFromPrimitives, typeEnvOf } from '../../src/dsl/dsl.ts';
 import { graphPrimitives, graphStateType } from '../../src/dsl/domains/graph.ts';
-import { HeapSearch, enumeratePrograms } from '../../src/synth/heapSearch.ts';
+import { enumeratePrograms, HeapSearch } from '../../src/synth/enumerate/index.ts';
 import { K, bruteForceTerms, grammarSourceArb, termSize } from './tinyGrammars.ts';
 import { showTerm } from './showTerm.ts';
 

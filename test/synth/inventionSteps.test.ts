@@ -8,11 +8,9 @@ import { normalForm, programSize } from '../../src/dsl/metrics.ts';
 import { parseProgramOrThrow } from '../../src/dsl/parse.ts';
 import { printProgram } from '../../src/dsl/print.ts';
 import { app, idx, invention, lam, param, prim, unApply, type Term } from '../../src/dsl/term.ts';
-import { compress } from '../../src/synth/compress.ts';
-import { withAbstractions } from '../../src/synth/compressTyping.ts';
-import { canonicalStateKey, explore, isGraphStep, isGraphStepWith, unusedInventions } from '../../src/synth/explore.ts';
+import { type AbstractionBody, compress, withAbstractions } from '../../src/synth/compress/index.ts';
+import { canonicalStateKey, explore, isGraphStep, isGraphStepWith, unusedInventions } from '../../src/synth/graphs/index.ts';
 import { grammarFromDsl } from '../../src/synth/grammar.ts';
-import type { AbstractionBody } from '../../src/synth/compressInline.ts';
 
 /** Every application spine of a term whose head is an invention, with its arguments. */
 function inventionCalls(term: Term): { head: Term; args: Term[] }[] {

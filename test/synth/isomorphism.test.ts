@@ -1,16 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { test } from '@fast-check/vitest';
 import fc from 'fast-check';
-import {
-  GraphCatalog,
-  findIsomorphism,
-  invariantKey,
-  isomorphic,
-  simpleGraph,
-  simpleGraphOf,
-  type SimpleGraph,
-} from '../../src/synth/isomorphism.ts';
-import { connectedGraphs } from '../../src/synth/smallGraphs.ts';
+import { connectedGraphs, findIsomorphism, GraphCatalog, invariantKey, isomorphic, simpleGraph, type SimpleGraph, simpleGraphOf } from '../../src/synth/graphs/index.ts';
 import { permutationArb, smallMultigraphArb } from '../arbitraries.ts';
 
 /** Isomorphism by trying every vertex permutation: the slow, obviously right answer. */

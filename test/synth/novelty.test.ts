@@ -3,9 +3,8 @@ import { dslFromPrimitives } from '../../src/dsl/dsl.ts';
 import { graphPrimitives, graphStateType, toProgramGraph } from '../../src/dsl/domains/graph.ts';
 import { evaluate, evaluateGraphState } from '../../src/dsl/evaluate.ts';
 import { grammarFromDsl, logProbabilityOf } from '../../src/synth/grammar.ts';
-import { explore, graphStepDomain } from '../../src/synth/explore.ts';
-import { GraphCatalog, isConnected, isomorphic, simpleGraphOf } from '../../src/synth/isomorphism.ts';
-import { searchStates, StateSearchStats } from '../../src/synth/stateSearch.ts';
+import { explore, GraphCatalog, graphStepDomain, isConnected, isomorphic, simpleGraphOf } from '../../src/synth/graphs/index.ts';
+import { searchStates, StateSearchStats } from '../../src/synth/enumerate/index.ts';
 import { showTerm } from './showTerm.ts';
 
 const uniform = grammarFromDsl(dslFromPrimitives(graphPrimitives, { name: 'graph', stateType: graphStateType }));

@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { test } from '@fast-check/vitest';
 import fc from 'fast-check';
 import { buildGrammar, grammarFromDsl, logSumExp, type Grammar } from '../../src/synth/grammar.ts';
-import { HeapSearch } from '../../src/synth/heapSearch.ts';
+import { HeapSearch } from '../../src/synth/enumerate/index.ts';
 import { reweight, ReweightError } from '../../src/synth/reweight.ts';
 import { dslFromPrimitives } from '../../src/dsl/dsl.ts';
 import { graphPrimitives, graphStateType } from '../../src/dsl/domains/graph.ts';

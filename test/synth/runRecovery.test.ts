@@ -10,14 +10,14 @@ import { appendFileSync, cpSync, existsSync, mkdtempSync, readFileSync, rmSync, 
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { graphDsl } from '../../src/dsl/domains/graphDsl.ts';
-import { searchConfigFromManifest } from '../../src/synth/runRecords.ts';
+import { populationSearchConfigFromManifest } from '../../src/synth/runRecords.ts';
 import { recoverRun, RunRecoveryError } from '../../src/synth/runRecovery.ts';
 import { RunStore, RunStoreError } from '../../src/synth/runStore.ts';
-import { runSearch, type SearchConfig, type Trainer } from '../../src/synth/search.ts';
+import { runPopulationSearch, type PopulationSearchConfig, type Trainer } from '../../src/synth/search.ts';
 import { writeFileAtomic } from '../../src/util/atomicFile.ts';
 import { finalRecords } from '../helpers/runRecords.ts';
 
-const config: SearchConfig = {
+const config: PopulationSearchConfig = {
   iterations: 2,
   population: 3,
   keep: 1,
@@ -48,7 +48,7 @@ async function search(dir: string): Promise<ReturnType<typeof recoverRun>> {
     : RunStore.create(dir, { runId: 'recovery', createdAt: '2026-01-01T00:00:00Z', toolkitVersion: 'test', node: process.version, seed: 3, config: config as unknown as Record<string, unknown> });
   try {
     const notes = recoverRun(store);
-    await runSearch(store, config, graphDsl(), standIn(store));
+    await runPopulationSearch(store, config, graphDsl(), standIn(store));
     return notes;
   } finally {
     store.close();
@@ -124,10 +124,10 @@ describe('recovery of a damaged run', () => {
 
   it('reads settings back field by field', () => {
     const manifest = readJson(join(reference, 'manifest.json'));
-    expect(searchConfigFromManifest(manifest.config).ok).toBe(true);
+    expect(populationSearchConfigFromManifest(manifest.config).ok).toBe(true);
     const damaged = { ...(manifest.config as Record<string, unknown>), population: 'six' };
-    expect(searchConfigFromManifest(damaged)).toEqual({ ok: false, error: { field: 'population', message: expect.stringMatching(/expected number/) } });
+    expect(populationSearchConfigFromManifest(damaged)).toEqual({ ok: false, error: { field: 'population', message: expect.stringMatching(/expected number/) } });
     const impossible = { ...(manifest.config as Record<string, unknown>), keep: 9 };
-    expect(searchConfigFromManifest(impossible)).toMatchObject({ ok: false, error: { message: expect.stringMatching(/keep \(9\) must be smaller than population/) } });
+    expect(populationSearchConfigFromManifest(impossible)).toMatchObject({ ok: false, error: { message: expect.stringMatching(/keep \(9\) must be smaller than population/) } });
   });
 });

@@ -3,16 +3,14 @@ import { dslFromPrimitives } from '../../src/dsl/dsl.ts';
 import { graphPrimitives, graphStateType, toProgramGraph, type GraphState } from '../../src/dsl/domains/graph.ts';
 import { evaluateGraphState, runOnState } from '../../src/dsl/evaluate.ts';
 import { grammarFromDsl, logProbabilityOf } from '../../src/synth/grammar.ts';
-import { HeapSearch } from '../../src/synth/heapSearch.ts';
-import { canonicalStateKey, graphStepDomain, isGraphStep, simpleGraphOfState } from '../../src/synth/explore.ts';
+import { HeapSearch, searchStates, StateSearchStats } from '../../src/synth/enumerate/index.ts';
+import { canonicalStateKey, graphStepDomain, isGraphStep, isomorphic, simpleGraphOfState } from '../../src/synth/graphs/index.ts';
 import { loadDsl } from '../../src/dsl/dslFile.ts';
 import { app, idx, lam } from '../../src/dsl/term.ts';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 const repoRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
-import { isomorphic } from '../../src/synth/isomorphism.ts';
-import { searchStates, StateSearchStats } from '../../src/synth/stateSearch.ts';
 import { showTerm } from './showTerm.ts';
 
 const graphDslWith = (names: string[]) =>

@@ -1,8 +1,8 @@
 /** `synth enumerate`: best-first enumeration of graph programs, deduped by graph isomorphism. */
 import type { Command } from 'commander';
 import { printProgram } from '../../dsl/print.ts';
-import { DEFAULT_MAX_STATES } from '../../synth/stateSearch.ts';
-import { DEFAULT_PER_CLASS_EXPANSIONS, EXPLORE_STRATEGIES, explore, unusedInventions, type ExploreResult, type ExploreStrategy } from '../../synth/explore.ts';
+import { DEFAULT_MAX_STATES, DEFAULT_PER_CLASS_EXPANSIONS, ENUMERATION_STRATEGY_NAMES, isEnumerationStrategy } from '../../synth/enumerate/index.ts';
+import { explore, type ExploreResult, unusedInventions } from '../../synth/graphs/index.ts';
 import { grammarFromDsl, GrammarError } from '../../synth/grammar.ts';
 import { dslFromFlag } from '../dslFlag.ts';
 import { UserError } from '../errors.ts';
@@ -43,10 +43,10 @@ export function register(program: Command): void {
       const seconds = positiveNumber(flags.seconds, '--seconds', 'for example --seconds 15');
       const maxSize = positiveInteger(flags.maxSize, '--max-size', 'for example --max-size 20');
       const maxPrograms = flags.maxPrograms === undefined ? undefined : positiveInteger(flags.maxPrograms, '--max-programs', 'for example --max-programs 100000');
-      if (!(EXPLORE_STRATEGIES as readonly string[]).includes(flags.strategy)) {
-        throw new UserError(`--strategy: unknown strategy "${flags.strategy}"`, `use --strategy ${EXPLORE_STRATEGIES.join(', --strategy ')}`);
+      const strategy = flags.strategy;
+      if (!isEnumerationStrategy(strategy)) {
+        throw new UserError(`--strategy: unknown strategy "${strategy}"`, `use --strategy ${ENUMERATION_STRATEGY_NAMES.join(', --strategy ')}`);
       }
-      const strategy = flags.strategy as ExploreStrategy;
       const maxNodes = flags.maxNodes === undefined ? undefined : positiveInteger(flags.maxNodes, '--max-nodes', 'for example --max-nodes 6');
       const stopAfterGraphs = flags.stopAfterGraphs === undefined ? undefined : positiveInteger(flags.stopAfterGraphs, '--stop-after-graphs', 'for example --stop-after-graphs 20');
       const maxStates = flags.maxStates === undefined ? undefined : positiveInteger(flags.maxStates, '--max-states', 'for example --max-states 4000000');

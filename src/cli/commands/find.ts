@@ -4,11 +4,8 @@ import type { Command } from 'commander';
 import { evaluateGraphState } from '../../dsl/evaluate.ts';
 import { toProgramGraph } from '../../dsl/domains/graph.ts';
 import { printProgram } from '../../dsl/print.ts';
-import { simpleGraphOfState } from '../../synth/explore.ts';
-import { DEFAULT_FIND_MAX_STATES, findGraphProgram, type FoundProgram } from '../../synth/find.ts';
+import { DEFAULT_FIND_MAX_STATES, edgeCount, findGraphProgram, findIsomorphism, type FoundProgram, parseTargetGraph, type SimpleGraph, simpleGraphOfState, type TargetGraph } from '../../synth/graphs/index.ts';
 import { grammarFromDsl } from '../../synth/grammar.ts';
-import { edgeCount, findIsomorphism, type SimpleGraph } from '../../synth/isomorphism.ts';
-import { parseTargetGraph, type TargetGraph } from '../../synth/targetGraph.ts';
 import { dslFromFlag } from '../dslFlag.ts';
 import { UserError } from '../errors.ts';
 

@@ -1,6 +1,6 @@
 /**
  * `synth search`: the population loop on built-in data. Thin: it parses flags, opens or
- * creates the run store, wires the local trainer into `runSearch` and prints.
+ * creates the run store, wires the local trainer into `runPopulationSearch` and prints.
  */
 import type { Command } from 'commander';
 import { join } from 'node:path';
@@ -8,12 +8,12 @@ import { baseRate, DataError, listDatasets, loadDataset } from '../../data/index
 import type { Dsl } from '../../dsl/dsl.ts';
 import { BACKEND_NAMES, BackendChoiceError, initBackend, parseBackendName } from '../../gssnn/backend.ts';
 import { getPreset, PRESET_NAMES, type PresetName } from '../../gssnn/presets.ts';
-import { EXPLORE_STRATEGIES } from '../../synth/explore.ts';
+import { ENUMERATION_STRATEGY_NAMES } from '../../synth/enumerate/index.ts';
 import { RunLockedError } from '../../synth/runLock.ts';
-import { searchConfigFromManifest } from '../../synth/runRecords.ts';
+import { populationSearchConfigFromManifest } from '../../synth/runRecords.ts';
 import { recoverRun, RunRecoveryError } from '../../synth/runRecovery.ts';
 import { RunStore, RunStoreError } from '../../synth/runStore.ts';
-import { runSearch, SearchError, validateSearchConfig, type SearchConfig, type SearchEvent, type SearchReport, type SelectionMetric } from '../../synth/search.ts';
+import { runPopulationSearch, PopulationSearchError, validatePopulationSearchConfig, type PopulationSearchConfig, type PopulationSearchEvent, type PopulationSearchReport, type SelectionMetric } from '../../synth/search.ts';
 import { dslFromFlag } from '../dslFlag.ts';
 import { UserError } from '../errors.ts';
 import { parseChoice, parseChoiceList, parseInteger, parseNumber } from '../options.ts';
@@ -84,7 +84,7 @@ export function register(program: Command): void {
     .option('--max-programs <n>', 'programs enumerated per exploration', '20000')
     .option('--max-size <n>', 'largest program size enumerated', '20')
     .option('--seconds <s>', 'wall-clock budget per exploration (makes runs machine-dependent)')
-    .option('--strategy <name>', `exploration: ${EXPLORE_STRATEGIES.join(', ')} (heap = the original's plain best-first order; novelty reaches far more graphs)`, 'novelty')
+    .option('--strategy <name>', `exploration: ${ENUMERATION_STRATEGY_NAMES.join(', ')} (heap = the original's plain best-first order; novelty reaches far more graphs)`, 'novelty')
     .option('--min-nodes <n>', 'candidates are graphs of at least this many nodes (default 2)')
     .option('--max-nodes <n>', 'novelty / states: candidates are graphs of at most this many nodes')
     .option('--novelty-bound <n>', 'novelty: states extended per graph class before the bound widens (default 16)')
@@ -103,7 +103,7 @@ export function register(program: Command): void {
     });
 }
 
-function configFrom(flags: SearchFlags): SearchConfig {
+function configFrom(flags: SearchFlags): PopulationSearchConfig {
   const preset = parseChoice('--preset', flags.preset, PRESET_NAMES) as PresetName;
   const known = listDatasets().map((d) => d.name);
   if (!known.includes(flags.data)) throw new UserError(`--data: unknown data set "${flags.data}"`, `use one of ${known.join(', ')}`);
@@ -114,7 +114,7 @@ function configFrom(flags: SearchFlags): SearchConfig {
     ...(flags.trainSize !== undefined ? { trainSize: parseInteger('--train-size', flags.trainSize, 2) } : {}),
     ...(flags.epochs !== undefined ? { epochs: parseInteger('--epochs', flags.epochs, 1) } : {}),
   };
-  const config: SearchConfig = {
+  const config: PopulationSearchConfig = {
     iterations: parseInteger('--iterations', flags.iterations, 1),
     population: parseInteger('--population', flags.population, 2),
     keep: parseInteger('--keep', flags.keep, 1),
@@ -124,7 +124,7 @@ function configFrom(flags: SearchFlags): SearchConfig {
       maxPrograms: parseInteger('--max-programs', flags.maxPrograms, 1),
       maxSize: parseInteger('--max-size', flags.maxSize, 1),
       ...(flags.seconds !== undefined ? { seconds: parseNumber('--seconds', flags.seconds, 0.01) } : {}),
-      strategy: parseChoice('--strategy', flags.strategy, EXPLORE_STRATEGIES),
+      strategy: parseChoice('--strategy', flags.strategy, ENUMERATION_STRATEGY_NAMES),
       ...(flags.minNodes !== undefined ? { minNodes: parseInteger('--min-nodes', flags.minNodes, 2) } : {}),
       ...(flags.maxNodes !== undefined ? { maxNodes: parseInteger('--max-nodes', flags.maxNodes, 2) } : {}),
       ...(flags.noveltyBound !== undefined ? { perClassExpansions: parseInteger('--novelty-bound', flags.noveltyBound, 1) } : {}),
@@ -135,7 +135,7 @@ function configFrom(flags: SearchFlags): SearchConfig {
     baselines: parseChoiceList('--baselines', flags.baselines, BASELINE_KINDS),
     training: { ...training, ...(flags.dsl ? { dsl: flags.dsl } : {}) },
   };
-  const problems = validateSearchConfig(config);
+  const problems = validatePopulationSearchConfig(config);
   if (problems.length > 0) throw new UserError(`impossible search settings: ${problems.join('; ')}`);
   return config;
 }
@@ -150,7 +150,7 @@ async function runSearchCommand(flags: SearchFlags, command: Command): Promise<v
   const out = flags.out ?? join('runs', `search-${flags.data}-${flags.preset}-seed${flags.seed}`);
   const commandLine = `synth ${process.argv.slice(2).join(' ')}`;
   // Settings are checked before anything slow starts or anything is written.
-  let config: SearchConfig;
+  let config: PopulationSearchConfig;
   let store: RunStore | undefined;
   try {
     if (flags.resume) {
@@ -181,8 +181,8 @@ async function runSearchCommand(flags: SearchFlags, command: Command): Promise<v
 }
 
 /** The settings of a run being resumed, checked as they are read back. */
-function configOfRun(store: RunStore): SearchConfig {
-  const read = searchConfigFromManifest(store.manifest.config);
+function configOfRun(store: RunStore): PopulationSearchConfig {
+  const read = populationSearchConfigFromManifest(store.manifest.config);
   if (!read.ok) throw new UserError(`${join(store.dir, 'manifest.json')}: field "config.${read.error.field}": ${read.error.message}`, 'the run cannot be continued with damaged settings; start a new run');
   const training = read.value.training as Partial<TrainingConfig>;
   const field = !PRESET_NAMES.includes(training.preset as PresetName) ? 'preset' : !listDatasets().some((d) => d.name === training.data) ? 'data' : undefined;
@@ -199,7 +199,7 @@ function runError(err: unknown): unknown {
 async function createAndExecute(
   resumed: RunStore | undefined,
   out: string,
-  config: SearchConfig,
+  config: PopulationSearchConfig,
   flags: SearchFlags,
   command: Command,
   commandLine: string,
@@ -260,7 +260,7 @@ function splitRate(split: { y: ArrayLike<number>; count: number }, classes: numb
 }
 
 /** `where.out`: the run directory as the user gave it, for messages; `where.resume`: the command that resumes it. */
-async function execute(store: RunStore, config: SearchConfig, dsl: Dsl, flags: SearchFlags, local: { workers: number; populationBatch: number }, backend: string, where: { out: string; resume: string }, queue?: QueueLocation): Promise<void> {
+async function execute(store: RunStore, config: PopulationSearchConfig, dsl: Dsl, flags: SearchFlags, local: { workers: number; populationBatch: number }, backend: string, where: { out: string; resume: string }, queue?: QueueLocation): Promise<void> {
   const training = config.training as unknown as TrainingConfig;
   const preset = getPreset(training.preset);
   try {
@@ -287,20 +287,20 @@ async function execute(store: RunStore, config: SearchConfig, dsl: Dsl, flags: S
     if (flags.json) process.stdout.write(`${JSON.stringify({ type: 'interrupted', signal, resume: where.resume })}\n`);
   });
   view.start(where.out, config);
-  let report: SearchReport;
+  let report: PopulationSearchReport;
   try {
     // One worker still trains on a thread, so that Ctrl-C is answered at once, not after the current model.
     const trainer = queue
       ? queueTrainer(store, { location: queue, backend, shipModels: Boolean(flags.shipModels), populationBatch: local.populationBatch })
       : localTrainer(store, { ...local, backend, thread: true });
-    report = await runSearch(store, config, dsl, trainer, (event: SearchEvent) => {
+    report = await runPopulationSearch(store, config, dsl, trainer, (event: PopulationSearchEvent) => {
       view.update(event);
       if (flags.json && event.type !== 'done') process.stdout.write(`${JSON.stringify(event)}\n`);
     });
   } catch (err) {
     view.stop();
     release();
-    if (err instanceof SearchError) throw new UserError(err.message, err.hint);
+    if (err instanceof PopulationSearchError) throw new UserError(err.message, err.hint);
     throw err;
   }
   view.stop();

@@ -9,7 +9,7 @@ import { join } from 'node:path';
 import { fromOriginalJson } from '../../dsl/graphFormats.ts';
 import { readRecordFile } from '../../synth/runRecords.ts';
 import { RunStore } from '../../synth/runStore.ts';
-import { runPaths, type BaselineRecord, type CandidateRecord, type SearchReport } from '../../synth/search.ts';
+import { runPaths, type BaselineRecord, type CandidateRecord, type PopulationSearchReport } from '../../synth/search.ts';
 import { writeChart } from '../../util/plot.ts';
 import { UserError } from '../errors.ts';
 import { graphPictureSpec } from '../graphPicture.ts';
@@ -35,7 +35,7 @@ export function register(program: Command): void {
     .option('--json', 'print the report as JSON')
     .action(async (run: string, flags: ShowFlags) => {
       const store = RunStore.open(run);
-      const report = readRecordFile<SearchReport>(store, runPaths.report);
+      const report = readRecordFile<PopulationSearchReport>(store, runPaths.report);
       if (!report) throw new UserError(`${run} has no report yet: the search has not finished`, `resume it with: synth search --resume --out ${run}`);
       const top = parseInteger('--top', flags.top, 0);
       const summary = readSearchSummary(store, report);

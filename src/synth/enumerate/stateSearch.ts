@@ -33,15 +33,15 @@
  * state directly (a marker stands for the continuation): that is what the evaluator does for
  * `op (lam $0)`, without building a machine per candidate step.
  */
-import { DomainFailure, TailCall, type DomainPrimitive, type ProgramFunction } from '../dsl/domain.ts';
-import type { EvalBudget } from '../dsl/evaluate.ts';
-import { runOnState } from '../dsl/evaluate.ts';
-import { idx, lam, type Term } from '../dsl/term.ts';
-import type { Result } from '../dsl/result.ts';
-import { applyProduction, type Grammar, type Production } from './grammar.ts';
-import { HeapSearch, type SearchProgress } from './heapSearch.ts';
+import { DomainFailure, TailCall, type DomainPrimitive, type ProgramFunction } from '../../dsl/domain.ts';
+import type { EvalBudget } from '../../dsl/evaluate.ts';
+import { runOnState } from '../../dsl/evaluate.ts';
+import { idx, lam, type Term } from '../../dsl/term.ts';
+import type { Result } from '../../dsl/result.ts';
+import { applyProduction, type Grammar, type Production } from '../grammar.ts';
+import { HeapSearch, type EnumerationProgress } from './heapSearch.ts';
 import { MaxHeap } from './priorityQueue.ts';
-import { showType } from '../dsl/types.ts';
+import { showType } from '../../dsl/types.ts';
 
 export interface StepDomain<State> {
   readonly primitives: Readonly<Record<string, DomainPrimitive<State>>>;
@@ -89,7 +89,7 @@ export interface StateSearchOptions {
    * `domain.outputClass`); unbounded when absent.
    */
   readonly perClassExpansions?: number;
-  readonly onProgress?: (progress: SearchProgress & { states: number }) => void;
+  readonly onProgress?: (progress: EnumerationProgress & { states: number }) => void;
   readonly progressEvery?: number;
 }
 

@@ -10,8 +10,8 @@
  *
  * Size counts primitives, inventions, variables and lambdas (applications are free).
  */
-import type { Term } from '../dsl/term.ts';
-import { applyProduction, type Grammar, type Production } from './grammar.ts';
+import type { Term } from '../../dsl/term.ts';
+import { applyProduction, type Grammar, type Production } from '../grammar.ts';
 import { MaxHeap } from './priorityQueue.ts';
 
 export interface EnumeratedProgram {
@@ -20,7 +20,7 @@ export interface EnumeratedProgram {
   readonly size: number;
 }
 
-export interface SearchProgress {
+export interface EnumerationProgress {
   readonly programs: number;
   readonly seconds: number;
   readonly logProbability: number;
@@ -34,7 +34,7 @@ export interface HeapSearchOptions {
   /** Stop after this many wall-clock seconds. */
   readonly seconds?: number;
   /** Called every `progressEvery` programs (default 10,000). */
-  readonly onProgress?: (progress: SearchProgress) => void;
+  readonly onProgress?: (progress: EnumerationProgress) => void;
   readonly progressEvery?: number;
 }
 

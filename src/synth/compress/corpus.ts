@@ -3,8 +3,8 @@
  * (paths from the roots), which programs contain it (an abstraction useful to one program
  * only is rejected, as in DreamCoder), and the cost a node could save at most.
  */
-import type { NodeSet } from './compressNodes.ts';
-import { APP, LAM } from './compressNodes.ts';
+import type { NodeSet } from './nodes.ts';
+import { APP, LAM } from './nodes.ts';
 
 /** Marks a node that occurs in more than one program. */
 export const MANY_PROGRAMS = -2;

@@ -9,13 +9,13 @@
  * of the abstraction's body. Pruning rules follow Stitch: upper bound, free variables,
  * single use, single program, argument capture (useless parameter), redundant parameters.
  */
-import type { CorpusFacts } from './compressCorpus.ts';
-import * as corpus from './compressCorpus.ts';
-import * as nodes from './compressNodes.ts';
-import type { NodeSet } from './compressNodes.ts';
-import type { TdfaAnnotations } from './compressTdfa.ts';
-import * as zip from './compressZippers.ts';
-import { Zippers } from './compressZippers.ts';
+import type { CorpusFacts } from './corpus.ts';
+import * as corpus from './corpus.ts';
+import * as nodes from './nodes.ts';
+import type { NodeSet } from './nodes.ts';
+import type { TdfaAnnotations } from './tdfa.ts';
+import * as zip from './zippers.ts';
+import { Zippers } from './zippers.ts';
 
 // Plain local copies: imported bindings are live and cost an accessor call in hot loops.
 const MANY_PROGRAMS = corpus.MANY_PROGRAMS;
@@ -32,7 +32,7 @@ const childOf = zip.childOf;
 export const METAVAR = 0;
 export const SYMVAR = 1;
 
-export interface SearchOptions {
+export interface AbstractionSearchOptions {
   readonly maxArity: number;
   /** Keep abstractions useful to a single program (DreamCoder and Stitch reject them). */
   readonly allowSingleProgram?: boolean;
@@ -40,7 +40,7 @@ export interface SearchOptions {
   /** Rejects a finished body (e.g. alpha-equivalent to a known abstraction). */
   readonly reject?: (body: number) => boolean;
   /**
-   * Work budget (`SearchStats.work`, counted across searches sharing the stats): past it the
+   * Work budget (`AbstractionSearchStats.work`, counted across searches sharing the stats): past it the
    * search stops and returns the best abstraction found so far, setting `stats.exhausted`.
    */
   readonly maxWork?: number;
@@ -78,7 +78,7 @@ export interface FoundAbstraction {
   readonly body: number;
 }
 
-export interface SearchStats {
+export interface AbstractionSearchStats {
   expanded: number;
   finished: number;
   /** Match locations examined, the measure of a search's cost (deterministic, unlike time). */
@@ -88,7 +88,7 @@ export interface SearchStats {
 }
 
 /** Finds the abstraction of highest utility, or null when none compresses. */
-export function searchBestAbstraction(facts: CorpusFacts, options: SearchOptions, stats?: SearchStats): FoundAbstraction | null {
+export function searchBestAbstraction(facts: CorpusFacts, options: AbstractionSearchOptions, stats?: AbstractionSearchStats): FoundAbstraction | null {
   return new Search(facts, options, stats).run();
 }
 
@@ -104,8 +104,8 @@ class Search {
 
   constructor(
     private readonly facts: CorpusFacts,
-    private readonly options: SearchOptions,
-    private readonly stats: SearchStats = { expanded: 0, finished: 0, work: 0, exhausted: false },
+    private readonly options: AbstractionSearchOptions,
+    private readonly stats: AbstractionSearchStats = { expanded: 0, finished: 0, work: 0, exhausted: false },
   ) {
     this.set = facts.set;
     this.newPrimCost = this.set.costModel.primitive;

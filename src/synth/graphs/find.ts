@@ -28,14 +28,14 @@
  * Inventions of a DSL are not used (their sizes would make other programs smaller); the
  * result says so.
  */
-import { DomainFailure, TailCall, type ProgramFunction } from '../dsl/domain.ts';
-import { graphPrimitives, initialState, type GraphState, type GraphStructure } from '../dsl/domains/graph.ts';
-import { app, prim, type Term } from '../dsl/term.ts';
-import { canonicalStateKey, simpleGraphOfState, type SavedCursor } from './explore.ts';
-import type { Grammar } from './grammar.ts';
+import { DomainFailure, TailCall, type ProgramFunction } from '../../dsl/domain.ts';
+import { graphPrimitives, initialState, type GraphState, type GraphStructure } from '../../dsl/domains/graph.ts';
+import { app, prim, type Term } from '../../dsl/term.ts';
+import { canonicalStateKey, simpleGraphOfState, type SavedCursor } from './stateKey.ts';
+import type { Grammar } from '../grammar.ts';
 import { edgeCount, embeds, GraphCatalog, type SimpleGraph } from './isomorphism.ts';
-import { MaxHeap } from './priorityQueue.ts';
-import { evaluateGraphState } from '../dsl/evaluate.ts';
+import { MaxHeap } from '../enumerate/index.ts';
+import { evaluateGraphState } from '../../dsl/evaluate.ts';
 import { constructProgram } from './constructProgram.ts';
 
 export interface FindOptions {

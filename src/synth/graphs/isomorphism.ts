@@ -6,7 +6,7 @@
  * colour histogram); graphs with equal keys are compared exactly by backtracking over
  * vertex maps that preserve WL colours, so the catalog never merges non-isomorphic graphs.
  */
-import type { ProgramGraph } from '../dsl/graph.ts';
+import type { ProgramGraph } from '../../dsl/graph.ts';
 
 /** A simple graph on vertices 0..n-1: sorted neighbour lists, no repeated edges. */
 export interface SimpleGraph {

@@ -4,7 +4,7 @@
  * match" is one number. Nodes at a zipper are found by walking the path, and patterns
  * carry them per match location so the walk happens once per expansion.
  */
-import { APP, LAM, type NodeSet } from './compressNodes.ts';
+import { APP, LAM, type NodeSet } from './nodes.ts';
 
 export const FUNC = 0;
 export const ARG = 1;

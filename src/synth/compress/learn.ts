@@ -4,14 +4,14 @@
  * continue on the rewritten corpus. Returns a typed result; `compressionResultJson` gives
  * Stitch's JSON output format.
  */
-import type { Term } from '../dsl/term.ts';
-import { corpusFacts } from './compressCorpus.ts';
-import { canonicalKey, type AbstractionBody, inlineAbstractions, stitchText, dreamcoderBody } from './compressInline.ts';
-import { NodeSet, STITCH_COST, type CostModel } from './compressNodes.ts';
-import { rewriteCorpus } from './compressRewrite.ts';
-import { SYMVAR, searchBestAbstraction, type FoundAbstraction, type SearchStats } from './compressSearch.ts';
-import { annotateTdfa, type TdfaAnnotations, type TdfaOptions } from './compressTdfa.ts';
-import { UserFacingError } from '../util/errors.ts';
+import type { Term } from '../../dsl/term.ts';
+import { corpusFacts } from './corpus.ts';
+import { canonicalKey, type AbstractionBody, inlineAbstractions, stitchText, dreamcoderBody } from './inline.ts';
+import { NodeSet, STITCH_COST, type CostModel } from './nodes.ts';
+import { rewriteCorpus } from './rewrite.ts';
+import { SYMVAR, searchBestAbstraction, type FoundAbstraction, type AbstractionSearchStats } from './abstractionSearch.ts';
+import { annotateTdfa, type TdfaAnnotations, type TdfaOptions } from './tdfa.ts';
+import { UserFacingError } from '../../util/errors.ts';
 
 export interface CompressOptions {
   /** Largest number of `#i` parameters (symbol variables not counted). Default 2. */
@@ -31,7 +31,7 @@ export interface CompressOptions {
   /** Names new abstractions must not take (e.g. every name of the DSL the corpus is in). */
   readonly reservedNames?: Iterable<string>;
   /**
-   * Work budget of the whole compression, in match locations examined (see SearchStats.work).
+   * Work budget of the whole compression, in match locations examined (see AbstractionSearchStats.work).
    * Past it the search stops and keeps the best abstraction found so far, and the result says
    * so (`budgetExhausted`). Default DEFAULT_COMPRESS_STEPS.
    */
@@ -113,7 +113,7 @@ export function compress(programs: readonly Term[], options: CompressOptions = {
   const originalCost = roots.reduce((sum, r) => sum + set.cost[r], 0);
   let currentCost = originalCost;
   const abstractions: LearnedAbstraction[] = [];
-  const stats: SearchStats = { expanded: 0, finished: 0, work: 0, exhausted: false };
+  const stats: AbstractionSearchStats = { expanded: 0, finished: 0, work: 0, exhausted: false };
 
   for (let step = 0; step < iterations; step++) {
     const facts = corpusFacts(set, roots);

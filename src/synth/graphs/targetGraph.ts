@@ -5,9 +5,9 @@
  * are any tokens; they are numbered in order of appearance. Graphs are compared as simple
  * graphs (the project's notion of isomorphism), so repeated edges count once.
  */
-import { fromOriginalJson } from '../dsl/graphFormats.ts';
-import type { ProgramGraph } from '../dsl/graph.ts';
-import { err, ok, type Result } from '../dsl/result.ts';
+import { fromOriginalJson } from '../../dsl/graphFormats.ts';
+import type { ProgramGraph } from '../../dsl/graph.ts';
+import { err, ok, type Result } from '../../dsl/result.ts';
 import { isConnected, simpleGraph, simpleGraphOf, type SimpleGraph } from './isomorphism.ts';
 
 export type TargetFormat = 'original-json' | 'json' | 'dot' | 'edges';

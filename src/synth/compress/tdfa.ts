@@ -4,8 +4,8 @@
  * parameters at, nodes whose state is listed as valid. Used for corpora of syntax trees
  * where not every subtree is a sensible unit (e.g. Python ASTs).
  */
-import { APP, PRIM, type NodeSet } from './compressNodes.ts';
-import { UserFacingError } from '../util/errors.ts';
+import { APP, PRIM, type NodeSet } from './nodes.ts';
+import { UserFacingError } from '../../util/errors.ts';
 
 /** state -> symbol -> the state of each argument. */
 export type Tdfa = Record<string, Record<string, readonly string[]>>;

@@ -3,12 +3,12 @@
  * is typed by inference over the DSL's primitive (and earlier invention) types, so the
  * enumerator can use it like any other entry.
  */
-import { withInventions, type Dsl } from '../dsl/dsl.ts';
-import type { DslTypeError } from '../dsl/errors.ts';
-import type { Result } from '../dsl/result.ts';
-import { tcon, type Type } from '../dsl/types.ts';
-import { abstractionToInvention } from './compress.ts';
-import type { AbstractionBody } from './compressInline.ts';
+import { withInventions, type Dsl } from '../../dsl/dsl.ts';
+import type { DslTypeError } from '../../dsl/errors.ts';
+import type { Result } from '../../dsl/result.ts';
+import { tcon, type Type } from '../../dsl/types.ts';
+import { abstractionToInvention } from './learn.ts';
+import type { AbstractionBody } from './inline.ts';
 
 /**
  * The DSL with `abstractions` added in order (each may use the ones before it and those in

@@ -4,9 +4,9 @@
  * the node. Arguments that refer to lambdas above the match are shifted down by the
  * lambdas the abstraction body puts between them and their binders.
  */
-import type { CorpusFacts } from './compressCorpus.ts';
-import { APP, LAM, PRIM, VAR, type NodeSet } from './compressNodes.ts';
-import type { FoundAbstraction } from './compressSearch.ts';
+import type { CorpusFacts } from './corpus.ts';
+import { APP, LAM, PRIM, VAR, type NodeSet } from './nodes.ts';
+import type { FoundAbstraction } from './abstractionSearch.ts';
 
 interface ShiftRule {
   readonly depthCutoff: number;

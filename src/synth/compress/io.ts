@@ -3,12 +3,12 @@
  * Programs are read with the DSL parser; Stitch's tagged binders (`lam_1`, `$0_1`) become
  * tagged lambdas and variables.
  */
-import type { Dsl } from '../dsl/dsl.ts';
-import { parseProgram } from '../dsl/parse.ts';
-import { err, ok, type Result } from '../dsl/result.ts';
-import type { Term } from '../dsl/term.ts';
-import { withStitchTags } from './compressInline.ts';
-import { UserFacingError } from '../util/errors.ts';
+import type { Dsl } from '../../dsl/dsl.ts';
+import { parseProgram } from '../../dsl/parse.ts';
+import { err, ok, type Result } from '../../dsl/result.ts';
+import type { Term } from '../../dsl/term.ts';
+import { withStitchTags } from './inline.ts';
+import { UserFacingError } from '../../util/errors.ts';
 
 export class CorpusFormatError extends UserFacingError {
   declare readonly hint: string;

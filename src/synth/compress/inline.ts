@@ -3,8 +3,8 @@
  * back into programs, the DreamCoder-form invention (`#i` turned into lambda-bound
  * variables), and a canonical key that identifies alpha-equivalent abstractions.
  */
-import type { Term } from '../dsl/term.ts';
-import { app, apps, idx, invention, lam, unApply } from '../dsl/term.ts';
+import type { Term } from '../../dsl/term.ts';
+import { app, apps, idx, invention, lam, unApply } from '../../dsl/term.ts';
 
 /** What inlining needs to know about a learned abstraction. */
 export interface AbstractionBody {

@@ -10,7 +10,7 @@
  * every other edge joins a node to one of its ancestors, which lie on the stack: it is added
  * from the node, in a branch that pops down to the ancestor and connects.
  */
-import { app, prim, type Term } from '../dsl/term.ts';
+import { app, prim, type Term } from '../../dsl/term.ts';
 import type { SimpleGraph } from './isomorphism.ts';
 
 /** The program, or why the graph cannot be built with `maxConn` ports. */

@@ -4,8 +4,8 @@
  * symbol counts computed once when it is added. Structural sharing is what makes a match
  * location stand for every place the same subtree occurs.
  */
-import type { Index, Lambda, Term } from '../dsl/term.ts';
-import { app, idx, invention, lam, param, prim } from '../dsl/term.ts';
+import type { Index, Lambda, Term } from '../../dsl/term.ts';
+import { app, idx, invention, lam, param, prim } from '../../dsl/term.ts';
 
 export const PRIM = 0;
 export const VAR = 1;

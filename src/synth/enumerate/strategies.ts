@@ -1,0 +1,97 @@
+/**
+ * The enumeration strategies by name: each turns a grammar (and, for the state searches, a step
+ * domain) into programs, best first. Callers pick one from this table; adding a strategy adds an
+ * entry here and touches no domain.
+ */
+import type { Term } from '../../dsl/term.ts';
+import type { EvalBudget } from '../../dsl/evaluate.ts';
+import type { Grammar } from '../grammar.ts';
+import { enumeratePrograms } from './heapSearch.ts';
+import { searchStates, type StateSearchStats, type StepDomain } from './stateSearch.ts';
+import { UserFacingError } from '../../util/errors.ts';
+
+/** Default novelty bound: states extended per output class (see benchmarks/coverage.ts). */
+export const DEFAULT_PER_CLASS_EXPANSIONS = 16;
+
+/** Limits a strategy runs under; each strategy reads the ones that apply to it. */
+export interface EnumerationSettings {
+  readonly maxSize?: number;
+  readonly maxPrograms?: number;
+  readonly seconds?: number;
+  /** State searches: most distinct states held. */
+  readonly maxStates?: number;
+  /** State searches: closed sub-programs tried per non-continuation argument. */
+  readonly argumentPool?: number;
+  /** State searches: the budget of each step's evaluation. */
+  readonly evalBudget?: EvalBudget;
+  /** The novelty bound (novelty only; default DEFAULT_PER_CLASS_EXPANSIONS). */
+  readonly perClassExpansions?: number;
+}
+
+/** A program as a strategy yields it; the state searches also give its output state. */
+export interface StrategyProgram<State> {
+  readonly term: Term;
+  readonly logProbability: number;
+  readonly size: number;
+  readonly state?: State;
+}
+
+export interface EnumerationStrategy {
+  /** Whether it searches program states (the state cap, argument pool and the domain's `admissible` apply). */
+  readonly searchesStates: boolean;
+  /** Whether it takes a novelty bound. */
+  readonly noveltyBound: boolean;
+  /** The programs, best first; a state search fills `stats` as it goes. */
+  programs<State>(grammar: Grammar, domain: StepDomain<State>, settings: EnumerationSettings, stats: StateSearchStats): Iterable<StrategyProgram<State>>;
+}
+
+/** Heap Search over every program of the grammar, each to be evaluated from scratch. */
+const heap: EnumerationStrategy = {
+  searchesStates: false,
+  noveltyBound: false,
+  programs: (grammar, _domain, s) => enumeratePrograms(grammar, { maxSize: s.maxSize, maxPrograms: s.maxPrograms, seconds: s.seconds }),
+};
+
+const stateSearchSettings = (s: EnumerationSettings) => ({
+  maxSize: s.maxSize,
+  maxPrograms: s.maxPrograms,
+  seconds: s.seconds,
+  argumentPool: s.argumentPool,
+  maxStates: s.maxStates,
+  evalBudget: s.evalBudget,
+});
+
+/** Best-first search over program states: straight-line CPS chains, each distinct state extended once. */
+const states: EnumerationStrategy = {
+  searchesStates: true,
+  noveltyBound: false,
+  programs: (grammar, domain, s, stats) => searchStates(grammar, domain, stateSearchSettings(s), stats),
+};
+
+/** The state search with a novelty bound: a bounded number of states extended per output class. */
+const novelty: EnumerationStrategy = {
+  searchesStates: true,
+  noveltyBound: true,
+  programs: (grammar, domain, s, stats) =>
+    searchStates(grammar, domain, { ...stateSearchSettings(s), perClassExpansions: s.perClassExpansions ?? DEFAULT_PER_CLASS_EXPANSIONS }, stats),
+};
+
+export type EnumerationStrategyName = 'heap' | 'states' | 'novelty';
+
+export const ENUMERATION_STRATEGIES: Readonly<Record<EnumerationStrategyName, EnumerationStrategy>> = { heap, states, novelty };
+
+/** The strategy names, in the registry's order. */
+export const ENUMERATION_STRATEGY_NAMES = Object.keys(ENUMERATION_STRATEGIES) as readonly EnumerationStrategyName[];
+
+/** Whether a text names a strategy. */
+export function isEnumerationStrategy(name: string): name is EnumerationStrategyName {
+  return Object.hasOwn(ENUMERATION_STRATEGIES, name);
+}
+
+/** The strategy of that name; a name not in the registry is a usage error. */
+export function enumerationStrategy(name: string): EnumerationStrategy {
+  if (!isEnumerationStrategy(name)) {
+    throw new UserFacingError(`unknown enumeration strategy "${name}"`, { kind: 'usage', where: 'strategy', hint: `use one of ${ENUMERATION_STRATEGY_NAMES.join(', ')}` });
+  }
+  return ENUMERATION_STRATEGIES[name];
+}
