@@ -119,6 +119,7 @@ async function pytorchRuns(dataset: Dataset): Promise<{ sameStart: MirrorRun[]; 
       }
       return JSON.parse(readFileSync(file, 'utf8')) as MirrorRun;
     };
+    const ravenGen = ravenGenDir ? mirrorSeeds.map((seed) => mirror(join(perSeedDir, `pytorch-raven-gen-seed-${seed}.json`), ['--seed', String(seed)], ravenGenDir)) : null;
     const sameStart = mirrorSeeds.map((seed) => {
       const model = buildModel(specFor({ kind: 'linear', preset: paper, inputShape: dataset.inputShape, numClasses: dataset.numClasses, seed }));
       const modelDir = join(scratch, `init-${seed}`);
@@ -131,7 +132,6 @@ async function pytorchRuns(dataset: Dataset): Promise<{ sameStart: MirrorRun[]; 
       return mirror(join(perSeedDir, `pytorch-same-start-seed-${seed}.json`), ['--init', modelDir, '--order', join(scratch, `order-${seed}.json`)]);
     });
     const ownStart = mirrorSeeds.map((seed) => mirror(join(perSeedDir, `pytorch-seed-${seed}.json`), ['--seed', String(seed)]));
-    const ravenGen = ravenGenDir ? mirrorSeeds.map((seed) => mirror(join(perSeedDir, `pytorch-raven-gen-seed-${seed}.json`), ['--seed', String(seed)], ravenGenDir)) : null;
     return { sameStart, ownStart, ravenGen };
   } finally {
     rmSync(scratch, { recursive: true, force: true });

@@ -15,10 +15,16 @@ them once (128 training, 1,200 evaluation); here one seeded draw gives 128 / 1,2
     python3 benchmarks/raven_gen_data.py OUT_DIR [--seed 0]
 
 Writes OUT_DIR/{train,validation,test}.x.f32 (NHWC float32 in [0, 1]) and .y.i32, as
-original_baseline.py reads them.
+original_baseline.py reads them. raven-gen draws from numpy's global generator but also iterates
+over sets of enum members, whose order follows Python's per-process string hashing; the script
+re-runs itself with PYTHONHASHSEED=0 so that a seed gives the same matrices every time.
 """
 import argparse
 import os
+import sys
+
+if os.environ.get("PYTHONHASHSEED") != "0":
+    os.execve(sys.executable, [sys.executable, *sys.argv], {**os.environ, "PYTHONHASHSEED": "0"})
 
 import numpy as np
 
