@@ -43,7 +43,7 @@ export { type Activation, glorotVariable, Linear, MLP } from './layers/dense.ts'
 export { GAT, type GATOptions } from './layers/gat.ts';
 export { GCN, type GCNOptions } from './layers/gcn.ts';
 export { GIN, type GINOptions } from './layers/gin.ts';
-export { GINE, type GINEOptions } from './layers/gine.ts';
+export { GINE, type GINEOptions, type UpdateNetwork } from './layers/gine.ts';
 export {
   type Aggregation,
   type EdgeList,
@@ -57,8 +57,7 @@ export {
 export { type EdgeContext, MessagePassing } from './layers/messagePassing.ts';
 export { SAGE, type SAGEOptions } from './layers/sage.ts';
 export { type Model } from './models/model.ts';
-export { createGnnLayer, LinearUpdateGine, updateWithoutMessages } from './models/gnnLayers.ts';
-export { GssnnModel } from './models/gssnn.ts';
+export { GssnnModel, gssnnLayer } from './models/gssnn.ts';
 export { EncoderHeadModel } from './models/heads.ts';
 export { buildModel, DEFAULT_CONTROL_SIZE, encoderFor, ModelSpecError, specFor, type SpecRequest } from './models/index.ts';
 export { classLogits, outputWidth, usesSingleLogit } from './models/output.ts';
@@ -74,7 +73,7 @@ export {
   WIRING_KINDS,
   type WiringKind,
 } from './models/wiring.ts';
-export { createDense, createLayerNorm, dense, type Dense, dropout, gelu, layerNorm, type LayerNorm } from './nn/ops.ts';
+export { createLayerNorm, dropout, gelu, layerNorm, type LayerNorm } from './nn/ops.ts';
 export { type Init, ParamStore } from './nn/params.ts';
 export {
   INITIAL_WEIGHTS_FILE,

@@ -4,9 +4,12 @@ import { initBackend } from '../../src/gssnn/backend.ts';
 import { GAT } from '../../src/gssnn/layers/gat.ts';
 import { GCN } from '../../src/gssnn/layers/gcn.ts';
 import { GIN } from '../../src/gssnn/layers/gin.ts';
+import { Linear, MLP } from '../../src/gssnn/layers/dense.ts';
 import { GINE } from '../../src/gssnn/layers/gine.ts';
 import { GraphBatch } from '../../src/gssnn/layers/graphs.ts';
 import { SAGE } from '../../src/gssnn/layers/sage.ts';
+import { gssnnLayer } from '../../src/gssnn/models/gssnn.ts';
+import { ParamStore } from '../../src/gssnn/nn/params.ts';
 import { Random } from '../../src/util/random.ts';
 import {
   type LayerSpec,
@@ -21,13 +24,24 @@ import {
 } from './layerChecks.ts';
 
 const specs: LayerSpec[] = [
-  { name: 'GINE', inFeatures: 4, edgeFeatures: 4, make: (rng) => new GINE(rng, { inFeatures: 4, outFeatures: 3, hidden: 5 }) },
+  { name: 'GINE, MLP update', inFeatures: 4, edgeFeatures: 4, make: (rng) => new GINE(MLP.glorot(rng, 4, 5, 3)) },
   {
     name: 'GINE (edge projection, trainable eps)',
     inFeatures: 3,
     edgeFeatures: 2,
-    make: (rng) => new GINE(rng, { inFeatures: 3, outFeatures: 4, edgeFeatures: 2, eps: 0.3, trainEps: true }),
+    make: (rng) => {
+      const edgeProjection = Linear.glorot(rng, 2, 3);
+      return new GINE(MLP.glorot(rng, 3, 4, 4), { edgeProjection, eps: 0.3, trainEps: true });
+    },
   },
+  // The layer every preset trains: the original's linear update, weights in a model's store.
+  {
+    name: 'G-SSNN layer, linear update',
+    inFeatures: 4,
+    edgeFeatures: 4,
+    make: (rng) => gssnnLayer('linear', new ParamStore(rng.nextUint32()), 'gnn.layer0', rng, 4),
+  },
+  { name: 'G-SSNN layer, MLP update', inFeatures: 4, edgeFeatures: 4, make: (rng) => gssnnLayer('mlp', new ParamStore(rng.nextUint32()), 'gnn.layer0', rng, 4) },
   { name: 'GIN', inFeatures: 4, edgeFeatures: 0, make: (rng) => new GIN(rng, { inFeatures: 4, outFeatures: 3, trainEps: true, eps: 0.1 }) },
   { name: 'GCN', inFeatures: 4, edgeFeatures: 0, make: (rng) => new GCN(rng, { inFeatures: 4, outFeatures: 3 }) },
   { name: 'SAGE mean', inFeatures: 4, edgeFeatures: 0, make: (rng) => new SAGE(rng, { inFeatures: 4, outFeatures: 3 }) },
@@ -52,7 +66,7 @@ describe.each(specs)('$name', (spec) => {
 describe('layer semantics', () => {
   it('GINE computes MLP((1+eps) x_i + sum_j ReLU(x_j + e_ij)) on a path', () => {
     const rng = new Random(3);
-    const layer = new GINE(rng, { inFeatures: 2, outFeatures: 2, eps: 0.5 });
+    const layer = new GINE(MLP.glorot(rng, 2, 2, 2), { eps: 0.5 });
     // 0 -> 1 and 2 -> 1: node 1 receives two messages, nodes 0 and 2 none.
     const edges = { numNodes: 3, source: Int32Array.from([0, 2]), target: Int32Array.from([1, 1]) };
     const x = Float32Array.from([1, -2, 0.5, 0.5, -1, 3]);
@@ -64,7 +78,7 @@ describe('layer semantics', () => {
       [1.5 * 0.5 + relu(1 + 0.5) + relu(-1 + 2), 1.5 * 0.5 + relu(-2 + 1) + relu(3 - 4)],
       [1.5 * -1, 1.5 * 3],
     ];
-    const expected = tf.tidy(() => layer.mlp.apply(tf.tensor2d(inputs)).dataSync());
+    const expected = tf.tidy(() => layer.nn.apply(tf.tensor2d(inputs)).dataSync());
     expectClose(out, expected, 1e-6);
     layer.dispose();
   });
@@ -92,9 +106,9 @@ describe('layer semantics', () => {
   });
 
   it('weights come from the seed', () => {
-    const a = new GINE(new Random(9), { inFeatures: 3, outFeatures: 3 });
-    const b = new GINE(new Random(9), { inFeatures: 3, outFeatures: 3 });
-    const c = new GINE(new Random(10), { inFeatures: 3, outFeatures: 3 });
+    const a = new GINE(MLP.glorot(new Random(9), 3, 3, 3));
+    const b = new GINE(MLP.glorot(new Random(9), 3, 3, 3));
+    const c = new GINE(MLP.glorot(new Random(10), 3, 3, 3));
     expect(a.variables.map((v) => Array.from(v.dataSync()))).toEqual(b.variables.map((v) => Array.from(v.dataSync())));
     expect(Array.from(a.variables[0].dataSync())).not.toEqual(Array.from(c.variables[0].dataSync()));
     [a, b, c].forEach((l) => l.dispose());

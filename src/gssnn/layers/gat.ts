@@ -34,7 +34,7 @@ export class GAT extends MessagePassing {
     super();
     this.heads = options.heads ?? 1;
     const width = this.heads * options.headFeatures;
-    this.linear = new Linear(rng, options.inFeatures, width, false);
+    this.linear = Linear.glorot(rng, options.inFeatures, width, false);
     this.attendSource = glorotVariable(rng, this.heads, options.headFeatures);
     this.attendTarget = glorotVariable(rng, this.heads, options.headFeatures);
     this.outFeatures = options.concat === false ? options.headFeatures : width;

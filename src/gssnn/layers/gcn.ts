@@ -22,7 +22,7 @@ export class GCN extends MessagePassing {
 
   constructor(rng: Random, readonly options: GCNOptions) {
     super();
-    this.linear = new Linear(rng, options.inFeatures, options.outFeatures, false);
+    this.linear = Linear.glorot(rng, options.inFeatures, options.outFeatures, false);
     this.bias = tf.variable(tf.zeros([options.outFeatures]), true);
   }
 

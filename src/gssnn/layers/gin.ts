@@ -24,7 +24,7 @@ export class GIN extends MessagePassing {
 
   constructor(rng: Random, readonly options: GINOptions) {
     super();
-    this.mlp = new MLP(rng, options.inFeatures, options.hidden ?? options.outFeatures, options.outFeatures);
+    this.mlp = MLP.glorot(rng, options.inFeatures, options.hidden ?? options.outFeatures, options.outFeatures);
     this.fixedEps = options.eps ?? 0;
     this.eps = options.trainEps ? tf.variable(tf.scalar(this.fixedEps), true) : null;
   }

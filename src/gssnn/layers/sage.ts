@@ -23,8 +23,8 @@ export class SAGE extends MessagePassing {
   constructor(rng: Random, readonly options: SAGEOptions) {
     super();
     this.aggregation = options.aggregation ?? 'mean';
-    this.self = new Linear(rng, options.inFeatures, options.outFeatures, true);
-    this.neighbours = new Linear(rng, options.inFeatures, options.outFeatures, false);
+    this.self = Linear.glorot(rng, options.inFeatures, options.outFeatures, true);
+    this.neighbours = Linear.glorot(rng, options.inFeatures, options.outFeatures, false);
   }
 
   get variables(): tf.Variable[] {
