@@ -67,7 +67,7 @@ export class DnrTracker {
 export type KernelMasks = Float32Array[];
 
 export function fullMasks(stack: DenseStack): KernelMasks {
-  return stack.layers.map((layer) => new Float32Array(layer.kernel.size).fill(1));
+  return stack.layers.map((layer) => new Float32Array(layer.weight.size).fill(1));
 }
 
 export function sparsity(masks: KernelMasks): number {
@@ -78,14 +78,14 @@ export function sparsity(masks: KernelMasks): number {
 
 /** Zeroes the pruned kernel entries (call after every optimizer step). */
 export function applyKernelMasks(stack: DenseStack, masks: KernelMasks): void {
-  tf.tidy(() => stack.layers.forEach((layer, l) => layer.kernel.assign(tf.mul(layer.kernel, tf.tensor(masks[l], layer.kernel.shape)))));
+  tf.tidy(() => stack.layers.forEach((layer, l) => layer.weight.assign(tf.mul(layer.weight, tf.tensor(masks[l], layer.weight.shape)))));
 }
 
 /** Layer-wise magnitude pruning: removes `rate` of each layer's remaining kernel weights. */
 export function magnitudePrune(stack: DenseStack, masks: KernelMasks, rate: number): KernelMasks {
   if (!(rate >= 0 && rate < 1)) throw new RangeError(`pruning rate must be in [0, 1), got ${rate}`);
   return stack.layers.map((layer, l) => {
-    const w = layer.kernel.dataSync();
+    const w = layer.weight.dataSync();
     const mask = Float32Array.from(masks[l]);
     const alive = Array.from(mask.keys()).filter((i) => mask[i] === 1);
     const remove = Math.floor(alive.length * rate);
@@ -106,8 +106,8 @@ export function activatingPruneStep(stack: DenseStack, masks: KernelMasks, probe
   const out = masks.map((m) => Float32Array.from(m));
   for (const layerDnr of dnr.layers) {
     const l = layerDnr.layer;
-    const [fanIn, fanOut] = stack.layers[l].kernel.shape;
-    const w = stack.layers[l].kernel.dataSync();
+    const [fanIn, fanOut] = stack.layers[l].weight.shape;
+    const w = stack.layers[l].weight.dataSync();
     const freq = Array.from(layerDnr.unitDeadFrequency);
     const median = [...freq].sort((a, b) => a - b)[Math.floor(freq.length / 2)];
     const mask = out[l];

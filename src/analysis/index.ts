@@ -45,7 +45,7 @@ export {
   snapshot,
   sparsity,
 } from './deadNeurons.ts';
-export { type DenseLayer, DenseStack, type DenseStackConfig, type DenseTrace } from './denseStack.ts';
+export { DenseLayer, DenseStack, type DenseStackConfig, type DenseTrace } from './denseStack.ts';
 export {
   type DifficultyGroup,
   difficultyGroups,
