@@ -16,6 +16,7 @@ import {
   checkBatching,
   checkEdgeOrderInvariance,
   checkGradients,
+  checkNoEdges,
   checkPermutationEquivariance,
   checkTensorCountFlat,
   expectClose,
@@ -60,6 +61,7 @@ describe.each(specs)('$name', (spec) => {
   it('is equivariant to node permutations', () => checkPermutationEquivariance(spec, 12));
   it('is invariant to the order of edges', () => checkEdgeOrderInvariance(spec, 13));
   it('gives per-graph outputs in a disjoint union and on a shared graph', () => checkBatching(spec, 14));
+  it('gives a graph without edges the output of nodes that receive no message', () => checkNoEdges(spec, 16));
   it('keeps the tensor count flat over 100 training steps', () => checkTensorCountFlat(spec, 15));
 });
 

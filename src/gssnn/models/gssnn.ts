@@ -68,9 +68,7 @@ export class GssnnModel implements Model {
       for (const layer of this.layers) {
         if (training) nodes = dropout(nodes, rate, this.dropoutRng) as tf.Tensor3D;
         const edgeFeatures = training ? dropout(messageEdges, rate, this.dropoutRng) : messageEdges;
-        // Without edges there are no messages: the update of x alone. Empty matmuls are skipped
-        // because the wasm backend rejects zero-sized GEMMs.
-        nodes = (edges.shape[1] ? layer.apply(this.graph, nodes, edgeFeatures) : layer.nn.apply(nodes)) as tf.Tensor3D;
+        nodes = layer.apply(this.graph, nodes, edgeFeatures) as tf.Tensor3D;
       }
       return classLogits(this.config, this.head.apply(tf.mean(nodes, 1)) as tf.Tensor2D);
     });
