@@ -39,11 +39,11 @@ export {
 export { gatherRowsInto, scatterRowsInto, segmentCounts, segmentMaxGradInto, segmentMaxInto, segmentSumInto } from './kernels/segment.ts';
 export { installWasmSharedIdentity } from './kernels/wasmIdentity.ts';
 export { installWasmMatmulWrapper } from './kernels/wasmMatmul.ts';
-export { type Activation, glorotVariable, Linear, MLP } from './layers/dense.ts';
-export { GAT, type GATOptions } from './layers/gat.ts';
-export { GCN, type GCNOptions } from './layers/gcn.ts';
-export { GIN, type GINOptions } from './layers/gin.ts';
-export { GINE, type GINEOptions, type UpdateNetwork } from './layers/gine.ts';
+export { type Activation, glorotVariable, Linear, Mlp } from './layers/dense.ts';
+export { Gat, type GatOptions } from './layers/gat.ts';
+export { Gcn, type GcnOptions } from './layers/gcn.ts';
+export { Gin, type GinOptions } from './layers/gin.ts';
+export { Gine, type GineOptions, type UpdateNetwork } from './layers/gine.ts';
 export {
   type Aggregation,
   type EdgeList,
@@ -55,7 +55,7 @@ export {
   withSelfLoops,
 } from './layers/graphs.ts';
 export { type EdgeContext, MessagePassing } from './layers/messagePassing.ts';
-export { SAGE, type SAGEOptions } from './layers/sage.ts';
+export { Sage, type SageOptions } from './layers/sage.ts';
 export { type Model } from './models/model.ts';
 export { GssnnModel, gssnnLayer } from './models/gssnn.ts';
 export { EncoderHeadModel } from './models/heads.ts';

@@ -89,20 +89,20 @@ export class Linear {
 }
 
 /** Linear -> ReLU -> Linear, the usual update network of GIN / GINE. */
-export class MLP {
+export class Mlp {
   constructor(
     readonly first: Linear,
     readonly second: Linear,
   ) {
     if (first.outFeatures !== second.inFeatures) {
-      throw new RangeError(`MLP: the first layer gives ${first.outFeatures} features, the second takes ${second.inFeatures}`);
+      throw new RangeError(`Mlp: the first layer gives ${first.outFeatures} features, the second takes ${second.inFeatures}`);
     }
   }
 
   /** Both layers Glorot-initialized from `rng`, the first layer's draws first. */
-  static glorot(rng: Random, inFeatures: number, hidden: number, outFeatures: number): MLP {
+  static glorot(rng: Random, inFeatures: number, hidden: number, outFeatures: number): Mlp {
     const first = Linear.glorot(rng, inFeatures, hidden);
-    return new MLP(first, Linear.glorot(rng, hidden, outFeatures));
+    return new Mlp(first, Linear.glorot(rng, hidden, outFeatures));
   }
 
   get inFeatures(): number {

@@ -3,7 +3,7 @@
  *   message  m_ij = ReLU(x_j + e_ij)
  *   update   x_i' = nn((1 + eps) x_i + sum_j m_ij)
  * As PyG's `GINEConv(nn)`, the update network is a parameter: a `Linear` (the original
- * G-SSNN's, DGL `GINEConv(nn.Linear(dim, dim))`) or an `MLP` (the usual GINE). Shapes as in
+ * G-SSNN's, DGL `GINEConv(nn.Linear(dim, dim))`) or an `Mlp` (the usual GINE). Shapes as in
  * messagePassing.ts; edge features must have the update's input width, or pass an
  * `edgeProjection` that maps them to it (PyG's `edge_dim`). `eps` is a constant unless
  * `trainEps`, then a trainable scalar.
@@ -22,14 +22,14 @@ export interface UpdateNetwork {
   dispose(): void;
 }
 
-export interface GINEOptions {
+export interface GineOptions {
   /** Maps edge features to the update's input width when the two differ. */
   edgeProjection?: Linear;
   eps?: number;
   trainEps?: boolean;
 }
 
-export class GINE extends MessagePassing {
+export class Gine extends MessagePassing {
   readonly aggregation = 'sum' as const;
   readonly edgeProjection: Linear | null;
   readonly eps: tf.Variable | null;
@@ -38,12 +38,12 @@ export class GINE extends MessagePassing {
   /** The layer owns `nn` and the projection (`dispose()` frees them) unless a model's store holds them. */
   constructor(
     readonly nn: UpdateNetwork,
-    options: GINEOptions = {},
+    options: GineOptions = {},
   ) {
     super();
     this.edgeProjection = options.edgeProjection ?? null;
     if (this.edgeProjection && this.edgeProjection.outFeatures !== nn.inFeatures) {
-      throw new RangeError(`GINE: the edge projection gives ${this.edgeProjection.outFeatures} features, the update takes ${nn.inFeatures}`);
+      throw new RangeError(`Gine: the edge projection gives ${this.edgeProjection.outFeatures} features, the update takes ${nn.inFeatures}`);
     }
     this.fixedEps = options.eps ?? 0;
     this.eps = options.trainEps ? tf.variable(tf.scalar(this.fixedEps), true) : null;
@@ -62,7 +62,7 @@ export class GINE extends MessagePassing {
   }
 
   protected message(edges: EdgeContext, x: tf.Tensor): tf.Tensor {
-    if (!edges.edgeAttr) throw new RangeError('GINE needs edge features: pass edgeAttr to apply()');
+    if (!edges.edgeAttr) throw new RangeError('Gine needs edge features: pass edgeAttr to apply()');
     const e = this.edgeProjection ? this.edgeProjection.apply(edges.edgeAttr) : edges.edgeAttr;
     return tf.relu(tf.add(edges.source(x), e));
   }

@@ -12,10 +12,10 @@ import type { Model } from './model.ts';
 import { buildEncoder, type OwnedEncoder } from '../encoders/index.ts';
 import { Injection, planInjection } from '../inject.ts';
 import { ParamStore } from '../nn/params.ts';
-import { Linear, MLP } from '../layers/dense.ts';
+import { Linear, Mlp } from '../layers/dense.ts';
 import { dropout } from '../nn/ops.ts';
 import { SharedGraph } from '../layers/graphs.ts';
-import { GINE } from '../layers/gine.ts';
+import { Gine } from '../layers/gine.ts';
 import { classLogits, outputWidth } from './output.ts';
 import type { ModelSpec } from './spec.ts';
 
@@ -26,7 +26,7 @@ export class GssnnModel implements Model {
   private readonly encoder: OwnedEncoder;
   private readonly injection: Injection;
   private readonly graph: SharedGraph;
-  private readonly layers: GINE[] = [];
+  private readonly layers: Gine[] = [];
   private readonly head: Linear;
   private readonly dropoutRng: Random;
 
@@ -92,9 +92,9 @@ export class GssnnModel implements Model {
  * in `store` as `name.weight` / `name.bias`; the `mlp` update (Glorot init from `rng`) has its
  * weights adopted into the store as `name.0` .. `name.3`.
  */
-export function gssnnLayer(update: 'linear' | 'mlp', store: ParamStore, name: string, rng: Random, dim: number): GINE {
-  if (update === 'linear') return new GINE(Linear.inStore(store, name, dim, dim));
-  const layer = new GINE(MLP.glorot(rng, dim, dim, dim));
+export function gssnnLayer(update: 'linear' | 'mlp', store: ParamStore, name: string, rng: Random, dim: number): Gine {
+  if (update === 'linear') return new Gine(Linear.inStore(store, name, dim, dim));
+  const layer = new Gine(Mlp.glorot(rng, dim, dim, dim));
   layer.variables.forEach((v, k) => store.adopt(`${name}.${k}`, v));
   return layer;
 }
