@@ -96,7 +96,7 @@ export { type HypothesisWeightOptions, keptFraction, largestPriorScale, meanOutp
 export { type EigenDecomposition, jacobiEigen, type SymmetricMatrix, tridiagonal } from './linalg.ts';
 export {
   accuracy,
-  type Batch,
+  type LabelledBatch,
   batchFromArrays,
   batchGradient,
   disposeBatch,

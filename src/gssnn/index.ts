@@ -109,7 +109,7 @@ export {
   timeCalls,
 } from './probe.ts';
 export { REREGISTERED_KERNELS, withDifferentiableGradients } from './secondOrder.ts';
-export { type Batch, epochBatches, makeBatch } from './train/batches.ts';
+export { type TrainingBatch, epochBatches, makeBatch } from './train/batches.ts';
 export {
   createGradientRule,
   GRADIENT_RULES,
