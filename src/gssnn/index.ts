@@ -61,7 +61,16 @@ export { GssnnModel, gssnnLayer } from './models/gssnn.ts';
 export { EncoderHeadModel } from './models/heads.ts';
 export { buildModel, DEFAULT_CONTROL_SIZE, encoderFor, ModelSpecError, specFor, type SpecRequest } from './models/index.ts';
 export { classLogits, outputWidth, usesSingleLogit } from './models/output.ts';
-export { type GnnConfig, MODEL_KINDS, type ModelKind, type ModelSpec } from './models/spec.ts';
+export {
+  type GnnConfig,
+  type ModelFamily,
+  type ModelKind,
+  MODEL_KIND_NAMES,
+  modelKindFromName,
+  modelKindName,
+  type ModelKindName,
+  type ModelSpec,
+} from './models/spec.ts';
 export {
   chainGraph,
   completeGraph,

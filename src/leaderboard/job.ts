@@ -12,7 +12,7 @@ import { indexedBatch } from '../analysis/fit.ts';
 import { disposeBatch, type LabelledBatch } from '../analysis/loss.ts';
 import { computeMeasures, MEASURE_NAMES, type MeasureName } from '../analysis/measures.ts';
 import { initBackend, parseBackendName } from '../gssnn/backend.ts';
-import type { ModelKind } from '../gssnn/models/index.ts';
+import type { ModelKindName } from '../gssnn/models/index.ts';
 import { getPreset, type PresetName } from '../gssnn/presets.ts';
 import { trainModel } from '../gssnn/train/trainModel.ts';
 import type { TrainResult } from '../gssnn/train/trainer.ts';
@@ -26,7 +26,7 @@ export interface LeaderboardJob {
   readonly task: string;
   readonly dataset: string;
   readonly model: LeaderboardModel;
-  readonly kind: ModelKind;
+  readonly kind: ModelKindName;
   /** The selected program's graph (for `gssnn`), or the graph control wirings match in size. */
   readonly graph: ProgramGraph | null;
   readonly trainSize: number;

@@ -14,7 +14,7 @@ import { ParamStore } from '../nn/params.ts';
 import { Linear } from '../layers/dense.ts';
 import { dropout } from '../nn/ops.ts';
 import { classLogits, outputWidth } from './output.ts';
-import type { ModelSpec } from './spec.ts';
+import { modelKindFromName, type ModelSpec } from './spec.ts';
 
 export class EncoderHeadModel implements Model {
   readonly kind: string;
@@ -26,12 +26,13 @@ export class EncoderHeadModel implements Model {
   private readonly dropoutRng: Random;
 
   constructor(readonly config: ModelSpec) {
-    if (config.kind !== 'linear' && config.kind !== 'mlp') throw new Error(`EncoderHeadModel cannot build ${config.kind}`);
+    const { family } = modelKindFromName(config.kind);
+    if (family === 'gssnn') throw new Error(`EncoderHeadModel cannot build ${config.kind}`);
     this.kind = config.kind;
     this.store = new ParamStore(deriveSeed(config.seed, 'init'));
     this.dropoutRng = new Random(deriveSeed(config.seed, 'dropout'));
     this.encoder = buildEncoder(config.encoder, this.store);
-    if (config.kind === 'linear') {
+    if (family === 'linear') {
       if (config.encoder.outputDim !== outputWidth(config)) {
         throw new Error(`linear baseline: encoder output width must be the model's output width ${outputWidth(config)}`);
       }
