@@ -8,7 +8,7 @@
  */
 import { initBackend } from '../src/gssnn/backend.ts';
 import { baseRate, loadDataset } from '../src/data/datasets.ts';
-import { MODEL_KINDS } from '../src/gssnn/models/index.ts';
+import { MODEL_KIND_NAMES } from '../src/gssnn/models/index.ts';
 import { randomGraph } from '../src/gssnn/models/wiring.ts';
 import { PRESETS, type PresetName } from '../src/gssnn/presets.ts';
 import { trainModel } from '../src/gssnn/train/trainModel.ts';
@@ -27,7 +27,7 @@ const results = [];
 for (const presetName of PRESETS_MEASURED) {
   const preset = PRESETS[presetName];
   const data = await loadDataset('mnist', { seed: 0, imageSize: preset.image.inputSize, trainSize: TRAIN_SIZE, validationSize: 100, testSize: 500, warn: () => undefined });
-  for (const kind of MODEL_KINDS) {
+  for (const kind of MODEL_KIND_NAMES) {
     const runs = SEEDS.map((seed) => {
       const { model, result } = trainModel({ kind, preset, data, graph, seed });
       model.dispose();

@@ -13,7 +13,7 @@ import type { Dataset, Split } from '../src/data/dataset.ts';
 import { evaluate } from '../src/dsl/evaluate.ts';
 import { parseProgramOrThrow } from '../src/dsl/parse.ts';
 import { initBackend } from '../src/gssnn/backend.ts';
-import { buildModel, specFor, type ModelKind } from '../src/gssnn/models/index.ts';
+import { buildModel, specFor, type ModelKindName } from '../src/gssnn/models/index.ts';
 import { PRESETS, type Preset } from '../src/gssnn/presets.ts';
 import { train } from '../src/gssnn/train/trainer.ts';
 import { Random } from '../src/util/random.ts';
@@ -54,7 +54,7 @@ function referenceGraph() {
   return { graph: graph.value, program: file };
 }
 
-function measure(kind: ModelKind, preset: Preset, trainCount: number, epochs: number, graph: ReturnType<typeof referenceGraph>['graph']) {
+function measure(kind: ModelKindName, preset: Preset, trainCount: number, epochs: number, graph: ReturnType<typeof referenceGraph>['graph']) {
   const data = syntheticImages(preset.image.inputSize, trainCount);
   const spec = specFor({ kind, preset, inputShape: data.inputShape, numClasses: 2, graph, seed: 1 });
   const model = buildModel(spec);

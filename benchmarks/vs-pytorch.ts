@@ -19,7 +19,7 @@ import { evaluate } from '../src/dsl/evaluate.ts';
 import { parseProgramOrThrow } from '../src/dsl/parse.ts';
 import { initBackend } from '../src/gssnn/backend.ts';
 import { elementCode, planInjection, tilingIndex } from '../src/gssnn/inject.ts';
-import { buildModel, outputWidth, specFor, type ModelKind, type ModelSpec } from '../src/gssnn/models/index.ts';
+import { buildModel, outputWidth, specFor, type ModelKindName, type ModelSpec } from '../src/gssnn/models/index.ts';
 import { trainPopulation } from '../src/gssnn/population/trainer.ts';
 import { PRESETS, scheduleFor, type Preset } from '../src/gssnn/presets.ts';
 import { train } from '../src/gssnn/train/trainer.ts';
@@ -127,7 +127,7 @@ function ourMatmul(n: number): number {
 
 const backend = await initBackend();
 const graph = referenceGraph();
-const workloads: { name: string; kind: ModelKind; preset: Preset; classes: number; batchSize: number; steps: number }[] = [
+const workloads: { name: string; kind: ModelKindName; preset: Preset; classes: number; batchSize: number; steps: number }[] = [
   { name: 'small G-SSNN, batch 8', kind: 'gssnn', preset: PRESETS.small, classes: 10, batchSize: 8, steps: smallSteps },
   { name: 'small G-SSNN, batch 16 (the preset)', kind: 'gssnn', preset: PRESETS.small, classes: 10, batchSize: 16, steps: smallSteps },
   { name: 'small G-SSNN, batch 32', kind: 'gssnn', preset: PRESETS.small, classes: 10, batchSize: 32, steps: smallSteps },

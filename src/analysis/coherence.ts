@@ -8,7 +8,7 @@
 import * as tf from '@tensorflow/tfjs-core';
 import type { Model } from '../gssnn/models/model.ts';
 import { DenseStack } from './denseStack.ts';
-import type { Batch } from './loss.ts';
+import type { LabelledBatch } from './loss.ts';
 import { denseLayerSignals, forEachExampleGradient } from './perExample.ts';
 
 export interface CoherenceResult {
@@ -95,7 +95,7 @@ export function coherencePerLayer(result: CoherenceResult): { layer: string; alp
 }
 
 /** Reference path for any model: one backward pass per example (`names`: the weights' names, default tfjs's). */
-export function coherenceByLoop(model: Model, batch: Batch, names: readonly string[] = model.variables.map((v) => v.name)): CoherenceResult {
+export function coherenceByLoop(model: Model, batch: LabelledBatch, names: readonly string[] = model.variables.map((v) => v.name)): CoherenceResult {
   const acc = new CoherenceAccumulator(model.variables.map((v) => v.size), names);
   forEachExampleGradient(model, batch, (_, grads) => acc.add(grads));
   return acc.result();
@@ -105,7 +105,7 @@ export function coherenceByLoop(model: Model, batch: Batch, names: readonly stri
  * Cheap path for dense layers: with layer inputs a_i and output gradients delta_i from one
  * batched backward pass, ||g_i(W)||^2 = ||a_i||^2 ||delta_i||^2 and sum_i g_i(W) = A^T Delta.
  */
-export function coherenceDense(stack: DenseStack, batch: Batch): CoherenceResult {
+export function coherenceDense(stack: DenseStack, batch: LabelledBatch): CoherenceResult {
   const totals = tf.tidy(() => {
     const { inputs, deltas } = denseLayerSignals(stack, batch);
     const normOfSum: tf.Scalar[] = [];
@@ -125,7 +125,7 @@ export function coherenceDense(stack: DenseStack, batch: Batch): CoherenceResult
 }
 
 /** Picks the dense fast path when the model exposes its layers, the loop otherwise. */
-export function mCoherence(model: Model, batch: Batch): CoherenceResult {
+export function mCoherence(model: Model, batch: LabelledBatch): CoherenceResult {
   if (model instanceof DenseStack) return coherenceDense(model, batch);
   return coherenceByLoop(model, batch);
 }
@@ -144,7 +144,7 @@ export interface CoherencePoint {
 export class CoherenceTracker {
   readonly history: CoherencePoint[] = [];
 
-  constructor(private readonly sample: Batch, private readonly every = 1) {}
+  constructor(private readonly sample: LabelledBatch, private readonly every = 1) {}
 
   measure(model: Model, step: number, epoch: number): CoherencePoint | null {
     if (step % this.every !== 0) return null;

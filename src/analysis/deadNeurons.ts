@@ -13,7 +13,7 @@
  */
 import * as tf from '@tensorflow/tfjs-core';
 import type { DenseStack } from './denseStack.ts';
-import type { Batch } from './loss.ts';
+import type { LabelledBatch } from './loss.ts';
 
 export interface LayerDnr {
   readonly layer: number;
@@ -32,7 +32,7 @@ export interface DnrReport {
   readonly dynamicRate: number;
 }
 
-export function deadNeuronRates(stack: DenseStack, probe: Batch): DnrReport {
+export function deadNeuronRates(stack: DenseStack, probe: LabelledBatch): DnrReport {
   const n = probe.y.shape[0];
   const layers = tf.tidy(() => {
     const trace = stack.trace(probe.x);
@@ -56,7 +56,7 @@ export function deadNeuronRates(stack: DenseStack, probe: Batch): DnrReport {
 /** Records the DNR on a fixed probe set from a trainer callback. */
 export class DnrTracker {
   readonly history: { step: number; epoch: number; dynamicRate: number; perLayer: number[] }[] = [];
-  constructor(private readonly probe: Batch) {}
+  constructor(private readonly probe: LabelledBatch) {}
   measure(stack: DenseStack, step: number, epoch: number): void {
     const r = deadNeuronRates(stack, this.probe);
     this.history.push({ step, epoch, dynamicRate: r.dynamicRate, perLayer: r.layers.map((l) => l.dynamicRate) });
@@ -67,7 +67,7 @@ export class DnrTracker {
 export type KernelMasks = Float32Array[];
 
 export function fullMasks(stack: DenseStack): KernelMasks {
-  return stack.layers.map((layer) => new Float32Array(layer.kernel.size).fill(1));
+  return stack.layers.map((layer) => new Float32Array(layer.weight.size).fill(1));
 }
 
 export function sparsity(masks: KernelMasks): number {
@@ -78,14 +78,14 @@ export function sparsity(masks: KernelMasks): number {
 
 /** Zeroes the pruned kernel entries (call after every optimizer step). */
 export function applyKernelMasks(stack: DenseStack, masks: KernelMasks): void {
-  tf.tidy(() => stack.layers.forEach((layer, l) => layer.kernel.assign(tf.mul(layer.kernel, tf.tensor(masks[l], layer.kernel.shape)))));
+  tf.tidy(() => stack.layers.forEach((layer, l) => layer.weight.assign(tf.mul(layer.weight, tf.tensor(masks[l], layer.weight.shape)))));
 }
 
 /** Layer-wise magnitude pruning: removes `rate` of each layer's remaining kernel weights. */
 export function magnitudePrune(stack: DenseStack, masks: KernelMasks, rate: number): KernelMasks {
   if (!(rate >= 0 && rate < 1)) throw new RangeError(`pruning rate must be in [0, 1), got ${rate}`);
   return stack.layers.map((layer, l) => {
-    const w = layer.kernel.dataSync();
+    const w = layer.weight.dataSync();
     const mask = Float32Array.from(masks[l]);
     const alive = Array.from(mask.keys()).filter((i) => mask[i] === 1);
     const remove = Math.floor(alive.length * rate);
@@ -100,14 +100,14 @@ export function magnitudePrune(stack: DenseStack, masks: KernelMasks, rate: numb
  * prune up to `rate` of the layer's remaining weights, choosing the incoming weights with
  * the most negative mean contribution E[input_i] * w_ij.
  */
-export function activatingPruneStep(stack: DenseStack, masks: KernelMasks, probe: Batch, rate: number): KernelMasks {
+export function activatingPruneStep(stack: DenseStack, masks: KernelMasks, probe: LabelledBatch, rate: number): KernelMasks {
   const dnr = deadNeuronRates(stack, probe);
   const meanInputs = tf.tidy(() => stack.trace(probe.x).inputs.map((a) => tf.mean(a, 0).dataSync() as Float32Array));
   const out = masks.map((m) => Float32Array.from(m));
   for (const layerDnr of dnr.layers) {
     const l = layerDnr.layer;
-    const [fanIn, fanOut] = stack.layers[l].kernel.shape;
-    const w = stack.layers[l].kernel.dataSync();
+    const [fanIn, fanOut] = stack.layers[l].weight.shape;
+    const w = stack.layers[l].weight.dataSync();
     const freq = Array.from(layerDnr.unitDeadFrequency);
     const median = [...freq].sort((a, b) => a - b)[Math.floor(freq.length / 2)];
     const mask = out[l];
@@ -149,7 +149,7 @@ export interface PruningOptions {
   readonly rate: number;
   /** Extra fraction removed by the AP step per round (0 turns AP off). */
   readonly apRate: number;
-  readonly probe: Batch;
+  readonly probe: LabelledBatch;
   /** Trains the stack in place; must call `applyKernelMasks(stack, masks)` after each step. */
   readonly train: (stack: DenseStack, masks: KernelMasks) => void;
   /** Scores the trained stack (e.g. test accuracy). */

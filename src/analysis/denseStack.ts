@@ -5,14 +5,21 @@
  * `Model`.
  */
 import * as tf from '@tensorflow/tfjs-core';
-import type { Activation } from '../gssnn/layers/dense.ts';
+import { type Activation, Linear } from '../gssnn/layers/dense.ts';
 import type { Model } from '../gssnn/models/model.ts';
 import { Random } from '../util/random.ts';
 
-export interface DenseLayer {
-  readonly kernel: tf.Variable; // [in, out]
-  readonly bias: tf.Variable; // [out]
-  readonly activation: Activation;
+/** One layer of the stack: the toolkit's `Linear` (weight `[in, out]`, bias `[out]`) and its activation. */
+export class DenseLayer extends Linear {
+  declare readonly bias: tf.Variable;
+
+  constructor(
+    weight: tf.Variable,
+    bias: tf.Variable,
+    readonly activation: Activation,
+  ) {
+    super(weight, bias);
+  }
 }
 
 export type DenseStackConfig = {
@@ -50,14 +57,16 @@ export class DenseStack implements Model {
       // He initialisation for ReLU layers keeps activations at unit scale with depth.
       const std = Math.sqrt(2 / fanIn);
       const w = Float32Array.from({ length: fanIn * fanOut }, () => rng.normal(0, std));
-      this.layers.push({
-        // Inside tidy so the initial-value tensors are freed once copied into the variables.
-        kernel: tf.tidy(() => tf.variable(tf.tensor2d(w, [fanIn, fanOut]), true, `dense${id}_k${l}`)),
-        bias: tf.tidy(() => tf.variable(tf.zeros([fanOut]), true, `dense${id}_b${l}`)),
-        activation: l + 2 < sizes.length ? 'relu' : 'linear',
-      });
+      this.layers.push(
+        new DenseLayer(
+          // Inside tidy so the initial-value tensors are freed once copied into the variables.
+          tf.tidy(() => tf.variable(tf.tensor2d(w, [fanIn, fanOut]), true, `dense${id}_k${l}`)),
+          tf.tidy(() => tf.variable(tf.zeros([fanOut]), true, `dense${id}_b${l}`)),
+          l + 2 < sizes.length ? 'relu' : 'linear',
+        ),
+      );
     }
-    this.variables = this.layers.flatMap((layer) => [layer.kernel, layer.bias]);
+    this.variables = this.layers.flatMap((layer) => layer.variables);
     this.unitMasks = config.hidden.map(() => null);
   }
 
@@ -87,7 +96,7 @@ export class DenseStack implements Model {
     const preActivations: tf.Tensor2D[] = [];
     this.layers.forEach((layer, l) => {
       inputs.push(h);
-      let z = tf.add(tf.matMul(h, layer.kernel as tf.Tensor2D), layer.bias) as tf.Tensor2D;
+      let z = layer.apply(h) as tf.Tensor2D;
       if (preShift) z = tf.add(z, preShift[l]) as tf.Tensor2D;
       preActivations.push(z);
       h = layer.activation === 'relu' ? tf.relu(z) : z;

@@ -11,7 +11,7 @@
  */
 import * as tf from '@tensorflow/tfjs-core';
 import type { Model } from '../gssnn/models/model.ts';
-import type { Batch } from './loss.ts';
+import type { LabelledBatch } from './loss.ts';
 import { UserFacingError } from '../util/errors.ts';
 
 export class HeadNotFoundError extends UserFacingError {
@@ -90,7 +90,7 @@ export function reconstructLogit(featureNorm: number, weightNorm: number, angle:
   return featureNorm * weightNorm * Math.cos(angle) + bias;
 }
 
-export function lastLayerGeometry(model: Model, batch: Batch): GeometryReport {
+export function lastLayerGeometry(model: Model, batch: LabelledBatch): GeometryReport {
   const { kernel, bias } = linearHead(model);
   const [d, classes] = kernel.shape as [number, number];
   const n = batch.y.shape[0];

@@ -10,7 +10,7 @@ import { hessianVectorProduct } from '../gssnn/hvp.ts';
 import type { Model } from '../gssnn/models/model.ts';
 import { Random } from '../util/random.ts';
 import { jacobiEigen, tridiagonal } from './linalg.ts';
-import { type Batch, meanCrossEntropy } from './loss.ts';
+import { type LabelledBatch, meanCrossEntropy } from './loss.ts';
 import { dot, norm2, totalSize } from './params.ts';
 import { studentTQuantile } from './stats.ts';
 
@@ -25,7 +25,7 @@ export interface LinearOperator {
  * A batch larger than `chunk` examples is processed in chunks whose products are averaged
  * with their sizes as weights, which bounds the memory of double backprop.
  */
-export function lossHessianOperator(model: Model, batch: Batch, options: { chunk?: number } = {}): LinearOperator {
+export function lossHessianOperator(model: Model, batch: LabelledBatch, options: { chunk?: number } = {}): LinearOperator {
   const variables = model.variables as tf.Variable[];
   const dimension = totalSize(variables);
   const n = batch.y.shape[0];

@@ -10,7 +10,7 @@
 import * as tf from '@tensorflow/tfjs-core';
 import type { Model } from '../gssnn/models/model.ts';
 import { Random } from '../util/random.ts';
-import type { Batch } from './loss.ts';
+import type { LabelledBatch } from './loss.ts';
 import { totalSize, withShiftedWeights } from './params.ts';
 
 export interface HypothesisWeightOptions {
@@ -34,7 +34,7 @@ export function meanOutputKl(reference: tf.Tensor2D, perturbed: tf.Tensor2D): nu
   });
 }
 
-function perturbationKls(model: Model, batch: Batch, scale: number, draws: number, rng: Random): number[] {
+function perturbationKls(model: Model, batch: LabelledBatch, scale: number, draws: number, rng: Random): number[] {
   const size = totalSize(model.variables);
   const reference = tf.tidy(() => model.logits(batch.x, false));
   try {
@@ -55,7 +55,7 @@ function perturbationKls(model: Model, batch: Batch, scale: number, draws: numbe
 }
 
 /** Fraction of `draws` perturbations at each scale whose mean output KL stays below epsilon. */
-export function keptFraction(model: Model, batch: Batch, scales: readonly number[], options: HypothesisWeightOptions): { scale: number; fraction: number; meanKl: number }[] {
+export function keptFraction(model: Model, batch: LabelledBatch, scales: readonly number[], options: HypothesisWeightOptions): { scale: number; fraction: number; meanKl: number }[] {
   const rng = new Random(options.seed);
   return scales.map((scale) => {
     const kls = perturbationKls(model, batch, scale, options.draws, rng.fork(scale));
@@ -68,7 +68,7 @@ export function keptFraction(model: Model, batch: Batch, scales: readonly number
  * below epsilon. Each probed scale reuses the same seed, so the search is monotone in
  * practice (the same directions, rescaled).
  */
-export function largestPriorScale(model: Model, batch: Batch, options: HypothesisWeightOptions): { scale: number; meanKl: number } {
+export function largestPriorScale(model: Model, batch: LabelledBatch, options: HypothesisWeightOptions): { scale: number; meanKl: number } {
   const lo0 = Math.log(options.minScale ?? 1e-5);
   const hi0 = Math.log(options.maxScale ?? 10);
   const meanKlAt = (logScale: number) => {

@@ -45,7 +45,7 @@ export {
   snapshot,
   sparsity,
 } from './deadNeurons.ts';
-export { type DenseLayer, DenseStack, type DenseStackConfig, type DenseTrace } from './denseStack.ts';
+export { DenseLayer, DenseStack, type DenseStackConfig, type DenseTrace } from './denseStack.ts';
 export {
   type DifficultyGroup,
   difficultyGroups,
@@ -96,7 +96,7 @@ export { type HypothesisWeightOptions, keptFraction, largestPriorScale, meanOutp
 export { type EigenDecomposition, jacobiEigen, type SymmetricMatrix, tridiagonal } from './linalg.ts';
 export {
   accuracy,
-  type Batch,
+  type LabelledBatch,
   batchFromArrays,
   batchGradient,
   disposeBatch,

@@ -7,7 +7,7 @@ import type { Model } from '../gssnn/models/model.ts';
 import { totalSize } from './params.ts';
 
 /** A labelled batch: inputs `[n, ...inputShape]` and class indices `[n]` (int32). */
-export interface Batch {
+export interface LabelledBatch {
   readonly x: tf.Tensor;
   readonly y: tf.Tensor1D;
 }
@@ -26,12 +26,12 @@ export function meanCrossEntropy(logits: tf.Tensor2D, labels: tf.Tensor1D): tf.S
 }
 
 /** Mean loss of the model on a batch (inference mode). */
-export function lossValue(model: Model, batch: Batch): number {
+export function lossValue(model: Model, batch: LabelledBatch): number {
   return tf.tidy(() => meanCrossEntropy(model.logits(batch.x, false), batch.y).dataSync()[0]);
 }
 
 /** Fraction of examples whose arg-max logit is the label. */
-export function accuracy(model: Model, batch: Batch, chunk = 1024): number {
+export function accuracy(model: Model, batch: LabelledBatch, chunk = 1024): number {
   const n = batch.y.shape[0];
   if (n === 0) return Number.NaN;
   let correct = 0;
@@ -68,7 +68,7 @@ export function flatGradient(model: Model, lossFn: () => tf.Scalar): { loss: num
 }
 
 /** Per-variable gradients of the mean loss on a batch (tensors owned by the caller). */
-export function variableGradients(model: Model, batch: Batch, training = false): { loss: number; grads: tf.Tensor[] } {
+export function variableGradients(model: Model, batch: LabelledBatch, training = false): { loss: number; grads: tf.Tensor[] } {
   return tf.tidy(() => {
     const { value, grads } = tf.variableGrads(
       () => meanCrossEntropy(model.logits(batch.x, training), batch.y),
@@ -80,12 +80,12 @@ export function variableGradients(model: Model, batch: Batch, training = false):
 }
 
 /** The flat gradient of the mean cross-entropy on a batch. */
-export function batchGradient(model: Model, batch: Batch, training = false): { loss: number; gradient: Float64Array } {
+export function batchGradient(model: Model, batch: LabelledBatch, training = false): { loss: number; gradient: Float64Array } {
   return flatGradient(model, () => meanCrossEntropy(model.logits(batch.x, training), batch.y));
 }
 
 /** A batch made from plain arrays (as stored in a `Split`). */
-export function batchFromArrays(x: Float32Array, y: Int32Array, inputShape: readonly number[], indices?: readonly number[]): Batch {
+export function batchFromArrays(x: Float32Array, y: Int32Array, inputShape: readonly number[], indices?: readonly number[]): LabelledBatch {
   const width = inputShape.reduce((a, b) => a * b, 1);
   const rows = indices ?? Array.from({ length: y.length }, (_, i) => i);
   const xs = new Float32Array(rows.length * width);
@@ -97,7 +97,7 @@ export function batchFromArrays(x: Float32Array, y: Int32Array, inputShape: read
   return { x: tf.tensor(xs, [rows.length, ...inputShape]), y: tf.tensor1d(ys, 'int32') };
 }
 
-export function disposeBatch(batch: Batch): void {
+export function disposeBatch(batch: LabelledBatch): void {
   batch.x.dispose();
   batch.y.dispose();
 }

@@ -19,7 +19,7 @@
 import * as tf from '@tensorflow/tfjs-core';
 import type { Model } from '../gssnn/models/model.ts';
 import { Random } from '../util/random.ts';
-import { accuracy, type Batch, flatGradient, lossValue, meanCrossEntropy } from './loss.ts';
+import { accuracy, type LabelledBatch, flatGradient, lossValue, meanCrossEntropy } from './loss.ts';
 import { assignFlat, dot, flattenVariables, norm2, withShiftedWeights } from './params.ts';
 
 export const MEASURE_NAMES = [
@@ -125,7 +125,7 @@ export function missingMeasureInputs(requested: readonly MeasureName[], inputs: 
 
 export interface MeasureOptions {
   /** Training examples the measures are computed on. */
-  readonly data: Batch;
+  readonly data: LabelledBatch;
   /** Shape of one input (path-norm feeds an all-ones input of this shape). */
   readonly inputShape: readonly number[];
   /** The weights at initialization, in `model.variables` order (for the `-init`/`-dist` measures). */
@@ -176,7 +176,7 @@ export function spectralNorm(values: ArrayLike<number>, shape: readonly number[]
 }
 
 /** The 10th-percentile output margin over the examples (k = floor(m/10)-th smallest, as the reference). */
-export function outputMargin(model: Model, data: Batch): number {
+export function outputMargin(model: Model, data: LabelledBatch): number {
   const margins = tf.tidy(() => {
     const logits = model.logits(data.x, false);
     const classes = logits.shape[1];
@@ -207,7 +207,7 @@ export function pathNorm(model: Model, inputShape: readonly number[]): number {
  * accuracy by about `displacement`, found by bisection on [0, 2] with Monte Carlo averages.
  * Magnitude-aware: noise variance sigma^2 w_i^2 + eps^2 per weight (eps = 1e-3).
  */
-export function pacBayesSigma(model: Model, data: Batch, options: { magnitudeAware: boolean; displacement?: number; depth?: number; samples?: number; tolerance?: number; seed?: number }): number {
+export function pacBayesSigma(model: Model, data: LabelledBatch, options: { magnitudeAware: boolean; displacement?: number; depth?: number; samples?: number; tolerance?: number; seed?: number }): number {
   const displacement = options.displacement ?? 0.1;
   const depth = options.depth ?? 15;
   const samples = options.samples ?? 10;
@@ -244,7 +244,7 @@ export function pacBayesSigma(model: Model, data: Batch, options: { magnitudeAwa
  * `steps` steps of normalised gradient ascent projected onto the ball (one step is SAM's
  * first-order solution).
  */
-export function rhoSharpness(model: Model, data: Batch, rho: number, steps = 5): number {
+export function rhoSharpness(model: Model, data: LabelledBatch, rho: number, steps = 5): number {
   const lossAt = (delta: Float64Array) => withShiftedWeights(model.variables, delta, () => lossValue(model, data));
   const gradientAt = (delta: Float64Array) =>
     withShiftedWeights(model.variables, delta, () => flatGradient(model, () => meanCrossEntropy(model.logits(data.x, false), data.y)).gradient);
@@ -264,7 +264,7 @@ export function rhoSharpness(model: Model, data: Batch, rho: number, steps = 5):
 }
 
 /** Average sharpness: E[L(w + delta)] - L(w) with delta ~ N(0, rho^2/d I), so E||delta|| ~ rho. */
-export function averageSharpness(model: Model, data: Batch, rho: number, samples = 10, seed = 0): number {
+export function averageSharpness(model: Model, data: LabelledBatch, rho: number, samples = 10, seed = 0): number {
   const rng = new Random(seed);
   const d = flattenVariables(model.variables).length;
   const base = lossValue(model, data);

@@ -16,11 +16,11 @@ import { difficultyGroups, type DifficultyGroup, learnedByEpoch, learnedEpochs, 
 import { indexedBatch } from './fit.ts';
 import { type GeometrySummary, lastLayerGeometry, type PruningFate, pruningFates, type SampleGeometry, summarizeGeometry } from './geometry.ts';
 import { keptFraction, largestPriorScale } from './hypothesisWeight.ts';
-import { accuracy, type Batch, disposeBatch } from './loss.ts';
+import { accuracy, type LabelledBatch, disposeBatch } from './loss.ts';
 import { applyMasks, iterativePruning, magnitudeMasks, maskSparsity, type PruningScope, restoreWeights, weightSnapshot } from './pruning.ts';
 import { ensembleCurve, modelPredictive, type PredictiveScore, scorePredictive, sgldEnsemble } from './sgld.ts';
 
-function splitBatch(split: Split, inputShape: readonly number[], limit: number): Batch {
+function splitBatch(split: Split, inputShape: readonly number[], limit: number): LabelledBatch {
   return indexedBatch(split, inputShape, Array.from({ length: Math.min(split.count, limit) }, (_, i) => i));
 }
 
@@ -73,14 +73,14 @@ export interface PruningStudy {
   readonly reconstructionError: number;
 }
 
-function robustnessRow(model: Model, method: string, scope: RobustnessRow['scope'], sparsity: number, clean: Batch, corrupted: Map<string, Batch>): RobustnessRow {
+function robustnessRow(model: Model, method: string, scope: RobustnessRow['scope'], sparsity: number, clean: LabelledBatch, corrupted: Map<string, LabelledBatch>): RobustnessRow {
   return { method, scope, sparsity, clean: accuracy(model, clean), corrupted: Object.fromEntries([...corrupted].map(([k, b]) => [k, accuracy(model, b)])) };
 }
 
 export function pruningStudy(model: Model, data: Dataset, preset: Preset, options: PruningStudyOptions): PruningStudy {
   const test = limitSplit(data.test, data.inputShape, options.maxExamples);
   const clean = splitBatch(test, data.inputShape, test.count);
-  const corrupted = new Map<string, Batch>();
+  const corrupted = new Map<string, LabelledBatch>();
   for (const name of options.corruptions ?? CORRUPTIONS) {
     for (const severity of options.severities) {
       const split = corruptSplit(test, data.inputShape, name, severity, deriveSeed(options.seed, name, severity));
@@ -121,7 +121,7 @@ export function pruningStudy(model: Model, data: Dataset, preset: Preset, option
     const pruned = weightSnapshot(model);
     // Geometry: dense vs the most pruned model, on clean inputs and every corruption at its middle severity.
     const middle = options.severities[Math.floor(options.severities.length / 2)];
-    const inputs: [string, Batch][] = [['clean', clean], ...[...corrupted].filter(([k]) => k.endsWith(`@${middle}`))];
+    const inputs: [string, LabelledBatch][] = [['clean', clean], ...[...corrupted].filter(([k]) => k.endsWith(`@${middle}`))];
     const geometry: GeometryRow[] = [];
     const cleanSamples: { dense?: SampleGeometry[]; pruned?: SampleGeometry[] } = {};
     let reconstructionError = 0;

@@ -10,13 +10,13 @@
 import * as tf from '@tensorflow/tfjs-core';
 import type { Model } from '../gssnn/models/model.ts';
 import { createGradientRule, type GradientRule, type GradientRuleConfig, plainGradient, type RuleBatch } from '../gssnn/train/gradientRules.ts';
-import { type Batch, meanCrossEntropy } from './loss.ts';
+import { type LabelledBatch, meanCrossEntropy } from './loss.ts';
 import { stackedExampleGradients } from './perExample.ts';
 
 export { medianOfThree, softenedKl, winsorizedMean } from '../gssnn/train/gradientRules.ts';
 
 /** A batch with the training-set index of each example (SAF keys its memory on it). */
-export interface IndexedBatch extends Batch {
+export interface IndexedBatch extends LabelledBatch {
   readonly indices: Int32Array;
 }
 

@@ -6,10 +6,10 @@
 import * as tf from '@tensorflow/tfjs-core';
 import type { Model } from '../gssnn/models/model.ts';
 import { DenseStack } from './denseStack.ts';
-import { type Batch, perExampleCrossEntropy } from './loss.ts';
+import { type LabelledBatch, perExampleCrossEntropy } from './loss.ts';
 
 /** Calls `visit(i, grads)` with example i's per-variable gradient of its own loss. */
-export function forEachExampleGradient(model: Model, batch: Batch, visit: (index: number, grads: Float32Array[]) => void): void {
+export function forEachExampleGradient(model: Model, batch: LabelledBatch, visit: (index: number, grads: Float32Array[]) => void): void {
   const n = batch.y.shape[0];
   const variables = model.variables as tf.Variable[];
   for (let i = 0; i < n; i++) {
@@ -32,7 +32,7 @@ export interface DenseLayerSignals {
 }
 
 /** Caller disposes the returned tensors (or calls this inside `tf.tidy`). */
-export function denseLayerSignals(stack: DenseStack, batch: Batch): DenseLayerSignals {
+export function denseLayerSignals(stack: DenseStack, batch: LabelledBatch): DenseLayerSignals {
   const n = batch.y.shape[0];
   const shifts = stack.layers.map((layer) => tf.zeros([n, layer.bias.shape[0]]) as tf.Tensor2D);
   // Sum (not mean) of per-example losses: its gradient w.r.t. row i of a shift is delta_i.
@@ -48,7 +48,7 @@ export function denseLayerSignals(stack: DenseStack, batch: Batch): DenseLayerSi
  * Stacked per-example gradients `[n, size]`, one tensor per variable in `model.variables`
  * order: the batched outer-product path for a `DenseStack`, the loop otherwise.
  */
-export function stackedExampleGradients(model: Model, batch: Batch): tf.Tensor2D[] {
+export function stackedExampleGradients(model: Model, batch: LabelledBatch): tf.Tensor2D[] {
   if (model instanceof DenseStack) {
     return tf.tidy(() => {
       const { inputs, deltas } = denseLayerSignals(model, batch);

@@ -10,7 +10,7 @@
  */
 import * as tf from '@tensorflow/tfjs-core';
 import type { Model } from '../gssnn/models/model.ts';
-import type { Batch } from './loss.ts';
+import type { LabelledBatch } from './loss.ts';
 
 export interface ReluSite {
   /** 1-based order of the ReLU call in one forward pass. */
@@ -68,7 +68,7 @@ export function recordReluOutputs(forward: () => void): { shape: number[]; value
 }
 
 /** Dead-neuron rates of every ReLU site of `model` on a probe batch (inference mode). */
-export function reluDeadRates(model: Model, probe: Batch): ReluReport {
+export function reluDeadRates(model: Model, probe: LabelledBatch): ReluReport {
   const n = probe.y.shape[0];
   if (n === 0) throw new RangeError('reluDeadRates: the probe set is empty');
   const outputs = recordReluOutputs(() => tf.tidy(() => void model.logits(probe.x, false)));

@@ -12,7 +12,7 @@ import type { Split } from '../data/dataset.ts';
 import type { Model } from '../gssnn/models/model.ts';
 import { Random } from '../util/random.ts';
 import { indexedBatch } from './fit.ts';
-import { type Batch, variableGradients } from './loss.ts';
+import { type LabelledBatch, variableGradients } from './loss.ts';
 
 export interface SgldOptions {
   /** eta. */
@@ -77,7 +77,7 @@ export interface PredictiveRecord {
  * Runs SGLD on the model's weights (starting from the current ones) and records each kept
  * sample's softmax on `evaluation`. The model is restored to its starting weights after.
  */
-export function sgldEnsemble(model: Model, train: Split, inputShape: readonly number[], evaluation: Batch, options: ModelSgldOptions): PredictiveRecord {
+export function sgldEnsemble(model: Model, train: Split, inputShape: readonly number[], evaluation: LabelledBatch, options: ModelSgldOptions): PredictiveRecord {
   checkOptions(options);
   if (train.count === 0) throw new RangeError('SGLD: the training split is empty');
   const rng = new Random(options.seed);
@@ -151,6 +151,6 @@ export function ensembleCurve(record: PredictiveRecord, labels: ArrayLike<number
 }
 
 /** Softmax outputs of one model on a batch, as a flat array. */
-export function modelPredictive(model: Model, batch: Batch): Float32Array {
+export function modelPredictive(model: Model, batch: LabelledBatch): Float32Array {
   return tf.tidy(() => tf.softmax(model.logits(batch.x, false)).dataSync() as Float32Array);
 }

@@ -12,7 +12,7 @@
 import * as tf from '@tensorflow/tfjs-core';
 import { Random } from '../util/random.ts';
 import type { DenseStack } from './denseStack.ts';
-import type { Batch } from './loss.ts';
+import type { LabelledBatch } from './loss.ts';
 
 /** One 0/1 mask per hidden layer keeping round((1 - sparsity) * units) units (at least 1). */
 export function randomNodeMasks(hidden: readonly number[], sparsityLevel: number, rng: Random): Float32Array[] {
@@ -46,7 +46,7 @@ export function logAbsDeterminant(n: number, matrix: Float64Array): number {
 }
 
 /** The activation-pattern score of the stack with its current unit masks on a batch. */
-export function activationPatternScore(stack: DenseStack, batch: Batch): number {
+export function activationPatternScore(stack: DenseStack, batch: LabelledBatch): number {
   const codes = tf.tidy(() => {
     const trace = stack.trace(batch.x);
     const hidden = trace.preActivations.filter((_, l) => stack.layers[l].activation === 'relu');
@@ -74,7 +74,7 @@ export interface ScoredMasks {
 }
 
 /** Draws `candidates` random masks at a sparsity and scores each at initialization, best first. */
-export function scoreRandomMasks(stack: DenseStack, batch: Batch, sparsityLevel: number, candidates: number, seed: number): ScoredMasks[] {
+export function scoreRandomMasks(stack: DenseStack, batch: LabelledBatch, sparsityLevel: number, candidates: number, seed: number): ScoredMasks[] {
   const rng = new Random(seed);
   const scored: ScoredMasks[] = [];
   try {
@@ -103,7 +103,7 @@ export interface SparseSearchComparison {
  */
 export function searchVersusRandom(
   stack: DenseStack,
-  batch: Batch,
+  batch: LabelledBatch,
   options: { sparsity: number; candidates: number; k: number; seed: number; trainAndScore: (masks: Float32Array[]) => number },
 ): SparseSearchComparison {
   const scored = scoreRandomMasks(stack, batch, options.sparsity, options.candidates, options.seed);

@@ -39,11 +39,11 @@ export {
 export { gatherRowsInto, scatterRowsInto, segmentCounts, segmentMaxGradInto, segmentMaxInto, segmentSumInto } from './kernels/segment.ts';
 export { installWasmSharedIdentity } from './kernels/wasmIdentity.ts';
 export { installWasmMatmulWrapper } from './kernels/wasmMatmul.ts';
-export { type Activation, glorotVariable, Linear, MLP } from './layers/dense.ts';
-export { GAT, type GATOptions } from './layers/gat.ts';
-export { GCN, type GCNOptions } from './layers/gcn.ts';
-export { GIN, type GINOptions } from './layers/gin.ts';
-export { GINE, type GINEOptions } from './layers/gine.ts';
+export { type Activation, glorotVariable, Linear, Mlp } from './layers/dense.ts';
+export { Gat, type GatOptions } from './layers/gat.ts';
+export { Gcn, type GcnOptions } from './layers/gcn.ts';
+export { Gin, type GinOptions } from './layers/gin.ts';
+export { Gine, type GineOptions, type UpdateNetwork } from './layers/gine.ts';
 export {
   type Aggregation,
   type EdgeList,
@@ -55,14 +55,22 @@ export {
   withSelfLoops,
 } from './layers/graphs.ts';
 export { type EdgeContext, MessagePassing } from './layers/messagePassing.ts';
-export { SAGE, type SAGEOptions } from './layers/sage.ts';
+export { Sage, type SageOptions } from './layers/sage.ts';
 export { type Model } from './models/model.ts';
-export { createGnnLayer, LinearUpdateGine, updateWithoutMessages } from './models/gnnLayers.ts';
-export { GssnnModel } from './models/gssnn.ts';
+export { GssnnModel, gssnnLayer } from './models/gssnn.ts';
 export { EncoderHeadModel } from './models/heads.ts';
 export { buildModel, DEFAULT_CONTROL_SIZE, encoderFor, ModelSpecError, specFor, type SpecRequest } from './models/index.ts';
 export { classLogits, outputWidth, usesSingleLogit } from './models/output.ts';
-export { type GnnConfig, MODEL_KINDS, type ModelKind, type ModelSpec } from './models/spec.ts';
+export {
+  type GnnConfig,
+  type ModelFamily,
+  type ModelKind,
+  MODEL_KIND_NAMES,
+  modelKindFromName,
+  modelKindName,
+  type ModelKindName,
+  type ModelSpec,
+} from './models/spec.ts';
 export {
   chainGraph,
   completeGraph,
@@ -74,7 +82,7 @@ export {
   WIRING_KINDS,
   type WiringKind,
 } from './models/wiring.ts';
-export { createDense, createLayerNorm, dense, type Dense, dropout, gelu, layerNorm, type LayerNorm } from './nn/ops.ts';
+export { createLayerNorm, dropout, gelu, layerNorm, type LayerNorm } from './nn/ops.ts';
 export { type Init, ParamStore } from './nn/params.ts';
 export {
   INITIAL_WEIGHTS_FILE,
@@ -110,7 +118,7 @@ export {
   timeCalls,
 } from './probe.ts';
 export { REREGISTERED_KERNELS, withDifferentiableGradients } from './secondOrder.ts';
-export { type Batch, epochBatches, makeBatch } from './train/batches.ts';
+export { type TrainingBatch, epochBatches, makeBatch } from './train/batches.ts';
 export {
   createGradientRule,
   GRADIENT_RULES,

@@ -5,7 +5,8 @@
  */
 import * as tf from '@tensorflow/tfjs-core';
 import { Random } from '../util/random.ts';
-import { GINE } from './layers/gine.ts';
+import { Mlp } from './layers/dense.ts';
+import { Gine } from './layers/gine.ts';
 import { type EdgeList, SharedGraph } from './layers/graphs.ts';
 
 export interface Rate {
@@ -123,7 +124,7 @@ export function probeGineTraining(config: GineProbeConfig): GineProbeResult {
   const rng = new Random(config.seed ?? 7);
   const edges = randomConnectedGraph(nodes, config.edges, rng.nextUint32());
   const graph = new SharedGraph(edges);
-  const stack = Array.from({ length: layers }, () => new GINE(rng, { inFeatures: width, outFeatures: width }));
+  const stack = Array.from({ length: layers }, () => new Gine(Mlp.glorot(rng, width, width, width)));
   const m = edges.source.length;
   const x = tf.randomNormal([batch, nodes, width], 0, 1, 'float32', 3);
   const edgeAttr = tf.randomNormal([m, width], 0, 1, 'float32', 4);

@@ -9,10 +9,10 @@ import { baseRate, loadDatasetOnce } from '../data/datasets.ts';
 import type { ProgramGraph } from '../dsl/graph.ts';
 import { CoherenceTracker, type CoherencePoint } from '../analysis/coherence.ts';
 import { indexedBatch } from '../analysis/fit.ts';
-import { disposeBatch, type Batch } from '../analysis/loss.ts';
+import { disposeBatch, type LabelledBatch } from '../analysis/loss.ts';
 import { computeMeasures, MEASURE_NAMES, type MeasureName } from '../analysis/measures.ts';
 import { initBackend, parseBackendName } from '../gssnn/backend.ts';
-import type { ModelKind } from '../gssnn/models/index.ts';
+import type { ModelKindName } from '../gssnn/models/index.ts';
 import { getPreset, type PresetName } from '../gssnn/presets.ts';
 import { trainModel } from '../gssnn/train/trainModel.ts';
 import type { TrainResult } from '../gssnn/train/trainer.ts';
@@ -26,7 +26,7 @@ export interface LeaderboardJob {
   readonly task: string;
   readonly dataset: string;
   readonly model: LeaderboardModel;
-  readonly kind: ModelKind;
+  readonly kind: ModelKindName;
   /** The selected program's graph (for `gssnn`), or the graph control wirings match in size. */
   readonly graph: ProgramGraph | null;
   readonly trainSize: number;
@@ -86,7 +86,7 @@ export async function runLeaderboardJob(job: LeaderboardJob): Promise<Leaderboar
   const data = await datasetFor(job);
   const preset = getPreset(job.preset);
   let tracker: CoherenceTracker | null = null;
-  let sample: Batch | null = null;
+  let sample: LabelledBatch | null = null;
   if (job.coherence) {
     // A fixed sample of training examples, so that points along training are comparable.
     sample = indexedBatch(data.train, data.inputShape, firstRows(data.train.count, job.coherence.sample));

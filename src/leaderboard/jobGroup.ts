@@ -9,6 +9,7 @@ import { initBackend, parseBackendName } from '../gssnn/backend.ts';
 import { errorMessage, PopulationPools, type Outcome } from '../gssnn/population/pools.ts';
 import { populationKey } from '../gssnn/population/trainer.ts';
 import { getPreset } from '../gssnn/presets.ts';
+import { modelKindFromName } from '../gssnn/models/spec.ts';
 import { planTraining } from '../gssnn/train/trainModel.ts';
 import { datasetFor, finishLeaderboardJob, runLeaderboardJob, type LeaderboardJob, type LeaderboardJobResult } from './job.ts';
 
@@ -16,7 +17,7 @@ export type LeaderboardJobOutcome = Outcome<LeaderboardJobResult>;
 
 /** Jobs that may share a population: one model family, equal split sizes, schedule and backend (seeds may differ). */
 export function leaderboardPopulationKey(job: LeaderboardJob): string {
-  const family = job.kind === 'linear' || job.kind === 'mlp' ? job.kind : 'gssnn';
+  const { family } = modelKindFromName(job.kind);
   return JSON.stringify([family, job.dataset, job.trainSize, job.validationSize, job.testSize, job.preset, job.epochs, job.backend ?? null, job.coherence !== null]);
 }
 

@@ -7,11 +7,11 @@
 import { createHash } from 'node:crypto';
 import { canonicalJson } from '../util/canonicalJson.ts';
 import type { ProgramGraph } from '../dsl/graph.ts';
-import type { ModelKind } from '../gssnn/models/index.ts';
+import type { ModelKindName } from '../gssnn/models/index.ts';
 import { JOB_FORMAT_VERSION, type LeaderboardJob } from './job.ts';
 import type { LeaderboardModel, Suite } from './suite.ts';
 
-export function modelKindOf(model: LeaderboardModel): ModelKind {
+export function modelKindOf(model: LeaderboardModel): ModelKindName {
   return model === 'gssnn-selected' ? 'gssnn' : model;
 }
 

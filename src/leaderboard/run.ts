@@ -22,12 +22,13 @@ import type { LeaderboardJob, LeaderboardJobResult } from './job.ts';
 import { leaderboardPopulationKey, runLeaderboardJobGroup, type LeaderboardJobOutcome } from './jobGroup.ts';
 import { populationGroups } from '../gssnn/population/groups.ts';
 import { renderMarkdown } from './markdown.ts';
-import { planJobs, type PlannedJob } from './plan.ts';
+import { modelKindOf, planJobs, type PlannedJob } from './plan.ts';
 import { leaderboardCharts } from './plots.ts';
 import { LEADERBOARD_FORMAT, LEADERBOARD_VERSION, leaderboardJsonSchema, parseLeaderboard, type Leaderboard } from './schema.ts';
 import { resolveSelected, type SelectedProgram } from './selected.ts';
 import { LEADERBOARD_MODELS, type Suite } from './suite.ts';
-import { controlWiring, type WiringKind } from '../gssnn/models/wiring.ts';
+import { modelKindFromName } from '../gssnn/models/spec.ts';
+import { controlWiring } from '../gssnn/models/wiring.ts';
 import { isomorphic, simpleGraphOf } from '../synth/graphs/index.ts';
 import { deriveSeed } from '../util/random.ts';
 import { UserFacingError } from '../util/errors.ts';
@@ -243,10 +244,11 @@ export function wiringsOf(suite: Suite, selected: SelectedProgram): Leaderboard[
   const like = { nodes: selected.graph.nodes.length, edges: selected.graph.edges.length };
   const target = simpleGraphOf(selected.graph);
   return LEADERBOARD_MODELS.filter((m) => suite.models.includes(m)).map((model) => {
-    if (model === 'linear' || model === 'mlp') return { model, nodes: null, edges: null, isomorphicSeeds: null };
-    if (model === 'gssnn-selected') return { model, nodes: like.nodes, edges: like.edges, isomorphicSeeds: suite.seeds.length };
-    const kind = model.slice('gssnn-'.length) as WiringKind;
-    const graphs = suite.seeds.map((seed) => controlWiring(kind, like, deriveSeed(seed, 'wiring'), selected.graph.maxConn));
+    const kind = modelKindFromName(modelKindOf(model));
+    if (kind.family !== 'gssnn') return { model, nodes: null, edges: null, isomorphicSeeds: null };
+    if (kind.wiring === 'program') return { model, nodes: like.nodes, edges: like.edges, isomorphicSeeds: suite.seeds.length };
+    const { wiring } = kind;
+    const graphs = suite.seeds.map((seed) => controlWiring(wiring, like, deriveSeed(seed, 'wiring'), selected.graph.maxConn));
     return { model, nodes: graphs[0].nodes.length, edges: graphs[0].edges.length, isomorphicSeeds: graphs.filter((g) => isomorphic(simpleGraphOf(g), target)).length };
   });
 }

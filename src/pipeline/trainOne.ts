@@ -9,14 +9,14 @@ import { loadDataset } from '../data/datasets.ts';
 import { baseRate } from '../data/pool.ts';
 import type { ProgramGraph } from '../dsl/graph.ts';
 import { initBackend, type BackendName } from '../gssnn/backend.ts';
-import type { ModelKind } from '../gssnn/models/index.ts';
+import type { ModelKindName } from '../gssnn/models/index.ts';
 import { saveModel } from '../gssnn/persist.ts';
 import type { Preset } from '../gssnn/presets.ts';
 import type { EpochInfo, TrainResult } from '../gssnn/train/trainer.ts';
 import { trainModel, type TrainModelRequest } from '../gssnn/train/trainModel.ts';
 
 export interface TrainOneRequest {
-  readonly kind: ModelKind;
+  readonly kind: ModelKindName;
   /** The program text of a G-SSNN (recorded in the summary). */
   readonly program?: string;
   /** The program's graph (`gssnn`), or the graph whose size control wirings match. */
@@ -48,7 +48,7 @@ export interface TrainOneRequest {
 type SplitName = 'train' | 'validation' | 'test';
 
 export interface TrainOneSummary {
-  readonly kind: ModelKind;
+  readonly kind: ModelKindName;
   readonly program: string | null;
   readonly data: string;
   readonly preset: string;

@@ -5,7 +5,7 @@
  * trainers are built on these.
  */
 import type { LabelControl } from '../data/dataset.ts';
-import type { ModelKind } from '../gssnn/models/index.ts';
+import { modelKindFromName, modelKindName, type ModelKindName } from '../gssnn/models/index.ts';
 import type { PresetName } from '../gssnn/presets.ts';
 import type { TrainJob, TrainJobResult } from '../gssnn/train/job.ts';
 import type { TrainOutcome, TrainRequest } from '../synth/searchRecords.ts';
@@ -24,16 +24,16 @@ export interface TrainingConfig {
 export const BASELINE_KINDS = ['linear', 'mlp', 'random', 'chain', 'star', 'complete'] as const;
 export type BaselineName = (typeof BASELINE_KINDS)[number];
 
-export function baselineModelKind(name: string): ModelKind {
+export function baselineModelKind(name: string): ModelKindName {
   switch (name) {
     case 'linear':
     case 'mlp':
-      return name;
+      return modelKindName({ family: name });
     case 'random':
     case 'chain':
     case 'star':
     case 'complete':
-      return `gssnn-${name}`;
+      return modelKindName({ family: 'gssnn', wiring: name });
     default:
       throw new RangeError(`unknown baseline "${name}"; use one of ${BASELINE_KINDS.join(', ')}`);
   }
@@ -74,7 +74,7 @@ export function failedOutcome(error: string): TrainOutcome {
 
 /** Jobs that may share a population: models of one family on the same data, schedule and backend. */
 export function populationKeyOfJob(job: TrainJob): string {
-  const family = job.kind === 'linear' || job.kind === 'mlp' ? job.kind : 'gssnn';
+  const { family } = modelKindFromName(job.kind);
   return JSON.stringify([family, job.preset, job.data, job.fold?.index ?? null, job.fold?.k ?? null, job.epochs ?? null, job.backend ?? null]);
 }
 

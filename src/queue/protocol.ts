@@ -5,7 +5,7 @@
  * a job someone wrote into Redis by hand) is refused with a reason instead of run.
  */
 import { z } from 'zod';
-import { MODEL_KINDS } from '../gssnn/models/spec.ts';
+import { MODEL_KIND_NAMES } from '../gssnn/models/spec.ts';
 import { PRESET_NAMES } from '../gssnn/presets.ts';
 import type { TrainJob, TrainJobResult } from '../gssnn/train/job.ts';
 
@@ -119,7 +119,7 @@ const programGraph = z.strictObject({
 
 const trainJob = z.strictObject({
   id: z.string().min(1).max(200),
-  kind: z.enum(MODEL_KINDS as [string, ...string[]]),
+  kind: z.enum(MODEL_KIND_NAMES as [string, ...string[]]),
   graph: programGraph.optional(),
   elements: z.number().int().positive().max(100_000).optional(),
   data: z.strictObject({

@@ -2,7 +2,7 @@
 import * as tf from '@tensorflow/tfjs-core';
 import { initBackend } from '../../src/gssnn/backend.ts';
 import { DenseStack } from '../../src/analysis/denseStack.ts';
-import type { Batch } from '../../src/analysis/loss.ts';
+import type { LabelledBatch } from '../../src/analysis/loss.ts';
 import { Random } from '../../src/util/random.ts';
 
 export async function useCpu(): Promise<void> {
@@ -14,7 +14,7 @@ export function tinyMlp(seed: number, inputSize = 5, hidden: number[] = [4], num
   return new DenseStack({ inputSize, hidden, numClasses, seed });
 }
 
-export function randomBatch(seed: number, n: number, inputSize: number, numClasses: number): Batch {
+export function randomBatch(seed: number, n: number, inputSize: number, numClasses: number): LabelledBatch {
   const rng = new Random(seed);
   const x = Float32Array.from({ length: n * inputSize }, () => rng.normal());
   const y = Int32Array.from({ length: n }, () => rng.int(numClasses));

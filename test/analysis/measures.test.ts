@@ -43,7 +43,7 @@ describe('norms', () => {
   test('path-norm of a linear model is the sum of its squared weights and biases per output', () => {
     const model = tinyMlp(3, 4, [], 3);
     tf.tidy(() => model.layers[0].bias.assign(tf.tensor1d([0.5, -1, 2])));
-    const w = model.layers[0].kernel.dataSync();
+    const w = model.layers[0].weight.dataSync();
     const expected = Array.from(w).reduce((s, x) => s + x * x, 0) + 0.25 + 1 + 4;
     expect(pathNorm(model, [4])).toBeCloseTo(expected, 4);
     model.dispose();

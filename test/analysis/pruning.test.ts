@@ -40,7 +40,7 @@ describe('pruning', () => {
     const model = tinyMlp(3, 4, [5], 3);
     const masks = magnitudePrune(model, fullMasks(model), 0.5);
     model.layers.forEach((layer, l) => {
-      const w = Array.from(layer.kernel.dataSync()).map(Math.abs);
+      const w = Array.from(layer.weight.dataSync()).map(Math.abs);
       const kept = w.filter((_, i) => masks[l][i] === 1);
       const cut = w.filter((_, i) => masks[l][i] === 0);
       expect(cut.length).toBe(Math.floor(w.length / 2));
@@ -64,7 +64,7 @@ describe('pruning', () => {
     // Hidden unit 0 sees -2 x0 + 0.3 x1 on inputs in [0, 1): dead most of the time; units 1 and 2 never are.
     const model = tinyMlp(5, 2, [3], 2);
     tf.tidy(() => {
-      model.layers[0].kernel.assign(tf.tensor2d([[-2, 0.5, 0.4], [0.3, 0.6, 0.2]]));
+      model.layers[0].weight.assign(tf.tensor2d([[-2, 0.5, 0.4], [0.3, 0.6, 0.2]]));
       model.layers[0].bias.assign(tf.zeros([3]));
     });
     const probe = positiveBatch(6, 50, 2, 2);
@@ -103,7 +103,7 @@ describe('pruning', () => {
     expect(rounds[0].sparsity).toBe(0);
     expect(rounds[1].sparsity).toBeGreaterThanOrEqual(0.5);
     expect(rounds[2].sparsity).toBeGreaterThan(rounds[1].sparsity);
-    model.layers.forEach((layer, l) => layer.kernel.dataSync().forEach((w, i) => lastMasks[l][i] === 0 && expect(Math.abs(w)).toBe(0)));
+    model.layers.forEach((layer, l) => layer.weight.dataSync().forEach((w, i) => lastMasks[l][i] === 0 && expect(Math.abs(w)).toBe(0)));
     disposeBatch(data);
     model.dispose();
   });

@@ -14,7 +14,7 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import type { GraphEdge, ProgramGraph } from '../../src/dsl/graph.ts';
 import { fromOriginalJson } from '../../src/dsl/graphFormats.ts';
 import { initBackend } from '../../src/gssnn/backend.ts';
-import { buildModel, specFor, type ModelKind, type ModelSpec } from '../../src/gssnn/models/index.ts';
+import { buildModel, specFor, type ModelKindName, type ModelSpec } from '../../src/gssnn/models/index.ts';
 import type { Preset, PresetName } from '../../src/gssnn/presets.ts';
 import { classificationLoss, type LossKind } from '../../src/gssnn/train/losses.ts';
 import { Random } from '../../src/util/random.ts';
@@ -56,7 +56,7 @@ function parsedProgram(json: unknown): ProgramGraph {
 }
 
 interface Case {
-  readonly kind: ModelKind;
+  readonly kind: ModelKindName;
   readonly encoder: 'mlp' | 'vit';
   readonly loss: 'cross-entropy' | 'binary';
   readonly reproduceOriginal?: boolean;

@@ -4,7 +4,7 @@ import path from 'node:path';
 import * as tf from '@tensorflow/tfjs-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { initBackend } from '../../src/gssnn/backend.ts';
-import { buildModel, specFor, type ModelKind } from '../../src/gssnn/models/index.ts';
+import { buildModel, specFor, type ModelKindName } from '../../src/gssnn/models/index.ts';
 import { loadModel, saveModel } from '../../src/gssnn/persist.ts';
 import { PRESETS, scheduleFor } from '../../src/gssnn/presets.ts';
 import { train, type TrainConfig } from '../../src/gssnn/train/trainer.ts';
@@ -111,7 +111,7 @@ describe('saved models', () => {
 });
 
 describe('baselines', () => {
-  const kinds: ModelKind[] = ['linear', 'mlp', 'gssnn-random', 'gssnn-chain', 'gssnn-star', 'gssnn-complete'];
+  const kinds: ModelKindName[] = ['linear', 'mlp', 'gssnn-random', 'gssnn-chain', 'gssnn-star', 'gssnn-complete'];
   it.each(kinds)('%s trains, and control wirings match the program graph size', (kind) => {
     const spec = specFor({ kind, preset: tiny, inputShape: data.inputShape, numClasses: 2, graph, seed: 7 });
     if (spec.graph) {

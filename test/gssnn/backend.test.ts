@@ -2,10 +2,11 @@
 import * as tf from '@tensorflow/tfjs-core';
 import { afterEach, describe, expect, it } from 'vitest';
 import { BackendChoiceError, activeBackend, initBackend, parseBackendName } from '../../src/gssnn/backend.ts';
-import { GAT } from '../../src/gssnn/layers/gat.ts';
-import { GINE } from '../../src/gssnn/layers/gine.ts';
+import { Gat } from '../../src/gssnn/layers/gat.ts';
+import { Mlp } from '../../src/gssnn/layers/dense.ts';
+import { Gine } from '../../src/gssnn/layers/gine.ts';
 import { SharedGraph } from '../../src/gssnn/layers/graphs.ts';
-import { SAGE } from '../../src/gssnn/layers/sage.ts';
+import { Sage } from '../../src/gssnn/layers/sage.ts';
 import { randomConnectedGraph } from '../../src/gssnn/probe.ts';
 import { Random } from '../../src/util/random.ts';
 import { expectClose, randomValues } from './layerChecks.ts';
@@ -84,9 +85,9 @@ describe('layers agree across backends', () => {
     for (const backend of ['cpu', 'wasm'] as const) {
       await initBackend(backend);
       const layers = [
-        new GINE(new Random(1), { inFeatures: 6, outFeatures: 5 }),
-        new SAGE(new Random(2), { inFeatures: 6, outFeatures: 5, aggregation: 'max' }),
-        new GAT(new Random(3), { inFeatures: 6, headFeatures: 2, heads: 2 }),
+        new Gine(Mlp.glorot(new Random(1), 6, 5, 5)),
+        new Sage(new Random(2), { inFeatures: 6, outFeatures: 5, aggregation: 'max' }),
+        new Gat(new Random(3), { inFeatures: 6, headFeatures: 2, heads: 2 }),
       ];
       const graph = new SharedGraph(edges);
       const outs = tf.tidy(() => {

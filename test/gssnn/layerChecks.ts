@@ -2,7 +2,7 @@
  * The checks every message-passing layer must pass, run the same way on each (see
  * layers.test.ts): gradients against finite differences, node-permutation equivariance,
  * edge-order invariance, batched outputs equal to per-graph outputs in both batching modes,
- * and a flat tensor count over training steps.
+ * graphs without edges, and a flat tensor count over training steps.
  */
 import * as tf from '@tensorflow/tfjs-core';
 import fc from 'fast-check';
@@ -216,6 +216,37 @@ export function checkBatching(spec: LayerSpec, seed: number, numRuns = 8): void 
       }),
       { numRuns, seed },
     );
+  } finally {
+    layer.dispose();
+  }
+}
+
+/**
+ * A graph without edges gives every node what a node that receives no message gets in a graph
+ * with edges, in both batching modes (the base class handles the empty case for every layer).
+ */
+export function checkNoEdges(spec: LayerSpec, seed: number): void {
+  const rng = new Random(seed);
+  const layer = spec.make(rng.fork('layer'));
+  const d = spec.inFeatures;
+  const e = spec.edgeFeatures;
+  // Only node 0 receives messages.
+  const someEdges: EdgeList = { numNodes: 4, source: Int32Array.from([1, 2]), target: Int32Array.from([0, 0]) };
+  const noEdges: EdgeList = { numNodes: 4, source: new Int32Array(0), target: new Int32Array(0) };
+  const x = randomValues(rng, 4 * d);
+  const attrs = e ? randomValues(rng, 2 * e) : undefined;
+  try {
+    const withEdges = outputOf(layer, someEdges, x, d, attrs, e);
+    const alone = outputOf(layer, noEdges, x, d, e ? new Float32Array(0) : undefined, e);
+    const width = alone.length / 4;
+    expectClose(alone.subarray(width), withEdges.subarray(width), 1e-6);
+    const shared = new SharedGraph(noEdges);
+    const batched = tf.tidy(() => {
+      const xs = tf.tensor3d(concat([x, x]), [2, 4, d]);
+      return layer.apply(shared, xs, e ? tf.zeros([2, 0, e]) : undefined).dataSync() as Float32Array;
+    });
+    shared.dispose();
+    expectClose(batched, concat([alone, alone]), 1e-6);
   } finally {
     layer.dispose();
   }

@@ -375,7 +375,7 @@ function denseStackLogits(t: DualTape, w: Weights, stack: DenseStack, x: T, batc
   const sizes = [stack.config.inputSize, ...stack.config.hidden, stack.config.numClasses];
   let h = x;
   stack.layers.forEach((layer, l) => {
-    h = dense(t, h, batch, w.get(layer.kernel.name)!, w.get(layer.bias.name), sizes[l], sizes[l + 1]);
+    h = dense(t, h, batch, w.get(layer.weight.name)!, w.get(layer.bias.name), sizes[l], sizes[l + 1]);
     if (layer.activation === 'relu') h = h.map((s) => t.relu(s));
   });
   return h;

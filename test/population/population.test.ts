@@ -8,7 +8,7 @@ import * as tf from '@tensorflow/tfjs-core';
 import { describe, expect, it } from 'vitest';
 import type { Dataset } from '../../src/data/dataset.ts';
 import { initBackend } from '../../src/gssnn/backend.ts';
-import { buildModel, specFor, type ModelKind } from '../../src/gssnn/models/index.ts';
+import { buildModel, specFor, type ModelKindName } from '../../src/gssnn/models/index.ts';
 import { chainGraph, completeGraph, starGraph } from '../../src/gssnn/models/wiring.ts';
 import { trainPopulation, type PopulationMember } from '../../src/gssnn/population/trainer.ts';
 import { PRESETS, scheduleFor } from '../../src/gssnn/presets.ts';
@@ -18,7 +18,7 @@ import { blobs, halves, PAIR } from '../gssnn-models/helpers.ts';
 const tiny = PRESETS.tiny;
 const GRAPHS = [chainGraph(5), PAIR, starGraph(4), completeGraph(4)];
 
-function member(kind: ModelKind, data: Dataset, k: number, graph = GRAPHS[k], overrides: Partial<TrainConfig> = {}): PopulationMember {
+function member(kind: ModelKindName, data: Dataset, k: number, graph = GRAPHS[k], overrides: Partial<TrainConfig> = {}): PopulationMember {
   const seed = 40 + k;
   return {
     spec: specFor({ kind, preset: tiny, inputShape: data.inputShape, numClasses: data.numClasses, graph, seed }),
@@ -109,7 +109,7 @@ describe.each(['cpu', 'wasm'] as const)('population training on %s', (backend) =
     await initBackend(backend);
     const data = blobs(3);
     const plateau = { scheduler: { factor: 0.5, patience: 1, threshold: 0.5, cooldown: 0 }, warmupSteps: 5, epochs: 3 };
-    const wired = trainBothWays(['gssnn-chain', 'gssnn-star', 'gssnn-random'].map((kind, k) => member(kind as ModelKind, data, k, GRAPHS[0], plateau)));
+    const wired = trainBothWays(['gssnn-chain', 'gssnn-star', 'gssnn-random'].map((kind, k) => member(kind as ModelKindName, data, k, GRAPHS[0], plateau)));
     wired.alone.forEach((a, k) => same(a, wired.pooled[k]));
     expect(wired.pooled[0].result.finalLr).toBeLessThan(tiny.train.optimizer.lr);
     for (const kind of ['linear', 'mlp'] as const) {

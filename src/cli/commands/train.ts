@@ -6,7 +6,7 @@ import { runProgramText } from '../../dsl/programRecord.ts';
 import type { ProgramGraph } from '../../dsl/graph.ts';
 import { BACKEND_NAMES, parseBackendName } from '../../gssnn/backend.ts';
 import { InjectionError } from '../../gssnn/inject.ts';
-import type { ModelKind } from '../../gssnn/models/index.ts';
+import type { ModelKindName } from '../../gssnn/models/index.ts';
 import { getPreset, PRESET_NAMES } from '../../gssnn/presets.ts';
 import type { GradientRuleConfig } from '../../gssnn/train/gradientRules.ts';
 import type { OptimizerConfig } from '../../gssnn/train/optimizers.ts';
@@ -206,7 +206,7 @@ function optimizerChoice(options: TrainOptions, preset: Preset): OptimizerChoice
   return { name, optimizer, ...(rule ? { rule } : {}) };
 }
 
-function modelKind(options: TrainOptions): ModelKind {
+function modelKind(options: TrainOptions): ModelKindName {
   if (options.program !== undefined) return 'gssnn';
   return baselineModelKind(parseChoice('--baseline', options.baseline!, BASELINE_KINDS));
 }

@@ -9,7 +9,8 @@
  */
 import * as tf from '@tensorflow/tfjs-core';
 import type { ParamStore } from '../nn/params.ts';
-import { createDense, createLayerNorm, dense, gelu, layerNorm, type Dense, type LayerNorm } from '../nn/ops.ts';
+import { Linear } from '../layers/dense.ts';
+import { createLayerNorm, gelu, layerNorm, type LayerNorm } from '../nn/ops.ts';
 import type { Encoder } from './encoder.ts';
 import { sinCos2dGrid } from './positional.ts';
 
@@ -38,11 +39,11 @@ interface ConvResidual {
 
 interface TransformerLayer {
   readonly attnNorm: LayerNorm;
-  readonly qkv: Dense;
-  readonly attnOut: Dense;
+  readonly qkv: Linear;
+  readonly attnOut: Linear;
   readonly ffNorm: LayerNorm;
-  readonly ffIn: Dense;
-  readonly ffOut: Dense;
+  readonly ffIn: Linear;
+  readonly ffOut: Linear;
 }
 
 export function validateVitConfig(c: VitEncoderConfig): string[] {
@@ -73,10 +74,10 @@ export function conv3x3Same(x: tf.Tensor4D, weight: tf.Tensor): tf.Tensor4D {
 
 export class VitEncoder implements Encoder {
   private readonly factor: number;
-  private readonly stem: Dense;
+  private readonly stem: Linear;
   private readonly blocks: ConvResidual[] = [];
   private readonly layers: TransformerLayer[] = [];
-  private readonly out: Dense;
+  private readonly out: Linear;
   private readonly positions: tf.Tensor;
 
   constructor(readonly config: VitEncoderConfig, store: ParamStore, name = 'encoder') {
@@ -85,7 +86,7 @@ export class VitEncoder implements Encoder {
     const { dim, downsampledSize: s, heads, headDim, mlpDim } = config;
     this.factor = config.inputSize / s;
     const unshuffled = config.channels * this.factor * this.factor;
-    this.stem = createDense(store, `${name}.stem`, unshuffled, dim);
+    this.stem = Linear.inStore(store, `${name}.stem`, unshuffled, dim);
     for (let i = 0; i < config.convDepth; i++) {
       const p = `${name}.block${i}`;
       this.blocks.push({
@@ -100,14 +101,14 @@ export class VitEncoder implements Encoder {
       const p = `${name}.transformer${i}`;
       this.layers.push({
         attnNorm: createLayerNorm(store, `${p}.attnNorm`, [dim]),
-        qkv: createDense(store, `${p}.qkv`, dim, 3 * inner, false),
-        attnOut: createDense(store, `${p}.attnOut`, inner, dim, false),
+        qkv: Linear.inStore(store, `${p}.qkv`, dim, 3 * inner, false),
+        attnOut: Linear.inStore(store, `${p}.attnOut`, inner, dim, false),
         ffNorm: createLayerNorm(store, `${p}.ffNorm`, [dim]),
-        ffIn: createDense(store, `${p}.ffIn`, dim, mlpDim),
-        ffOut: createDense(store, `${p}.ffOut`, mlpDim, dim),
+        ffIn: Linear.inStore(store, `${p}.ffIn`, dim, mlpDim),
+        ffOut: Linear.inStore(store, `${p}.ffOut`, mlpDim, dim),
       });
     }
-    this.out = createDense(store, `${name}.out`, dim, config.outputDim);
+    this.out = Linear.inStore(store, `${name}.out`, dim, config.outputDim);
     this.positions = tf.tensor(sinCos2dGrid(s, s, dim), [s * s, dim]);
   }
 
@@ -124,7 +125,7 @@ export class VitEncoder implements Encoder {
     let h: tf.Tensor = tf.reshape(signed, [batch, s, r, s, r, channels]);
     h = tf.transpose(h, [0, 1, 3, 2, 4, 5]);
     h = tf.reshape(h, [batch, s, s, r * r * channels]);
-    h = dense(this.stem, h);
+    h = this.stem.apply(h);
     for (const block of this.blocks) {
       let y: tf.Tensor = conv3x3Same(h as tf.Tensor4D, block.conv3);
       y = layerNorm(block.norm, y);
@@ -136,23 +137,23 @@ export class VitEncoder implements Encoder {
     let tokens: tf.Tensor = tf.add(tf.reshape(h, [batch, s * s, dim]), this.positions);
     for (const layer of this.layers) {
       tokens = tf.add(tokens, this.attention(layer, layerNorm(layer.attnNorm, tokens)));
-      const ff = dense(layer.ffOut, gelu(dense(layer.ffIn, layerNorm(layer.ffNorm, tokens))));
+      const ff = layer.ffOut.apply(gelu(layer.ffIn.apply(layerNorm(layer.ffNorm, tokens))));
       tokens = tf.add(tokens, ff);
     }
-    return dense(this.out, tf.mean(tokens, 1)) as tf.Tensor2D;
+    return this.out.apply(tf.mean(tokens, 1)) as tf.Tensor2D;
   }
 
   private attention(layer: TransformerLayer, x: tf.Tensor): tf.Tensor {
     const { heads, headDim } = this.config;
     const [batch, tokens] = x.shape;
-    const qkv = tf.reshape(dense(layer.qkv, x), [batch, tokens, 3, heads, headDim]);
+    const qkv = tf.reshape(layer.qkv.apply(x), [batch, tokens, 3, heads, headDim]);
     // [3, batch, heads, tokens, headDim]
     const split = tf.transpose(qkv, [2, 0, 3, 1, 4]);
     const [q, k, v] = tf.unstack(split, 0) as tf.Tensor4D[];
     const scores = tf.mul(tf.matMul(q, k, false, true), 1 / Math.sqrt(headDim));
     const mixed = tf.matMul(tf.softmax(scores), v);
     const merged = tf.reshape(tf.transpose(mixed, [0, 2, 1, 3]), [batch, tokens, heads * headDim]);
-    return dense(layer.attnOut, merged);
+    return layer.attnOut.apply(merged);
   }
 
   dispose(): void {

@@ -12,7 +12,7 @@ import { Linear, glorotVariable } from './dense.ts';
 import type { TensorGraph } from './graphs.ts';
 import { type EdgeContext, MessagePassing } from './messagePassing.ts';
 
-export interface GATOptions {
+export interface GatOptions {
   inFeatures: number;
   headFeatures: number;
   heads?: number;
@@ -20,7 +20,7 @@ export interface GATOptions {
   negativeSlope?: number;
 }
 
-export class GAT extends MessagePassing {
+export class Gat extends MessagePassing {
   readonly aggregation = 'sum' as const;
   readonly heads: number;
   readonly linear: Linear;
@@ -30,11 +30,11 @@ export class GAT extends MessagePassing {
   readonly bias: tf.Variable;
   readonly outFeatures: number;
 
-  constructor(rng: Random, readonly options: GATOptions) {
+  constructor(rng: Random, readonly options: GatOptions) {
     super();
     this.heads = options.heads ?? 1;
     const width = this.heads * options.headFeatures;
-    this.linear = new Linear(rng, options.inFeatures, width, false);
+    this.linear = Linear.glorot(rng, options.inFeatures, width, false);
     this.attendSource = glorotVariable(rng, this.heads, options.headFeatures);
     this.attendTarget = glorotVariable(rng, this.heads, options.headFeatures);
     this.outFeatures = options.concat === false ? options.headFeatures : width;

@@ -10,19 +10,19 @@ import { Linear } from './dense.ts';
 import type { TensorGraph } from './graphs.ts';
 import { type EdgeContext, MessagePassing } from './messagePassing.ts';
 
-export interface GCNOptions {
+export interface GcnOptions {
   inFeatures: number;
   outFeatures: number;
 }
 
-export class GCN extends MessagePassing {
+export class Gcn extends MessagePassing {
   readonly aggregation = 'sum' as const;
   readonly linear: Linear;
   readonly bias: tf.Variable;
 
-  constructor(rng: Random, readonly options: GCNOptions) {
+  constructor(rng: Random, readonly options: GcnOptions) {
     super();
-    this.linear = new Linear(rng, options.inFeatures, options.outFeatures, false);
+    this.linear = Linear.glorot(rng, options.inFeatures, options.outFeatures, false);
     this.bias = tf.variable(tf.zeros([options.outFeatures]), true);
   }
 

@@ -4,11 +4,11 @@
  */
 import * as tf from '@tensorflow/tfjs-core';
 import type { Random } from '../../util/random.ts';
-import { MLP } from './dense.ts';
+import { Mlp } from './dense.ts';
 import type { TensorGraph } from './graphs.ts';
 import { type EdgeContext, MessagePassing } from './messagePassing.ts';
 
-export interface GINOptions {
+export interface GinOptions {
   inFeatures: number;
   outFeatures: number;
   hidden?: number;
@@ -16,15 +16,15 @@ export interface GINOptions {
   trainEps?: boolean;
 }
 
-export class GIN extends MessagePassing {
+export class Gin extends MessagePassing {
   readonly aggregation = 'sum' as const;
-  readonly mlp: MLP;
+  readonly mlp: Mlp;
   readonly eps: tf.Variable | null;
   private readonly fixedEps: number;
 
-  constructor(rng: Random, readonly options: GINOptions) {
+  constructor(rng: Random, readonly options: GinOptions) {
     super();
-    this.mlp = new MLP(rng, options.inFeatures, options.hidden ?? options.outFeatures, options.outFeatures);
+    this.mlp = Mlp.glorot(rng, options.inFeatures, options.hidden ?? options.outFeatures, options.outFeatures);
     this.fixedEps = options.eps ?? 0;
     this.eps = options.trainEps ? tf.variable(tf.scalar(this.fixedEps), true) : null;
   }

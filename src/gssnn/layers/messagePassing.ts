@@ -1,7 +1,8 @@
 /**
  * The message-passing base (PyTorch Geometric style). `propagate` gathers per-edge inputs,
  * calls the layer's `message`, aggregates the messages at each edge's target and calls the
- * layer's `update`; a layer writes only those two. The same layer runs in both batching
+ * layer's `update`; a layer writes only those two. A graph without edges is handled here once:
+ * `update` receives zeros as the aggregated messages. The same layer runs in both batching
  * modes of `TensorGraph`:
  *
  *   union  (GraphBatch):  x `[N, d]`,    edgeAttr `[M, e]`,    output `[N, out]`
@@ -38,6 +39,11 @@ export abstract class MessagePassing {
 
   abstract dispose(): void;
 
+  /** Width of one message for node features `x`; the node width unless a layer says otherwise. */
+  protected messageWidth(x: tf.Tensor): number {
+    return x.shape[x.rank - 1] as number;
+  }
+
   /** One round of message passing. Shapes: see the file header. */
   apply(graph: TensorGraph, x: tf.Tensor, edgeAttr?: tf.Tensor): tf.Tensor {
     checkShapes(graph, x, edgeAttr);
@@ -45,6 +51,9 @@ export abstract class MessagePassing {
   }
 
   protected propagate(graph: TensorGraph, x: tf.Tensor, edgeAttr?: tf.Tensor): tf.Tensor {
+    // No edges, no messages: every node aggregates zeros (as a scatter over no edges gives).
+    // The gathers and the aggregation are skipped: the wasm backend rejects zero-sized GEMMs.
+    if (graph.numEdges === 0) return this.update(tf.zeros([...x.shape.slice(0, -1), this.messageWidth(x)]), x, graph);
     const context: EdgeContext = {
       graph,
       source: (t) => graph.gatherSource(t),

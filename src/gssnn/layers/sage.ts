@@ -9,22 +9,22 @@ import { Linear } from './dense.ts';
 import type { Aggregation, TensorGraph } from './graphs.ts';
 import { type EdgeContext, MessagePassing } from './messagePassing.ts';
 
-export interface SAGEOptions {
+export interface SageOptions {
   inFeatures: number;
   outFeatures: number;
   aggregation?: Aggregation;
 }
 
-export class SAGE extends MessagePassing {
+export class Sage extends MessagePassing {
   readonly aggregation: Aggregation;
   readonly self: Linear;
   readonly neighbours: Linear;
 
-  constructor(rng: Random, readonly options: SAGEOptions) {
+  constructor(rng: Random, readonly options: SageOptions) {
     super();
     this.aggregation = options.aggregation ?? 'mean';
-    this.self = new Linear(rng, options.inFeatures, options.outFeatures, true);
-    this.neighbours = new Linear(rng, options.inFeatures, options.outFeatures, false);
+    this.self = Linear.glorot(rng, options.inFeatures, options.outFeatures, true);
+    this.neighbours = Linear.glorot(rng, options.inFeatures, options.outFeatures, false);
   }
 
   get variables(): tf.Variable[] {

@@ -12,10 +12,10 @@ import type { Model } from './model.ts';
 import { buildEncoder, type OwnedEncoder } from '../encoders/index.ts';
 import { Injection, planInjection } from '../inject.ts';
 import { ParamStore } from '../nn/params.ts';
-import { createDense, dense, dropout, type Dense } from '../nn/ops.ts';
+import { Linear, Mlp } from '../layers/dense.ts';
+import { dropout } from '../nn/ops.ts';
 import { SharedGraph } from '../layers/graphs.ts';
-import type { MessagePassing } from '../layers/messagePassing.ts';
-import { createGnnLayer, updateWithoutMessages } from './gnnLayers.ts';
+import { Gine } from '../layers/gine.ts';
 import { classLogits, outputWidth } from './output.ts';
 import type { ModelSpec } from './spec.ts';
 
@@ -26,8 +26,8 @@ export class GssnnModel implements Model {
   private readonly encoder: OwnedEncoder;
   private readonly injection: Injection;
   private readonly graph: SharedGraph;
-  private readonly layers: MessagePassing[] = [];
-  private readonly head: Dense;
+  private readonly layers: Gine[] = [];
+  private readonly head: Linear;
   private readonly dropoutRng: Random;
 
   constructor(readonly config: ModelSpec) {
@@ -48,8 +48,8 @@ export class GssnnModel implements Model {
       target: Int32Array.from(plan.messages, (m) => m.target),
     });
     const layerRng = new Random(deriveSeed(config.seed, 'gnn'));
-    for (let i = 0; i < gnn.depth; i++) this.layers.push(createGnnLayer(gnn.update, this.store, `gnn.layer${i}`, layerRng, gnn.dim));
-    this.head = createDense(this.store, 'head', gnn.dim, outputWidth(config));
+    for (let i = 0; i < gnn.depth; i++) this.layers.push(gssnnLayer(gnn.update, this.store, `gnn.layer${i}`, layerRng, gnn.dim));
+    this.head = Linear.inStore(this.store, 'head', gnn.dim, outputWidth(config));
     this.variables = this.store.variables;
   }
 
@@ -68,9 +68,9 @@ export class GssnnModel implements Model {
       for (const layer of this.layers) {
         if (training) nodes = dropout(nodes, rate, this.dropoutRng) as tf.Tensor3D;
         const edgeFeatures = training ? dropout(messageEdges, rate, this.dropoutRng) : messageEdges;
-        nodes = (edges.shape[1] ? layer.apply(this.graph, nodes, edgeFeatures) : updateWithoutMessages(layer, nodes)) as tf.Tensor3D;
+        nodes = layer.apply(this.graph, nodes, edgeFeatures) as tf.Tensor3D;
       }
-      return classLogits(this.config, dense(this.head, tf.mean(nodes, 1)) as tf.Tensor2D);
+      return classLogits(this.config, this.head.apply(tf.mean(nodes, 1)) as tf.Tensor2D);
     });
   }
 
@@ -84,4 +84,17 @@ export class GssnnModel implements Model {
     this.encoder.dispose?.();
     this.graph.dispose();
   }
+}
+
+/**
+ * Layer `name` of a G-SSNN (exported for the shared layer checks): GINE with eps 0 and the preset's update network. The original's
+ * `linear` update (DGL `GINEConv(nn.Linear(dim, dim))`, PyTorch's init) registers its weights
+ * in `store` as `name.weight` / `name.bias`; the `mlp` update (Glorot init from `rng`) has its
+ * weights adopted into the store as `name.0` .. `name.3`.
+ */
+export function gssnnLayer(update: 'linear' | 'mlp', store: ParamStore, name: string, rng: Random, dim: number): Gine {
+  if (update === 'linear') return new Gine(Linear.inStore(store, name, dim, dim));
+  const layer = new Gine(Mlp.glorot(rng, dim, dim, dim));
+  layer.variables.forEach((v, k) => store.adopt(`${name}.${k}`, v));
+  return layer;
 }

@@ -11,26 +11,28 @@ import { Random, deriveSeed } from '../../util/random.ts';
 import type { Model } from './model.ts';
 import { buildEncoder, type OwnedEncoder } from '../encoders/index.ts';
 import { ParamStore } from '../nn/params.ts';
-import { createDense, dense, dropout, type Dense } from '../nn/ops.ts';
+import { Linear } from '../layers/dense.ts';
+import { dropout } from '../nn/ops.ts';
 import { classLogits, outputWidth } from './output.ts';
-import type { ModelSpec } from './spec.ts';
+import { modelKindFromName, type ModelSpec } from './spec.ts';
 
 export class EncoderHeadModel implements Model {
   readonly kind: string;
   readonly variables: readonly tf.Variable[];
   private readonly store: ParamStore;
   private readonly encoder: OwnedEncoder;
-  private readonly hidden: Dense[] = [];
-  private readonly head: Dense | null;
+  private readonly hidden: Linear[] = [];
+  private readonly head: Linear | null;
   private readonly dropoutRng: Random;
 
   constructor(readonly config: ModelSpec) {
-    if (config.kind !== 'linear' && config.kind !== 'mlp') throw new Error(`EncoderHeadModel cannot build ${config.kind}`);
+    const { family } = modelKindFromName(config.kind);
+    if (family === 'gssnn') throw new Error(`EncoderHeadModel cannot build ${config.kind}`);
     this.kind = config.kind;
     this.store = new ParamStore(deriveSeed(config.seed, 'init'));
     this.dropoutRng = new Random(deriveSeed(config.seed, 'dropout'));
     this.encoder = buildEncoder(config.encoder, this.store);
-    if (config.kind === 'linear') {
+    if (family === 'linear') {
       if (config.encoder.outputDim !== outputWidth(config)) {
         throw new Error(`linear baseline: encoder output width must be the model's output width ${outputWidth(config)}`);
       }
@@ -38,8 +40,8 @@ export class EncoderHeadModel implements Model {
     } else {
       const { dim, depth } = config.gnn;
       if (config.encoder.outputDim !== dim) throw new Error(`mlp baseline: encoder output width must be ${dim}`);
-      for (let i = 0; i < depth; i++) this.hidden.push(createDense(this.store, `mlp.layer${i}`, dim, dim));
-      this.head = createDense(this.store, 'head', dim, outputWidth(config));
+      for (let i = 0; i < depth; i++) this.hidden.push(Linear.inStore(this.store, `mlp.layer${i}`, dim, dim));
+      this.head = Linear.inStore(this.store, 'head', dim, outputWidth(config));
     }
     this.variables = this.store.variables;
   }
@@ -54,9 +56,9 @@ export class EncoderHeadModel implements Model {
       if (!this.head) return classLogits(this.config, h as tf.Tensor2D);
       for (const layer of this.hidden) {
         if (training) h = dropout(h, this.config.gnn.dropout, this.dropoutRng);
-        h = tf.relu(dense(layer, h));
+        h = tf.relu(layer.apply(h));
       }
-      return classLogits(this.config, dense(this.head, h) as tf.Tensor2D);
+      return classLogits(this.config, this.head.apply(h) as tf.Tensor2D);
     });
   }
 

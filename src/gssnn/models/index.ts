@@ -10,18 +10,18 @@ import type { Preset } from '../presets.ts';
 import { GssnnModel } from './gssnn.ts';
 import { EncoderHeadModel } from './heads.ts';
 import { outputWidth, usesSingleLogit } from './output.ts';
-import type { ModelKind, ModelSpec } from './spec.ts';
-import { controlWiring, type WiringKind } from './wiring.ts';
+import { modelKindFromName, type ModelKindName, type ModelSpec } from './spec.ts';
+import { controlWiring } from './wiring.ts';
 import { UserFacingError } from '../../util/errors.ts';
 
-export type { GnnConfig, ModelKind, ModelSpec } from './spec.ts';
-export { MODEL_KINDS } from './spec.ts';
+export type { GnnConfig, ModelFamily, ModelKind, ModelKindName, ModelSpec } from './spec.ts';
+export { MODEL_KIND_NAMES, modelKindFromName, modelKindName } from './spec.ts';
 export { GssnnModel } from './gssnn.ts';
 export { EncoderHeadModel } from './heads.ts';
 export { classLogits, outputWidth, usesSingleLogit } from './output.ts';
 
 export function buildModel(spec: ModelSpec): Model & { readonly weightNames: readonly string[] } {
-  return spec.kind === 'linear' || spec.kind === 'mlp' ? new EncoderHeadModel(spec) : new GssnnModel(spec);
+  return modelKindFromName(spec.kind).family === 'gssnn' ? new GssnnModel(spec) : new EncoderHeadModel(spec);
 }
 
 export class ModelSpecError extends UserFacingError {
@@ -49,7 +49,7 @@ export function encoderFor(preset: Preset, inputShape: readonly number[], output
 }
 
 export interface SpecRequest {
-  readonly kind: ModelKind;
+  readonly kind: ModelKindName;
   readonly preset: Preset;
   readonly inputShape: readonly number[];
   readonly numClasses: number;
@@ -75,18 +75,18 @@ export function specFor(request: SpecRequest): ModelSpec {
   };
   const singleLogit = usesSingleLogit(numClasses, preset.train.loss);
   const base = { kind, inputShape: [...inputShape], numClasses, gnn, seed, ...(singleLogit ? { singleLogit } : {}) };
-  if (kind === 'linear') return { ...base, encoder: encoderFor(preset, inputShape, outputWidth(base)) };
+  const model = modelKindFromName(kind);
+  if (model.family === 'linear') return { ...base, encoder: encoderFor(preset, inputShape, outputWidth(base)) };
   const encoder = encoderFor(preset, inputShape, preset.graphDim);
-  if (kind === 'mlp') return { ...base, encoder };
-  if (kind === 'gssnn') {
+  if (model.family === 'mlp') return { ...base, encoder };
+  if (model.wiring === 'program') {
     if (!request.graph) throw new ModelSpecError('a G-SSNN needs a program graph', 'give --program');
     return { ...base, encoder, graph: request.graph };
   }
-  const wiring = kind.slice('gssnn-'.length) as WiringKind;
   const like = request.graph
     ? { nodes: request.graph.nodes.length, edges: request.graph.edges.length }
     : request.elements
       ? { nodes: Math.ceil((request.elements + 1) / 2), edges: Math.floor((request.elements - 1) / 2) }
       : DEFAULT_CONTROL_SIZE;
-  return { ...base, encoder, graph: controlWiring(wiring, like, deriveSeed(seed, 'wiring'), preset.maxConn) };
+  return { ...base, encoder, graph: controlWiring(model.wiring, like, deriveSeed(seed, 'wiring'), preset.maxConn) };
 }

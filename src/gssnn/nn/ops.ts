@@ -1,33 +1,11 @@
 /**
- * Small differentiable building blocks shared by encoders and models: dense layers over the
- * last axis, layer norm, GELU, and seeded dropout. All are plain functions of tensors and
- * weights so that a model's forward pass reads as the architecture it implements.
+ * Small differentiable building blocks shared by encoders and models: layer norm, GELU, and
+ * seeded dropout (the dense layer is `Linear`, layers/dense.ts). All are plain functions of
+ * tensors and weights so that a model's forward pass reads as the architecture it implements.
  */
 import * as tf from '@tensorflow/tfjs-core';
 import type { Random } from '../../util/random.ts';
 import type { ParamStore } from './params.ts';
-
-export interface Dense {
-  readonly weight: tf.Variable;
-  readonly bias: tf.Variable | null;
-}
-
-export function createDense(store: ParamStore, name: string, inDim: number, outDim: number, bias = true): Dense {
-  return {
-    weight: store.create(`${name}.weight`, [inDim, outDim], { kind: 'fanIn', fanIn: inDim }),
-    bias: bias ? store.create(`${name}.bias`, [outDim], { kind: 'fanIn', fanIn: inDim }) : null,
-  };
-}
-
-/** `x @ W + b` over the last axis of `x` (any rank >= 2). */
-export function dense(layer: Dense, x: tf.Tensor): tf.Tensor {
-  const [inDim, outDim] = layer.weight.shape as [number, number];
-  const lead = x.shape.slice(0, -1);
-  const flat = tf.reshape(x, [-1, inDim]) as tf.Tensor2D;
-  let y: tf.Tensor = tf.matMul(flat, layer.weight as tf.Tensor2D);
-  if (layer.bias) y = tf.add(y, layer.bias);
-  return tf.reshape(y, [...lead, outDim]);
-}
 
 export interface LayerNorm {
   readonly gain: tf.Variable;

@@ -15,15 +15,15 @@ import type { VitEncoderConfig } from '../encoders/vit.ts';
 import { gatherRows } from '../kernels/ops.ts';
 import { registerSegmentKernels, SCATTER_ROWS } from '../kernels/register.ts';
 import { outputWidth } from '../models/output.ts';
-import type { ModelSpec } from '../models/spec.ts';
+import { type ModelFamily, modelKindFromName, type ModelSpec } from '../models/spec.ts';
 import { gelu } from '../nn/ops.ts';
 import { fillDropoutBlock } from './dropoutMasks.ts';
 import { messageIndices, planWiring, type PopulationWiring } from './graphTables.ts';
 
-export type NetworkFamily = 'gssnn' | 'linear' | 'mlp';
+export type NetworkFamily = ModelFamily;
 
 export function familyOf(spec: ModelSpec): NetworkFamily {
-  return spec.kind === 'linear' || spec.kind === 'mlp' ? spec.kind : 'gssnn';
+  return modelKindFromName(spec.kind).family;
 }
 
 /**

@@ -4,7 +4,7 @@ import type { Split } from '../../data/dataset.ts';
 import type { Random } from '../../util/random.ts';
 import { exampleSize } from '../../data/pool.ts';
 
-export interface Batch {
+export interface TrainingBatch {
   /** `[batch, ...inputShape]` */
   readonly x: tf.Tensor;
   /** `[batch]` int32 class indices. */
@@ -14,7 +14,7 @@ export interface Batch {
 }
 
 /** The rows `indices` of `split` as tensors (the caller disposes them). */
-export function makeBatch(split: Split, inputShape: readonly number[], indices: Int32Array): Batch {
+export function makeBatch(split: Split, inputShape: readonly number[], indices: Int32Array): TrainingBatch {
   const size = exampleSize(inputShape);
   const x = new Float32Array(indices.length * size);
   const y = new Int32Array(indices.length);

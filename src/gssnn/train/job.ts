@@ -9,7 +9,7 @@ import type { Dataset, LabelControl, Split } from '../../data/dataset.ts';
 import { loadDatasetOnce } from '../../data/datasets.ts';
 import type { ProgramGraph } from '../../dsl/graph.ts';
 import { initBackend, parseBackendName } from '../backend.ts';
-import type { ModelKind } from '../models/index.ts';
+import type { ModelKindName } from '../models/index.ts';
 import { saveModel } from '../persist.ts';
 import { getPreset, type PresetName } from '../presets.ts';
 import type { Model } from '../models/model.ts';
@@ -27,7 +27,7 @@ export interface TrainJobData {
 export interface TrainJob {
   /** Names the candidate or baseline this job trains (for records and logs). */
   readonly id: string;
-  readonly kind: ModelKind;
+  readonly kind: ModelKindName;
   readonly graph?: ProgramGraph;
   readonly elements?: number;
   readonly data: TrainJobData;

@@ -6,13 +6,13 @@
  */
 import type { Dataset } from '../../data/dataset.ts';
 import type { ProgramGraph } from '../../dsl/graph.ts';
-import { buildModel, specFor, type ModelKind, type ModelSpec } from '../models/index.ts';
+import { buildModel, specFor, type ModelKindName, type ModelSpec } from '../models/index.ts';
 import type { Model } from '../models/model.ts';
 import { scheduleFor, type Preset } from '../presets.ts';
 import { train, type TrainCallbacks, type TrainConfig, type TrainResult } from './trainer.ts';
 
 export interface TrainModelRequest {
-  readonly kind: ModelKind;
+  readonly kind: ModelKindName;
   readonly preset: Preset;
   readonly data: Dataset;
   /** The program's graph for `gssnn`; for control wirings, the graph whose size they match. */

@@ -10,7 +10,7 @@ import * as tf from '@tensorflow/tfjs-core';
 import type { Dataset, Split } from '../../data/dataset.ts';
 import { Random, deriveSeed } from '../../util/random.ts';
 import type { Model } from '../models/model.ts';
-import { epochBatches, makeBatch, type Batch } from './batches.ts';
+import { epochBatches, makeBatch, type TrainingBatch } from './batches.ts';
 import { classificationLoss, correctCount, type LossKind } from './losses.ts';
 import { createGradientRule, type GradientRule, type GradientRuleConfig } from './gradientRules.ts';
 import { createOptimizer, type OptimizerConfig } from './optimizers.ts';
@@ -54,7 +54,7 @@ export interface StepInfo {
   /** 0-based epoch. */
   readonly epoch: number;
   /** The batch just trained on; its tensors live until the callback returns. */
-  readonly batch: Batch;
+  readonly batch: TrainingBatch;
   readonly loss: number;
   /** The learning rate this step was taken at. */
   readonly lr: number;
@@ -208,7 +208,7 @@ export function train(model: Model, data: Dataset, config: TrainConfig, callback
 /** One optimizer step; returns the batch loss (the update is skipped when it is not finite). */
 export function trainStep(
   model: Model,
-  batch: Batch,
+  batch: TrainingBatch,
   lossOf: (logits: tf.Tensor2D, labels: tf.Tensor1D) => tf.Scalar,
   optimizer: ReturnType<typeof createOptimizer>,
 ): number {
@@ -221,7 +221,7 @@ export function trainStep(
 }
 
 /** One optimizer step along a gradient rule; returns the batch loss (no update when it is not finite). */
-function ruleStep(model: Model, batch: Batch, epoch: number, rule: GradientRule, optimizer: ReturnType<typeof createOptimizer>): number {
+function ruleStep(model: Model, batch: TrainingBatch, epoch: number, rule: GradientRule, optimizer: ReturnType<typeof createOptimizer>): number {
   const { loss, grads } = rule.gradient(model, batch, epoch);
   try {
     if (Number.isFinite(loss)) optimizer.apply(model.variables, grads);
