@@ -4,29 +4,20 @@
  * entry here and touches no domain.
  */
 import type { Term } from '../../dsl/term.ts';
-import type { EvalBudget } from '../../dsl/evaluate.ts';
 import type { Grammar } from '../grammar.ts';
 import { enumeratePrograms } from './heapSearch.ts';
-import { searchStates, type StateSearchStats, type StepDomain } from './stateSearch.ts';
+import { searchStates, type StateSearchOptions, type StateSearchStats, type StepDomain } from './stateSearch.ts';
 import { UserFacingError } from '../../util/errors.ts';
 
 /** Default novelty bound: states extended per output class (see benchmarks/coverage.ts). */
 export const DEFAULT_PER_CLASS_EXPANSIONS = 16;
 
-/** Limits a strategy runs under; each strategy reads the ones that apply to it. */
-export interface EnumerationSettings {
-  readonly maxSize?: number;
-  readonly maxPrograms?: number;
-  readonly seconds?: number;
-  /** State searches: most distinct states held. */
-  readonly maxStates?: number;
-  /** State searches: closed sub-programs tried per non-continuation argument. */
-  readonly argumentPool?: number;
-  /** State searches: the budget of each step's evaluation. */
-  readonly evalBudget?: EvalBudget;
-  /** The novelty bound (novelty only; default DEFAULT_PER_CLASS_EXPANSIONS). */
-  readonly perClassExpansions?: number;
-}
+/**
+ * Limits a strategy runs under; each strategy reads the ones that apply to it (Heap Search only
+ * the size, program and time limits; the novelty bound only `novelty`, default
+ * DEFAULT_PER_CLASS_EXPANSIONS).
+ */
+export type EnumerationSettings = Pick<StateSearchOptions, 'maxSize' | 'maxPrograms' | 'seconds' | 'maxStates' | 'argumentPool' | 'evalBudget' | 'perClassExpansions'>;
 
 /** A program as a strategy yields it; the state searches also give its output state. */
 export interface StrategyProgram<State> {
