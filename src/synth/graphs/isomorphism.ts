@@ -115,30 +115,12 @@ export function embeds(small: SimpleGraph, big: SimpleGraph): boolean {
   // Most constrained vertices first.
   const order = [...Array(n).keys()].sort((a, b) => small.neighbours[b].length - small.neighbours[a].length);
   const adjacent = big.neighbours.map((ns) => new Set(ns));
-  const map = new Array<number>(n).fill(-1);
-  const used = new Uint8Array(big.order);
-  const extend = (k: number): boolean => {
-    if (k === n) return true;
-    const v = order[k];
-    for (let w = 0; w < big.order; w++) {
-      if (used[w] || big.neighbours[w].length < small.neighbours[v].length) continue;
-      let consistent = true;
-      for (const u of small.neighbours[v]) {
-        if (map[u] >= 0 && !adjacent[w].has(map[u])) {
-          consistent = false;
-          break;
-        }
-      }
-      if (!consistent) continue;
-      map[v] = w;
-      used[w] = 1;
-      if (extend(k + 1)) return true;
-      used[w] = 0;
-      map[v] = -1;
-    }
-    return false;
-  };
-  return extend(0);
+  return (
+    injectiveMap(order, big.order, (v, w, _k, map) => {
+      if (big.neighbours[w].length < small.neighbours[v].length) return false;
+      return small.neighbours[v].every((u) => map[u] < 0 || adjacent[w].has(map[u]));
+    }) !== null
+  );
 }
 
 /** A vertex map from `a` to `b` that preserves adjacency, or null when none exists. */
@@ -173,21 +155,34 @@ export function findIsomorphism(
     placed[best] = 1;
     order.push(best);
   }
-  const map = new Array<number>(n).fill(-1);
-  const used = new Uint8Array(n);
+  return injectiveMap(order, n, (v, w, k, map) => {
+    if (coloursB[w] !== coloursA[v] || a.loops[v] !== b.loops[w]) return false;
+    if (a.neighbours[v].length !== b.neighbours[w].length) return false;
+    for (let j = 0; j < k; j++) {
+      const u = order[j];
+      if (a.neighbours[v].includes(u) !== adjacentB[w].has(map[u])) return false;
+    }
+    return true;
+  });
+}
+
+/**
+ * Backtracking over injective vertex maps: `order[k]` (k = 0, 1, ...) goes to the first unused
+ * target vertex that `fits` it given the map so far (`map[u]` = -1 for vertices not yet placed);
+ * the first complete map, indexed by source vertex, or null.
+ */
+function injectiveMap(
+  order: readonly number[],
+  targets: number,
+  fits: (v: number, w: number, k: number, map: readonly number[]) => boolean,
+): number[] | null {
+  const map = new Array<number>(order.length).fill(-1);
+  const used = new Uint8Array(targets);
   const extend = (k: number): boolean => {
-    if (k === n) return true;
+    if (k === order.length) return true;
     const v = order[k];
-    for (let w = 0; w < n; w++) {
-      if (used[w] || coloursB[w] !== coloursA[v] || a.loops[v] !== b.loops[w]) continue;
-      if (a.neighbours[v].length !== b.neighbours[w].length) continue;
-      let consistent = true;
-      for (let j = 0; j < k && consistent; j++) {
-        const u = order[j];
-        const adjacentA = a.neighbours[v].includes(u);
-        if (adjacentA !== adjacentB[w].has(map[u])) consistent = false;
-      }
-      if (!consistent) continue;
+    for (let w = 0; w < targets; w++) {
+      if (used[w] || !fits(v, w, k, map)) continue;
       map[v] = w;
       used[w] = 1;
       if (extend(k + 1)) return true;
