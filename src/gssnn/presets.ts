@@ -10,24 +10,17 @@
  *
  * `small` warms its learning rate up over the first quarter of its steps: without it, Adam's
  * first full-size steps left G-SSNNs with an output that no longer depended on the input on
- * 2-3 of 5 seeds (MNIST < 5, 512 examples: loss at ln 2 to the end; docs/models.md).
+ * some seeds (MNIST < 5, 512 examples: 2 of 5 runs at the base rate, loss at ln 2 to the end;
+ * benchmarks/results/warmup.json, docs/models.md).
  */
+import type { VitEncoderConfig } from './encoders/vit.ts';
 import type { TrainConfig } from './train/trainer.ts';
 
 export type PresetName = 'tiny' | 'small' | 'paper';
 export const PRESET_NAMES: readonly PresetName[] = ['tiny', 'small', 'paper'];
 
-export interface ImageEncoderSizes {
-  /** Side of the square images requested from the data set. */
-  readonly inputSize: number;
-  readonly downsampledSize: number;
-  readonly dim: number;
-  readonly depth: number;
-  readonly heads: number;
-  readonly headDim: number;
-  readonly mlpDim: number;
-  readonly convDepth: number;
-}
+/** The ViT encoder's sizes a preset fixes (the data set gives the channels, the model the output width). */
+export type ImageEncoderSizes = Omit<VitEncoderConfig, 'kind' | 'channels' | 'outputDim'>;
 
 export interface Preset {
   readonly name: PresetName;
