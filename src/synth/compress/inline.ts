@@ -31,22 +31,24 @@ export function shiftTerm(t: Term, amount: number, cutoff = 0): Term {
 
 /** Replaces `#i` with `args[i]`, lifting each argument over the lambdas of the body. */
 export function substituteParams(body: Term, args: readonly Term[]): Term {
-  const go = (t: Term, depth: number): Term => {
-    switch (t.kind) {
-      case 'param': {
-        const arg = args[t.index];
-        if (arg === undefined) throw new Error(`abstraction body uses #${t.index} but only ${args.length} arguments were given`);
-        return shiftTerm(arg, depth);
-      }
-      case 'lambda':
-        return { ...t, body: go(t.body, depth + 1) };
-      case 'apply':
-        return app(go(t.fn, depth), go(t.arg, depth));
-      default:
-        return t;
-    }
-  };
-  return go(body, 0);
+  return mapLeaves(body, (t, depth) => {
+    if (t.kind !== 'param') return t;
+    const arg = args[t.index];
+    if (arg === undefined) throw new Error(`abstraction body uses #${t.index} but only ${args.length} arguments were given`);
+    return shiftTerm(arg, depth);
+  });
+}
+
+/** `t` rebuilt with every leaf (a term that is not a lambda or an application) replaced by `leaf(it, lambdas around it)`. */
+function mapLeaves(t: Term, leaf: (t: Term, depth: number) => Term, depth = 0): Term {
+  switch (t.kind) {
+    case 'lambda':
+      return { ...t, body: mapLeaves(t.body, leaf, depth + 1) };
+    case 'apply':
+      return app(mapLeaves(t.fn, leaf, depth), mapLeaves(t.arg, leaf, depth));
+    default:
+      return leaf(t, depth);
+  }
 }
 
 /**
@@ -74,23 +76,12 @@ export function inlineAbstractions(t: Term, library: ReadonlyMap<string, Abstrac
  */
 export function dreamcoderBody(abstraction: AbstractionBody, earlier: ReadonlyMap<string, Term> = new Map()): Term {
   const { arity } = abstraction;
-  const go = (t: Term, depth: number): Term => {
-    switch (t.kind) {
-      case 'param':
-        return idx(depth + arity - 1 - t.index);
-      case 'primitive': {
-        const body = earlier.get(t.name);
-        return body ? invention(t.name, body) : t;
-      }
-      case 'lambda':
-        return { ...t, body: go(t.body, depth + 1) };
-      case 'apply':
-        return app(go(t.fn, depth), go(t.arg, depth));
-      default:
-        return t;
-    }
-  };
-  let out = go(abstraction.body, 0);
+  let out = mapLeaves(abstraction.body, (t, depth) => {
+    if (t.kind === 'param') return idx(depth + arity - 1 - t.index);
+    if (t.kind !== 'primitive') return t;
+    const body = earlier.get(t.name);
+    return body ? invention(t.name, body) : t;
+  });
   for (let i = 0; i < arity; i++) out = lam(out);
   return out;
 }
