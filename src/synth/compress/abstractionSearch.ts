@@ -46,9 +46,8 @@ export interface AbstractionSearchOptions {
   readonly maxWork?: number;
 }
 
-interface Pattern {
-  /** Zippers of the holes; the nodes under a hole are looked up when it is expanded. */
-  readonly holes: readonly number[];
+/** Where a pattern's parameters sit and what they match: shared by partial and finished abstractions. */
+export interface PatternParameters {
   readonly argZids: readonly number[];
   readonly argVars: readonly number[];
   readonly varZid: readonly number[];
@@ -56,18 +55,17 @@ interface Pattern {
   /** Per parameter, the unshifted corpus node at its first zipper, per match location. */
   readonly varNodes: readonly Int32Array[];
   readonly locs: Int32Array;
+}
+
+interface Pattern extends PatternParameters {
+  /** Zippers of the holes; the nodes under a hole are looked up when it is expanded. */
+  readonly holes: readonly number[];
   readonly upperBound: number;
   readonly bodyUtility: number;
 }
 
-export interface FoundAbstraction {
+export interface FoundAbstraction extends PatternParameters {
   readonly zippers: Zippers;
-  readonly locs: Int32Array;
-  readonly argZids: readonly number[];
-  readonly argVars: readonly number[];
-  readonly varZid: readonly number[];
-  readonly varType: readonly number[];
-  readonly varNodes: readonly Int32Array[];
   readonly arity: number;
   readonly utility: number;
   readonly compressiveUtility: number;
