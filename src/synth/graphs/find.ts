@@ -19,10 +19,12 @@
  * - Graphs only grow along a run (no primitive removes a node or an edge, and a branch that
  *   ends disconnected leaves the configuration as it was, so it is never needed), hence a
  *   configuration whose graph does not embed in the target is dropped.
- * - The heuristic (missing edges + missing nodes + open branches + the final `identity`) never
+ * - The heuristic (missing edges + missing nodes + open branches + the final `identity`, or
+ *   two actions between consecutive edges where that is more: `gapsBetweenEdges`) never
  *   overestimates: each missing edge needs a `connect`, each node an `add`, each open branch
- *   and the program one `identity`; it is consistent, so the first program reaching the
- *   target is the smallest, and among those the most probable.
+ *   and the program one `identity`. A configuration reached again more cheaply is expanded
+ *   again, so the first program reaching the target is the smallest, and among those the
+ *   most probable.
  * - `if_positions_equal f g h k l` is never needed: it builds l(h(s)) or l(k(s)), and h (or k)
  *   with its final `identity` replaced by l builds the same at a smaller size.
  * Inventions of a DSL are not used (their sizes would make other programs smaller); the
@@ -129,6 +131,8 @@ export function findPrograms(target: SimpleGraph, grammar: Grammar, options: Fin
   const fits = embeddingTest(target);
   const maxDegree = Math.max(...target.neighbours.map((ns) => ns.length));
   const connect = graphPrimitives.connect.implementation;
+  const connectChanges = (state: GraphState) => (connect([CONTINUATION], state, noNestedRuns) as TailCall<GraphState>).state !== state;
+  const otherSteps = steps.filter((s) => s.name !== 'connect');
   const heuristic = (c: { state: GraphState; depth: number; frames: Frame | null }) => {
     const { state, depth } = c;
     const edges = targetEdges - fits(state).edges;
@@ -136,9 +140,13 @@ export function findPrograms(target: SimpleGraph, grammar: Grammar, options: Fin
     // Two connects in a row add one edge: each further edge needs an action between, which
     // is an add, the end of an open branch, or another action.
     let separators = 0;
+    // Actions between connects (see `gapsBetweenEdges`).
+    let gaps = 0;
     if (edges > 0) {
-      const out = connect([CONTINUATION], state, noNestedRuns) as TailCall<GraphState>;
-      separators = Math.max(0, edges - 1 + (out.state === state ? 1 : 0) - nodes - depth);
+      const now = connectChanges(state);
+      separators = Math.max(0, edges - 1 + (now ? 0 : 1) - nodes - depth);
+      const first = now ? 0 : depth > 0 || otherSteps.some((s) => connectChanges(stepOn(s, state))) ? 1 : 2;
+      gaps = gapsBetweenEdges(edges, first, depth);
     }
     // The final graph needs at least maxDegree port numbers; each one not on an edge, current or
     // saved is reached by its own next_port / prev_port.
@@ -147,7 +155,7 @@ export function findPrograms(target: SimpleGraph, grammar: Grammar, options: Fin
     ports.add(state.port);
     for (let f = c.frames; f !== null; f = f.below) ports.add(f.port);
     const portChanges = Math.max(0, maxDegree - ports.size);
-    return edges + nodes + 1 + depth + Math.max(separators, portChanges);
+    return edges + 1 + Math.max(nodes + depth + Math.max(separators, portChanges), gaps);
   };
 
   // Buckets by size + heuristic; each bucket a heap by log-probability.
@@ -232,14 +240,7 @@ export function findPrograms(target: SimpleGraph, grammar: Grammar, options: Fin
       }
     }
     for (const step of steps) {
-      let out: GraphState;
-      try {
-        const result = step.implementation([CONTINUATION], state, noNestedRuns);
-        out = (result instanceof TailCall ? result.state : result) as GraphState;
-      } catch (e) {
-        if (e instanceof DomainFailure) continue;
-        throw e;
-      }
+      const out = stepOn(step, state);
       if (out === state) continue;
       if (!consider(c, out, c.frames, c.depth, step.action, 1, step.logProbability)) {
         stop = 'max-states';
@@ -259,6 +260,30 @@ export function findPrograms(target: SimpleGraph, grammar: Grammar, options: Fin
   let lowerBound = weight === 1 ? Math.min(lowest, programs[0]?.size ?? Infinity) : 0;
   if (weight === 1 && stop === 'exhausted' && programs.length === 0) lowerBound = Infinity;
   return { programs, stop, lowerBound, configurations, expanded, notEmbeddable, unused };
+}
+
+/**
+ * A lower bound on the actions other than `connect` still needed to add `edges` more edges.
+ * Between two connects that each add an edge, one action is never enough unless it ends an open
+ * branch: after connect(a, b) at port p, `move` goes to b (a self-loop), `push` makes a the top
+ * (a self-loop), `add` and `pop` keep a port p that b or a already uses, a port change only
+ * repeats a-b, and entering a branch changes nothing. Ending a branch opened later costs its
+ * entry, so only the `depth` open ones can be gaps of one action. `first` is the gap before the
+ * next connect: 0 if a connect adds an edge now, 1 if one action can make it, else 2.
+ */
+export function gapsBetweenEdges(edges: number, first: number, depth: number): number {
+  return edges <= 0 ? 0 : first + 2 * (edges - 1) - Math.min(depth, edges - 1);
+}
+
+/** A step's successor state; the state itself when the step fails or changes nothing. */
+function stepOn(step: StepAction, state: GraphState): GraphState {
+  try {
+    const result = step.implementation([CONTINUATION], state, noNestedRuns);
+    return (result instanceof TailCall ? result.state : result) as GraphState;
+  } catch (e) {
+    if (e instanceof DomainFailure) return state;
+    throw e;
+  }
 }
 
 interface StepAction {
