@@ -3,6 +3,7 @@ import { evaluateGraphState } from '../../src/dsl/evaluate.ts';
 import { graphDsl } from '../../src/dsl/domains/graphDsl.ts';
 import { programSize } from '../../src/dsl/metrics.ts';
 import { printProgram } from '../../src/dsl/print.ts';
+import { parseProgramOrThrow } from '../../src/dsl/parse.ts';
 import { connectedGraphs, connectedGraphsBetween, constructProgram, embeds, findGraphProgram, findPrograms, isomorphic, parseTargetGraph, simpleGraph, type SimpleGraph, simpleGraphOfState } from '../../src/synth/graphs/index.ts';
 import { grammarFromDsl } from '../../src/synth/grammar.ts';
 import { synth } from '../helpers/cli.ts';
@@ -93,6 +94,23 @@ describe('synth find', () => {
       expect(result.programs[0].size, degrees(target)).toBe(size);
       expect(builds(result.programs[0].term, target)).toBe(true);
     }
+  });
+
+  it('starts from a known program when it is smaller, and ignores one that builds something else', () => {
+    const k4 = connectedGraphs(4).find((g) => degrees(g) === '3333')!;
+    // Size 30, found by a weighted search with 1.3M configurations (docs/synth.md).
+    const known = parseProgramOrThrow(
+      '(func (func (func (push (add (connect (prev_port (push (add (connect (push (add (next_port (connect (next_port (pop (connect (next_port (pop (connect identity))))))))))))))))) identity) (push (move (prev_port (move (prev_port (connect identity))))))) identity)',
+    );
+    const wrong = parseProgramOrThrow('(push (add (connect identity)))');
+    const result = findGraphProgram(k4, grammar, { maxStates: 2_000, quickStates: 2_000, known: [wrong, known] });
+    if ('error' in result) throw new Error(result.error);
+    expect(result.source).toBe('known');
+    expect(result.programs[0].size).toBe(30);
+    expect(result.proven).toBe(false);
+    expect(result.lowerBound).toBeLessThan(30);
+    const alone = findGraphProgram(k4, grammar, { maxStates: 2_000, quickStates: 2_000, known: [wrong] });
+    expect('error' in alone || alone.programs[0].size).toBe(31);
   });
 
   it('lists alternatives within a size, smallest then most probable, each building the target', () => {

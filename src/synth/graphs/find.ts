@@ -35,9 +35,10 @@ import { graphPrimitives, initialState, type GraphState, type GraphStructure } f
 import { app, prim, type Term } from '../../dsl/term.ts';
 import { canonicalStateKey, simpleGraphOfState, type SavedCursor } from './stateKey.ts';
 import type { Grammar } from '../grammar.ts';
-import { edgeCount, embeds, GraphCatalog, type SimpleGraph } from './isomorphism.ts';
+import { edgeCount, embeds, GraphCatalog, isomorphic, type SimpleGraph } from './isomorphism.ts';
 import { MaxHeap } from '../enumerate/index.ts';
 import { evaluateGraphState } from '../../dsl/evaluate.ts';
+import { programSize } from '../../dsl/metrics.ts';
 import { constructProgram } from './constructProgram.ts';
 
 export interface FindOptions {
@@ -386,6 +387,11 @@ function embeddingTest(target: SimpleGraph): (state: GraphState) => Shape {
 export interface FindGraphOptions extends Omit<FindOptions, 'heuristicWeight' | 'maxSize'> {
   /** Configurations for the quick (weighted) pass that looks for a smaller program than the construction's (default 20,000). */
   readonly quickStates?: number;
+  /**
+   * Programs of base primitives known to build the target (from an exploration, say): the
+   * smallest that does is a first upper bound; one that does not is ignored.
+   */
+  readonly known?: readonly Term[];
 }
 
 export interface FindGraphResult {
@@ -396,7 +402,7 @@ export interface FindGraphResult {
   /** No program is smaller than this. */
   readonly lowerBound: number;
   /** Where the answer came from. */
-  readonly source: 'search' | 'quick search' | 'construction';
+  readonly source: 'search' | 'quick search' | 'construction' | 'known';
   /** The exact search's bookkeeping, and why it stopped. */
   readonly search: FindResult;
 }
@@ -417,6 +423,15 @@ export function findGraphProgram(target: SimpleGraph, grammar: Grammar, options:
     const state = evaluateGraphState(built.term, { maxConn });
     if (!state.ok) throw new Error(`the constructed program failed: ${state.error.message}`);
     best = { term: built.term, size, logProbability, state: state.value };
+  }
+  for (const term of options.known ?? []) {
+    const { size, logProbability } = measure(term, grammar);
+    if (size !== programSize(term) || logProbability === -Infinity) continue; // not over the base primitives
+    if (best !== undefined && (size > best.size || (size === best.size && logProbability <= best.logProbability))) continue;
+    const state = evaluateGraphState(term, { maxConn });
+    if (!state.ok || state.value.graph.components !== 1 || !isomorphic(simpleGraphOfState(state.value), target)) continue;
+    best = { term, size, logProbability, state: state.value };
+    source = 'known';
   }
   const quick = findPrograms(target, grammar, { maxConn, heuristicWeight: 3, maxStates: options.quickStates ?? 20_000, maxSize: best === undefined ? undefined : best.size - 1 });
   if (quick.programs.length > 0) {
