@@ -8,7 +8,7 @@
  */
 import { loadavg } from 'node:os';
 import { machineInfo, reportBenchmark } from './machine.ts';
-import { LOAD_NOTE, SEED_PROGRAMS, numberFlag, seedTerms, uniformGraphGrammar } from './synthSetup.ts';
+import { SEED_PROGRAMS, numberFlag, seedTerms, uniformGraphGrammar, loadNote } from './synthSetup.ts';
 import { connectedGraphsBetween, coverageOf, explore, type ExploreOptions, GraphCatalog, simpleGraphOf } from '../src/synth/graphs/index.ts';
 import type { EnumerationStrategyName } from '../src/synth/enumerate/index.ts';
 import { reweight } from '../src/synth/reweight.ts';
@@ -86,6 +86,11 @@ reportBenchmark('coverage', {
       stateSearch: run(learned, 'states'),
     };
   })(),
+  // What the synthesis goals ask of this window, and the figures when they were set (for comparison).
+  goals: {
+    uniformCovered: { goal: 142, atGoalSetting: { noveltySearch: 103, noveltySearchNoNodeLimit: 44, heapSearch: 2 } },
+    original: 'Heap Search over its initial DSL, as uniform.heapSearch: 2 of 142',
+  },
   machine: machineInfo({ backend: 'none (pure TypeScript, one thread)', loadAverage: loadavg() }),
-  note: LOAD_NOTE,
+  note: loadNote(),
 });

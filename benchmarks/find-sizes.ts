@@ -10,7 +10,7 @@
  */
 import { loadavg } from 'node:os';
 import { machineInfo, reportBenchmark } from './machine.ts';
-import { LOAD_NOTE, numberFlag, uniformGraphGrammar } from './synthSetup.ts';
+import { numberFlag, uniformGraphGrammar, loadNote } from './synthSetup.ts';
 import { printProgram } from '../src/dsl/print.ts';
 import { connectedGraphsBetween, edgeCount, explore, findGraphProgram, GraphCatalog, simpleGraphOf } from '../src/synth/graphs/index.ts';
 import type { Term } from '../src/dsl/term.ts';
@@ -68,5 +68,5 @@ reportBenchmark('find-sizes', {
   byOrder,
   graphs,
   machine: machineInfo({ backend: 'none (pure TypeScript, one thread)', loadAverage: loadavg() }),
-  note: LOAD_NOTE,
+  note: loadNote(),
 });

@@ -9,7 +9,7 @@ import { loadavg } from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { machineInfo, reportBenchmark } from './machine.ts';
-import { LOAD_NOTE, numberFlag } from './synthSetup.ts';
+import { numberFlag, loadNote } from './synthSetup.ts';
 import { loadDsl } from '../src/dsl/dslFile.ts';
 import { graphDomain, graphDsl } from '../src/dsl/domains/graphDsl.ts';
 import type { Dsl } from '../src/dsl/dsl.ts';
@@ -60,5 +60,5 @@ reportBenchmark('invention-reach', {
   originalDsl11: { noNodeLimit: measure(original.value), maxNodes6: measure(original.value, 6) },
   learnedByCompression: { noNodeLimit: measure(learned), maxNodes6: measure(learned, 6) },
   machine: machineInfo({ backend: 'none (pure TypeScript, one thread)', loadAverage: loadavg() }),
-  note: LOAD_NOTE,
+  note: loadNote(),
 });

@@ -1,4 +1,5 @@
 /** Shared setup of the synthesis benchmarks: the uniform graph DSL, the seed set, CLI flags. */
+import { loadavg } from 'node:os';
 import { dslFromPrimitives } from '../src/dsl/dsl.ts';
 import { graphPrimitives, graphStateType } from '../src/dsl/domains/graph.ts';
 import { parseProgramOrThrow } from '../src/dsl/parse.ts';
@@ -26,5 +27,12 @@ export function numberFlag(name: string, fallback: number): number {
   return value;
 }
 
-export const LOAD_NOTE =
-  'measured on a shared machine while other processes ran (see loadAverage); figures are to be re-run on a quiet machine';
+/**
+ * How busy the machine was, from the 1-minute load average at the end of a one-thread
+ * benchmark: up to 1.5 is the benchmark itself (plus noise) on an otherwise quiet machine.
+ */
+export function loadNote(loadAverage1m: number = loadavg()[0]): string {
+  return loadAverage1m <= 1.5
+    ? `measured on a quiet machine (1-minute load ${loadAverage1m.toFixed(2)} at the end, this benchmark's own thread included)`
+    : 'measured on a shared machine while other processes ran (see loadAverage); figures are to be re-run on a quiet machine';
+}
