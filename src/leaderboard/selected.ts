@@ -130,9 +130,18 @@ export async function resolveSelected(source: SelectedSource, options: SelectOpt
         config: config as unknown as Record<string, unknown>,
       });
   try {
-    const report = store.readJson<PopulationSearchReport>('report.json') ?? (await runPopulationSearch(store, config, graphDsl(), options.trainerFor(store), options.onEvent));
+    const report = store.readJson<PopulationSearchReport>('report.json') ?? (await searchWith(options.trainerFor(store), (trainer) => runPopulationSearch(store, config, graphDsl(), trainer, options.onEvent)));
     return fromReport(report, `${rel}/report.json`, source.data, 'search', rel);
   } finally {
     store.close();
+  }
+}
+
+/** Runs `search` with `trainer`, then closes the trainer. */
+async function searchWith<R>(trainer: Trainer, search: (trainer: Trainer) => Promise<R>): Promise<R> {
+  try {
+    return await search(trainer);
+  } finally {
+    await trainer.close?.();
   }
 }

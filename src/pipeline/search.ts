@@ -78,7 +78,11 @@ export async function populationSearchInDirectory(options: PopulationSearchRunOp
       : options.queue
         ? queueTrainer(store, { location: options.queue, backend, populationBatch: options.populationBatch })
         : localTrainer(store, { workers: options.workers ?? 1, backend, populationBatch: options.populationBatch });
-    return await runPopulationSearch(store, config, options.dsl ?? graphDsl(), trainer, options.onEvent);
+    try {
+      return await runPopulationSearch(store, config, options.dsl ?? graphDsl(), trainer, options.onEvent);
+    } finally {
+      await trainer.close?.();
+    }
   } finally {
     store.close();
   }

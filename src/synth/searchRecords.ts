@@ -75,11 +75,15 @@ export interface TrainOutcome {
   readonly error?: string;
 }
 
-/** Trains the requests (in any order, in parallel if it likes), reporting each as it ends. */
-export type Trainer = (
+/**
+ * Trains the requests (in any order, in parallel if it likes), reporting each as it ends. A
+ * trainer that holds resources between calls (threads) has `close`, which whoever made it
+ * calls once the search is over.
+ */
+export type Trainer = ((
   requests: readonly TrainRequest[],
   onOutcome: (request: TrainRequest, outcome: TrainOutcome) => void,
-) => Promise<void>;
+) => Promise<void>) & { readonly close?: () => Promise<void> };
 
 export interface CandidateRecord {
   readonly id: string;

@@ -7,7 +7,7 @@ export { canonicalJson } from './canonicalJson.ts';
 export { forceLayout, type Point } from './graphLayout.ts';
 export { renderChart, type RenderedChart, type VegaLiteSpec, writeChart } from './plot.ts';
 export { deriveSeed, Random } from './random.ts';
-export { type PoolOutcome, type PoolTask, runInWorkers, runOnThread, spawnTaskThread, workerBootstrap } from './workerPool.ts';
+export { defaultThreadCount, type PoolOutcome, type PoolTask, runInWorkers, runOnThread, spawnTaskThread, TaskThreadPool, workerBootstrap } from './workerPool.ts';
 export { wrapText } from './wrapText.ts';
 export { beforeWrite, observeWrites, type WriteObserver, type WriteStep, type WriteStepKind } from './writeSteps.ts';
 export { toolkitVersion } from './version.ts';

@@ -15,13 +15,14 @@ import { parseInteger } from '../options.ts';
 import { requireWritableDirectory } from '../outputs.ts';
 import { DEFAULT_POPULATION_BATCH, localTrainer } from '../../pipeline/index.ts';
 import { toolkitVersion } from '../../util/version.ts';
+import { defaultThreadCount } from '../../util/workerPool.ts';
 import { commandLine } from '../shell.ts';
 
 interface LeaderboardFlags {
   suite: string;
   suiteFile?: string;
   out?: string;
-  workers: string;
+  workers?: string;
   populationBatch: string;
   renderOnly?: boolean;
   backend?: string;
@@ -38,7 +39,7 @@ export function register(program: Command): void {
     .option('--suite <name>', `built-in suite: ${Object.keys(SUITES).join(', ')}`, 'tiny')
     .option('--suite-file <file>', 'a suite as JSON (see docs/leaderboard.md) instead of a built-in one')
     .option('--out <dir>', 'output directory (default: runs/leaderboard-<suite>)')
-    .option('--workers <n>', 'train jobs on this many worker threads', '1')
+    .option('--workers <n>', 'train jobs on this many worker threads (default: one per core, at most 8; results do not depend on it)')
     .option('--population-batch <k>', 'models trained together in one computation (1: one at a time)', String(DEFAULT_POPULATION_BATCH))
     .option('--render-only', 'regenerate LEADERBOARD.md and plots from <out>/leaderboard.json; trains nothing')
     .option('--backend <name>', `tensor backend: ${BACKEND_NAMES.join(', ')} (default: SYNTH_BACKEND or the fastest available)`)
@@ -73,7 +74,7 @@ async function leaderboardCommand(flags: LeaderboardFlags): Promise<void> {
     process.stdout.write(`Rendered ${files.length} files from ${join(flags.out, LEADERBOARD_FILES.json)}\n`);
     return;
   }
-  const workers = parseInteger('--workers', flags.workers, 1, 64);
+  const workers = flags.workers === undefined ? defaultThreadCount() : parseInteger('--workers', flags.workers, 1, 64);
   const populationBatch = parseInteger('--population-batch', flags.populationBatch, 1, 256);
   const suite = loadSuite(flags);
   const out = flags.out ?? join('runs', `leaderboard-${suite.name}`);

@@ -26,6 +26,7 @@ import { requireWritableDirectory } from '../outputs.ts';
 import { BASE_RATE_FILE, baseRateFile, formatSearchSummary, readSearchSummary, type SplitBaseRate } from '../searchSummary.ts';
 import { commandLine } from '../shell.ts';
 import { toolkitVersion } from '../../util/version.ts';
+import { defaultThreadCount } from '../../util/workerPool.ts';
 
 interface SearchFlags {
   data: string;
@@ -37,7 +38,7 @@ interface SearchFlags {
   out?: string;
   resume?: boolean;
   json?: boolean;
-  workers: string;
+  workers?: string;
   populationBatch: string;
   selection: string;
   folds: string;
@@ -77,7 +78,7 @@ export function register(program: Command): void {
     .option('--out <dir>', 'run directory (default: runs/search-<data>-<preset>-seed<seed>)')
     .option('--resume', 'continue the run in --out where it stopped')
     .option('--json', 'stream NDJSON events on stdout (the last line is the report)')
-    .option('--workers <n>', 'train candidates on this many worker threads', '1')
+    .option('--workers <n>', 'train candidates on this many worker threads (default: one per core, at most 8; results do not depend on it)')
     .option('--population-batch <k>', 'models trained together in one computation (1: one at a time)', String(DEFAULT_POPULATION_BATCH))
     .option('--selection <metric>', `score used to keep candidates: ${SELECTION_METRICS.join(', ')} (train = as the original)`, 'validation')
     .option('--folds <k>', 'folds for --selection kfold', '3')
@@ -141,7 +142,7 @@ function configFrom(flags: SearchFlags): PopulationSearchConfig {
 }
 
 async function runSearchCommand(flags: SearchFlags, command: Command): Promise<void> {
-  const workers = parseInteger('--workers', flags.workers, 1, 64);
+  const workers = flags.workers === undefined ? defaultThreadCount() : parseInteger('--workers', flags.workers, 1, 64);
   const populationBatch = parseInteger('--population-batch', flags.populationBatch, 1, 256);
   if (flags.shipModels && flags.queue === undefined) throw new UserError('--ship-models needs --queue', 'add --queue redis://HOST:PORT, or drop --ship-models');
   if (flags.queue !== undefined && command.getOptionValueSource('workers') === 'cli') throw new UserError('--workers trains on this machine and has no effect with --queue', 'drop --workers; give each `synth worker` --concurrency N instead');
@@ -245,7 +246,7 @@ async function createAndExecute(
 function resumeCommand(out: string, flags: SearchFlags, command: Command): string {
   const args = ['synth', 'search', '--resume', '--out', out];
   const given = (name: string) => command.getOptionValueSource(name) === 'cli';
-  if (given('workers')) args.push('--workers', flags.workers);
+  if (given('workers') && flags.workers !== undefined) args.push('--workers', flags.workers);
   if (given('populationBatch')) args.push('--population-batch', flags.populationBatch);
   if (flags.backend !== undefined) args.push('--backend', flags.backend);
   if (flags.queue !== undefined) args.push('--queue', flags.queue);
@@ -263,48 +264,52 @@ function splitRate(split: { y: ArrayLike<number>; count: number }, classes: numb
 async function execute(store: RunStore, config: PopulationSearchConfig, dsl: Dsl, flags: SearchFlags, local: { workers: number; populationBatch: number }, backend: string, where: { out: string; resume: string }, queue?: QueueLocation): Promise<void> {
   const training = config.training as unknown as TrainingConfig;
   const preset = getPreset(training.preset);
-  try {
-    const data = await loadDataset(training.data, {
-      seed: training.dataSeed,
-      imageSize: preset.image.inputSize,
-      trainSize: training.trainSize ?? preset.data.trainSize,
-      validationSize: preset.data.validationSize,
-      testSize: preset.data.testSize,
-      labels: training.labels,
-      warn: (m) => process.stderr.write(`warning: ${m}\n`),
-    });
-    // Written first, so that the base rates of an interrupted run are known too.
-    if (!store.has(BASE_RATE_FILE)) store.commit({ type: 'base-rate' }, { [BASE_RATE_FILE]: baseRateFile(splitRate(data.validation, data.numClasses), splitRate(data.test, data.numClasses)) });
-  } catch (err) {
-    if (err instanceof DataError) throw new UserError(`--data ${training.data}: ${err.message}`, err.hint);
-    throw err;
-  }
-  const view = createProgressView({ json: Boolean(flags.json), stream: process.stderr });
-  const release = onInterrupt((signal) => {
-    view.stop();
-    if (process.stderr.isTTY) process.stderr.write(RESTORE_TERMINAL);
-    process.stderr.write(`\nsynth search: interrupted (${signal}). Every finished step is saved in ${where.out}.\nResume with:\n  ${where.resume}\n`);
-    if (flags.json) process.stdout.write(`${JSON.stringify({ type: 'interrupted', signal, resume: where.resume })}\n`);
-  });
-  view.start(where.out, config);
+  // Made first, so that its threads load the training code while the data loads. One worker
+  // still trains on a thread, so that Ctrl-C is answered at once, not after the current model.
+  const trainer = queue
+    ? queueTrainer(store, { location: queue, backend, shipModels: Boolean(flags.shipModels), populationBatch: local.populationBatch })
+    : localTrainer(store, { ...local, backend, thread: true });
   let report: PopulationSearchReport;
   try {
-    // One worker still trains on a thread, so that Ctrl-C is answered at once, not after the current model.
-    const trainer = queue
-      ? queueTrainer(store, { location: queue, backend, shipModels: Boolean(flags.shipModels), populationBatch: local.populationBatch })
-      : localTrainer(store, { ...local, backend, thread: true });
-    report = await runPopulationSearch(store, config, dsl, trainer, (event: PopulationSearchEvent) => {
-      view.update(event);
-      if (flags.json && event.type !== 'done') process.stdout.write(`${JSON.stringify(event)}\n`);
+    try {
+      const data = await loadDataset(training.data, {
+        seed: training.dataSeed,
+        imageSize: preset.image.inputSize,
+        trainSize: training.trainSize ?? preset.data.trainSize,
+        validationSize: preset.data.validationSize,
+        testSize: preset.data.testSize,
+        labels: training.labels,
+        warn: (m) => process.stderr.write(`warning: ${m}\n`),
+      });
+      // Written first, so that the base rates of an interrupted run are known too.
+      if (!store.has(BASE_RATE_FILE)) store.commit({ type: 'base-rate' }, { [BASE_RATE_FILE]: baseRateFile(splitRate(data.validation, data.numClasses), splitRate(data.test, data.numClasses)) });
+    } catch (err) {
+      if (err instanceof DataError) throw new UserError(`--data ${training.data}: ${err.message}`, err.hint);
+      throw err;
+    }
+    const view = createProgressView({ json: Boolean(flags.json), stream: process.stderr });
+    const release = onInterrupt((signal) => {
+      view.stop();
+      if (process.stderr.isTTY) process.stderr.write(RESTORE_TERMINAL);
+      process.stderr.write(`\nsynth search: interrupted (${signal}). Every finished step is saved in ${where.out}.\nResume with:\n  ${where.resume}\n`);
+      if (flags.json) process.stdout.write(`${JSON.stringify({ type: 'interrupted', signal, resume: where.resume })}\n`);
     });
-  } catch (err) {
-    view.stop();
-    release();
-    if (err instanceof PopulationSearchError) throw new UserError(err.message, err.hint);
-    throw err;
+    view.start(where.out, config);
+    try {
+      report = await runPopulationSearch(store, config, dsl, trainer, (event: PopulationSearchEvent) => {
+        view.update(event);
+        if (flags.json && event.type !== 'done') process.stdout.write(`${JSON.stringify(event)}\n`);
+      });
+    } catch (err) {
+      if (err instanceof PopulationSearchError) throw new UserError(err.message, err.hint);
+      throw err;
+    } finally {
+      view.stop();
+      release();
+    }
+  } finally {
+    await trainer.close?.();
   }
-  view.stop();
-  release();
   const summary = readSearchSummary(store, report);
   if (flags.json) {
     // The last line is the report, with the base rates and the verdicts against them.
