@@ -5,9 +5,16 @@ size, steps) and prints one JSON line: the mirror's parameter count and its trai
 examples per second (forward, backward, Adam step), on one CPU thread.
 """
 import json
+import os
 import math
 import sys
 import time
+
+# One thread means one: torch.set_num_threads(1) does not reach Debian's OpenBLAS, which
+# otherwise runs its products on every core (a 1024^3 matmul measured 153 GFLOP/s on two
+# cores with process CPU time twice the wall time; 83 GFLOP/s with this).
+for _name in ("OPENBLAS_NUM_THREADS", "OMP_NUM_THREADS", "MKL_NUM_THREADS"):
+    os.environ[_name] = "1"
 
 import torch
 from torch import nn
