@@ -19,7 +19,7 @@ import type { TrainResult } from '../gssnn/train/trainer.ts';
 import type { LeaderboardModel } from './suite.ts';
 
 /** Bumped whenever what a job computes changes, so that cached results are not reused. */
-export const JOB_FORMAT_VERSION = 3;
+export const JOB_FORMAT_VERSION = 4;
 
 export interface LeaderboardJob {
   readonly version: number;
