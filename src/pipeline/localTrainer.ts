@@ -1,8 +1,8 @@
 /**
  * The trainer a search uses on this machine: each request becomes a `TrainJob`; jobs whose
  * models can share a population are grouped (at most `populationBatch` per group) and each
- * group trains in one computation, in process (one worker) or on worker threads that live
- * from the first call to `close`. Jobs carry their own seeds, so results do not depend on the
+ * group trains in one computation, in process (one worker) or on worker threads that start
+ * with the trainer and live until `close`. Jobs carry their own seeds, so results do not depend on the
  * grouping, on which thread ran them or in what order.
  */
 import type { RunStore } from '../synth/runStore.ts';
