@@ -35,6 +35,17 @@ describe('synth enumerate', () => {
     expect(summary.states.pruned).toBeGreaterThan(0);
   });
 
+  it('runs the window strategy: every program of Heap Search, in flat memory', () => {
+    const summaries = ['windows', 'heap'].map((strategy) => {
+      const run = synth('enumerate', '--strategy', strategy, '--max-size', '7', '--json');
+      expect(run.status, run.stderr).toBe(0);
+      return JSON.parse(run.stdout.trim().split('\n').at(-1)!);
+    });
+    expect(summaries[0].strategy).toBe('windows');
+    expect(summaries[0].programs).toBe(summaries[1].programs);
+    expect(summaries[0].distinctGraphs).toBe(summaries[1].distinctGraphs);
+  });
+
   it('runs the novelty strategy up to a quota of graphs within a node limit', () => {
     const run = synth('enumerate', '--strategy', 'novelty', '--stop-after-graphs', '8', '--max-nodes', '5', '--json', '--graphs');
     expect(run.status, run.stderr).toBe(0);

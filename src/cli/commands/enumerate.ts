@@ -31,7 +31,7 @@ export function register(program: Command): void {
     .option('--seconds <s>', 'wall-clock budget in seconds: the only setting whose result depends on the machine (programs are evaluated under step budgets)', '15')
     .option('--max-programs <n>', 'stop after this many programs')
     .option('--max-size <n>', 'largest program size (primitives, inventions, variables, lambdas)', '20')
-    .option('--strategy <name>', 'heap (every program, best first), states (straight-line programs, one per distinct state) or novelty (states, a bounded number per graph class)', 'heap')
+    .option('--strategy <name>', 'heap (every program, best first), windows (every program, best first up to a window of 1.5 nats, in flat memory), states (straight-line programs, one per distinct state) or novelty (states, a bounded number per graph class)', 'heap')
     .option('--max-nodes <n>', 'states / novelty: extend only graphs with at most this many nodes')
     .option('--stop-after-graphs <n>', 'stop once this many distinct graphs were found')
     .option('--max-states <n>', `states / novelty: most distinct program states held (default ${DEFAULT_MAX_STATES.toLocaleString('en-US')}); the summary says how many new ones it dropped`)

@@ -14,6 +14,7 @@ export {
   StateSearchStats,
   type StepDomain,
 } from './stateSearch.ts';
+export { searchWindows, type WindowProgram, type WindowSearchOptions, WindowSearchStats } from './windowSearch.ts';
 export {
   DEFAULT_PER_CLASS_EXPANSIONS,
   type EnumerationSettings,

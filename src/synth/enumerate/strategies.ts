@@ -6,6 +6,7 @@
 import type { Term } from '../../dsl/term.ts';
 import type { Grammar } from '../grammar.ts';
 import { enumeratePrograms } from './heapSearch.ts';
+import { searchWindows } from './windowSearch.ts';
 import { searchStates, type StateSearchOptions, type StateSearchStats, type StepDomain } from './stateSearch.ts';
 import { UserFacingError } from '../../util/errors.ts';
 
@@ -67,9 +68,19 @@ const novelty: EnumerationStrategy = {
     searchStates(grammar, domain, { ...stateSearchSettings(s), perClassExpansions: s.perClassExpansions ?? DEFAULT_PER_CLASS_EXPANSIONS }, stats),
 };
 
-export type EnumerationStrategyName = 'heap' | 'states' | 'novelty';
+/**
+ * Every program, like Heap Search, depth first in probability windows: memory flat in the run's
+ * length, and each program evaluated from its parent prefix's state (enumerate/windowSearch.ts).
+ */
+const windows: EnumerationStrategy = {
+  searchesStates: false,
+  noveltyBound: false,
+  programs: (grammar, domain, s) => searchWindows(grammar, domain, { maxSize: s.maxSize, maxPrograms: s.maxPrograms, seconds: s.seconds, evalBudget: s.evalBudget }),
+};
 
-export const ENUMERATION_STRATEGIES: Readonly<Record<EnumerationStrategyName, EnumerationStrategy>> = { heap, states, novelty };
+export type EnumerationStrategyName = 'heap' | 'states' | 'novelty' | 'windows';
+
+export const ENUMERATION_STRATEGIES: Readonly<Record<EnumerationStrategyName, EnumerationStrategy>> = { heap, states, novelty, windows };
 
 /** The strategy names, in the registry's order. */
 export const ENUMERATION_STRATEGY_NAMES = Object.keys(ENUMERATION_STRATEGIES) as readonly EnumerationStrategyName[];
