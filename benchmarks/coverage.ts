@@ -3,7 +3,7 @@
  * isomorphism) that a search reaches within a window (default 60 s), from the uniform graph
  * DSL, after reweighting toward a seed set, and from the original's learned DSL (dsl_11),
  * for Heap Search and for state search; and the novelty search from the uniform DSL (graphs up
- * to 6 nodes, programs up to size 40), with the programs it took to reach 25/50/75/100 classes.
+ * to 6 nodes, programs up to size 40, 60 and 80), with the programs it took to reach 25/50/75/100 classes.
  * Run: npx tsx benchmarks/coverage.ts [--seconds 60]
  */
 import { loadavg } from 'node:os';
@@ -67,6 +67,10 @@ reportBenchmark('coverage', {
     heapSearch: run(uniform, 'heap'),
     stateSearch: run(uniform, 'states'),
     noveltySearch: { maxNodes: 6, maxSize: 40, argumentPool: 4, ...run(uniform, 'novelty', { maxNodes: 6, maxSize: 40, argumentPool: 4 }) },
+    // Larger programs reach graphs size 40 cannot build; a larger pool of `func` branches (16 programs
+    // instead of 4) lets one step close an edge back to a node deeper in the stack.
+    noveltySearchSize60: { maxNodes: 6, maxSize: 60, argumentPool: 4, ...run(uniform, 'novelty', { maxNodes: 6, maxSize: 60, argumentPool: 4 }) },
+    noveltySearchSize80Pool16: { maxNodes: 6, maxSize: 80, argumentPool: 16, ...run(uniform, 'novelty', { maxNodes: 6, maxSize: 80, argumentPool: 16 }) },
     noveltySearchNoNodeLimit: { maxSize: 24, ...run(uniform, 'novelty') },
   },
   reweighted: {

@@ -167,6 +167,7 @@ function explorePopulation(
     ...(config.explore.maxNodes === undefined ? {} : { maxNodes: config.explore.maxNodes }),
     ...(config.explore.perClassExpansions === undefined ? {} : { perClassExpansions: config.explore.perClassExpansions }),
     ...(config.explore.maxStates === undefined ? {} : { maxStates: config.explore.maxStates }),
+    ...(config.explore.argumentPool === undefined ? {} : { argumentPool: config.explore.argumentPool }),
     // `heap` spends its whole budget as it always did, so runs recorded with it replay exactly;
     // the state searches stop once they hold enough graphs the run does not have yet.
     ...(strategy === 'heap' ? {} : { strategy, exclude: known, stopAfterGraphs: requested }),

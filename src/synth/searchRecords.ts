@@ -34,6 +34,8 @@ export interface PopulationSearchConfig {
     readonly perClassExpansions?: number;
     /** `states` / `novelty`: most distinct states held. */
     readonly maxStates?: number;
+    /** `states` / `novelty`: closed programs tried per branch argument (of `func`, say; default 4). */
+    readonly argumentPool?: number;
   };
   readonly compress: { readonly arity: number; readonly iterations: number };
   readonly reweight: { readonly pseudoCount: number };
@@ -213,6 +215,7 @@ export function validatePopulationSearchConfig(config: PopulationSearchConfig): 
       problems.push(`explore.perClassExpansions (the novelty bound) applies to the ${names((s) => s.noveltyBound).join(' and ')} strategy only`);
     }
     if (config.explore.maxStates !== undefined && !strategy.searchesStates) problems.push(`explore.maxStates ${stateStrategies}`);
+    if (config.explore.argumentPool !== undefined && !strategy.searchesStates) problems.push(`explore.argumentPool ${stateStrategies}`);
   } else problems.push(`explore.strategy: unknown strategy "${strategyName}" (use ${ENUMERATION_STRATEGY_NAMES.join(', ')})`);
   if (minNodes !== undefined && maxNodes !== undefined && minNodes > maxNodes) problems.push(`explore.minNodes (${minNodes}) is larger than explore.maxNodes (${maxNodes})`);
   if (config.keep >= config.population) problems.push(`keep (${config.keep}) must be smaller than population (${config.population}), or nothing new is ever explored`);

@@ -147,6 +147,9 @@ describe('synth search', () => {
     expect(again.stderr).toMatch(/already holds a run/);
     expect(runSync(['search', '--keep', '5', '--population', '3', '--out', join(base, 'x')]).stderr).toMatch(/keep \(5\) must be smaller than population \(3\)/);
     expect(runSync(['search', '--data', 'nope', '--out', join(base, 'y')]).stderr).toMatch(/unknown data set "nope"/);
+    const poolOnHeap = runSync(['search', '--strategy', 'heap', '--argument-pool', '16', '--out', join(base, 'p')]);
+    expect(poolOnHeap.status).toBe(1);
+    expect(poolOnHeap.stderr).toMatch(/explore\.argumentPool applies to the states and novelty strategies, not heap or windows/);
     const resumeChanged = runSync(['search', '--resume', '--out', reference, '--seed', '3']);
     expect(resumeChanged.status).toBe(1);
     expect(resumeChanged.stderr).toMatch(/--seed/);

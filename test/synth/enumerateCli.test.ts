@@ -71,6 +71,18 @@ describe('synth enumerate', () => {
     expect(missing.stderr).toMatch(/no-such-file\.json/);
   });
 
+  it('takes the pool of branch programs: a larger one reaches graphs the default does not', () => {
+    const graphs = (pool: string) => {
+      const run = synth('enumerate', '--strategy', 'novelty', '--max-nodes', '5', '--max-size', '30', '--max-programs', '20000', '--argument-pool', pool, '--json');
+      expect(run.status, run.stderr).toBe(0);
+      return JSON.parse(run.stdout.trim().split('\n').at(-1)!).distinctGraphs as number;
+    };
+    expect(graphs('16')).toBeGreaterThan(graphs('4'));
+    const bad = synth('enumerate', '--argument-pool', '0');
+    expect(bad.status).toBe(1);
+    expect(bad.stderr).toMatch(/--argument-pool/);
+  });
+
   it('reports the state cap when it binds, and takes the novelty bound', () => {
     const run = synth('enumerate', '--strategy', 'novelty', '--max-states', '500', '--novelty-bound', '4', '--max-programs', '3000', '--json');
     expect(run.status, run.stderr).toBe(0);

@@ -21,6 +21,7 @@ interface EnumerateFlags {
   stopAfterGraphs?: string;
   maxStates?: string;
   noveltyBound?: string;
+  argumentPool?: string;
 }
 
 export function register(program: Command): void {
@@ -35,6 +36,7 @@ export function register(program: Command): void {
     .option('--max-nodes <n>', 'states / novelty: extend only graphs with at most this many nodes')
     .option('--stop-after-graphs <n>', 'stop once this many distinct graphs were found')
     .option('--max-states <n>', `states / novelty: most distinct program states held (default ${DEFAULT_MAX_STATES.toLocaleString('en-US')}); the summary says how many new ones it dropped`)
+    .option('--argument-pool <n>', 'states / novelty: closed programs tried per branch argument, as the branches of func (default 4)')
     .option('--novelty-bound <n>', `novelty: states extended per graph class before the bound widens (default ${DEFAULT_PER_CLASS_EXPANSIONS})`)
     .option('--json', 'print a JSON summary as the last line')
     .option('--graphs', 'include every graph found (program text and graph) in the output')
@@ -50,6 +52,7 @@ export function register(program: Command): void {
       const maxNodes = flags.maxNodes === undefined ? undefined : positiveInteger(flags.maxNodes, '--max-nodes', 'for example --max-nodes 6');
       const stopAfterGraphs = flags.stopAfterGraphs === undefined ? undefined : positiveInteger(flags.stopAfterGraphs, '--stop-after-graphs', 'for example --stop-after-graphs 20');
       const maxStates = flags.maxStates === undefined ? undefined : positiveInteger(flags.maxStates, '--max-states', 'for example --max-states 4000000');
+      const argumentPool = flags.argumentPool === undefined ? undefined : positiveInteger(flags.argumentPool, '--argument-pool', 'for example --argument-pool 16');
       const perClassExpansions = flags.noveltyBound === undefined ? undefined : positiveInteger(flags.noveltyBound, '--novelty-bound', 'for example --novelty-bound 16');
       const dsl = dslFromFlag(flags.dsl);
       let grammar;
@@ -69,6 +72,7 @@ export function register(program: Command): void {
         stopAfterGraphs,
         maxStates,
         perClassExpansions,
+        argumentPool,
         onProgress: status ? (p) => status.update(`${p.programs.toLocaleString('en-US')} programs, ${p.seconds.toFixed(1)} s, ${p.distinctGraphs} graphs`) : undefined,
       });
       status?.done();

@@ -50,6 +50,7 @@ interface SearchFlags {
   maxNodes?: string;
   noveltyBound?: string;
   maxStates?: string;
+  argumentPool?: string;
   arity: string;
   compressIterations: string;
   baselines: string;
@@ -63,7 +64,7 @@ interface SearchFlags {
 
 const SELECTION_METRICS: readonly SelectionMetric[] = ['validation', 'train', 'kfold'];
 /** Flags that describe the run itself; with --resume they come from its manifest. */
-const RUN_DEFINING = ['data', 'preset', 'iterations', 'population', 'keep', 'seed', 'selection', 'folds', 'maxPrograms', 'maxSize', 'seconds', 'strategy', 'minNodes', 'maxNodes', 'noveltyBound', 'maxStates', 'arity', 'compressIterations', 'baselines', 'trainSize', 'epochs', 'dsl'];
+const RUN_DEFINING = ['data', 'preset', 'iterations', 'population', 'keep', 'seed', 'selection', 'folds', 'maxPrograms', 'maxSize', 'seconds', 'strategy', 'minNodes', 'maxNodes', 'noveltyBound', 'maxStates', 'argumentPool', 'arity', 'compressIterations', 'baselines', 'trainSize', 'epochs', 'dsl'];
 
 export function register(program: Command): void {
   program
@@ -90,6 +91,7 @@ export function register(program: Command): void {
     .option('--max-nodes <n>', 'novelty / states: candidates are graphs of at most this many nodes')
     .option('--novelty-bound <n>', 'novelty: states extended per graph class before the bound widens (default 16)')
     .option('--max-states <n>', 'states / novelty: most distinct program states held (default 2,000,000); the exploration reports the states it dropped')
+    .option('--argument-pool <n>', 'states / novelty: closed programs tried per branch argument, as the branches of func (default 4)')
     .option('--arity <n>', 'largest arity of learned abstractions', '2')
     .option('--compress-iterations <n>', 'abstractions learned per iteration at most', '2')
     .option('--baselines <list>', `baselines trained once: comma list of ${BASELINE_KINDS.join(', ')}, or none`, 'linear,mlp,random,chain')
@@ -130,6 +132,7 @@ function configFrom(flags: SearchFlags): PopulationSearchConfig {
       ...(flags.maxNodes !== undefined ? { maxNodes: parseInteger('--max-nodes', flags.maxNodes, 2) } : {}),
       ...(flags.noveltyBound !== undefined ? { perClassExpansions: parseInteger('--novelty-bound', flags.noveltyBound, 1) } : {}),
       ...(flags.maxStates !== undefined ? { maxStates: parseInteger('--max-states', flags.maxStates, 1) } : {}),
+      ...(flags.argumentPool !== undefined ? { argumentPool: parseInteger('--argument-pool', flags.argumentPool, 1) } : {}),
     },
     compress: { arity: parseInteger('--arity', flags.arity, 0, 5), iterations: parseInteger('--compress-iterations', flags.compressIterations, 0) },
     reweight: { pseudoCount: 1 },
