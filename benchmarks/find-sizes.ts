@@ -5,8 +5,10 @@
  * bound the exact search proved. Before the searches, a novelty exploration of
  * `--explore-programs` programs (graphs up to N nodes, size <= 40; 0 to skip) offers the
  * smallest program it found for each graph as a first upper bound (`source: known`).
- * Results depend only on the limits (counts, not time).
+ * Results depend only on the limits (counts, not time). `--max-nodes 7` (995 graphs) writes
+ * find-sizes-7.json, the default find-sizes.json.
  * Run: npx tsx benchmarks/find-sizes.ts [--max-nodes 6] [--max-states 20000] [--explore-programs 700000]
+ *        [--explore-size 40] [--argument-pool 4]
  */
 import { loadavg } from 'node:os';
 import { machineInfo, reportBenchmark } from './machine.ts';
@@ -18,12 +20,14 @@ import type { Term } from '../src/dsl/term.ts';
 const maxNodes = numberFlag('max-nodes', 6);
 const maxStates = numberFlag('max-states', 20_000);
 const explorePrograms = numberFlag('explore-programs', 700_000);
+const exploreSize = numberFlag('explore-size', 40);
+const argumentPool = numberFlag('argument-pool', 4);
 const grammar = uniformGraphGrammar();
 const started = performance.now();
 // The exploration's smallest program per class, looked up by isomorphism.
 const explored = new GraphCatalog<Term[]>();
 if (explorePrograms > 0) {
-  const found = explore(grammar, { strategy: 'novelty', maxNodes, maxSize: 40, argumentPool: 4, maxPrograms: explorePrograms });
+  const found = explore(grammar, { strategy: 'novelty', maxNodes, maxSize: exploreSize, argumentPool, maxPrograms: explorePrograms });
   for (const g of found.graphs) explored.add(simpleGraphOf(g.graph), [g.term]);
 }
 const exploreSeconds = Math.round((performance.now() - started) / 100) / 10;
@@ -58,12 +62,12 @@ for (const row of Object.values(byOrder)) {
   row.meanSize = Math.round((row.smallestSizes.reduce((a, b) => a + b, 0) / row.smallestSizes.length) * 10) / 10;
   row.smallestSizes.sort((a, b) => a - b);
 }
-reportBenchmark('find-sizes', {
+reportBenchmark(maxNodes === 6 ? 'find-sizes' : `find-sizes-${maxNodes}`, {
   benchmark: 'find-sizes',
   reference: `${graphs.length} connected simple graphs on 2-${maxNodes} vertices, up to isomorphism`,
   dsl: 'uniform graph DSL (base primitives)',
   maxStates,
-  exploration: { strategy: 'novelty', maxNodes, maxSize: 40, argumentPool: 4, programs: explorePrograms, seconds: exploreSeconds },
+  exploration: { strategy: 'novelty', maxNodes, maxSize: exploreSize, argumentPool, programs: explorePrograms, seconds: exploreSeconds },
   seconds: Math.round((performance.now() - started) / 100) / 10,
   byOrder,
   graphs,
