@@ -82,7 +82,7 @@ reportBenchmark('enumerate', {
       goal: 700_000,
       atGoalSetting: '300-400k',
       what: 'enumerated and evaluated, skipped programs counted apart, memory flat in the run length',
-      now: 'windowSearch.programsPerSecond (every program, as Heap Search; heapUsedMiB flat) beside heapSearch',
+      now: 'windowSearch.programsPerSecond and .peakHeapUsedMiB (every program, as Heap Search, in flat memory) beside heapSearch',
     },
     noveltyDistinctGraphs: { goal: 200, atGoalSetting: 26, now: 'noveltySearch (size 20) and noveltySearchSize40' },
   },

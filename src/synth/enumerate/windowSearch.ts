@@ -5,8 +5,8 @@
  * Heap Search yields programs in exact order but keeps every program it built (a program's
  * successor is memoized for all the larger programs that share it). Here the cost axis
  * (-log p) is cut into windows [lo, lo + width); each window is enumerated depth first, with
- * branches cut as soon as the cheapest completion would reach the window's end, and the
- * windows follow one another in increasing cost. Programs therefore come out best first up to
+ * branches cut as soon as the cheapest completion would reach the window's end, and the next
+ * window starts at the cheapest completion cut (so no window is empty). Programs therefore come out best first up to
  * one window's width; the search holds one derivation path (at most `maxSize` choices), and a
  * window re-walks the cheap prefixes of the previous ones (the standard price of iterative
  * deepening, small when the number of programs grows geometrically with cost).
@@ -81,6 +81,8 @@ const noNestedRuns = (): never => {
 };
 const FAILED = Symbol('failed');
 const NO_ARGUMENTS: ClosedTuple = { terms: [], cost: 0, size: 0 };
+/** Slack on the window bounds, far above float rounding of a sum of log-probabilities. */
+const EPSILON = 1e-9;
 
 /** Grammar programs up to `maxSize`, window by window; with a domain, each with its output state. */
 export function* searchWindows<State>(
@@ -137,12 +139,15 @@ export function* searchWindows<State>(
   };
 
   let emitted = 0;
-  for (let window = 0; ; window++) {
-    const lo = window * width;
+  for (let lo = 0; ; ) {
     const hi = lo + width;
     stats.windows++;
-    // Whether some branch was cut only by this window's end: then a later window has programs.
-    let beyond = false;
+    // The least cost of anything cut by this window's end: where the next window starts, so
+    // that no window is empty (with uniform weights most fixed-width windows would be).
+    let nextLo = Infinity;
+    const cut = (lowerBound: number) => {
+      if (lowerBound < nextLo) nextLo = lowerBound;
+    };
     const stack: SpineFrame<State | undefined>[] = [
       { state: domain?.initialState, cost: 0, size: 0, production: null, args: [], next: 0, tuples: null },
     ];
@@ -163,8 +168,8 @@ export function* searchWindows<State>(
           frame.next++;
           continue;
         }
-        if (frame.cost + shape.cost >= hi) {
-          beyond = true;
+        if (frame.cost + shape.cost >= hi + EPSILON) {
+          cut(frame.cost + shape.cost);
           frame.next++;
           continue;
         }
@@ -174,7 +179,7 @@ export function* searchWindows<State>(
         } else {
           const costBefore = frame.cost - productions[index].logProbability;
           const budget = { hi: hi - (shape.isStep ? minCost[start] : 0), size: maxSize - frame.size - 1 - (shape.isStep ? minSize[start] : 0) };
-          frame.tuples = closedTuples(grammar, shape.closed, costBefore, budget, minCost, minSize, () => (beyond = true));
+          frame.tuples = closedTuples(grammar, shape.closed, costBefore, budget, minCost, minSize, (over) => cut(hi + over));
           continue;
         }
       } else {
@@ -196,6 +201,10 @@ export function* searchWindows<State>(
         continue;
       }
       if (cost < lo) continue;
+      if (cost >= hi) {
+        cut(cost);
+        continue;
+      }
       const terminal = applyProduction(production, tuple.terms);
       let state: State | undefined;
       if (domain !== null) {
@@ -211,7 +220,10 @@ export function* searchWindows<State>(
         options.onProgress({ programs: emitted, seconds: (performance.now() - started) / 1000, logProbability: -cost });
       }
     }
-    if (!beyond || performance.now() >= deadline) return;
+    if (nextLo === Infinity || performance.now() >= deadline) return;
+    // Sums of the same costs in another order may differ in the last bits: the margin keeps a
+    // program at the boundary in the window after, never lost between two.
+    lo = Math.max(hi, nextLo - EPSILON);
   }
 }
 
@@ -241,8 +253,8 @@ class SpineProgram<State> implements WindowProgram<State> {
 
 /**
  * Tuples of closed programs, one per symbol, whose total cost added to `costBefore` stays below
- * `budget.hi` and whose total size fits `budget.size`, depth first. `onCut` is told when a
- * choice is cut by the cost bound alone.
+ * `budget.hi` (up to EPSILON) and whose total size fits `budget.size`, depth first. A choice cut
+ * by the cost bound alone tells `onCut` by how much its cheapest completion passes the bound.
  */
 function* closedTuples(
   grammar: Grammar,
@@ -251,7 +263,7 @@ function* closedTuples(
   budget: { hi: number; size: number },
   minCost: readonly number[],
   minSize: readonly number[],
-  onCut: () => void,
+  onCut: (overshoot: number) => void,
 ): Generator<ClosedTuple> {
   if (symbols.length === 0) {
     yield { terms: [], cost: 0, size: 0 };
@@ -274,13 +286,14 @@ function* closedPrograms(
   budget: { hi: number; size: number },
   minCost: readonly number[],
   minSize: readonly number[],
-  onCut: () => void,
+  onCut: (overshoot: number) => void,
 ): Generator<{ term: Term; cost: number; size: number }> {
   for (const production of grammar.symbols[symbol].productions) {
     const args = production.argumentSymbols;
     if (1 + sum(args.map((a) => minSize[a])) > budget.size) continue;
-    if (-production.logProbability + sum(args.map((a) => minCost[a])) >= budget.hi) {
-      onCut();
+    const cheapest = -production.logProbability + sum(args.map((a) => minCost[a]));
+    if (cheapest >= budget.hi + EPSILON) {
+      onCut(cheapest - budget.hi);
       continue;
     }
     const tuples = closedTuples(grammar, args, -production.logProbability, { hi: budget.hi, size: budget.size - 1 }, minCost, minSize, onCut);
