@@ -58,6 +58,16 @@ describe('window search on the graph DSL', () => {
     expect(some).toEqual(all.slice(0, 1234));
   });
 
+  it('still yields every program after a failed step, without a state, so the exploration counts the failure', () => {
+    // Six evaluation steps: a `func` branch longer than that fails. The budget bounds each step
+    // and terminal here (as in the state search), not the whole program as Heap Search's caller does.
+    const windows = explore(uniform, { strategy: 'windows', maxSize: 6, evalBudget: { maxSteps: 6 } });
+    const heap = explore(uniform, { strategy: 'heap', maxSize: 6, evalBudget: { maxSteps: 6 } });
+    expect(windows.programs).toBe(heap.programs);
+    expect(windows.failures.budget).toBeGreaterThan(0);
+    expect(windows.failures.budget).toBeLessThan(heap.failures.budget);
+  });
+
   it('is an exploration strategy: finds the graphs Heap Search finds within the same size', () => {
     const windows = explore(uniform, { strategy: 'windows', maxSize: 7 });
     const heap = explore(uniform, { strategy: 'heap', maxSize: 7 });

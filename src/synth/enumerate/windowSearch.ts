@@ -32,6 +32,7 @@ export interface WindowSearchOptions {
   readonly seconds?: number;
   /** Width of a window in nats of -log p (default 1.5). */
   readonly windowWidth?: number;
+  /** Budget of each step's and each terminal's evaluation (as in the state search), not of a whole program. */
   readonly evalBudget?: EvalBudget;
   readonly onProgress?: (progress: EnumerationProgress) => void;
   readonly progressEvery?: number;
@@ -41,7 +42,10 @@ export interface WindowProgram<State> {
   readonly term: Term;
   readonly logProbability: number;
   readonly size: number;
-  /** The program's output on the domain's initial state (with a domain). */
+  /**
+   * The program's output on the domain's initial state (with a domain); absent when a step or
+   * the terminal failed, so the caller's own evaluation reports the failure as for any program.
+   */
   readonly state?: State;
 }
 
@@ -50,7 +54,7 @@ export class WindowSearchStats {
   windows = 0;
   /** Steps and terminals evaluated. */
   evaluations = 0;
-  /** Evaluations that failed (budget or runtime): those programs are not yielded. */
+  /** Evaluations that failed (budget or runtime); the programs after them come without a state. */
   failures = 0;
 }
 
@@ -148,7 +152,7 @@ export function* searchWindows<State>(
     const cut = (lowerBound: number) => {
       if (lowerBound < nextLo) nextLo = lowerBound;
     };
-    const stack: SpineFrame<State | undefined>[] = [
+    const stack: SpineFrame<State | undefined | typeof FAILED>[] = [
       { state: domain?.initialState, cost: 0, size: 0, production: null, args: [], next: 0, tuples: null },
     ];
     let walked = 0;
@@ -196,8 +200,9 @@ export function* searchWindows<State>(
       const cost = frame.cost - production.logProbability + tuple.cost;
       const size = frame.size + 1 + tuple.size;
       if (shape.isStep) {
-        const out = evaluate(production, tuple.terms, true, frame.state as State, shape.direct);
-        if (out !== FAILED) stack.push({ state: out, cost, size, production, args: tuple.terms, next: 0, tuples: null });
+        // After a failed step every completion fails: they are still enumerated, without a state.
+        const out = frame.state === FAILED ? FAILED : evaluate(production, tuple.terms, true, frame.state as State, shape.direct);
+        stack.push({ state: out, cost, size, production, args: tuple.terms, next: 0, tuples: null });
         continue;
       }
       if (cost < lo) continue;
@@ -207,10 +212,9 @@ export function* searchWindows<State>(
       }
       const terminal = applyProduction(production, tuple.terms);
       let state: State | undefined;
-      if (domain !== null) {
+      if (domain !== null && frame.state !== FAILED) {
         const out = evaluate(production, tuple.terms, false, frame.state as State, shape.direct);
-        if (out === FAILED) continue;
-        state = out;
+        if (out !== FAILED) state = out;
       }
       yield new SpineProgram(stack.slice(1), terminal, -cost, size, state);
       emitted++;
