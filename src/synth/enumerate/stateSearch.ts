@@ -33,7 +33,8 @@
  * state directly (a marker stands for the continuation): that is what the evaluator does for
  * `op (lam $0)`, without building a machine per candidate step.
  */
-import { DomainFailure, TailCall, type DomainPrimitive, type ProgramFunction } from '../../dsl/domain.ts';
+import type { DomainPrimitive } from '../../dsl/domain.ts';
+import { applyDirectly, directPrimitive, FAILED, NOT_DIRECT } from './directStep.ts';
 import type { EvalBudget } from '../../dsl/evaluate.ts';
 import { runOnState } from '../../dsl/evaluate.ts';
 import { idx, lam, type Term } from '../../dsl/term.ts';
@@ -165,12 +166,7 @@ export interface InventionUse {
   readonly unused?: string;
 }
 
-/** Stands for the continuation when a step's implementation is called directly. */
-const CONTINUATION_MARKER = { __programFunction: true } as ProgramFunction;
-const noNestedRuns = (): never => {
-  throw new Error('a direct step ran a sub-program');
-};
-const FAILED = Symbol('failed');
+
 
 export function* searchStates<State>(
   grammar: Grammar,
@@ -196,14 +192,8 @@ export function* searchStates<State>(
   const run = (choice: StepChoice, state: State): State | typeof FAILED => {
     stats.evaluations++;
     if (choice.direct !== null) {
-      try {
-        const out = choice.direct.implementation(choice.direct.arity === 0 ? [] : [CONTINUATION_MARKER], state, noNestedRuns);
-        if (!(out instanceof TailCall)) return out as State;
-        if (out.fn === CONTINUATION_MARKER) return out.state as State;
-      } catch (e) {
-        if (e instanceof DomainFailure) return FAILED;
-        throw e;
-      }
+      const out = applyDirectly(choice.direct, state);
+      if (out !== NOT_DIRECT) return out;
     }
     const result: Result<State, unknown> = runOnState(choice.probe, state, domain.primitives, options.evalBudget);
     return result.ok ? result.value : FAILED;
@@ -410,19 +400,6 @@ function stepChoices<State>(
   }
   steps.sort((a, b) => b.logProbability - a.logProbability);
   return { steps, terminals, inventions };
-}
-
-/** A primitive head taking only the continuation (a step) or nothing (a terminal). */
-function directPrimitive<State>(
-  production: Production,
-  fixedArguments: number,
-  isStep: boolean,
-  primitives: Readonly<Record<string, DomainPrimitive<State>>>,
-): DomainPrimitive<unknown> | null {
-  const head = production.head;
-  if (head === null || head.kind !== 'primitive' || fixedArguments !== 0 || !Object.hasOwn(primitives, head.name)) return null;
-  const primitive = primitives[head.name];
-  return primitive.arity === (isStep ? 1 : 0) ? (primitive as DomainPrimitive<unknown>) : null;
 }
 
 /** The `limit` best tuples (one item per list) by summed log-probability, best first. */

@@ -17,7 +17,8 @@
  * evaluated once per window. Arguments that are not the continuation (the branches of `func`)
  * are closed programs, enumerated depth first as well and evaluated inside the step.
  */
-import { DomainFailure, TailCall, type DomainPrimitive, type ProgramFunction } from '../../dsl/domain.ts';
+import type { DomainPrimitive } from '../../dsl/domain.ts';
+import { applyDirectly, directPrimitive, FAILED, NOT_DIRECT } from './directStep.ts';
 import { runOnState, type EvalBudget } from '../../dsl/evaluate.ts';
 import { idx, lam, type Term } from '../../dsl/term.ts';
 import { applyProduction, type Grammar, type Production } from '../grammar.ts';
@@ -79,11 +80,6 @@ interface ClosedTuple {
 }
 
 const CONTINUE = lam(idx(0));
-const CONTINUATION_MARKER = { __programFunction: true } as ProgramFunction;
-const noNestedRuns = (): never => {
-  throw new Error('a direct step ran a sub-program');
-};
-const FAILED = Symbol('failed');
 const NO_ARGUMENTS: ClosedTuple = { terms: [], cost: 0, size: 0 };
 /** Slack on the window bounds, far above float rounding of a sum of log-probabilities. */
 const EPSILON = 1e-9;
@@ -125,15 +121,9 @@ export function* searchWindows<State>(
   const evaluate = (production: Production, args: readonly Term[], isStep: boolean, state: State, direct: DomainPrimitive<unknown> | null): State | typeof FAILED => {
     stats.evaluations++;
     if (direct !== null) {
-      try {
-        const out = direct.implementation(direct.arity === 0 ? [] : [CONTINUATION_MARKER], state, noNestedRuns);
-        if (!(out instanceof TailCall)) return out as State;
-        if (out.fn === CONTINUATION_MARKER) return out.state as State;
-      } catch (e) {
-        if (!(e instanceof DomainFailure)) throw e;
-        stats.failures++;
-        return FAILED;
-      }
+      const out = applyDirectly(direct, state);
+      if (out === FAILED) stats.failures++;
+      if (out !== NOT_DIRECT) return out;
     }
     const term = applyProduction(production, isStep ? [...args, CONTINUE] : args);
     const result = runOnState(term, state, domain!.primitives, options.evalBudget);
@@ -335,17 +325,4 @@ function sum(values: readonly number[]): number {
   let total = 0;
   for (const v of values) total += v;
   return total;
-}
-
-/** A primitive head taking only the continuation (a step) or nothing (a terminal). */
-function directPrimitive<State>(
-  production: Production,
-  closedArguments: number,
-  isStep: boolean,
-  primitives: Readonly<Record<string, DomainPrimitive<State>>>,
-): DomainPrimitive<unknown> | null {
-  const head = production.head;
-  if (head === null || head.kind !== 'primitive' || closedArguments !== 0 || !Object.hasOwn(primitives, head.name)) return null;
-  const primitive = primitives[head.name];
-  return primitive.arity === (isStep ? 1 : 0) ? (primitive as DomainPrimitive<unknown>) : null;
 }
