@@ -166,8 +166,6 @@ export interface InventionUse {
   readonly unused?: string;
 }
 
-
-
 export function* searchStates<State>(
   grammar: Grammar,
   domain: StepDomain<State>,

@@ -7,9 +7,10 @@
  * (-log p) is cut into windows [lo, lo + width); each window is enumerated depth first, with
  * branches cut as soon as the cheapest completion would reach the window's end, and the next
  * window starts at the cheapest completion cut (so no window is empty). Programs therefore
- * come out best first up to one window's width; the search holds one derivation path (at most `maxSize` choices), and a
- * window re-walks the cheap prefixes of the previous ones (the standard price of iterative
- * deepening, small when the number of programs grows geometrically with cost).
+ * come out best first up to one window's width; the search holds one derivation path (at most
+ * `maxSize` choices), and a window re-walks the cheap prefixes of the previous ones (the
+ * standard price of iterative deepening, small when the number of programs grows
+ * geometrically with cost).
  *
  * With a step domain (enumerate/stateSearch.ts), the start symbol's steps form a spine that is
  * evaluated as it is built: each step's state is computed once from its parent's, so a
