@@ -136,6 +136,23 @@ export function pairedTTest(a: readonly number[], b: readonly number[]): TestRes
   return { statistic: t, p: Math.min(1, 2 * (1 - studentTCdf(Math.abs(t), n - 1))), n, method: 'paired t' };
 }
 
+/**
+ * Welch's two-sample t-test of mean(a) = mean(b), without assuming equal variances
+ * (Welch-Satterthwaite degrees of freedom): for two independent sets of runs, such as two
+ * implementations trained from their own seeds.
+ */
+export function welchTTest(a: readonly number[], b: readonly number[]): TestResult & { readonly df: number } {
+  const n = a.length + b.length;
+  if (a.length < 2 || b.length < 2) return { statistic: Number.NaN, p: Number.NaN, df: Number.NaN, n, method: 'Welch t' };
+  const va = sampleStd(a) ** 2 / a.length;
+  const vb = sampleStd(b) ** 2 / b.length;
+  const difference = mean(a) - mean(b);
+  if (va + vb === 0) return { statistic: difference === 0 ? 0 : Math.sign(difference) * Infinity, p: difference === 0 ? 1 : 0, df: n - 2, n, method: 'Welch t' };
+  const t = difference / Math.sqrt(va + vb);
+  const df = (va + vb) ** 2 / (va ** 2 / (a.length - 1) + vb ** 2 / (b.length - 1));
+  return { statistic: t, p: Math.min(1, 2 * (1 - studentTCdf(Math.abs(t), df))), df, n, method: 'Welch t' };
+}
+
 /** Average ranks (1-based), ties sharing the mean of their positions. */
 export function averageRanks(values: readonly number[]): number[] {
   const order = values.map((v, i) => ({ v, i })).sort((x, y) => x.v - y.v);

@@ -1,7 +1,7 @@
 import { fc, test as fcTest } from '@fast-check/vitest';
 import { describe, expect, test } from 'vitest';
 import { areaUnderCurve, compareWithBaseline, learningCurve, runSweep, sizeToReach } from '../../src/analysis/dataEfficiency.ts';
-import { holmAdjust, pairedTTest, studentTCdf, studentTQuantile, summarize, wilcoxonSignedRank } from '../../src/analysis/stats.ts';
+import { holmAdjust, pairedTTest, studentTCdf, studentTQuantile, summarize, welchTTest, wilcoxonSignedRank } from '../../src/analysis/stats.ts';
 
 describe('Student t', () => {
   test('quantiles match tables', () => {
@@ -15,6 +15,16 @@ describe('Student t', () => {
     const r = pairedTTest([2, 4, 6, 8], [1, 2, 3, 4]);
     expect(r.statistic).toBeCloseTo(3.873, 3);
     expect(r.p).toBeCloseTo(0.0305, 3);
+  });
+
+  test('Welch t-test agrees with scipy.stats.ttest_ind(equal_var=False)', () => {
+    const r = welchTTest([1, 2, 3, 4, 5], [2, 4, 6, 8, 10, 12]);
+    expect(r.statistic).toBeCloseTo(-2.3763541031440183, 10);
+    expect(r.p).toBeCloseTo(0.04928433820673053, 6);
+    const seeds = welchTTest([0.578, 0.622, 0.549, 0.642, 0.639, 0.633, 0.598, 0.603, 0.687, 0.596], [0.648, 0.638, 0.618, 0.642, 0.617, 0.662, 0.657, 0.625, 0.634, 0.612, 0.55, 0.642, 0.677, 0.653, 0.638, 0.586, 0.667, 0.634, 0.652, 0.574]);
+    expect(seeds.statistic).toBeCloseTo(-1.1760435130582394, 10);
+    expect(seeds.p).toBeCloseTo(0.25752505772590506, 6);
+    expect(welchTTest([1], [2, 3]).p).toBeNaN();
   });
 
   test('a 95% interval from 2 points uses t with 1 degree of freedom', () => {

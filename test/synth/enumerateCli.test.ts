@@ -44,6 +44,11 @@ describe('synth enumerate', () => {
     expect(summaries[0].strategy).toBe('windows');
     expect(summaries[0].programs).toBe(summaries[1].programs);
     expect(summaries[0].distinctGraphs).toBe(summaries[1].distinctGraphs);
+    // Its own counters come with it: windows started and steps evaluated from parent states.
+    expect(summaries[0].windows.windows).toBeGreaterThan(1);
+    expect(summaries[0].windows.evaluations).toBeGreaterThan(0);
+    expect(summaries[0].windows.failures).toBe(0);
+    expect(summaries[1].windows).toBeUndefined();
   });
 
   it('runs the novelty strategy up to a quota of graphs within a node limit', () => {

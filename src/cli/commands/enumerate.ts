@@ -96,6 +96,7 @@ export function summaryJson(result: ExploreResult, withGraphs: boolean): Record<
     skippedEquivalent: result.skippedEquivalent,
     failures: result.failures,
     ...(result.states ? { states: result.states } : {}),
+    ...(result.windows ? { windows: result.windows } : {}),
   };
   if (withGraphs) {
     out.graphs = result.graphs.map((g) => ({
@@ -112,9 +113,15 @@ export function summaryJson(result: ExploreResult, withGraphs: boolean): Record<
   return out;
 }
 
+function strategyCounts(result: ExploreResult): string {
+  if (result.states) return ` (${result.states.distinct} distinct states, ${result.states.pruned} equivalent steps pruned)`;
+  if (result.windows) return ` (${result.windows.windows} probability windows, ${result.windows.evaluations} steps and terminals evaluated)`;
+  return '';
+}
+
 function formatSummary(result: ExploreResult, withGraphs: boolean): string {
   const lines = [
-    `strategy: ${result.strategy}${result.states ? ` (${result.states.distinct} distinct states, ${result.states.pruned} equivalent steps pruned)` : ''}`,
+    `strategy: ${result.strategy}${strategyCounts(result)}`,
     ...(result.states && result.states.dropped > 0
       ? [`state cap reached: ${result.states.dropped} new states dropped at --max-states ${result.states.maxStates} (raise it to search them)`]
       : []),

@@ -25,4 +25,5 @@ export {
   type EnumerationStrategyName,
   isEnumerationStrategy,
   type StrategyProgram,
+  StrategyStats,
 } from './strategies.ts';

@@ -6,8 +6,8 @@
 import type { Term } from '../../dsl/term.ts';
 import type { Grammar } from '../grammar.ts';
 import { enumeratePrograms } from './heapSearch.ts';
-import { searchWindows } from './windowSearch.ts';
-import { searchStates, type StateSearchOptions, type StateSearchStats, type StepDomain } from './stateSearch.ts';
+import { searchWindows, WindowSearchStats } from './windowSearch.ts';
+import { searchStates, StateSearchStats, type StateSearchOptions, type StepDomain } from './stateSearch.ts';
 import { UserFacingError } from '../../util/errors.ts';
 
 /** Default novelty bound: states extended per output class (see benchmarks/coverage.ts). */
@@ -28,19 +28,28 @@ export interface StrategyProgram<State> {
   readonly state?: State;
 }
 
+/** Counters a strategy fills as it runs: the state searches `states`, the window search `windows`. */
+export class StrategyStats {
+  readonly states = new StateSearchStats();
+  readonly windows = new WindowSearchStats();
+}
+
 export interface EnumerationStrategy {
   /** Whether it searches program states (the state cap, argument pool and the domain's `admissible` apply). */
   readonly searchesStates: boolean;
   /** Whether it takes a novelty bound. */
   readonly noveltyBound: boolean;
-  /** The programs, best first; a state search fills `stats` as it goes. */
-  programs<State>(grammar: Grammar, domain: StepDomain<State>, settings: EnumerationSettings, stats: StateSearchStats): Iterable<StrategyProgram<State>>;
+  /** Whether it enumerates in probability windows (and counts them in `stats.windows`). */
+  readonly windowed: boolean;
+  /** The programs, best first; the strategy fills its counters in `stats` as it goes. */
+  programs<State>(grammar: Grammar, domain: StepDomain<State>, settings: EnumerationSettings, stats: StrategyStats): Iterable<StrategyProgram<State>>;
 }
 
 /** Heap Search over every program of the grammar, each to be evaluated from scratch. */
 const heap: EnumerationStrategy = {
   searchesStates: false,
   noveltyBound: false,
+  windowed: false,
   programs: (grammar, _domain, s) => enumeratePrograms(grammar, { maxSize: s.maxSize, maxPrograms: s.maxPrograms, seconds: s.seconds }),
 };
 
@@ -57,15 +66,17 @@ const stateSearchSettings = (s: EnumerationSettings) => ({
 const states: EnumerationStrategy = {
   searchesStates: true,
   noveltyBound: false,
-  programs: (grammar, domain, s, stats) => searchStates(grammar, domain, stateSearchSettings(s), stats),
+  windowed: false,
+  programs: (grammar, domain, s, stats) => searchStates(grammar, domain, stateSearchSettings(s), stats.states),
 };
 
 /** The state search with a novelty bound: a bounded number of states extended per output class. */
 const novelty: EnumerationStrategy = {
   searchesStates: true,
   noveltyBound: true,
+  windowed: false,
   programs: (grammar, domain, s, stats) =>
-    searchStates(grammar, domain, { ...stateSearchSettings(s), perClassExpansions: s.perClassExpansions ?? DEFAULT_PER_CLASS_EXPANSIONS }, stats),
+    searchStates(grammar, domain, { ...stateSearchSettings(s), perClassExpansions: s.perClassExpansions ?? DEFAULT_PER_CLASS_EXPANSIONS }, stats.states),
 };
 
 /**
@@ -75,7 +86,8 @@ const novelty: EnumerationStrategy = {
 const windows: EnumerationStrategy = {
   searchesStates: false,
   noveltyBound: false,
-  programs: (grammar, domain, s) => searchWindows(grammar, domain, { maxSize: s.maxSize, maxPrograms: s.maxPrograms, seconds: s.seconds, evalBudget: s.evalBudget }),
+  windowed: true,
+  programs: (grammar, domain, s, stats) => searchWindows(grammar, domain, { maxSize: s.maxSize, maxPrograms: s.maxPrograms, seconds: s.seconds, evalBudget: s.evalBudget }, stats.windows),
 };
 
 export type EnumerationStrategyName = 'heap' | 'states' | 'novelty' | 'windows';

@@ -25,7 +25,7 @@ import { graphPrimitives, initialState, toProgramGraph, type GraphState } from '
 import { programMass, programSize } from '../../dsl/metrics.ts';
 import { showType, type Type } from '../../dsl/types.ts';
 import type { Grammar } from '../grammar.ts';
-import { enumerationStrategy, StateSearchStats, type EnumerationStrategyName, type InventionUse, type EnumerationProgress } from '../enumerate/index.ts';
+import { enumerationStrategy, StrategyStats, type StateSearchStats, type EnumerationStrategyName, type InventionUse, type EnumerationProgress } from '../enumerate/index.ts';
 import { GraphCatalog, simpleGraphOf } from './isomorphism.ts';
 import { canonicalStateKey, simpleGraphOfState } from './stateKey.ts';
 import { graphStepDomain, isGraphStep } from './stepDomain.ts';
@@ -113,6 +113,8 @@ export interface ExploreResult {
     /** How the search uses each invention of the grammar, or why it does not. */
     inventions: readonly InventionUse[];
   };
+  /** The `windows` strategy's bookkeeping: probability windows started, steps and terminals evaluated, and how many failed. */
+  readonly windows?: { windows: number; evaluations: number; failures: number };
   readonly seconds: number;
   readonly programsPerSecond: number;
   /** Programs whose graph had one node (fewer than `minNodes`) or was disconnected. */
@@ -175,7 +177,7 @@ export function explore(grammar: Grammar, options: ExploreOptions = {}): Explore
 
   const strategyName = options.strategy ?? 'heap';
   const strategy = enumerationStrategy(strategyName);
-  const stateStats = new StateSearchStats();
+  const stats = new StrategyStats();
   const source = strategy.programs<GraphState>(
     grammar,
     graphStepDomain(options.maxConn, options.maxNodes),
@@ -188,7 +190,7 @@ export function explore(grammar: Grammar, options: ExploreOptions = {}): Explore
       evalBudget: { ...DEFAULT_BUDGET, ...budget },
       perClassExpansions: options.perClassExpansions,
     },
-    stateStats,
+    stats,
   );
   for (const program of source) {
     programs++;
@@ -247,7 +249,8 @@ export function explore(grammar: Grammar, options: ExploreOptions = {}): Explore
   return {
     strategy: strategyName,
     programs,
-    ...(strategy.searchesStates ? { states: stateSummary(stateStats, strategy.noveltyBound) } : {}),
+    ...(strategy.searchesStates ? { states: stateSummary(stats.states, strategy.noveltyBound) } : {}),
+    ...(strategy.windowed ? { windows: { windows: stats.windows.windows, evaluations: stats.windows.evaluations, failures: stats.windows.failures } } : {}),
     seconds,
     programsPerSecond: seconds > 0 ? programs / seconds : 0,
     rejected,
