@@ -4,7 +4,9 @@ import type { Command } from 'commander';
 import { evaluateGraphState } from '../../dsl/evaluate.ts';
 import { toProgramGraph } from '../../dsl/domains/graph.ts';
 import { printProgram } from '../../dsl/print.ts';
-import { DEFAULT_FIND_MAX_STATES, edgeCount, findGraphProgram, findIsomorphism, type FoundProgram, parseTargetGraph, type SimpleGraph, simpleGraphOfState, type TargetGraph } from '../../synth/graphs/index.ts';
+import { DEFAULT_FIND_MAX_STATES, edgeCount, explore, findGraphProgram, findIsomorphism, type FoundProgram, isomorphic, parseTargetGraph, type SimpleGraph, simpleGraphOf, simpleGraphOfState, type TargetGraph } from '../../synth/graphs/index.ts';
+import type { Grammar } from '../../synth/grammar.ts';
+import type { Term } from '../../dsl/term.ts';
 import { grammarFromDsl } from '../../synth/grammar.ts';
 import { dslFromFlag } from '../dslFlag.ts';
 import { UserError } from '../errors.ts';
@@ -15,7 +17,14 @@ interface FindFlags {
   limit?: string;
   maxStates: string;
   maxConn: string;
+  explore?: string;
   json?: boolean;
+}
+
+/** Programs of a novelty exploration (best first, graphs up to the target's size) that build the target. */
+function exploredPrograms(target: SimpleGraph, grammar: Grammar, programs: number, maxConn: number): Term[] {
+  const found = explore(grammar, { strategy: 'novelty', maxNodes: target.order, maxSize: 40, maxPrograms: programs, maxConn });
+  return found.graphs.filter((g) => isomorphic(simpleGraphOf(g.graph), target)).map((g) => g.term);
 }
 
 export function register(program: Command): void {
@@ -28,6 +37,7 @@ export function register(program: Command): void {
     .option('--limit <n>', 'most programs listed with --all-within', '20')
     .option('--max-states <n>', 'most program states the exact search holds; beyond it the best program found is shown, not proven smallest', String(DEFAULT_FIND_MAX_STATES))
     .option('--max-conn <n>', 'ports per node', '10')
+    .option('--explore <programs>', 'first run a novelty exploration of this many programs (graphs up to the target\'s node count, size <= 40); a program it finds for the target is a first upper bound')
     .option('--json', 'print one JSON object')
     .addHelpText('after', '\nExit code 1 when the graph cannot be read, is not connected, or no program is found within the limits.')
     .action((graphArgument: string, flags: FindFlags) => {
@@ -36,8 +46,10 @@ export function register(program: Command): void {
       const maxConn = positiveInteger(flags.maxConn, '--max-conn');
       const allWithin = flags.allWithin === undefined ? undefined : positiveInteger(flags.allWithin, '--all-within');
       const limit = allWithin === undefined ? 1 : positiveInteger(flags.limit ?? '20', '--limit');
+      const explorePrograms = flags.explore === undefined ? 0 : positiveInteger(flags.explore, '--explore');
       const grammar = grammarFromDsl(dslFromFlag(flags.dsl));
-      const result = findGraphProgram(target.graph, grammar, { maxStates, maxConn, allWithin, limit });
+      const known = explorePrograms > 0 ? exploredPrograms(target.graph, grammar, explorePrograms, maxConn) : [];
+      const result = findGraphProgram(target.graph, grammar, { maxStates, maxConn, allWithin, limit, known });
       if ('error' in result) {
         throw new UserError(`synth find: ${result.error} (${target.graph.order} nodes)`, 'raise --max-states, or --max-conn for nodes of high degree');
       }
