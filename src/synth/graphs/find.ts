@@ -184,13 +184,14 @@ export function findPrograms(target: SimpleGraph, grammar: Grammar, options: Fin
     const p = parent.logProbability + logProbability;
     const known = best.get(key);
     if (known !== undefined && (known.size < size || (known.size === size && known.logProbability >= p))) return true;
+    // Past the size bound before counting: a configuration that cannot finish within it is never held.
+    const h = heuristic({ state, depth, frames });
+    if (size + h > sizeBound) return true;
     if (known === undefined) {
       if (configurations >= maxStates) return false;
       configurations++;
     }
     const c: Config = { state, frames, depth, size, logProbability: p, parent, action, key };
-    const h = heuristic(c);
-    if (size + h > sizeBound) return true;
     const f = size + weight * h;
     best.set(key, c);
     push(c, f);
@@ -456,15 +457,17 @@ export function findGraphProgram(target: SimpleGraph, grammar: Grammar, options:
  * The exact search up to `bound`, under a size limit raised one at a time from the bound at the
  * start: each limit holds only the configurations that can still finish within it, so a proof
  * takes the memory of its last limit rather than of every configuration below `bound` (K4:
- * 14.8M configurations at limit 22 instead of many more under the construction's 31), for about
- * a sixth more work. With `allWithin` the alternatives need the whole bound at once.
+ * 2.96M configurations at limit 22 instead of those under the construction's 31), for a sixth
+ * more work. With `allWithin` the alternatives need the whole bound at once.
  */
 function exactSearch(target: SimpleGraph, grammar: Grammar, options: FindOptions, bound: number): FindResult {
   if (options.allWithin !== undefined || bound === Infinity) return findPrograms(target, grammar, { ...options, maxSize: bound === Infinity ? undefined : bound });
   let limit = Math.min(bound, findPrograms(target, grammar, { ...options, maxStates: 1 }).lowerBound);
   for (;;) {
     const result = findPrograms(target, grammar, { ...options, maxSize: limit });
-    if (result.programs.length > 0 || result.stop === 'max-states' || limit >= bound) return result;
+    // Every smaller limit ended without a program, so none is smaller than this one.
+    if (result.stop === 'max-states' && result.programs.length === 0) return { ...result, lowerBound: Math.max(result.lowerBound, limit) };
+    if (result.programs.length > 0 || limit >= bound) return result;
     limit++;
   }
 }
