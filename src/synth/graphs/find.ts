@@ -453,21 +453,28 @@ export function findGraphProgram(target: SimpleGraph, grammar: Grammar, options:
   return { programs: [best], proven: proven && best.size <= (options.allWithin ?? best.size), lowerBound: proven ? best.size : exact.lowerBound, source, search: exact };
 }
 
-/**
- * The exact search up to `bound`, under a size limit raised one at a time from the bound at the
- * start: each limit holds only the configurations that can still finish within it, so a proof
- * takes the memory of its last limit rather than of every configuration below `bound` (K4:
- * 2.96M configurations at limit 22 instead of those under the construction's 31), for a sixth
- * more work. With `allWithin` the alternatives need the whole bound at once.
- */
+/** The exact search up to `bound`; with `allWithin` (the alternatives need the whole bound at once) or no bound, in one pass. */
 function exactSearch(target: SimpleGraph, grammar: Grammar, options: FindOptions, bound: number): FindResult {
   if (options.allWithin !== undefined || bound === Infinity) return findPrograms(target, grammar, { ...options, maxSize: bound === Infinity ? undefined : bound });
-  let limit = Math.min(bound, findPrograms(target, grammar, { ...options, maxStates: 1 }).lowerBound);
+  return findUnderRaisedLimits(target, grammar, options, bound);
+}
+
+/**
+ * The exact search under a size limit raised one at a time from the bound at the start up to
+ * `upTo` (a size some program is known to reach): each limit holds only the configurations that
+ * can still finish within it, so a proof takes the memory of its last limit rather than of
+ * every configuration below `upTo` (K4: 2.96M configurations at limit 22 instead of those under
+ * the construction's 31), for a sixth more work. `onLimit` sees each limit's search.
+ */
+export function findUnderRaisedLimits(target: SimpleGraph, grammar: Grammar, options: Omit<FindOptions, 'maxSize' | 'heuristicWeight'>, upTo: number, onLimit?: (limit: number, result: FindResult) => void): FindResult {
+  if (!Number.isFinite(upTo)) throw new RangeError(`findUnderRaisedLimits needs a finite size to stop at, got ${upTo}`);
+  let limit = Math.min(upTo, findPrograms(target, grammar, { ...options, maxStates: 1 }).lowerBound);
   for (;;) {
     const result = findPrograms(target, grammar, { ...options, maxSize: limit });
+    onLimit?.(limit, result);
     // Every smaller limit ended without a program, so none is smaller than this one.
     if (result.stop === 'max-states' && result.programs.length === 0) return { ...result, lowerBound: Math.max(result.lowerBound, limit) };
-    if (result.programs.length > 0 || limit >= bound) return result;
+    if (result.programs.length > 0 || limit >= upTo) return result;
     limit++;
   }
 }

@@ -17,6 +17,7 @@ export {
   DEFAULT_FIND_MAX_STATES,
   findGraphProgram,
   findPrograms,
+  findUnderRaisedLimits,
   type FindGraphOptions,
   type FindGraphResult,
   type FindOptions,
