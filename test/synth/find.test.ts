@@ -173,7 +173,7 @@ describe('synth find', () => {
     // The 4-cycle: the construction and a search of 1,000 configurations give 18; the novelty
     // exploration builds it with 16 (its smallest size, proven in the test above).
     const plain = JSON.parse((await synth(['find', '0-1 1-2 2-3 3-0', '--max-states', '1000', '--json'])).stdout);
-    const run = await synth(['find', '0-1 1-2 2-3 3-0', '--max-states', '1000', '--explore', '100000', '--json']);
+    const run = await synth(['find', '0-1 1-2 2-3 3-0', '--max-states', '1000', '--explore', '60000', '--json']);
     expect(run.code, run.stderr).toBe(0);
     const explored = JSON.parse(run.stdout);
     expect(plain.programs[0].size).toBe(18);
