@@ -12,7 +12,7 @@
  */
 import { loadavg } from 'node:os';
 import { machineInfo, reportBenchmark } from './machine.ts';
-import { numberFlag, uniformGraphGrammar, loadNote } from './synthSetup.ts';
+import { edgeListText, numberFlag, uniformGraphGrammar, loadNote } from './synthSetup.ts';
 import { printProgram } from '../src/dsl/print.ts';
 import { connectedGraphsBetween, edgeCount, explore, findGraphProgram, GraphCatalog, simpleGraphOf } from '../src/synth/graphs/index.ts';
 import type { Term } from '../src/dsl/term.ts';
@@ -34,7 +34,7 @@ const exploreSeconds = Math.round((performance.now() - started) / 100) / 10;
 const graphs = connectedGraphsBetween(2, maxNodes).map((target) => {
   const t = performance.now();
   const result = findGraphProgram(target, grammar, { maxStates, known: explored.find(target)?.payload });
-  const edges = target.neighbours.flatMap((ns, u) => ns.filter((v) => v > u).map((v) => `${u}-${v}`)).join(' ');
+  const edges = edgeListText(target);
   if ('error' in result) return { nodes: target.order, edges, error: result.error };
   const [best] = result.programs;
   return {

@@ -3,10 +3,22 @@ import { loadavg } from 'node:os';
 import { dslFromPrimitives } from '../src/dsl/dsl.ts';
 import { graphPrimitives, graphStateType } from '../src/dsl/domains/graph.ts';
 import { parseProgramOrThrow } from '../src/dsl/parse.ts';
+import { evaluateGraphState } from '../src/dsl/evaluate.ts';
+import type { Term } from '../src/dsl/term.ts';
 import { grammarFromDsl, type Grammar } from '../src/synth/grammar.ts';
+import { isomorphic, simpleGraphOfState, type SimpleGraph } from '../src/synth/graphs/index.ts';
 
 export function uniformGraphGrammar(): Grammar {
   return grammarFromDsl(dslFromPrimitives(graphPrimitives, { name: 'graph', stateType: graphStateType }));
+}
+
+/** A graph's edges as `u-v` pairs, each once, as the find benchmarks record them. */
+export const edgeListText = (g: SimpleGraph): string => g.neighbours.flatMap((ns, u) => ns.filter((v) => v > u).map((v) => `${u}-${v}`)).join(' ');
+
+/** The proof by evaluation: the program runs and builds a connected graph isomorphic to the target. */
+export function buildsGraph(term: Term, target: SimpleGraph): boolean {
+  const out = evaluateGraphState(term);
+  return out.ok && out.value.graph.components === 1 && isomorphic(simpleGraphOfState(out.value), target);
 }
 
 /** Hand-written seed programs: a 4-node path, a 3-leaf star and a triangle. */
@@ -19,11 +31,13 @@ export const SEED_PROGRAMS = [
 export const seedTerms = () => SEED_PROGRAMS.map((text) => parseProgramOrThrow(text));
 
 /** `--name value` from argv, as a number, or the default. */
-export function numberFlag(name: string, fallback: number): number {
+export function numberFlag(name: string, fallback: number, { integer = false } = {}): number {
   const i = process.argv.indexOf(`--${name}`);
   if (i < 0) return fallback;
   const value = Number(process.argv[i + 1]);
-  if (!Number.isFinite(value) || value <= 0) throw new Error(`--${name}: expected a positive number, got "${process.argv[i + 1]}"`);
+  if (!Number.isFinite(value) || value <= 0 || (integer && !Number.isInteger(value))) {
+    throw new Error(`--${name}: expected a positive ${integer ? 'integer' : 'number'}, got "${process.argv[i + 1]}"`);
+  }
   return value;
 }
 
