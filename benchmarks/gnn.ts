@@ -26,6 +26,7 @@ const plans: Record<BackendName, { nodes: number[]; widths: number[]; stock: [nu
   'tfjs-node-gpu': { nodes: [16, 32, 64], widths: [64, 128, 256, 512], stock: [[16, 64], [64, 64], [64, 256]] },
   'tfjs-node': { nodes: [16, 32, 64], widths: [64, 128, 256, 512], stock: [[16, 64], [64, 64], [64, 256]] },
   wasm: { nodes: [16, 32, 64], widths: [64, 128, 256, 512], stock: [[16, 64], [64, 64], [64, 256]] },
+  'wasm-openblas': { nodes: [16, 32, 64], widths: [64, 128, 256, 512], stock: [[16, 64], [64, 64], [64, 256]] },
   cpu: { nodes: [16, 64], widths: [64, 128], stock: [[16, 64]] },
 };
 

@@ -1,7 +1,10 @@
 /**
  * Tensor backend selection. `initBackend()` picks the fastest tfjs backend that loads on
  * this machine, in the order tfjs-node-gpu, tfjs-node, wasm, cpu, unless the caller or the
- * environment (`SYNTH_BACKEND`) names one. It is idempotent: later calls return the same
+ * environment (`SYNTH_BACKEND`) names one. `wasm-openblas` (wasm with its matrix products
+ * on an installed OpenBLAS, through the optional addon in native/) is only used when named:
+ * its products are not bitwise the same on every CPU, so records made with it are
+ * reproducible on the same kind of machine only. It is idempotent: later calls return the same
  * `BackendInfo` (a call naming a different backend switches to it).
  *
  * tfjs-node and tfjs-node-gpu are optional: they download libtensorflow at install time and
@@ -20,12 +23,16 @@ import { dirname, join } from 'node:path';
 import { registerSegmentKernels } from './kernels/register.ts';
 import { installCpuMatmul } from './kernels/cpuMatmul.ts';
 import { installWasmSharedIdentity } from './kernels/wasmIdentity.ts';
-import { installWasmMatmulWrapper } from './kernels/wasmMatmul.ts';
+import { loadOpenBlas } from './kernels/openblas.ts';
+import { installWasmMatmul } from './kernels/wasmMatmul.ts';
 import { UserFacingError } from '../util/errors.ts';
 
-export type BackendName = 'tfjs-node-gpu' | 'tfjs-node' | 'wasm' | 'cpu';
+export type BackendName = 'tfjs-node-gpu' | 'tfjs-node' | 'wasm' | 'wasm-openblas' | 'cpu';
 
-export const BACKEND_NAMES: readonly BackendName[] = ['tfjs-node-gpu', 'tfjs-node', 'wasm', 'cpu'];
+export const BACKEND_NAMES: readonly BackendName[] = ['tfjs-node-gpu', 'tfjs-node', 'wasm', 'wasm-openblas', 'cpu'];
+
+/** The backends tried, in order, when none is named. */
+const AUTOMATIC_ORDER: readonly BackendName[] = ['tfjs-node-gpu', 'tfjs-node', 'wasm', 'cpu'];
 
 export interface BackendInfo {
   /** The backend in use. */
@@ -94,7 +101,7 @@ export function activeBackend(): BackendInfo | null {
 }
 
 async function select(requested: BackendName | undefined, requestedBy: BackendInfo['requestedBy']): Promise<BackendInfo> {
-  const order = requested ? [requested] : BACKEND_NAMES;
+  const order = requested ? [requested] : AUTOMATIC_ORDER;
   const unavailable: Partial<Record<BackendName, string>> = {};
   for (const name of order) {
     try {
@@ -118,7 +125,7 @@ async function select(requested: BackendName | undefined, requestedBy: BackendIn
   if (requested) {
     throw new BackendChoiceError(
       `backend "${requested}" could not be loaded: ${unavailable[requested]}`,
-      hintFor('cpu') ?? 'unset SYNTH_BACKEND to pick the fastest available backend',
+      requested === 'wasm-openblas' ? 'or name no backend to use wasm' : (hintFor('cpu') ?? 'unset SYNTH_BACKEND to pick the fastest available backend'),
     );
   }
   throw new Error(`no tfjs backend could be loaded: ${JSON.stringify(unavailable)}`);
@@ -135,7 +142,9 @@ async function load(name: BackendName): Promise<Loaded> {
     case 'tfjs-node':
       return loadNative(name);
     case 'wasm':
-      return loadWasm();
+      return loadWasm('xnnpack');
+    case 'wasm-openblas':
+      return loadWasm('openblas');
     case 'cpu':
       // The cpu backend prints an install banner on first use unless in production mode.
       tf.enableProdMode();
@@ -161,7 +170,9 @@ async function loadNative(name: 'tfjs-node-gpu' | 'tfjs-node'): Promise<Loaded> 
   return { version, details: {} };
 }
 
-async function loadWasm(): Promise<Loaded> {
+async function loadWasm(matmul: 'xnnpack' | 'openblas'): Promise<Loaded> {
+  // Checked first, so that a missing addon leaves the current backend as it was.
+  const blas = matmul === 'openblas' ? loadOpenBlas() : null;
   const wasm = await import('@tensorflow/tfjs-backend-wasm');
   const pkgJson = require.resolve('@tensorflow/tfjs-backend-wasm/package.json');
   // Node reads the .wasm binaries from the package itself; threads need a browser.
@@ -169,16 +180,16 @@ async function loadWasm(): Promise<Loaded> {
   tf.env().set('WASM_HAS_MULTITHREAD_SUPPORT', false);
   if (!(await tf.setBackend('wasm'))) throw new Error('tf.setBackend("wasm") failed');
   await tf.ready();
-  installWasmMatmulWrapper();
+  installWasmMatmul(matmul);
   installWasmSharedIdentity();
   const simd = Boolean(await tf.env().getAsync('WASM_HAS_SIMD_SUPPORT'));
-  return { version: wasm.version_wasm, details: { simd, threads: false } };
+  return { version: wasm.version_wasm, details: { simd, threads: false, ...(blas ? { openblas: blas.config() } : {}) } };
 }
 
 /** When a backend was forced, say briefly why the faster ones are not in use. */
 function probeOthers(chosen: BackendName): Partial<Record<BackendName, string>> {
   const out: Partial<Record<BackendName, string>> = {};
-  for (const name of BACKEND_NAMES) {
+  for (const name of AUTOMATIC_ORDER) {
     if (name === chosen) break;
     if (name === 'tfjs-node-gpu' || name === 'tfjs-node') {
       try {
@@ -200,6 +211,7 @@ function hintFor(name: BackendName): string | null {
       return null;
     case 'tfjs-node':
       return 'with an NVIDIA GPU and CUDA, `npm install @tensorflow/tfjs-node-gpu` (needs internet at install time) is faster';
+    case 'wasm-openblas':
     case 'wasm':
     case 'cpu':
       return (

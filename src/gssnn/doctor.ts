@@ -5,7 +5,8 @@
 import * as tf from '@tensorflow/tfjs-core';
 import { createRequire } from 'node:module';
 import { cpus, platform, arch } from 'node:os';
-import { type BackendInfo, type BackendName, initBackend } from './backend.ts';
+import { BACKEND_NAMES, type BackendInfo, type BackendName, initBackend } from './backend.ts';
+import { loadOpenBlas } from './kernels/openblas.ts';
 import { SEGMENT_MAX_ARG } from './kernels/register.ts';
 import { matmulGflops, probeGineTraining } from './probe.ts';
 
@@ -19,6 +20,8 @@ export interface DoctorReport {
   backend: BackendInfo;
   /** Whether our segment kernels are registered for the active backend. */
   segmentKernels: boolean;
+  /** The optional OpenBLAS addon behind `--backend wasm-openblas`: its build, or why it is unavailable. */
+  openblas: { available: true; config: string } | { available: false; why: string };
   probe: {
     seconds: number;
     matmul: { size: number; gflops: number; gflopsPerCpuSecond: number };
@@ -67,6 +70,7 @@ export async function runDoctor(options: DoctorOptions = {}): Promise<DoctorRepo
     packages: Object.fromEntries(PACKAGES.map((name) => [name, packageVersion(name)])),
     backend,
     segmentKernels: Boolean(tf.getKernel(SEGMENT_MAX_ARG, tf.getBackend())),
+    openblas: openBlasStatus(),
     probe: null,
   };
   if (seconds > 0) {
@@ -90,6 +94,14 @@ export async function runDoctor(options: DoctorOptions = {}): Promise<DoctorRepo
   return report;
 }
 
+function openBlasStatus(): DoctorReport['openblas'] {
+  try {
+    return { available: true, config: loadOpenBlas().config() };
+  } catch (err) {
+    return { available: false, why: (err as Error).message };
+  }
+}
+
 function round(v: number): number {
   return Math.round(v * 1000) / 1000;
 }
@@ -104,6 +116,12 @@ export function formatDoctorReport(report: DoctorReport): string {
   lines.push(`backend: ${b.name} ${b.version}${details ? ` (${details})` : ''}, chosen by ${b.requestedBy === 'default' ? 'default order' : b.requestedBy}`);
   for (const [name, why] of Object.entries(b.unavailable)) lines.push(`  ${name}: ${why}`);
   lines.push(`segment kernels: ${report.segmentKernels ? 'registered' : 'NOT registered (scatter ops will be slow)'}`);
+  const blas = report.openblas;
+  lines.push(
+    blas.available
+      ? `OpenBLAS addon: ${blas.config}${b.name === 'wasm-openblas' ? '' : ' (opt in with --backend wasm-openblas: faster products, bitwise reproducible on the same kind of CPU only)'}`
+      : `OpenBLAS addon: unavailable: ${blas.why}`,
+  );
   if (report.probe) {
     const p = report.probe;
     lines.push(`matmul ${p.matmul.size}^3: ${p.matmul.gflops} GFLOP/s (${p.matmul.gflopsPerCpuSecond} per CPU second)`);
@@ -114,6 +132,6 @@ export function formatDoctorReport(report: DoctorReport): string {
     );
   }
   if (b.hint) lines.push(`faster: ${b.hint}`);
-  lines.push('force a backend with SYNTH_BACKEND=<tfjs-node-gpu|tfjs-node|wasm|cpu> or --backend on commands that train');
+  lines.push(`force a backend with SYNTH_BACKEND=<${BACKEND_NAMES.join('|')}> or --backend on commands that train`);
   return lines.join('\n');
 }

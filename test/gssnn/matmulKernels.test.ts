@@ -1,12 +1,13 @@
 /**
- * Our BatchMatMul kernels (wasm: one XNNPACK product per batch entry; cpu: one rounding per
- * value) equal a float64 loop for batched, broadcast and transposed operands, and an entry's
+ * Our BatchMatMul kernels (wasm: one XNNPACK product per batch entry; wasm-openblas: the
+ * OpenBLAS addon; cpu: one rounding per value) equal a float64 loop for batched, broadcast and transposed operands, and an entry's
  * result does not depend on how many entries share the call.
  */
 import * as tf from '@tensorflow/tfjs-core';
 import { describe, expect, it } from 'vitest';
 import { initBackend } from '../../src/gssnn/backend.ts';
 import { Random } from '../../src/util/random.ts';
+import { WASM_BACKENDS } from '../helpers/backends.ts';
 
 function reference(a: Float32Array, b: Float32Array, batch: [number, number], m: number, k: number, n: number, ta: boolean, tb: boolean): Float64Array {
   const out = new Float64Array(Math.max(...batch) * m * n);
@@ -31,7 +32,7 @@ const CASES: [[number, number], number, number, number, boolean, boolean][] = [
   [[1, 4], 33, 64, 17, true, true],
 ];
 
-describe.each(['cpu', 'wasm'] as const)('BatchMatMul on %s', (backend) => {
+describe.each(['cpu', ...WASM_BACKENDS] as const)('BatchMatMul on %s', (backend) => {
   it('equals a float64 loop for batched, broadcast and transposed operands', async () => {
     await initBackend(backend);
     const rng = new Random(5);

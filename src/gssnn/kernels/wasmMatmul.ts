@@ -7,8 +7,12 @@
  * This wraps the stock kernel: a transposed operand is first materialised by the (fast) wasm
  * Transpose kernel, and a batch is run as one 2-D product per batch entry on copies of its
  * operands. Results are identical.
+ *
+ * The `wasm-openblas` backend replaces both with one call of the OpenBLAS addon
+ * (openblas.ts); `installWasmMatmul` switches between the two.
  */
 import * as tf from '@tensorflow/tfjs-core';
+import { loadOpenBlas, openBlasMatmulKernel } from './openblas.ts';
 
 interface WasmBackendLike {
   disposeData(dataId: tf.TensorInfo['dataId'], force?: boolean): boolean;
@@ -16,15 +20,29 @@ interface WasmBackendLike {
   typedArrayFromHeap(info: tf.TensorInfo): Float32Array;
 }
 
-let wrapped: tf.KernelFunc | null = null;
+/** The kernels each flavour installs, made once from the stock kernel. */
+let kernels: { stock: tf.KernelConfig; xnnpack: tf.KernelFunc; openblas?: tf.KernelFunc } | null = null;
 
-/** Installs the wrapper on the wasm backend's BatchMatMul (idempotent). */
-export function installWasmMatmulWrapper(): void {
-  const stock = tf.getKernel(tf.BatchMatMul, 'wasm');
-  const transpose = tf.getKernel(tf.Transpose, 'wasm');
-  if (!stock || !transpose || stock.kernelFunc === wrapped) return;
-  const stockFunc = stock.kernelFunc;
-  const transposeFunc = transpose.kernelFunc;
+/**
+ * Makes the wasm backend's BatchMatMul the XNNPACK wrapper (`xnnpack`, the `wasm` backend)
+ * or the OpenBLAS kernel (`openblas`, the `wasm-openblas` backend; throws when the addon is
+ * unavailable). Idempotent.
+ */
+export function installWasmMatmul(flavour: 'xnnpack' | 'openblas'): void {
+  if (!kernels) {
+    const stock = tf.getKernel(tf.BatchMatMul, 'wasm');
+    const transpose = tf.getKernel(tf.Transpose, 'wasm');
+    if (!stock || !transpose) throw new Error('the wasm backend has no BatchMatMul or Transpose kernel');
+    kernels = { stock, xnnpack: xnnpackWrapper(stock.kernelFunc, transpose.kernelFunc) };
+  }
+  if (flavour === 'openblas') kernels.openblas ??= openBlasMatmulKernel(loadOpenBlas(), kernels.xnnpack);
+  const kernelFunc = flavour === 'openblas' ? kernels.openblas! : kernels.xnnpack;
+  if (tf.getKernel(tf.BatchMatMul, 'wasm')?.kernelFunc === kernelFunc) return;
+  tf.unregisterKernel(tf.BatchMatMul, 'wasm');
+  tf.registerKernel({ ...kernels.stock, kernelFunc });
+}
+
+function xnnpackWrapper(stockFunc: tf.KernelFunc, transposeFunc: tf.KernelFunc): tf.KernelFunc {
   const untransposed = (a: tf.TensorInfo, b: tf.TensorInfo, backend: WasmBackendLike, attrs: tf.NamedAttrMap) => {
     const batchA = a.shape.slice(0, -2).reduce((x, y) => x * y, 1);
     const batchB = b.shape.slice(0, -2).reduce((x, y) => x * y, 1);
@@ -39,7 +57,7 @@ export function installWasmMatmulWrapper(): void {
     }
     return batchAsProducts(a, b, batchA, batchB, batch, backend, (x, y) => stockFunc({ inputs: { a: x, b: y }, backend: backend as unknown as tf.KernelBackend, attrs }) as tf.TensorInfo);
   };
-  wrapped = ({ inputs, backend, attrs }) => {
+  return ({ inputs, backend, attrs }) => {
     const { a, b } = inputs as { a: tf.TensorInfo; b: tf.TensorInfo };
     const { transposeA, transposeB } = (attrs ?? {}) as { transposeA?: boolean; transposeB?: boolean };
     const be = backend as unknown as WasmBackendLike;
@@ -59,8 +77,6 @@ export function installWasmMatmulWrapper(): void {
       if (bT !== b) be.disposeData(bT.dataId);
     }
   };
-  tf.unregisterKernel(tf.BatchMatMul, 'wasm');
-  tf.registerKernel({ ...stock, kernelFunc: wrapped });
 }
 
 /**

@@ -1,0 +1,98 @@
+/*
+ * A batched single-precision matrix product over an installed CBLAS (OpenBLAS), for the
+ * opt-in `wasm-openblas` backend: it reads and writes Float32Array views of the wasm heap,
+ * so no value is copied on the way in or out.
+ *
+ *   sgemmBatch(a, b, c, batch, m, n, k, transposeA, transposeB, strideA, strideB)
+ *
+ * computes, for i < batch, C_i = op(A_i) op(B_i) with C_i = c[i*m*n ...] (m x n, row-major),
+ * A_i = a[i*strideA ...] (m x k, or k x m when transposeA) and B_i = b[i*strideB ...]
+ * (k x n, or n x k when transposeB); a stride of 0 broadcasts one operand over the batch.
+ * Runs on the calling thread: OpenBLAS is limited to one thread at load.
+ */
+#include <cblas.h>
+#include <node_api.h>
+#include <stdbool.h>
+#include <stdint.h>
+#include <string.h>
+
+#define CHECK(call)                                                        \
+  do {                                                                     \
+    if ((call) != napi_ok) {                                               \
+      napi_throw_error(env, NULL, "sgemmBatch: invalid arguments");        \
+      return NULL;                                                         \
+    }                                                                      \
+  } while (0)
+
+static int float_view(napi_env env, napi_value value, float **data, size_t *length) {
+  napi_typedarray_type type;
+  void *raw;
+  if (napi_get_typedarray_info(env, value, &type, length, &raw, NULL, NULL) != napi_ok) return 0;
+  if (type != napi_float32_array) return 0;
+  *data = (float *)raw;
+  return 1;
+}
+
+static napi_value sgemm_batch(napi_env env, napi_callback_info info) {
+  size_t argc = 11;
+  napi_value args[11];
+  CHECK(napi_get_cb_info(env, info, &argc, args, NULL, NULL));
+  if (argc != 11) {
+    napi_throw_type_error(env, NULL, "sgemmBatch: expected 11 arguments");
+    return NULL;
+  }
+  float *a, *b, *c;
+  size_t lengthA, lengthB, lengthC;
+  if (!float_view(env, args[0], &a, &lengthA) || !float_view(env, args[1], &b, &lengthB) || !float_view(env, args[2], &c, &lengthC)) {
+    napi_throw_type_error(env, NULL, "sgemmBatch: a, b and c must be Float32Arrays");
+    return NULL;
+  }
+  int64_t batch, m, n, k, strideA, strideB;
+  bool transposeA, transposeB;
+  CHECK(napi_get_value_int64(env, args[3], &batch));
+  CHECK(napi_get_value_int64(env, args[4], &m));
+  CHECK(napi_get_value_int64(env, args[5], &n));
+  CHECK(napi_get_value_int64(env, args[6], &k));
+  CHECK(napi_get_value_bool(env, args[7], &transposeA));
+  CHECK(napi_get_value_bool(env, args[8], &transposeB));
+  CHECK(napi_get_value_int64(env, args[9], &strideA));
+  CHECK(napi_get_value_int64(env, args[10], &strideB));
+  if (batch < 0 || m < 0 || n < 0 || k < 0 || strideA < 0 || strideB < 0 ||
+      (batch > 0 && ((uint64_t)((batch - 1) * strideA + m * k) > lengthA ||
+                     (uint64_t)((batch - 1) * strideB + k * n) > lengthB ||
+                     (uint64_t)(batch * m * n) > lengthC))) {
+    napi_throw_range_error(env, NULL, "sgemmBatch: shapes do not fit the arrays");
+    return NULL;
+  }
+  const int lda = transposeA ? (int)m : (int)k;
+  const int ldb = transposeB ? (int)k : (int)n;
+  if (k == 0) {
+    /* An empty sum: BLAS may leave C untouched when k is 0. */
+    memset(c, 0, (size_t)(batch * m * n) * sizeof(float));
+    return NULL;
+  }
+  for (int64_t i = 0; i < batch; i++) {
+    cblas_sgemm(CblasRowMajor, transposeA ? CblasTrans : CblasNoTrans, transposeB ? CblasTrans : CblasNoTrans,
+                (int)m, (int)n, (int)k, 1.0f, a + i * strideA, lda, b + i * strideB, ldb, 0.0f, c + i * m * n, (int)n);
+  }
+  return NULL;
+}
+
+static napi_value config(napi_env env, napi_callback_info info) {
+  (void)info;
+  napi_value out;
+  napi_create_string_utf8(env, openblas_get_config(), NAPI_AUTO_LENGTH, &out);
+  return out;
+}
+
+static napi_value init(napi_env env, napi_value exports) {
+  openblas_set_num_threads(1);
+  napi_property_descriptor properties[] = {
+      {"sgemmBatch", NULL, sgemm_batch, NULL, NULL, NULL, napi_enumerable, NULL},
+      {"config", NULL, config, NULL, NULL, NULL, napi_enumerable, NULL},
+  };
+  napi_define_properties(env, exports, 2, properties);
+  return exports;
+}
+
+NAPI_MODULE(NODE_GYP_MODULE_NAME, init)

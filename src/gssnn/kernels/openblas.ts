@@ -1,0 +1,111 @@
+/**
+ * The optional OpenBLAS addon (native/openblas, built by `npm ci` where OpenBLAS's
+ * development files are installed; `npm run build:native` builds it by hand) and the
+ * BatchMatMul kernel that the `wasm-openblas` backend runs on it. The kernel hands the
+ * addon Float32Array views of the wasm heap, so operands and result are never copied, and
+ * transposed operands go to BLAS as they are.
+ *
+ * OpenBLAS picks its inner kernels by CPU, so its products are not bitwise the same on
+ * every machine (wasm's SIMD arithmetic is); the backend is therefore chosen explicitly,
+ * never by default. On one machine it is deterministic: one thread, fixed blocking.
+ */
+import * as tf from '@tensorflow/tfjs-core';
+import { createRequire } from 'node:module';
+
+export interface OpenBlasAddon {
+  /** C_i = op(A_i) op(B_i) for i < batch (row-major; a stride of 0 broadcasts). */
+  sgemmBatch(
+    a: Float32Array,
+    b: Float32Array,
+    c: Float32Array,
+    batch: number,
+    m: number,
+    n: number,
+    k: number,
+    transposeA: boolean,
+    transposeB: boolean,
+    strideA: number,
+    strideB: number,
+  ): void;
+  /** OpenBLAS's build description (version, target core, thread limit). */
+  config(): string;
+}
+
+const ADDON_PATH = '../../../native/openblas/build/Release/openblas_sgemm.node';
+const BUILD_HINT = 'build it with `npm run build:native` (needs a C compiler and OpenBLAS; Debian: apt-get install -y build-essential libopenblas-dev)';
+
+let loaded: { addon: OpenBlasAddon } | { error: string } | null = null;
+
+/** The addon, or throws an Error saying why it is unavailable and how to build it. */
+export function loadOpenBlas(): OpenBlasAddon {
+  if (!loaded) {
+    try {
+      loaded = { addon: createRequire(import.meta.url)(ADDON_PATH) as OpenBlasAddon };
+    } catch (err) {
+      const message = err instanceof Error ? err.message.split('\n')[0] : String(err);
+      const missing = (err as { code?: string }).code === 'MODULE_NOT_FOUND';
+      loaded = { error: missing ? `the OpenBLAS addon is not built; ${BUILD_HINT}` : `the OpenBLAS addon did not load (${message}); ${BUILD_HINT}` };
+    }
+  }
+  if ('error' in loaded) throw new Error(loaded.error);
+  return loaded.addon;
+}
+
+/** Whether the addon loads (without throwing). */
+export function openBlasAvailable(): boolean {
+  try {
+    loadOpenBlas();
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+interface WasmHeapBackend {
+  makeOutput(shape: number[], dtype: tf.DataType): tf.TensorInfo;
+  typedArrayFromHeap(info: tf.TensorInfo): tf.backend_util.TypedArray;
+}
+
+const product = (dims: readonly number[]) => dims.reduce((x, y) => x * y, 1);
+const sameDims = (x: readonly number[], y: readonly number[]) => x.length === y.length && x.every((d, i) => d === y[i]);
+
+/**
+ * A wasm BatchMatMul kernel on the addon. Products it does not take (other dtypes, batch
+ * shapes that broadcast other than one operand having a single matrix) go to `fallback`.
+ */
+export function openBlasMatmulKernel(addon: OpenBlasAddon, fallback: tf.KernelFunc): tf.KernelFunc {
+  return (args) => {
+    const { a, b } = args.inputs as { a: tf.TensorInfo; b: tf.TensorInfo };
+    const { transposeA = false, transposeB = false } = (args.attrs ?? {}) as { transposeA?: boolean; transposeB?: boolean };
+    const outerA = a.shape.slice(0, -2);
+    const outerB = b.shape.slice(0, -2);
+    const batchA = product(outerA);
+    const batchB = product(outerB);
+    const simple = batchA === 1 || batchB === 1 || sameDims(outerA, outerB);
+    if (a.dtype !== 'float32' || b.dtype !== 'float32' || a.shape.length < 2 || b.shape.length < 2 || !simple) return fallback(args);
+    const [rowsA, colsA] = a.shape.slice(-2);
+    const [rowsB, colsB] = b.shape.slice(-2);
+    const m = transposeA ? colsA : rowsA;
+    const k = transposeA ? rowsA : colsA;
+    const n = transposeB ? rowsB : colsB;
+    if ((transposeB ? colsB : rowsB) !== k) return fallback(args); // the stock kernel reports the mismatch
+    const backend = args.backend as unknown as WasmHeapBackend;
+    const outer = tf.backend_util.assertAndGetBroadcastShape(outerA, outerB);
+    const out = backend.makeOutput([...outer, m, n], 'float32');
+    // Views are taken after the allocation, which can move the heap.
+    addon.sgemmBatch(
+      backend.typedArrayFromHeap(a) as Float32Array,
+      backend.typedArrayFromHeap(b) as Float32Array,
+      backend.typedArrayFromHeap(out) as Float32Array,
+      Math.max(batchA, batchB),
+      m,
+      n,
+      k,
+      transposeA,
+      transposeB,
+      batchA === 1 ? 0 : m * k,
+      batchB === 1 ? 0 : k * n,
+    );
+    return out;
+  };
+}

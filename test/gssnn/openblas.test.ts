@@ -1,0 +1,106 @@
+/**
+ * The OpenBLAS addon (native/openblas) against a float64 loop: batched, broadcast and
+ * transposed products of any small shape, including empty ones; bad arguments are refused
+ * with an error instead of reading past an array. Switching between `wasm` and
+ * `wasm-openblas` swaps the product kernel both ways.
+ */
+import fc from 'fast-check';
+import * as tf from '@tensorflow/tfjs-core';
+import { describe, expect, it } from 'vitest';
+import { initBackend } from '../../src/gssnn/backend.ts';
+import { loadOpenBlas } from '../../src/gssnn/kernels/openblas.ts';
+import { OPENBLAS } from '../helpers/backends.ts';
+
+interface Case {
+  batch: number;
+  m: number;
+  n: number;
+  k: number;
+  transposeA: boolean;
+  transposeB: boolean;
+  broadcastA: boolean;
+  broadcastB: boolean;
+}
+
+/** C_i = op(A_i) op(B_i) in float64, straight from the definition. */
+function reference(a: Float32Array, b: Float32Array, c: Case): Float64Array {
+  const { batch, m, n, k } = c;
+  const out = new Float64Array(batch * m * n);
+  for (let t = 0; t < batch; t++) {
+    const offA = c.broadcastA ? 0 : t * m * k;
+    const offB = c.broadcastB ? 0 : t * k * n;
+    for (let i = 0; i < m; i++) {
+      for (let j = 0; j < n; j++) {
+        let s = 0;
+        for (let p = 0; p < k; p++) s += a[offA + (c.transposeA ? p * m + i : i * k + p)] * b[offB + (c.transposeB ? j * k + p : p * n + j)];
+        out[(t * m + i) * n + j] = s;
+      }
+    }
+  }
+  return out;
+}
+
+const cases = fc.record({
+  batch: fc.integer({ min: 0, max: 4 }),
+  m: fc.integer({ min: 0, max: 9 }),
+  n: fc.integer({ min: 0, max: 9 }),
+  k: fc.integer({ min: 0, max: 40 }),
+  transposeA: fc.boolean(),
+  transposeB: fc.boolean(),
+  broadcastA: fc.boolean(),
+  broadcastB: fc.boolean(),
+});
+
+describe('the OpenBLAS addon', () => {
+  it('is built where CI requires it', () => {
+    if (!process.env.SYNTH_REQUIRE_OPENBLAS) return;
+    expect(() => loadOpenBlas()).not.toThrow();
+  });
+
+  it.skipIf(!OPENBLAS)('sgemmBatch equals a float64 loop for batched, broadcast, transposed and empty products', () => {
+    const blas = loadOpenBlas();
+    fc.assert(
+      fc.property(cases, fc.integer(), (c, seed) => {
+        let state = seed >>> 0;
+        const next = () => ((state = (Math.imul(state, 1664525) + 1013904223) >>> 0) / 2 ** 32) * 2 - 1;
+        const a = Float32Array.from({ length: (c.broadcastA ? 1 : c.batch) * c.m * c.k }, next);
+        const b = Float32Array.from({ length: (c.broadcastB ? 1 : c.batch) * c.k * c.n }, next);
+        const out = new Float32Array(c.batch * c.m * c.n).fill(Number.NaN);
+        blas.sgemmBatch(a, b, out, c.batch, c.m, c.n, c.k, c.transposeA, c.transposeB, c.broadcastA ? 0 : c.m * c.k, c.broadcastB ? 0 : c.k * c.n);
+        const want = reference(a, b, c);
+        want.forEach((w, i) => expect(Math.abs(out[i] - w)).toBeLessThanOrEqual(1e-5 * (1 + c.k)));
+      }),
+      { numRuns: 300 },
+    );
+  });
+
+  it.skipIf(!OPENBLAS)('refuses arrays of another type or too short for the shapes', () => {
+    const blas = loadOpenBlas();
+    const four = new Float32Array(4);
+    expect(() => blas.sgemmBatch(new Float64Array(4) as unknown as Float32Array, four, four, 1, 2, 2, 2, false, false, 4, 4)).toThrow(/Float32Arrays/);
+    expect(() => blas.sgemmBatch(four, four, four, 2, 2, 2, 2, false, false, 4, 4)).toThrow(/do not fit/);
+    expect(() => blas.sgemmBatch(four, four, new Float32Array(3), 1, 2, 2, 2, false, false, 4, 4)).toThrow(/do not fit/);
+    expect(() => (blas.sgemmBatch as unknown as (...args: unknown[]) => void)(four, four, four)).toThrow(/11 arguments/);
+  });
+
+  it.skipIf(!OPENBLAS)('backs BatchMatMul on wasm-openblas only, and switching back restores the wasm kernel', async () => {
+    await initBackend('wasm');
+    const a = tf.tensor3d(Float32Array.from({ length: 2 * 30 * 50 }, (_, i) => Math.sin(i)), [2, 30, 50]);
+    const b = tf.tensor3d(Float32Array.from({ length: 2 * 50 * 20 }, (_, i) => Math.cos(i)), [2, 50, 20]);
+    const product = () => tf.tidy(() => Array.from(tf.matMul(a, b).dataSync()));
+    try {
+      const xnnpack = tf.getKernel(tf.BatchMatMul, 'wasm')!.kernelFunc;
+      const before = product();
+      const info = await initBackend('wasm-openblas');
+      expect(info.details.openblas).toMatch(/OpenBLAS/);
+      expect(tf.getKernel(tf.BatchMatMul, 'wasm')!.kernelFunc).not.toBe(xnnpack);
+      const blas = product();
+      blas.forEach((v, i) => expect(v).toBeCloseTo(before[i], 4));
+      await initBackend('wasm');
+      expect(tf.getKernel(tf.BatchMatMul, 'wasm')!.kernelFunc).toBe(xnnpack);
+      expect(product()).toEqual(before);
+    } finally {
+      tf.dispose([a, b]);
+    }
+  });
+});
