@@ -5,7 +5,8 @@
  * population (src/gssnn/population/). Runs alternate (sequential, population, ...) and the
  * best round of each counts. Images are synthetic (throughput does not depend on pixel
  * values); every member's weights are compared between the two ways and the largest
- * difference is reported.
+ * difference is reported. Where the OpenBLAS addon is built, the same comparison is also run
+ * on the `wasm-openblas` backend (`wasmOpenblas` in the results).
  *
  *   npx tsx benchmarks/population.ts [--members K] [--train N] [--epochs E] [--rounds R]
  */
@@ -15,7 +16,8 @@ import { fileURLToPath } from 'node:url';
 import { evaluate } from '../src/dsl/evaluate.ts';
 import type { ProgramGraph } from '../src/dsl/graph.ts';
 import { parseProgramOrThrow } from '../src/dsl/parse.ts';
-import { initBackend } from '../src/gssnn/backend.ts';
+import { type BackendName, initBackend } from '../src/gssnn/backend.ts';
+import { openBlasAvailable } from '../src/gssnn/kernels/openblas.ts';
 import { GraphCatalog, simpleGraphOf } from '../src/synth/graphs/index.ts';
 import { buildModel, specFor } from '../src/gssnn/models/index.ts';
 import { trainPopulation, type PopulationMember } from '../src/gssnn/population/trainer.ts';
@@ -51,7 +53,6 @@ function searchGraphs(count: number): ProgramGraph[] {
   return graphs;
 }
 
-const backend = await initBackend();
 const data = syntheticImages(preset.image.inputSize, trainCount, 10, 'benchmarks/population.ts');
 const graphs = searchGraphs(members);
 const population: PopulationMember[] = graphs.map((graph, k) => ({
@@ -61,43 +62,62 @@ const population: PopulationMember[] = graphs.map((graph, k) => ({
 }));
 const examples = members * trainCount * epochs;
 
-function sequential() {
-  let seconds = 0;
-  const cpuStart = cpuMillis();
-  const weights = population.map((m) => {
-    const model = buildModel(m.spec);
-    seconds += train(model, m.data, m.config).trainSeconds;
-    const values = model.variables.map((v) => v.dataSync().slice());
-    model.dispose();
-    return values;
-  });
-  return { seconds, cpuSeconds: (cpuMillis() - cpuStart) / 1000, weights };
+/** Both ways on one backend: the best round of each and the largest weight difference. */
+async function measure(backendName: BackendName) {
+  const backend = await initBackend(backendName);
+  function sequential() {
+    let seconds = 0;
+    const cpuStart = cpuMillis();
+    const weights = population.map((m) => {
+      const model = buildModel(m.spec);
+      seconds += train(model, m.data, m.config).trainSeconds;
+      const values = model.variables.map((v) => v.dataSync().slice());
+      model.dispose();
+      return values;
+    });
+    return { seconds, cpuSeconds: (cpuMillis() - cpuStart) / 1000, weights };
+  }
+
+  function together() {
+    const cpuStart = cpuMillis();
+    const trained = trainPopulation(population);
+    const cpuSeconds = (cpuMillis() - cpuStart) / 1000;
+    const weights = trained.map(({ model }) => model.variables.map((v) => v.dataSync().slice()));
+    trained.forEach(({ model }) => model.dispose());
+    // trainSeconds is each member's share of the population's time.
+    return { seconds: trained[0].result.trainSeconds * trained.length, cpuSeconds, weights };
+  }
+
+  // One short warm-up of each path compiles kernels and allocates buffers.
+  trainPopulation(population.slice(0, 2).map((m) => ({ ...m, config: { ...m.config, epochs: 1 } }))).forEach((t) => t.model.dispose());
+  const best = { sequential: { seconds: Infinity, cpuSeconds: Infinity }, population: { seconds: Infinity, cpuSeconds: Infinity } };
+  let largestDifference = 0;
+  for (let r = 0; r < rounds; r++) {
+    const s = sequential();
+    const p = together();
+    best.sequential = { seconds: Math.min(best.sequential.seconds, s.seconds), cpuSeconds: Math.min(best.sequential.cpuSeconds, s.cpuSeconds) };
+    best.population = { seconds: Math.min(best.population.seconds, p.seconds), cpuSeconds: Math.min(best.population.cpuSeconds, p.cpuSeconds) };
+    s.weights.forEach((model, k) => model.forEach((w, i) => w.forEach((x, j) => (largestDifference = Math.max(largestDifference, Math.abs(x - p.weights[k][i][j]))))));
+    process.stderr.write(`round ${r + 1}: sequential ${s.seconds.toFixed(1)} s (cpu ${s.cpuSeconds.toFixed(1)} s), population ${p.seconds.toFixed(1)} s (cpu ${p.cpuSeconds.toFixed(1)} s)\n`);
+  }
+  return { backend, best, largestDifference };
 }
 
-function together() {
-  const cpuStart = cpuMillis();
-  const trained = trainPopulation(population);
-  const cpuSeconds = (cpuMillis() - cpuStart) / 1000;
-  const weights = trained.map(({ model }) => model.variables.map((v) => v.dataSync().slice()));
-  trained.forEach(({ model }) => model.dispose());
-  // trainSeconds is each member's share of the population's time.
-  return { seconds: trained[0].result.trainSeconds * trained.length, cpuSeconds, weights };
-}
-
-// One short warm-up of each path compiles kernels and allocates buffers.
-trainPopulation(population.slice(0, 2).map((m) => ({ ...m, config: { ...m.config, epochs: 1 } }))).forEach((t) => t.model.dispose());
-const best = { sequential: { seconds: Infinity, cpuSeconds: Infinity }, population: { seconds: Infinity, cpuSeconds: Infinity } };
-let largestDifference = 0;
-for (let r = 0; r < rounds; r++) {
-  const s = sequential();
-  const p = together();
-  best.sequential = { seconds: Math.min(best.sequential.seconds, s.seconds), cpuSeconds: Math.min(best.sequential.cpuSeconds, s.cpuSeconds) };
-  best.population = { seconds: Math.min(best.population.seconds, p.seconds), cpuSeconds: Math.min(best.population.cpuSeconds, p.cpuSeconds) };
-  s.weights.forEach((model, k) => model.forEach((w, i) => w.forEach((x, j) => (largestDifference = Math.max(largestDifference, Math.abs(x - p.weights[k][i][j]))))));
-  process.stderr.write(`round ${r + 1}: sequential ${s.seconds.toFixed(1)} s (cpu ${s.cpuSeconds.toFixed(1)} s), population ${p.seconds.toFixed(1)} s (cpu ${p.cpuSeconds.toFixed(1)} s)\n`);
-}
 const rate = (seconds: number) => Math.round(examples / seconds);
-const speedup = { wall: Number((best.sequential.seconds / best.population.seconds).toFixed(2)), cpu: Number((best.sequential.cpuSeconds / best.population.cpuSeconds).toFixed(2)) };
+function figures(m: Awaited<ReturnType<typeof measure>>) {
+  const { best } = m;
+  const speedup = { wall: Number((best.sequential.seconds / best.population.seconds).toFixed(2)), cpu: Number((best.sequential.cpuSeconds / best.population.cpuSeconds).toFixed(2)) };
+  return {
+    sequential: { seconds: Number(best.sequential.seconds.toFixed(2)), examplesPerSecond: rate(best.sequential.seconds), cpuExamplesPerSecond: rate(best.sequential.cpuSeconds) },
+    population: { seconds: Number(best.population.seconds.toFixed(2)), examplesPerSecond: rate(best.population.seconds), cpuExamplesPerSecond: rate(best.population.cpuSeconds) },
+    speedup,
+    goal: { speedup: 8, met: speedup.wall >= 8 },
+    largestWeightDifference: Number(m.largestDifference.toExponential(2)),
+  };
+}
+
+const wasm = await measure('wasm');
+const blas = openBlasAvailable() ? await measure('wasm-openblas') : null;
 const note = loadNote();
 reportBenchmark('population', {
   benchmark: 'population',
@@ -108,11 +128,10 @@ reportBenchmark('population', {
   batchSize: preset.train.batchSize,
   examples,
   wirings: graphs.map((g) => ({ nodes: g.nodes.length, edges: g.edges.length })),
-  sequential: { seconds: Number(best.sequential.seconds.toFixed(2)), examplesPerSecond: rate(best.sequential.seconds), cpuExamplesPerSecond: rate(best.sequential.cpuSeconds) },
-  population: { seconds: Number(best.population.seconds.toFixed(2)), examplesPerSecond: rate(best.population.seconds), cpuExamplesPerSecond: rate(best.population.cpuSeconds) },
-  speedup,
-  goal: { speedup: 8, met: speedup.wall >= 8 },
-  largestWeightDifference: Number(largestDifference.toExponential(2)),
-  machine: machineInfo({ backend: backend.name, backendVersion: backend.version }),
+  ...figures(wasm),
+  wasmOpenblas: blas
+    ? { ...figures(blas), populationOverWasmSequential: Number((wasm.best.sequential.seconds / blas.best.population.seconds).toFixed(2)), openblas: blas.backend.details.openblas }
+    : 'not measured: the OpenBLAS addon is not built (npm run build:native)',
+  machine: machineInfo({ backend: wasm.backend.name, backendVersion: wasm.backend.version }),
   ...(note ? { note } : {}),
 });

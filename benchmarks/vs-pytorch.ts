@@ -5,7 +5,9 @@
  * same model (benchmarks/vs_pytorch.py: same shapes, same injection tables; both parameter
  * counts are printed and must agree), runs interleaved (ours, PyTorch, ours, PyTorch) and the
  * best round of each kept. Also one 1024^3 matmul per side (and our cpu backend's), the
- * kernel-speed ceiling of the matmul-bound `paper` preset. Needs Debian's `python3-torch`;
+ * kernel-speed ceiling of the matmul-bound `paper` preset. Where the OpenBLAS addon is built,
+ * the population path also runs on the `wasm-openblas` backend (`oursOpenblas`; the same
+ * rounds, interleaved). Needs Debian's `python3-torch`;
  * without it the benchmark says so and exits 0. PyTorch runs on one thread, as we do.
  *
  *   npx tsx benchmarks/vs-pytorch.ts [--rounds R] [--steps N]
@@ -18,6 +20,7 @@ import { fileURLToPath } from 'node:url';
 import { evaluate } from '../src/dsl/evaluate.ts';
 import { parseProgramOrThrow } from '../src/dsl/parse.ts';
 import { initBackend } from '../src/gssnn/backend.ts';
+import { loadOpenBlas, openBlasAvailable } from '../src/gssnn/kernels/openblas.ts';
 import { elementCode, planInjection, tilingIndex } from '../src/gssnn/inject.ts';
 import { buildModel, outputWidth, specFor, type ModelKindName, type ModelSpec } from '../src/gssnn/models/index.ts';
 import { trainPopulation } from '../src/gssnn/population/trainer.ts';
@@ -126,6 +129,16 @@ function ourMatmul(n: number): number {
 }
 
 const backend = await initBackend();
+const withOpenblas = backend.name === 'wasm' && openBlasAvailable();
+/** Runs `work` on wasm-openblas and switches back. */
+async function onOpenblas<T>(work: () => T): Promise<T> {
+  await initBackend('wasm-openblas');
+  try {
+    return work();
+  } finally {
+    await initBackend(backend.name);
+  }
+}
 const graph = referenceGraph();
 const workloads: { name: string; kind: ModelKindName; preset: Preset; classes: number; batchSize: number; steps: number }[] = [
   { name: 'small G-SSNN, batch 8', kind: 'gssnn', preset: PRESETS.small, classes: 10, batchSize: 8, steps: smallSteps },
@@ -141,13 +154,16 @@ for (const w of workloads) {
   const spec = specFor({ kind: w.kind, preset: w.preset, inputShape: [w.preset.image.inputSize, w.preset.image.inputSize, 1], numClasses: w.classes, graph, seed: 1 });
   // A short warm-up of our side compiles kernels and allocates buffers.
   oursSide(spec, w.preset, w.batchSize, 2, false);
+  if (withOpenblas) await onOpenblas(() => oursSide(spec, w.preset, w.batchSize, 2, true));
   let trainer: Side | undefined;
   let population: Side | undefined;
+  let openblas: Side | undefined;
   let torch: Side | undefined;
   for (let r = 0; r < rounds; r++) {
     trainer = best(trainer, oursSide(spec, w.preset, w.batchSize, w.steps, false));
     torch = best(torch, torchSide(mirrorOf(spec, w.batchSize, w.steps)));
     population = best(population, oursSide(spec, w.preset, w.batchSize, w.steps, true));
+    if (withOpenblas) openblas = best(openblas, await onOpenblas(() => oursSide(spec, w.preset, w.batchSize, w.steps, true)));
   }
   const ours = trainer!.examplesPerSecond >= population!.examplesPerSecond ? { path: 'train()', ...trainer! } : { path: 'population, K = 1', ...population! };
   const row = {
@@ -158,17 +174,25 @@ for (const w of workloads) {
       oursPath: ours.path,
       oursTrain: Math.round(trainer!.examplesPerSecond),
       oursPopulationOfOne: Math.round(population!.examplesPerSecond),
+      ...(openblas ? { oursOpenblas: Math.round(openblas.examplesPerSecond) } : {}),
       pytorch: Math.round(torch!.examplesPerSecond),
     },
-    cpuExamplesPerSecond: { oursTrain: Math.round(trainer!.cpuExamplesPerSecond), oursPopulationOfOne: Math.round(population!.cpuExamplesPerSecond), pytorch: Math.round(torch!.cpuExamplesPerSecond) },
+    cpuExamplesPerSecond: {
+      oursTrain: Math.round(trainer!.cpuExamplesPerSecond),
+      oursPopulationOfOne: Math.round(population!.cpuExamplesPerSecond),
+      ...(openblas ? { oursOpenblas: Math.round(openblas.cpuExamplesPerSecond) } : {}),
+      pytorch: Math.round(torch!.cpuExamplesPerSecond),
+    },
     pytorchOverOurs: Number((torch!.examplesPerSecond / ours.examplesPerSecond).toFixed(2)),
+    ...(openblas ? { pytorchOverOursOpenblas: Number((torch!.examplesPerSecond / openblas.examplesPerSecond).toFixed(2)) } : {}),
   };
-  process.stderr.write(`${w.name}: parameters ours ${row.parameters.ours}, PyTorch ${row.parameters.pytorch}; examples/s ours ${row.examplesPerSecond.ours} (${ours.path}), PyTorch ${row.examplesPerSecond.pytorch}\n`);
+  process.stderr.write(`${w.name}: parameters ours ${row.parameters.ours}, PyTorch ${row.parameters.pytorch}; examples/s ours ${row.examplesPerSecond.ours} (${ours.path})${openblas ? `, ours on wasm-openblas ${Math.round(openblas.examplesPerSecond)}` : ''}, PyTorch ${row.examplesPerSecond.pytorch}\n`);
   rows.push(row);
 }
 const matmul = {
   size: 1024,
   oursGflops: Number(ourMatmul(1024).toFixed(1)),
+  ...(withOpenblas ? { oursOpenblasGflops: Number((await onOpenblas(() => ourMatmul(1024))).toFixed(1)) } : {}),
   pytorchGflops: Number((torchSide({ ...mirrorOf(specFor({ kind: 'linear', preset: PRESETS.small, inputShape: [32, 32, 1], numClasses: 10, seed: 1 }), 1, 1), warmup: 0, matmul: 1024 }).matmulGflops ?? 0).toFixed(1)),
 };
 // Our plain-JavaScript backend, for the record (a smaller product: it is slow).
@@ -184,7 +208,13 @@ reportBenchmark('vs-pytorch', {
   pytorch: { version: torchVersion, threads: 1 },
   rows,
   matmul: { ...matmul, oursCpuBackendGflopsAt512: cpuBackendGflops, oursBackend: backend.name },
-  goal: { workload: smallPreset.workload, pytorchOverOursAtMost: 2, met: smallPreset.pytorchOverOurs <= 2 },
+  goal: {
+    workload: smallPreset.workload,
+    pytorchOverOursAtMost: 2,
+    met: smallPreset.pytorchOverOurs <= 2,
+    ...(withOpenblas ? { metWithOpenblas: (smallPreset.pytorchOverOursOpenblas ?? Infinity) <= 2 } : {}),
+  },
+  openblas: withOpenblas ? loadOpenBlas().config() : 'not measured: the OpenBLAS addon is not built (npm run build:native)',
   machine: machineInfo({ backend: backend.name, backendVersion: backend.version }),
   ...(note ? { note } : {}),
 });

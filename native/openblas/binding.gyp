@@ -2,7 +2,7 @@
   "targets": [
     {
       "target_name": "openblas_sgemm",
-      "sources": ["sgemm.c"],
+      "sources": ["sgemm.c", "rows.c"],
       "cflags": ["-O2"],
       "libraries": ["-lopenblas"]
     }

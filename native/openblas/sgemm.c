@@ -8,7 +8,8 @@
  * computes, for i < batch, C_i = op(A_i) op(B_i) with C_i = c[i*m*n ...] (m x n, row-major),
  * A_i = a[i*strideA ...] (m x k, or k x m when transposeA) and B_i = b[i*strideB ...]
  * (k x n, or n x k when transposeB); a stride of 0 broadcasts one operand over the batch.
- * Runs on the calling thread: OpenBLAS is limited to one thread at load.
+ * Runs on the calling thread: OpenBLAS is limited to one thread at load. The addon also
+ * carries the row gather and scatter kernels (rows.c).
  */
 #include <cblas.h>
 #include <node_api.h>
@@ -16,35 +17,29 @@
 #include <stdint.h>
 #include <string.h>
 
-#define CHECK(call)                                                        \
-  do {                                                                     \
-    if ((call) != napi_ok) {                                               \
-      napi_throw_error(env, NULL, "sgemmBatch: invalid arguments");        \
-      return NULL;                                                         \
-    }                                                                      \
-  } while (0)
+#include "views.h"
 
-static int float_view(napi_env env, napi_value value, float **data, size_t *length) {
-  napi_typedarray_type type;
-  void *raw;
-  if (napi_get_typedarray_info(env, value, &type, length, &raw, NULL, NULL) != napi_ok) return 0;
-  if (type != napi_float32_array) return 0;
-  *data = (float *)raw;
-  return 1;
-}
+#define CHECK(call)                                                     \
+  do {                                                                  \
+    if ((call) != napi_ok) {                                            \
+      throw_named(env, "sgemmBatch", "invalid arguments", 1);           \
+      return NULL;                                                      \
+    }                                                                   \
+  } while (0)
 
 static napi_value sgemm_batch(napi_env env, napi_callback_info info) {
   size_t argc = 11;
   napi_value args[11];
   CHECK(napi_get_cb_info(env, info, &argc, args, NULL, NULL));
   if (argc != 11) {
-    napi_throw_type_error(env, NULL, "sgemmBatch: expected 11 arguments");
+    throw_named(env, "sgemmBatch", "expected 11 arguments", 1);
     return NULL;
   }
   float *a, *b, *c;
   size_t lengthA, lengthB, lengthC;
-  if (!float_view(env, args[0], &a, &lengthA) || !float_view(env, args[1], &b, &lengthB) || !float_view(env, args[2], &c, &lengthC)) {
-    napi_throw_type_error(env, NULL, "sgemmBatch: a, b and c must be Float32Arrays");
+  if (!typed_view(env, args[0], napi_float32_array, (void **)&a, &lengthA) || !typed_view(env, args[1], napi_float32_array, (void **)&b, &lengthB) ||
+      !typed_view(env, args[2], napi_float32_array, (void **)&c, &lengthC)) {
+    throw_named(env, "sgemmBatch", "a, b and c must be Float32Arrays", 1);
     return NULL;
   }
   int64_t batch, m, n, k, strideA, strideB;
@@ -61,7 +56,7 @@ static napi_value sgemm_batch(napi_env env, napi_callback_info info) {
       (batch > 0 && ((uint64_t)((batch - 1) * strideA + m * k) > lengthA ||
                      (uint64_t)((batch - 1) * strideB + k * n) > lengthB ||
                      (uint64_t)(batch * m * n) > lengthC))) {
-    napi_throw_range_error(env, NULL, "sgemmBatch: shapes do not fit the arrays");
+    throw_named(env, "sgemmBatch", "shapes do not fit the arrays", 0);
     return NULL;
   }
   const int lda = transposeA ? (int)m : (int)k;
@@ -92,6 +87,7 @@ static napi_value init(napi_env env, napi_value exports) {
       {"config", NULL, config, NULL, NULL, NULL, napi_enumerable, NULL},
   };
   napi_define_properties(env, exports, 2, properties);
+  define_row_kernels(env, exports);
   return exports;
 }
 

@@ -1,14 +1,21 @@
 /**
  * The OpenBLAS addon (native/openblas) against a float64 loop: batched, broadcast and
- * transposed products of any small shape, including empty ones; bad arguments are refused
- * with an error instead of reading past an array. Switching between `wasm` and
+ * transposed products of any small shape, including empty ones; its row gather and scatter
+ * equal the JavaScript kernels bit for bit (and so does training with them); bad arguments
+ * are refused with an error instead of reading past an array. Switching between `wasm` and
  * `wasm-openblas` swaps the product kernel both ways.
  */
 import fc from 'fast-check';
 import * as tf from '@tensorflow/tfjs-core';
 import { describe, expect, it } from 'vitest';
 import { initBackend } from '../../src/gssnn/backend.ts';
-import { loadOpenBlas } from '../../src/gssnn/kernels/openblas.ts';
+import { loadOpenBlas, useNativeRows } from '../../src/gssnn/kernels/openblas.ts';
+import { gatherRowsInto, scatterRowsInto } from '../../src/gssnn/kernels/segment.ts';
+import { specFor } from '../../src/gssnn/models/index.ts';
+import { starGraph } from '../../src/gssnn/models/wiring.ts';
+import { trainPopulation } from '../../src/gssnn/population/trainer.ts';
+import { PRESETS, scheduleFor } from '../../src/gssnn/presets.ts';
+import { blobs } from '../gssnn-models/helpers.ts';
 import { OPENBLAS } from '../helpers/backends.ts';
 
 interface Case {
@@ -74,6 +81,52 @@ describe('the OpenBLAS addon', () => {
     );
   });
 
+  it.skipIf(!OPENBLAS)('gathers and scatters rows bit for bit as the JavaScript kernels do', () => {
+    const blas = loadOpenBlas();
+    const rowCase = fc.record({ outer: fc.integer({ min: 0, max: 3 }), rows: fc.integer({ min: 1, max: 6 }), inner: fc.integer({ min: 0, max: 5 }), count: fc.integer({ min: 0, max: 12 }) });
+    fc.assert(
+      fc.property(rowCase, fc.integer(), ({ outer, rows, inner, count }, seed) => {
+        let state = seed >>> 0;
+        const next = () => (state = (Math.imul(state, 1664525) + 1013904223) >>> 0) / 2 ** 32;
+        // Values of many magnitudes, so that the order of a sum shows in its bits.
+        const values = (n: number) => Float32Array.from({ length: n }, () => (next() - 0.5) * 10 ** Math.floor(next() * 12 - 6));
+        const ids = Int32Array.from({ length: count }, () => Math.floor(next() * rows));
+        const x = values(outer * rows * inner);
+        const gathered = new Float32Array(outer * count * inner);
+        blas.gatherRows(x, ids, gathered, outer, rows, inner);
+        expect(gathered).toEqual(gatherRowsInto(x, ids, outer, rows, inner, new Float32Array(gathered.length)));
+        const dy = values(outer * count * inner);
+        const scattered = new Float32Array(outer * rows * inner).fill(Number.NaN);
+        blas.scatterRows(dy, ids, scattered, outer, rows, inner);
+        expect(scattered).toEqual(scatterRowsInto(dy, ids, outer, rows, inner, new Float32Array(scattered.length)));
+      }),
+      { numRuns: 300 },
+    );
+  });
+
+  it.skipIf(!OPENBLAS)('trains a population to the same bits with the native row kernels as without', async () => {
+    await initBackend('wasm');
+    const data = blobs(2);
+    const members = [0, 1].map((k) => ({
+      spec: specFor({ kind: 'gssnn', preset: PRESETS.tiny, inputShape: data.inputShape, numClasses: data.numClasses, graph: starGraph(3 + k), seed: 7 + k }),
+      data,
+      config: { ...scheduleFor(PRESETS.tiny, 2), seed: 7 + k },
+    }));
+    const weights = () =>
+      trainPopulation(members).map(({ model }) => {
+        const w = model.variables.map((v) => Array.from(v.dataSync()));
+        model.dispose();
+        return w;
+      });
+    const native = weights();
+    useNativeRows(false);
+    try {
+      expect(weights()).toEqual(native);
+    } finally {
+      useNativeRows(true);
+    }
+  });
+
   it.skipIf(!OPENBLAS)('refuses arrays of another type or too short for the shapes', () => {
     const blas = loadOpenBlas();
     const four = new Float32Array(4);
@@ -81,6 +134,12 @@ describe('the OpenBLAS addon', () => {
     expect(() => blas.sgemmBatch(four, four, four, 2, 2, 2, 2, false, false, 4, 4)).toThrow(/do not fit/);
     expect(() => blas.sgemmBatch(four, four, new Float32Array(3), 1, 2, 2, 2, false, false, 4, 4)).toThrow(/do not fit/);
     expect(() => (blas.sgemmBatch as unknown as (...args: unknown[]) => void)(four, four, four)).toThrow(/11 arguments/);
+    const ids = Int32Array.of(0, 1);
+    expect(() => blas.gatherRows(four, Int32Array.of(0, 2), four, 1, 2, 2)).toThrow(/outside \[0, rows\)/);
+    expect(() => blas.gatherRows(four, Float32Array.of(0, 1) as unknown as Int32Array, four, 1, 2, 2)).toThrow(/Int32Array/);
+    expect(() => blas.gatherRows(four, ids, new Float32Array(3), 1, 2, 2)).toThrow(/do not fit/);
+    expect(() => blas.scatterRows(four, ids, four, 2, 2, 2)).toThrow(/do not fit/);
+    expect(() => blas.scatterRows(four, ids, four, 1, 2, -1)).toThrow(/non-negative/);
   });
 
   it.skipIf(!OPENBLAS)('backs BatchMatMul on wasm-openblas only, and switching back restores the wasm kernel', async () => {

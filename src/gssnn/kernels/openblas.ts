@@ -5,6 +5,10 @@
  * addon Float32Array views of the wasm heap, so operands and result are never copied, and
  * transposed operands go to BLAS as they are.
  *
+ * The addon also carries the row gather and scatter behind our GatherRows and ScatterRows
+ * kernels: plain copies and sums in the JavaScript kernels' order, so equal to them bit for
+ * bit, and used on every backend whenever the addon loads (`useNativeRows`).
+ *
  * OpenBLAS picks its inner kernels by CPU, so its products are not bitwise the same on
  * every machine (wasm's SIMD arithmetic is); the backend is therefore chosen explicitly,
  * never by default. On one machine it is deterministic: one thread, fixed blocking.
@@ -27,6 +31,10 @@ export interface OpenBlasAddon {
     strideA: number,
     strideB: number,
   ): void;
+  /** out[o, m, :] = values[o, ids[m], :] (`gatherRowsInto`'s arithmetic; throws on an id outside [0, rows)). */
+  gatherRows(values: Float32Array, ids: Int32Array, out: Float32Array, outer: number, rows: number, inner: number): void;
+  /** out = 0, then out[o, ids[m], :] += values[o, m, :] in `scatterRowsInto`'s order (bitwise its result). */
+  scatterRows(values: Float32Array, ids: Int32Array, out: Float32Array, outer: number, rows: number, inner: number): void;
   /** OpenBLAS's build description (version, target core, thread limit). */
   config(): string;
 }
@@ -59,6 +67,23 @@ export function openBlasAvailable(): boolean {
   } catch {
     return false;
   }
+}
+
+let nativeRows = true;
+
+/**
+ * Whether GatherRows and ScatterRows run in the addon when it loads (default) or in
+ * JavaScript; the results are the same bits either way.
+ */
+export function useNativeRows(enabled: boolean): void {
+  nativeRows = enabled;
+}
+
+/** The addon for the row kernels, or null (not built, or switched off). */
+export function rowKernels(): OpenBlasAddon | null {
+  if (!nativeRows) return null;
+  if (!loaded) openBlasAvailable();
+  return loaded && 'addon' in loaded ? loaded.addon : null;
 }
 
 interface WasmHeapBackend {
