@@ -3,12 +3,14 @@
  * and the process CPU time spent inside them, for the `small` G-SSNN trained alone
  * (`train()`'s step) and as populations of 1 and 16 (population/). CPU time, not wall time,
  * so that other load on the machine distorts it less; each kernel's time includes tfjs's
- * bookkeeping around it. The summary is in docs/performance.md.
+ * bookkeeping around it. Where the OpenBLAS addon is built, the populations are also profiled
+ * on the `wasm-openblas` backend. The summary is in docs/performance.md.
  *
  *   npx tsx benchmarks/profile-step.ts [--steps N]
  */
 import * as tf from '@tensorflow/tfjs-core';
 import { initBackend } from '../src/gssnn/backend.ts';
+import { openBlasAvailable } from '../src/gssnn/kernels/openblas.ts';
 import { buildModel, specFor, type ModelSpec } from '../src/gssnn/models/index.ts';
 import { randomGraph } from '../src/gssnn/models/wiring.ts';
 import { PopulationAdam } from '../src/gssnn/population/adam.ts';
@@ -87,7 +89,7 @@ tf.dispose([batch.x, batch.y]);
 optimizer.dispose();
 alone.dispose();
 
-function populationProfile(members: number) {
+function populationProfile(members: number, backendName = backend.name) {
   const specs = Array.from({ length: members }, (_, k) => specOf(k));
   const models = specs.map((s) => buildModel(s));
   const network = new PopulationNetwork(specs, models[0].weightNames, models.map((m) => m.variables));
@@ -96,7 +98,7 @@ function populationProfile(members: number) {
   const staged = specs.map((s) => stageSplit(split, s.encoder));
   const indices = specs.map(() => rows);
   const training = specs.map(() => true);
-  const result = profile(`population of ${members}, one step`, () => {
+  const result = profile(`population of ${members}, one step${backendName === backend.name ? '' : ` (${backendName})`}`, () => {
     populationStep(network, adam, staged, indices, 'cross-entropy', training);
   });
   adam.dispose();
@@ -105,12 +107,15 @@ function populationProfile(members: number) {
 }
 const one = populationProfile(1);
 const sixteen = populationProfile(16);
+const withOpenblas = backend.name === 'wasm' && openBlasAvailable();
+if (withOpenblas) await initBackend('wasm-openblas');
+const onOpenblas = withOpenblas ? [populationProfile(1, 'wasm-openblas'), populationProfile(16, 'wasm-openblas')] : [];
 const note = loadNote();
 reportBenchmark('profile-step', {
   benchmark: 'profile-step',
   what: `kernels of one training step of the small G-SSNN (batch ${batchSize}), per step: count and process CPU milliseconds inside each kernel name (top 12), averaged over ${steps} steps`,
   command: 'npx tsx benchmarks/profile-step.ts',
-  profiles: [single, one, sixteen],
+  profiles: [single, one, sixteen, ...onOpenblas],
   machine: machineInfo({ backend: backend.name, backendVersion: backend.version }),
   ...(note ? { note } : {}),
 });

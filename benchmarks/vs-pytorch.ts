@@ -204,7 +204,7 @@ const note = loadNote();
 reportBenchmark('vs-pytorch', {
   benchmark: 'vs-pytorch',
   what: 'training examples per second (forward, backward, Adam) of our trainer and of a PyTorch mirror of the same model (same shapes and parameter counts), one thread each, interleaved rounds, best round; synthetic images',
-  command: 'npx tsx benchmarks/vs-pytorch.ts',
+  command: `npx tsx benchmarks/vs-pytorch.ts --rounds ${rounds} --steps ${smallSteps}`,
   pytorch: { version: torchVersion, threads: 1 },
   rows,
   matmul: { ...matmul, oursCpuBackendGflopsAt512: cpuBackendGflops, oursBackend: backend.name },

@@ -39,7 +39,7 @@ export {
 export { gatherRowsInto, scatterRowsInto, segmentCounts, segmentMaxGradInto, segmentMaxInto, segmentSumInto } from './kernels/segment.ts';
 export { installWasmSharedIdentity } from './kernels/wasmIdentity.ts';
 export { installWasmMatmul } from './kernels/wasmMatmul.ts';
-export { loadOpenBlas, type OpenBlasAddon, openBlasAvailable, openBlasMatmulKernel, useNativeRows } from './kernels/openblas.ts';
+export { loadOpenBlas, type OpenBlasAddon, openBlasAvailable, openBlasMatmulKernel, useNativeKernels } from './kernels/openblas.ts';
 export { type Activation, glorotVariable, Linear, Mlp } from './layers/dense.ts';
 export { Gat, type GatOptions } from './layers/gat.ts';
 export { Gcn, type GcnOptions } from './layers/gcn.ts';

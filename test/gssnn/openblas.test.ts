@@ -1,7 +1,7 @@
 /**
  * The OpenBLAS addon (native/openblas) against a float64 loop: batched, broadcast and
  * transposed products of any small shape, including empty ones; its row gather and scatter
- * equal the JavaScript kernels bit for bit (and so does training with them); bad arguments
+ * and its Adam equal the JavaScript kernels bit for bit (and so does training with them); bad arguments
  * are refused with an error instead of reading past an array. Switching between `wasm` and
  * `wasm-openblas` swaps the product kernel both ways.
  */
@@ -9,10 +9,11 @@ import fc from 'fast-check';
 import * as tf from '@tensorflow/tfjs-core';
 import { describe, expect, it } from 'vitest';
 import { initBackend } from '../../src/gssnn/backend.ts';
-import { loadOpenBlas, useNativeRows } from '../../src/gssnn/kernels/openblas.ts';
+import { loadOpenBlas, useNativeKernels } from '../../src/gssnn/kernels/openblas.ts';
 import { gatherRowsInto, scatterRowsInto } from '../../src/gssnn/kernels/segment.ts';
 import { specFor } from '../../src/gssnn/models/index.ts';
 import { starGraph } from '../../src/gssnn/models/wiring.ts';
+import { adamUpdate } from '../../src/gssnn/population/adam.ts';
 import { trainPopulation } from '../../src/gssnn/population/trainer.ts';
 import { PRESETS, scheduleFor } from '../../src/gssnn/presets.ts';
 import { blobs } from '../gssnn-models/helpers.ts';
@@ -104,7 +105,33 @@ describe('the OpenBLAS addon', () => {
     );
   });
 
-  it.skipIf(!OPENBLAS)('trains a population to the same bits with the native row kernels as without', async () => {
+  it.skipIf(!OPENBLAS)("updates Adam's weights and moments bit for bit as the JavaScript loop does", () => {
+    const blas = loadOpenBlas();
+    const adamCase = fc.record({ members: fc.integer({ min: 1, max: 4 }), per: fc.integer({ min: 0, max: 30 }), step: fc.integer({ min: 1, max: 500 }), lr: fc.double({ min: 1e-5, max: 0.1, noNaN: true }) });
+    fc.assert(
+      fc.property(adamCase, fc.integer(), ({ members, per, step, lr }, seed) => {
+        let state = seed >>> 0;
+        const next = () => (state = (Math.imul(state, 1664525) + 1013904223) >>> 0) / 2 ** 32;
+        const values = (n: number, scale: () => number) => Float32Array.from({ length: n }, () => (next() - 0.5) * scale());
+        const n = members * per;
+        const wide = () => 10 ** Math.floor(next() * 10 - 7);
+        const [p, g, m] = [values(n, () => 1), values(n, wide), values(n, wide)];
+        const v = values(n, wide).map(Math.abs);
+        // Some members sit the step out (diverged): their values are copied.
+        const factors = Float32Array.from({ length: 3 * members }, (_, i) => [lr / (1 - 0.9 ** step), Math.sqrt(1 - 0.999 ** step), next() < 0.8 ? 1 : 0][i % 3]);
+        const constants = Float32Array.of(0.9, 1 - 0.9, 0.999, 1 - 0.999, 1e-8);
+        const outs = () => [new Float32Array(n), new Float32Array(n), new Float32Array(n)] as const;
+        const native = outs();
+        const script = outs();
+        blas.adamUpdate(p, g, m, v, factors, ...native, members, constants);
+        adamUpdate(p, g, m, v, factors, ...script, members, constants);
+        native.forEach((out, i) => expect(out).toEqual(script[i]));
+      }),
+      { numRuns: 300 },
+    );
+  });
+
+  it.skipIf(!OPENBLAS)('trains a population to the same bits with the native kernels as without', async () => {
     await initBackend('wasm');
     const data = blobs(2);
     const members = [0, 1].map((k) => ({
@@ -119,11 +146,11 @@ describe('the OpenBLAS addon', () => {
         return w;
       });
     const native = weights();
-    useNativeRows(false);
+    useNativeKernels(false);
     try {
       expect(weights()).toEqual(native);
     } finally {
-      useNativeRows(true);
+      useNativeKernels(true);
     }
   });
 
@@ -140,6 +167,10 @@ describe('the OpenBLAS addon', () => {
     expect(() => blas.gatherRows(four, ids, new Float32Array(3), 1, 2, 2)).toThrow(/do not fit/);
     expect(() => blas.scatterRows(four, ids, four, 2, 2, 2)).toThrow(/do not fit/);
     expect(() => blas.scatterRows(four, ids, four, 1, 2, -1)).toThrow(/non-negative/);
+    const constants = new Float32Array(5);
+    expect(() => blas.adamUpdate(four, four, four, four, new Float32Array(3), four, four, new Float32Array(3), 1, constants)).toThrow(/equal lengths/);
+    expect(() => blas.adamUpdate(four, four, four, four, new Float32Array(6), four, four, four, 1, constants)).toThrow(/\[members, 3\]/);
+    expect(() => blas.adamUpdate(four, four, four, four, new Float32Array(3), four, four, four, 1, new Float32Array(4))).toThrow(/constants/);
   });
 
   it.skipIf(!OPENBLAS)('backs BatchMatMul on wasm-openblas only, and switching back restores the wasm kernel', async () => {

@@ -5,9 +5,10 @@
  * addon Float32Array views of the wasm heap, so operands and result are never copied, and
  * transposed operands go to BLAS as they are.
  *
- * The addon also carries the row gather and scatter behind our GatherRows and ScatterRows
- * kernels: plain copies and sums in the JavaScript kernels' order, so equal to them bit for
- * bit, and used on every backend whenever the addon loads (`useNativeRows`).
+ * The addon also carries the arithmetic of three of our own kernels, GatherRows, ScatterRows
+ * and the population's Adam: the same float32 operations in the same order as their
+ * JavaScript loops, so equal to them bit for bit, and used on every backend whenever the
+ * addon loads (`useNativeKernels`).
  *
  * OpenBLAS picks its inner kernels by CPU, so its products are not bitwise the same on
  * every machine (wasm's SIMD arithmetic is); the backend is therefore chosen explicitly,
@@ -35,6 +36,19 @@ export interface OpenBlasAddon {
   gatherRows(values: Float32Array, ids: Int32Array, out: Float32Array, outer: number, rows: number, inner: number): void;
   /** out = 0, then out[o, ids[m], :] += values[o, m, :] in `scatterRowsInto`'s order (bitwise its result). */
   scatterRows(values: Float32Array, ids: Int32Array, out: Float32Array, outer: number, rows: number, inner: number): void;
+  /** The population's Adam update, bitwise `population/adam.ts`'s loop (see native/openblas/adam.c). */
+  adamUpdate(
+    param: Float32Array,
+    grad: Float32Array,
+    m: Float32Array,
+    v: Float32Array,
+    factors: Float32Array,
+    paramOut: Float32Array,
+    mOut: Float32Array,
+    vOut: Float32Array,
+    members: number,
+    constants: Float32Array,
+  ): void;
   /** OpenBLAS's build description (version, target core, thread limit). */
   config(): string;
 }
@@ -69,19 +83,19 @@ export function openBlasAvailable(): boolean {
   }
 }
 
-let nativeRows = true;
+let nativeEnabled = true;
 
 /**
- * Whether GatherRows and ScatterRows run in the addon when it loads (default) or in
- * JavaScript; the results are the same bits either way.
+ * Whether GatherRows, ScatterRows and the population's Adam run in the addon when it loads
+ * (default) or in JavaScript; the results are the same bits either way.
  */
-export function useNativeRows(enabled: boolean): void {
-  nativeRows = enabled;
+export function useNativeKernels(enabled: boolean): void {
+  nativeEnabled = enabled;
 }
 
-/** The addon for the row kernels, or null (not built, or switched off). */
-export function rowKernels(): OpenBlasAddon | null {
-  if (!nativeRows) return null;
+/** The addon for those kernels, or null (not built, or switched off). */
+export function nativeKernels(): OpenBlasAddon | null {
+  if (!nativeEnabled) return null;
   if (!loaded) openBlasAvailable();
   return loaded && 'addon' in loaded ? loaded.addon : null;
 }

@@ -9,7 +9,7 @@
  * bits as the JavaScript loops). Idempotent; `initBackend` calls it.
  */
 import * as tf from '@tensorflow/tfjs-core';
-import { rowKernels } from './openblas.ts';
+import { nativeKernels } from './openblas.ts';
 import { gatherRowsInto, scatterRowsInto, segmentMaxGradInto, segmentMaxInto, segmentSumInto } from './segment.ts';
 
 export const SEGMENT_MAX_ARG = 'SegmentMaxArg';
@@ -120,7 +120,7 @@ const gatherRowsKernel: tf.KernelFunc = ({ inputs, backend, attrs }) => {
   const shape = x.shape.slice();
   shape[axis] = indices.shape[0];
   return runOnArrays(backend as KernelBackendLike, [x, indices], [{ shape, dtype: 'float32' }], ([xs, ids], [out]) => {
-    const native = rowKernels();
+    const native = nativeKernels();
     if (native && xs instanceof Float32Array && ids instanceof Int32Array) native.gatherRows(xs, ids, out as Float32Array, outer, rows, inner);
     else gatherRowsInto(xs as Float32Array, ids, outer, rows, inner, out as Float32Array);
   })[0];
@@ -133,7 +133,7 @@ const scatterRowsKernel: tf.KernelFunc = ({ inputs, backend, attrs }) => {
   const shape = dy.shape.slice();
   shape[axis] = numRows;
   return runOnArrays(backend as KernelBackendLike, [dy, indices], [{ shape, dtype: 'float32' }], ([dys, ids], [out]) => {
-    const native = rowKernels();
+    const native = nativeKernels();
     if (native && dys instanceof Float32Array && ids instanceof Int32Array) native.scatterRows(dys, ids, out as Float32Array, outer, numRows, inner);
     else scatterRowsInto(dys, ids, outer, numRows, inner, out as Float32Array);
   })[0];

@@ -4,9 +4,11 @@
  * (a diverged member's weights stay as they were). One kernel per weight replaces the ten of
  * the single-model optimizer, and it computes each value in float32 in the same order as
  * `train/optimizers.ts` (m, then v, then the bias-corrected step), so a member's update is
- * the one its own optimizer makes.
+ * the one its own optimizer makes. Where the native addon is built the loop runs there, with
+ * the same float32 operations (kernels/openblas.ts).
  */
 import * as tf from '@tensorflow/tfjs-core';
+import { nativeKernels } from '../kernels/openblas.ts';
 import { install, runOnArrays, type KernelBackendLike } from '../kernels/register.ts';
 
 export const POPULATION_ADAM = 'PopulationAdam';
@@ -27,39 +29,57 @@ const adamKernel: tf.KernelFunc = ({ inputs, backend, attrs }) => {
   const { beta1, beta2, eps, members } = attrs as unknown as AdamAttrs;
   const shape = param.shape.slice();
   const out = { shape, dtype: 'float32' as const };
+  const fr = Math.fround;
+  const constants = Float32Array.of(fr(beta1), fr(1 - beta1), fr(beta2), fr(1 - beta2), fr(eps));
   return runOnArrays(backend as KernelBackendLike, [param, grad, m, v, factors], [out, out, out], (ins, outs) => {
     const [p, g, m0, v0, f] = ins as Float32Array[];
     const [p1, m1, v1] = outs as Float32Array[];
-    const fr = Math.fround;
-    const b1 = fr(beta1);
-    const oneMinusB1 = fr(1 - beta1);
-    const b2 = fr(beta2);
-    const oneMinusB2 = fr(1 - beta2);
-    const epsilon = fr(eps);
-    const per = p.length / members;
-    for (let k = 0; k < members; k++) {
-      const from = k * per;
-      const to = from + per;
-      if (f[3 * k + 2] === 0) {
-        p1.set(p.subarray(from, to), from);
-        m1.set(m0.subarray(from, to), from);
-        v1.set(v0.subarray(from, to), from);
-        continue;
-      }
-      const stepSize = f[3 * k];
-      const sqrtCorrection2 = f[3 * k + 1];
-      for (let i = from; i < to; i++) {
-        const gi = g[i];
-        const mi = fr(fr(m0[i] * b1) + fr(gi * oneMinusB1));
-        const vi = fr(fr(v0[i] * b2) + fr(fr(gi * gi) * oneMinusB2));
-        const denominator = fr(fr(fr(Math.sqrt(vi)) / sqrtCorrection2) + epsilon);
-        m1[i] = mi;
-        v1[i] = vi;
-        p1[i] = fr(p[i] - fr(fr(mi / denominator) * stepSize));
-      }
-    }
+    (nativeKernels()?.adamUpdate ?? adamUpdate)(p, g, m0, v0, f, p1, m1, v1, members, constants);
   });
 };
+
+/**
+ * The update of every member: arrays are `[members, per]`, `factors` as for the kernel,
+ * `constants` = (beta1, 1 - beta1, beta2, 1 - beta2, eps) rounded to float32. Every
+ * operation is rounded to float32, as the single-model optimizer computes it.
+ */
+export function adamUpdate(
+  p: Float32Array,
+  g: Float32Array,
+  m0: Float32Array,
+  v0: Float32Array,
+  f: Float32Array,
+  p1: Float32Array,
+  m1: Float32Array,
+  v1: Float32Array,
+  members: number,
+  constants: Float32Array,
+): void {
+  const fr = Math.fround;
+  const [b1, oneMinusB1, b2, oneMinusB2, epsilon] = constants;
+  const per = p.length / members;
+  for (let k = 0; k < members; k++) {
+    const from = k * per;
+    const to = from + per;
+    if (f[3 * k + 2] === 0) {
+      p1.set(p.subarray(from, to), from);
+      m1.set(m0.subarray(from, to), from);
+      v1.set(v0.subarray(from, to), from);
+      continue;
+    }
+    const stepSize = f[3 * k];
+    const sqrtCorrection2 = f[3 * k + 1];
+    for (let i = from; i < to; i++) {
+      const gi = g[i];
+      const mi = fr(fr(m0[i] * b1) + fr(gi * oneMinusB1));
+      const vi = fr(fr(v0[i] * b2) + fr(fr(gi * gi) * oneMinusB2));
+      const denominator = fr(fr(fr(Math.sqrt(vi)) / sqrtCorrection2) + epsilon);
+      m1[i] = mi;
+      v1[i] = vi;
+      p1[i] = fr(p[i] - fr(fr(mi / denominator) * stepSize));
+    }
+  }
+}
 
 export function registerPopulationKernels(backends: readonly string[] = ['cpu', 'wasm', 'tensorflow']): void {
   for (const backendName of backends) install(POPULATION_ADAM, backendName, adamKernel);
