@@ -2,7 +2,8 @@ import { describe, expect, it } from 'vitest';
 import { readdirSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { buildProgram } from '../../src/cli/main.ts';
-import { synthSync } from '../helpers/cli.ts';
+import { spawn } from 'node:child_process';
+import { bin, synthSync } from '../helpers/cli.ts';
 
 const repo = resolve(import.meta.dirname, '../..');
 
@@ -25,5 +26,16 @@ describe('synth CLI wiring', () => {
     const unknown = synthSync(['frobnicate']);
     expect(unknown.code).toBe(1);
     expect(unknown.stderr).toMatch(/unknown command/);
+  });
+
+  it('stops quietly with exit 0 when its reader closes the pipe (synth ... | head)', async () => {
+    const child = spawn(process.execPath, [bin, '--help'], { stdio: ['ignore', 'pipe', 'pipe'] });
+    // Closed before the command starts up, so its first write fails with EPIPE.
+    child.stdout.destroy();
+    let stderr = '';
+    child.stderr.on('data', (chunk) => (stderr += chunk));
+    const code = await new Promise<number | null>((done) => child.on('close', done));
+    expect(stderr).toBe('');
+    expect(code).toBe(0);
   });
 });
