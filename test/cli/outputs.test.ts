@@ -9,7 +9,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { canTestPermissions, repoRoot, synth, type CliResult } from '../helpers/cli.ts';
 
-const env = { SYNTH_BACKEND: 'cpu', NO_COLOR: '1' };
+const env = { SYNTH_BACKEND: 'wasm', NO_COLOR: '1' };
 const base = mkdtempSync(join(tmpdir(), 'outputs-'));
 
 /** A folder the command may read but not write. */

@@ -10,7 +10,7 @@ import { toOriginalJson } from '../../src/dsl/graphFormats.ts';
 
 const repo = resolve(import.meta.dirname, '../..');
 const bin = join(repo, 'bin/synth.mjs');
-const env = { ...process.env, SYNTH_BACKEND: 'cpu', NO_COLOR: '1' };
+const env = { ...process.env, SYNTH_BACKEND: 'wasm', NO_COLOR: '1' };
 
 /** A small, fast search: every phase runs (explore, train, select, compress, explore again). */
 const SEARCH_ARGS = [
@@ -60,7 +60,7 @@ describe('synth search', () => {
     expect(report.best.length).toBeGreaterThan(0);
     expect(report.baselines.map((b) => b.kind)).toEqual(['linear']);
     const manifest = readJson<{ format: number; seed: number; backend: string }>(join(reference, 'manifest.json'));
-    expect(manifest).toMatchObject({ format: 2, seed: 7, backend: 'cpu' });
+    expect(manifest).toMatchObject({ format: 2, seed: 7, backend: 'wasm' });
 
     for (const f of readdirSync(join(reference, 'candidates'))) {
       const c = readJson<{

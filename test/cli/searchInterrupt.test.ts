@@ -9,7 +9,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { bin, canTestPermissions, repoRoot, synthSync } from '../helpers/cli.ts';
 
-const env = { SYNTH_BACKEND: 'cpu', NO_COLOR: '1' };
+const env = { SYNTH_BACKEND: 'wasm', NO_COLOR: '1' };
 /** A small search whose candidates and baseline all tie at the base rate (one epoch on 32 examples). */
 const SEARCH_ARGS = [
   'search', '--preset', 'tiny', '--data', 'mnist-0v1', '--iterations', '2', '--population', '3', '--keep', '1',

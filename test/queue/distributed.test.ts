@@ -8,7 +8,7 @@ import { startRedis, type RedisServer } from './redisServer.ts';
 
 const repo = resolve(import.meta.dirname, '../..');
 const bin = join(repo, 'bin/synth.mjs');
-const env = { ...process.env, SYNTH_BACKEND: 'cpu', NO_COLOR: '1' };
+const env = { ...process.env, SYNTH_BACKEND: 'wasm', NO_COLOR: '1' };
 
 /** Small but complete: two iterations, k-fold jobs, two baselines. */
 const SEARCH_ARGS = [
