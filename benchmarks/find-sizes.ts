@@ -19,7 +19,7 @@ import type { Term } from '../src/dsl/term.ts';
 
 const maxNodes = numberFlag('max-nodes', 6);
 const maxStates = numberFlag('max-states', 20_000);
-const explorePrograms = numberFlag('explore-programs', 700_000);
+const explorePrograms = numberFlag('explore-programs', 700_000, { integer: true, zero: true });
 const exploreSize = numberFlag('explore-size', 40);
 const argumentPool = numberFlag('argument-pool', 4);
 const grammar = uniformGraphGrammar();

@@ -30,13 +30,14 @@ export const SEED_PROGRAMS = [
 
 export const seedTerms = () => SEED_PROGRAMS.map((text) => parseProgramOrThrow(text));
 
-/** `--name value` from argv, as a number, or the default. */
-export function numberFlag(name: string, fallback: number, { integer = false } = {}): number {
+/** `--name value` from argv, as a positive number (or zero, with `zero`), or the default. */
+export function numberFlag(name: string, fallback: number, { integer = false, zero = false } = {}): number {
   const i = process.argv.indexOf(`--${name}`);
   if (i < 0) return fallback;
   const value = Number(process.argv[i + 1]);
-  if (!Number.isFinite(value) || value <= 0 || (integer && !Number.isInteger(value))) {
-    throw new Error(`--${name}: expected a positive ${integer ? 'integer' : 'number'}, got "${process.argv[i + 1]}"`);
+  if (!Number.isFinite(value) || value < 0 || (value === 0 && !zero) || (integer && !Number.isInteger(value))) {
+    const kind = `${zero ? 'non-negative' : 'positive'} ${integer ? 'integer' : 'number'}`;
+    throw new Error(`--${name}: expected a ${kind}, got "${process.argv[i + 1]}"`);
   }
   return value;
 }
