@@ -125,7 +125,7 @@ async function select(requested: BackendName | undefined, requestedBy: BackendIn
   if (requested) {
     throw new BackendChoiceError(
       `backend "${requested}" could not be loaded: ${unavailable[requested]}`,
-      requested === 'wasm-openblas' ? 'or name no backend to use wasm' : (hintFor('cpu') ?? 'unset SYNTH_BACKEND to pick the fastest available backend'),
+      requested === 'wasm-openblas' ? 'or train on the shipped wasm backend: name no backend, or wasm' : (hintFor('cpu') ?? 'unset SYNTH_BACKEND to pick the fastest available backend'),
     );
   }
   throw new Error(`no tfjs backend could be loaded: ${JSON.stringify(unavailable)}`);
