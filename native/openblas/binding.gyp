@@ -2,8 +2,8 @@
   "targets": [
     {
       "target_name": "openblas_sgemm",
-      "sources": ["sgemm.c", "rows.c", "adam.c"],
-      "cflags": ["-O2", "-ffp-contract=off"],
+      "sources": ["sgemm.c", "rows.c", "adam.c", "blocked.c"],
+      "cflags": ["-O3", "-ffp-contract=off"],
       "libraries": ["-lopenblas", "-lm"]
     }
   ]

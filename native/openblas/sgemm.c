@@ -9,7 +9,8 @@
  * A_i = a[i*strideA ...] (m x k, or k x m when transposeA) and B_i = b[i*strideB ...]
  * (k x n, or n x k when transposeB); a stride of 0 broadcasts one operand over the batch.
  * Runs on the calling thread: OpenBLAS is limited to one thread at load. The addon also
- * carries the row gather and scatter kernels (rows.c) and the population's Adam (adam.c).
+ * carries the row gather and scatter kernels (rows.c), the population's Adam (adam.c) and
+ * the wasm backend's blocked batch product (blocked.c), each bitwise equal to its counterpart.
  */
 #include <cblas.h>
 #include <node_api.h>
@@ -89,6 +90,7 @@ static napi_value init(napi_env env, napi_value exports) {
   napi_define_properties(env, exports, 2, properties);
   define_row_kernels(env, exports);
   define_adam(env, exports);
+  define_blocked_matmul(env, exports);
   return exports;
 }
 

@@ -22,5 +22,6 @@ static inline void throw_named(napi_env env, const char *name, const char *what,
 
 void define_row_kernels(napi_env env, napi_value exports);
 void define_adam(napi_env env, napi_value exports);
+void define_blocked_matmul(napi_env env, napi_value exports);
 
 #endif

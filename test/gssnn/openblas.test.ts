@@ -1,7 +1,8 @@
 /**
  * The OpenBLAS addon (native/openblas) against a float64 loop: batched, broadcast and
  * transposed products of any small shape, including empty ones; its row gather and scatter
- * and its Adam equal the JavaScript kernels bit for bit (and so does training with them); bad arguments
+ * and its Adam equal the JavaScript kernels bit for bit, its blocked products wasm's own loop
+ * (and training with them equals training without); bad arguments
  * are refused with an error instead of reading past an array. Switching between `wasm` and
  * `wasm-openblas` swaps the product kernel both ways.
  */
@@ -131,6 +132,39 @@ describe('the OpenBLAS addon', () => {
     );
   });
 
+  it.skipIf(!OPENBLAS)("computes wasm's batches of tiny products (attention's) to the same bits as the backend's own loop", async () => {
+    await initBackend('wasm');
+    const shapes = fc.record({
+      rows: fc.integer({ min: 1, max: 3 }),
+      heads: fc.integer({ min: 1, max: 3 }),
+      m: fc.integer({ min: 1, max: 20 }),
+      k: fc.integer({ min: 1, max: 110 }),
+      n: fc.integer({ min: 1, max: 60 }),
+      transposeA: fc.boolean(),
+      transposeB: fc.boolean(),
+    });
+    await fc.assert(
+      fc.asyncProperty(shapes, fc.integer(), async ({ rows, heads, m, k, n, transposeA, transposeB }, seed) => {
+        fc.pre(rows * heads > 1 && m * k * n < 32768);
+        let state = seed >>> 0;
+        const next = () => (state = (Math.imul(state, 1664525) + 1013904223) >>> 0) / 2 ** 32;
+        const values = (count: number) => Float32Array.from({ length: count }, () => (next() - 0.5) * 10 ** Math.floor(next() * 8 - 4));
+        const a = tf.tensor4d(values(rows * heads * m * k), transposeA ? [rows, heads, k, m] : [rows, heads, m, k]);
+        const b = tf.tensor4d(values(rows * heads * k * n), transposeB ? [rows, heads, n, k] : [rows, heads, k, n]);
+        const product = () => tf.tidy(() => tf.matMul(a, b, transposeA, transposeB).dataSync().slice());
+        const native = product();
+        useNativeKernels(false);
+        try {
+          expect(native).toEqual(product());
+        } finally {
+          useNativeKernels(true);
+          tf.dispose([a, b]);
+        }
+      }),
+      { numRuns: 150 },
+    );
+  });
+
   it.skipIf(!OPENBLAS)('trains a population to the same bits with the native kernels as without', async () => {
     await initBackend('wasm');
     const data = blobs(2);
@@ -161,6 +195,8 @@ describe('the OpenBLAS addon', () => {
     expect(() => blas.sgemmBatch(four, four, four, 2, 2, 2, 2, false, false, 4, 4)).toThrow(/do not fit/);
     expect(() => blas.sgemmBatch(four, four, new Float32Array(3), 1, 2, 2, 2, false, false, 4, 4)).toThrow(/do not fit/);
     expect(() => (blas.sgemmBatch as unknown as (...args: unknown[]) => void)(four, four, four)).toThrow(/11 arguments/);
+    expect(() => blas.blockedBatchMatmul(four, four, four, 2, 2, 2, 2, 4, 4)).toThrow(/do not fit/);
+    expect(() => blas.blockedBatchMatmul(four, four, four, 1, 2, 2, -2, 4, 4)).toThrow(/non-negative/);
     const ids = Int32Array.of(0, 1);
     expect(() => blas.gatherRows(four, Int32Array.of(0, 2), four, 1, 2, 2)).toThrow(/outside \[0, rows\)/);
     expect(() => blas.gatherRows(four, Float32Array.of(0, 1) as unknown as Int32Array, four, 1, 2, 2)).toThrow(/Int32Array/);

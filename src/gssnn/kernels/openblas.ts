@@ -6,9 +6,9 @@
  * transposed operands go to BLAS as they are.
  *
  * The addon also carries the arithmetic of three of our own kernels, GatherRows, ScatterRows
- * and the population's Adam: the same float32 operations in the same order as their
- * JavaScript loops, so equal to them bit for bit, and used on every backend whenever the
- * addon loads (`useNativeKernels`).
+ * and the population's Adam, and of the wasm backend's loop for a batch of tiny products: the
+ * same float32 operations in the same order, so equal to them bit for bit, and used whenever
+ * the addon loads (`useNativeKernels`).
  *
  * OpenBLAS picks its inner kernels by CPU, so its products are not bitwise the same on
  * every machine (wasm's SIMD arithmetic is); the backend is therefore chosen explicitly,
@@ -49,6 +49,8 @@ export interface OpenBlasAddon {
     members: number,
     constants: Float32Array,
   ): void;
+  /** The wasm backend's blocked batch product on untransposed operands, bitwise (see native/openblas/blocked.c). */
+  blockedBatchMatmul(a: Float32Array, b: Float32Array, out: Float32Array, batch: number, m: number, n: number, k: number, strideA: number, strideB: number): void;
   /** OpenBLAS's build description (version, target core, thread limit). */
   config(): string;
 }
@@ -86,8 +88,8 @@ export function openBlasAvailable(): boolean {
 let nativeEnabled = true;
 
 /**
- * Whether GatherRows, ScatterRows and the population's Adam run in the addon when it loads
- * (default) or in JavaScript; the results are the same bits either way.
+ * Whether GatherRows, ScatterRows, the population's Adam and wasm's batches of tiny products
+ * run in the addon when it loads (default) or as before; the results are the same bits.
  */
 export function useNativeKernels(enabled: boolean): void {
   nativeEnabled = enabled;

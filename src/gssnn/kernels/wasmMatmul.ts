@@ -8,11 +8,14 @@
  * Transpose kernel, and a batch is run as one 2-D product per batch entry on copies of its
  * operands. Results are identical.
  *
+ * Where the native addon is built, the stock loop's many tiny products (attention's) run
+ * there instead, with the same arithmetic and so the same bits (blocked.c).
+ *
  * The `wasm-openblas` backend replaces both with one call of the OpenBLAS addon
  * (openblas.ts); `installWasmMatmul` switches between the two.
  */
 import * as tf from '@tensorflow/tfjs-core';
-import { loadOpenBlas, openBlasMatmulKernel } from './openblas.ts';
+import { loadOpenBlas, nativeKernels, type OpenBlasAddon, openBlasMatmulKernel } from './openblas.ts';
 
 interface WasmBackendLike {
   disposeData(dataId: tf.TensorInfo['dataId'], force?: boolean): boolean;
@@ -52,6 +55,8 @@ function xnnpackWrapper(stockFunc: tf.KernelFunc, transposeFunc: tf.KernelFunc):
     // stock loop than one call each. Decided by rank and shape, never by the batch count, so
     // that an entry's result does not depend on how many entries share the call.
     const attentionLike = a.shape.length >= 4 && m * k * b.shape[b.shape.length - 1] < 32768;
+    const native = attentionLike && batch > 1 && batchA === batchB ? nativeKernels() : null;
+    if (native) return blockedProducts(a, b, batch, backend, native);
     if (batch <= 1 || attentionLike || (batchA !== 1 && batchA !== batch) || (batchB !== 1 && batchB !== batch)) {
       return stockFunc({ inputs: { a, b }, backend: backend as unknown as tf.KernelBackend, attrs }) as tf.TensorInfo;
     }
@@ -77,6 +82,18 @@ function xnnpackWrapper(stockFunc: tf.KernelFunc, transposeFunc: tf.KernelFunc):
       if (bT !== b) be.disposeData(bT.dataId);
     }
   };
+}
+
+/**
+ * The stock loop's products (a batch of equal-shaped, untransposed operands) in the native
+ * addon, which computes the same bits (native/openblas/blocked.c).
+ */
+function blockedProducts(a: tf.TensorInfo, b: tf.TensorInfo, batch: number, backend: WasmBackendLike, native: OpenBlasAddon): tf.TensorInfo {
+  const [m, k] = a.shape.slice(-2);
+  const n = b.shape[b.shape.length - 1];
+  const out = backend.makeOutput([...a.shape.slice(0, -2), m, n], 'float32');
+  native.blockedBatchMatmul(backend.typedArrayFromHeap(a), backend.typedArrayFromHeap(b), backend.typedArrayFromHeap(out), batch, m, n, k, m * k, k * n);
+  return out;
 }
 
 /**
