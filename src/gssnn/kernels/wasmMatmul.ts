@@ -55,7 +55,8 @@ function xnnpackWrapper(stockFunc: tf.KernelFunc, transposeFunc: tf.KernelFunc):
     // stock loop than one call each. Decided by rank and shape, never by the batch count, so
     // that an entry's result does not depend on how many entries share the call.
     const attentionLike = a.shape.length >= 4 && m * k * b.shape[b.shape.length - 1] < 32768;
-    const native = attentionLike && batch > 1 && batchA === batchB ? nativeKernels() : null;
+    const sameOuter = a.shape.length === b.shape.length && a.shape.slice(0, -2).every((d, i) => d === b.shape[i]);
+    const native = attentionLike && batch > 1 && sameOuter ? nativeKernels() : null;
     if (native) return blockedProducts(a, b, batch, backend, native);
     if (batch <= 1 || attentionLike || (batchA !== 1 && batchA !== batch) || (batchB !== 1 && batchB !== batch)) {
       return stockFunc({ inputs: { a, b }, backend: backend as unknown as tf.KernelBackend, attrs }) as tf.TensorInfo;
