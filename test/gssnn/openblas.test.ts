@@ -17,6 +17,7 @@ import { starGraph } from '../../src/gssnn/models/wiring.ts';
 import { adamUpdate } from '../../src/gssnn/population/adam.ts';
 import { trainPopulation } from '../../src/gssnn/population/trainer.ts';
 import { PRESETS, scheduleFor } from '../../src/gssnn/presets.ts';
+import { Random } from '../../src/util/random.ts';
 import { blobs } from '../gssnn-models/helpers.ts';
 import { OPENBLAS } from '../helpers/backends.ts';
 
@@ -70,8 +71,8 @@ describe('the OpenBLAS addon', () => {
     const blas = loadOpenBlas();
     fc.assert(
       fc.property(cases, fc.integer(), (c, seed) => {
-        let state = seed >>> 0;
-        const next = () => ((state = (Math.imul(state, 1664525) + 1013904223) >>> 0) / 2 ** 32) * 2 - 1;
+        const rng = new Random(seed);
+        const next = () => rng.uniform(-1, 1);
         const a = Float32Array.from({ length: (c.broadcastA ? 1 : c.batch) * c.m * c.k }, next);
         const b = Float32Array.from({ length: (c.broadcastB ? 1 : c.batch) * c.k * c.n }, next);
         const out = new Float32Array(c.batch * c.m * c.n).fill(Number.NaN);
@@ -88,8 +89,8 @@ describe('the OpenBLAS addon', () => {
     const rowCase = fc.record({ outer: fc.integer({ min: 0, max: 3 }), rows: fc.integer({ min: 1, max: 6 }), inner: fc.integer({ min: 0, max: 5 }), count: fc.integer({ min: 0, max: 12 }) });
     fc.assert(
       fc.property(rowCase, fc.integer(), ({ outer, rows, inner, count }, seed) => {
-        let state = seed >>> 0;
-        const next = () => (state = (Math.imul(state, 1664525) + 1013904223) >>> 0) / 2 ** 32;
+        const rng = new Random(seed);
+        const next = () => rng.next();
         // Values of many magnitudes, so that the order of a sum shows in its bits.
         const values = (n: number) => Float32Array.from({ length: n }, () => (next() - 0.5) * 10 ** Math.floor(next() * 12 - 6));
         const ids = Int32Array.from({ length: count }, () => Math.floor(next() * rows));
@@ -111,8 +112,8 @@ describe('the OpenBLAS addon', () => {
     const adamCase = fc.record({ members: fc.integer({ min: 1, max: 4 }), per: fc.integer({ min: 0, max: 30 }), step: fc.integer({ min: 1, max: 500 }), lr: fc.double({ min: 1e-5, max: 0.1, noNaN: true }) });
     fc.assert(
       fc.property(adamCase, fc.integer(), ({ members, per, step, lr }, seed) => {
-        let state = seed >>> 0;
-        const next = () => (state = (Math.imul(state, 1664525) + 1013904223) >>> 0) / 2 ** 32;
+        const rng = new Random(seed);
+        const next = () => rng.next();
         const values = (n: number, scale: () => number) => Float32Array.from({ length: n }, () => (next() - 0.5) * scale());
         const n = members * per;
         const wide = () => 10 ** Math.floor(next() * 10 - 7);
@@ -146,8 +147,8 @@ describe('the OpenBLAS addon', () => {
     await fc.assert(
       fc.asyncProperty(shapes, fc.integer(), async ({ rows, heads, m, k, n, transposeA, transposeB }, seed) => {
         fc.pre(rows * heads > 1 && m * k * n < 32768);
-        let state = seed >>> 0;
-        const next = () => (state = (Math.imul(state, 1664525) + 1013904223) >>> 0) / 2 ** 32;
+        const rng = new Random(seed);
+        const next = () => rng.next();
         const values = (count: number) => Float32Array.from({ length: count }, () => (next() - 0.5) * 10 ** Math.floor(next() * 8 - 4));
         const a = tf.tensor4d(values(rows * heads * m * k), transposeA ? [rows, heads, k, m] : [rows, heads, m, k]);
         const b = tf.tensor4d(values(rows * heads * k * n), transposeB ? [rows, heads, n, k] : [rows, heads, k, n]);
