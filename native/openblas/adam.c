@@ -17,19 +17,12 @@
 #include "views.h"
 
 static napi_value adam_update(napi_env env, napi_callback_info info) {
-  size_t argc = 10;
   napi_value argv[10];
-  if (napi_get_cb_info(env, info, &argc, argv, NULL, NULL) != napi_ok || argc != 10) {
-    throw_named(env, "adamUpdate", "expected 10 arguments", 1);
-    return NULL;
-  }
   float *arrays[8];
   size_t lengths[8];
-  for (int i = 0; i < 8; i++) {
-    if (!typed_view(env, argv[i], napi_float32_array, (void **)&arrays[i], &lengths[i])) {
-      throw_named(env, "adamUpdate", "the first eight arguments must be Float32Arrays", 1);
-      return NULL;
-    }
+  if (!exact_args(env, info, 10, argv, "adamUpdate", "expected 10 arguments") ||
+      !float_arrays(env, argv, 8, arrays, lengths, "adamUpdate", "the first eight arguments must be Float32Arrays")) {
+    return NULL;
   }
   int64_t members;
   float *constants;

@@ -20,19 +20,15 @@
 #define BLOCK 48
 
 static napi_value blocked_batch_matmul(napi_env env, napi_callback_info info) {
-  size_t argc = 9;
   napi_value argv[9];
-  if (napi_get_cb_info(env, info, &argc, argv, NULL, NULL) != napi_ok || argc != 9) {
-    throw_named(env, "blockedBatchMatmul", "expected 9 arguments", 1);
+  float *arrays[3];
+  size_t lengths[3];
+  if (!exact_args(env, info, 9, argv, "blockedBatchMatmul", "expected 9 arguments") ||
+      !float_arrays(env, argv, 3, arrays, lengths, "blockedBatchMatmul", "a, b and out must be Float32Arrays")) {
     return NULL;
   }
-  float *a, *b, *out;
-  size_t lengthA, lengthB, lengthOut;
-  if (!typed_view(env, argv[0], napi_float32_array, (void **)&a, &lengthA) || !typed_view(env, argv[1], napi_float32_array, (void **)&b, &lengthB) ||
-      !typed_view(env, argv[2], napi_float32_array, (void **)&out, &lengthOut)) {
-    throw_named(env, "blockedBatchMatmul", "a, b and out must be Float32Arrays", 1);
-    return NULL;
-  }
+  const float *a = arrays[0], *b = arrays[1];
+  float *out = arrays[2];
   int64_t dims[6];
   for (int i = 0; i < 6; i++) {
     if (napi_get_value_int64(env, argv[3 + i], &dims[i]) != napi_ok || dims[i] < 0) {
@@ -41,8 +37,7 @@ static napi_value blocked_batch_matmul(napi_env env, napi_callback_info info) {
     }
   }
   const int64_t batch = dims[0], m = dims[1], n = dims[2], k = dims[3], strideA = dims[4], strideB = dims[5];
-  if (batch > 0 && ((uint64_t)((batch - 1) * strideA + m * k) > lengthA || (uint64_t)((batch - 1) * strideB + k * n) > lengthB ||
-                    (uint64_t)(batch * m * n) > lengthOut)) {
+  if (!batch_fits(batch, m, n, k, strideA, strideB, lengths[0], lengths[1], lengths[2])) {
     throw_named(env, "blockedBatchMatmul", "shapes do not fit the arrays", 0);
     return NULL;
   }

@@ -25,12 +25,8 @@ typedef struct {
 } RowArgs;
 
 static int row_args(napi_env env, napi_callback_info info, const char *name, RowArgs *args) {
-  size_t argc = 6;
   napi_value argv[6];
-  if (napi_get_cb_info(env, info, &argc, argv, NULL, NULL) != napi_ok || argc != 6) {
-    throw_named(env, name, "expected 6 arguments (values, ids, out, outer, rows, inner)", 1);
-    return 0;
-  }
+  if (!exact_args(env, info, 6, argv, name, "expected 6 arguments (values, ids, out, outer, rows, inner)")) return 0;
   void *ids;
   if (!typed_view(env, argv[0], napi_float32_array, (void **)&args->values, &args->valuesLength) ||
       !typed_view(env, argv[1], napi_int32_array, &ids, &args->count) ||

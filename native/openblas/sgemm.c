@@ -29,20 +29,15 @@
   } while (0)
 
 static napi_value sgemm_batch(napi_env env, napi_callback_info info) {
-  size_t argc = 11;
   napi_value args[11];
-  CHECK(napi_get_cb_info(env, info, &argc, args, NULL, NULL));
-  if (argc != 11) {
-    throw_named(env, "sgemmBatch", "expected 11 arguments", 1);
+  float *arrays[3];
+  size_t lengths[3];
+  if (!exact_args(env, info, 11, args, "sgemmBatch", "expected 11 arguments") ||
+      !float_arrays(env, args, 3, arrays, lengths, "sgemmBatch", "a, b and c must be Float32Arrays")) {
     return NULL;
   }
-  float *a, *b, *c;
-  size_t lengthA, lengthB, lengthC;
-  if (!typed_view(env, args[0], napi_float32_array, (void **)&a, &lengthA) || !typed_view(env, args[1], napi_float32_array, (void **)&b, &lengthB) ||
-      !typed_view(env, args[2], napi_float32_array, (void **)&c, &lengthC)) {
-    throw_named(env, "sgemmBatch", "a, b and c must be Float32Arrays", 1);
-    return NULL;
-  }
+  const float *a = arrays[0], *b = arrays[1];
+  float *c = arrays[2];
   int64_t batch, m, n, k, strideA, strideB;
   bool transposeA, transposeB;
   CHECK(napi_get_value_int64(env, args[3], &batch));
@@ -54,9 +49,7 @@ static napi_value sgemm_batch(napi_env env, napi_callback_info info) {
   CHECK(napi_get_value_int64(env, args[9], &strideA));
   CHECK(napi_get_value_int64(env, args[10], &strideB));
   if (batch < 0 || m < 0 || n < 0 || k < 0 || strideA < 0 || strideB < 0 ||
-      (batch > 0 && ((uint64_t)((batch - 1) * strideA + m * k) > lengthA ||
-                     (uint64_t)((batch - 1) * strideB + k * n) > lengthB ||
-                     (uint64_t)(batch * m * n) > lengthC))) {
+      !batch_fits(batch, m, n, k, strideA, strideB, lengths[0], lengths[1], lengths[2])) {
     throw_named(env, "sgemmBatch", "shapes do not fit the arrays", 0);
     return NULL;
   }

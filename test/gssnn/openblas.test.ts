@@ -198,6 +198,9 @@ describe('the OpenBLAS addon', () => {
     expect(() => (blas.sgemmBatch as unknown as (...args: unknown[]) => void)(four, four, four)).toThrow(/11 arguments/);
     expect(() => blas.blockedBatchMatmul(four, four, four, 2, 2, 2, 2, 4, 4)).toThrow(/do not fit/);
     expect(() => blas.blockedBatchMatmul(four, four, four, 1, 2, 2, -2, 4, 4)).toThrow(/non-negative/);
+    expect(() => blas.blockedBatchMatmul(four, new Int32Array(4) as unknown as Float32Array, four, 1, 2, 2, 2, 4, 4)).toThrow(/Float32Arrays/);
+    expect(() => (blas.blockedBatchMatmul as unknown as (...args: unknown[]) => void)(four, four, four)).toThrow(/9 arguments/);
+    expect(() => (blas.adamUpdate as unknown as (...args: unknown[]) => void)(four)).toThrow(/10 arguments/);
     const ids = Int32Array.of(0, 1);
     expect(() => blas.gatherRows(four, Int32Array.of(0, 2), four, 1, 2, 2)).toThrow(/outside \[0, rows\)/);
     expect(() => blas.gatherRows(four, Float32Array.of(0, 1) as unknown as Int32Array, four, 1, 2, 2)).toThrow(/Int32Array/);
