@@ -84,6 +84,7 @@ static napi_value init(napi_env env, napi_value exports) {
   define_row_kernels(env, exports);
   define_adam(env, exports);
   define_blocked_matmul(env, exports);
+  define_dropout(env, exports);
   return exports;
 }
 

@@ -20,6 +20,7 @@ import '@tensorflow/tfjs-layers';
 import '@tensorflow/tfjs-backend-cpu';
 import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
+import { registerReductionGradients } from './kernels/reductionGradients.ts';
 import { registerSegmentKernels } from './kernels/register.ts';
 import { installCpuMatmul } from './kernels/cpuMatmul.ts';
 import { installWasmSharedIdentity } from './kernels/wasmIdentity.ts';
@@ -107,6 +108,7 @@ async function select(requested: BackendName | undefined, requestedBy: BackendIn
     try {
       const loaded = await load(name);
       registerSegmentKernels();
+      registerReductionGradients();
       installCpuMatmul();
       return {
         name,

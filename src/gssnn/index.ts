@@ -98,7 +98,7 @@ export {
   type SaveOptions,
 } from './persist.ts';
 export { type AdamSettings, POPULATION_ADAM, PopulationAdam, registerPopulationKernels } from './population/adam.ts';
-export { fillDropoutBlock, keptScale } from './population/dropoutMasks.ts';
+export { dropoutBlock, type DropoutBlock, fillDropoutBlock, fillDropoutBlocks, keptScale } from './population/dropoutMasks.ts';
 export { messageIndices, planWiring, type PopulationWiring } from './population/graphTables.ts';
 export { populationGroups } from './population/groups.ts';
 export { type JobOutcome, runTrainJobGroup } from './population/jobs.ts';

@@ -15,6 +15,7 @@ import { gatherRowsInto, scatterRowsInto } from '../../src/gssnn/kernels/segment
 import { specFor } from '../../src/gssnn/models/index.ts';
 import { starGraph } from '../../src/gssnn/models/wiring.ts';
 import { adamUpdate } from '../../src/gssnn/population/adam.ts';
+import { dropoutBlock, fillDropoutBlocks } from '../../src/gssnn/population/dropoutMasks.ts';
 import { trainPopulation } from '../../src/gssnn/population/trainer.ts';
 import { PRESETS, scheduleFor } from '../../src/gssnn/presets.ts';
 import { Random } from '../../src/util/random.ts';
@@ -133,6 +134,42 @@ describe('the OpenBLAS addon', () => {
     );
   });
 
+  it.skipIf(!OPENBLAS)('draws dropout multipliers bit for bit as the JavaScript generator does, many blocks side by side', () => {
+    const layout = fc.record({
+      members: fc.integer({ min: 1, max: 5 }),
+      batch: fc.integer({ min: 0, max: 4 }),
+      rowsMax: fc.integer({ min: 1, max: 6 }),
+      width: fc.integer({ min: 0, max: 9 }),
+      masks: fc.integer({ min: 1, max: 4 }),
+      rate: fc.double({ min: 0.01, max: 0.9, noNaN: true }),
+    });
+    fc.assert(
+      fc.property(layout, fc.integer(), ({ members, batch, rowsMax, width, masks, rate }, seed) => {
+        const shape = { batch, rowsMax, width };
+        const size = members * batch * rowsMax * width;
+        // Members with fewer rows than the padded maximum leave padding cells untouched (NaN).
+        const blocks = (streams: Random[]) =>
+          Array.from({ length: masks }, (_, i) =>
+            streams.map((stream, k) => dropoutBlock(k, { ...shape, rows: 1 + ((k + i) % rowsMax) }, stream, i * size)),
+          ).flat();
+        const fill = () => {
+          const streams = Array.from({ length: members }, (_, k) => new Random(seed + k));
+          const out = new Float32Array(masks * size).fill(Number.NaN);
+          fillDropoutBlocks(out, blocks(streams), rate);
+          return out;
+        };
+        const native = fill();
+        useNativeKernels(false);
+        try {
+          expect(native).toEqual(fill());
+        } finally {
+          useNativeKernels(true);
+        }
+      }),
+      { numRuns: 200 },
+    );
+  });
+
   it.skipIf(!OPENBLAS)("computes wasm's batches of tiny products (attention's) to the same bits as the backend's own loop", async () => {
     await initBackend('wasm');
     const shapes = fc.record({
@@ -201,6 +238,11 @@ describe('the OpenBLAS addon', () => {
     expect(() => blas.blockedBatchMatmul(four, new Int32Array(4) as unknown as Float32Array, four, 1, 2, 2, 2, 4, 4)).toThrow(/Float32Arrays/);
     expect(() => (blas.blockedBatchMatmul as unknown as (...args: unknown[]) => void)(four, four, four)).toThrow(/9 arguments/);
     expect(() => (blas.adamUpdate as unknown as (...args: unknown[]) => void)(four)).toThrow(/10 arguments/);
+    const state = new Float64Array(4);
+    expect(() => blas.aleaDropout(four, state, Float64Array.of(1, 1, 0, 4), 0.5, 2)).toThrow(/do not fit/);
+    expect(() => blas.aleaDropout(four, state, Float64Array.of(0, 2, -1, 2), 0.5, 2)).toThrow(/non-negative/);
+    expect(() => blas.aleaDropout(four, new Float64Array(3), new Float64Array(3), 0.5, 2)).toThrow(/4 values per block/);
+    expect(() => blas.aleaDropout(four, new Float32Array(4) as unknown as Float64Array, Float64Array.of(0, 1, 0, 4), 0.5, 2)).toThrow(/Float64Arrays/);
     const ids = Int32Array.of(0, 1);
     expect(() => blas.gatherRows(four, Int32Array.of(0, 2), four, 1, 2, 2)).toThrow(/outside \[0, rows\)/);
     expect(() => blas.gatherRows(four, Float32Array.of(0, 1) as unknown as Int32Array, four, 1, 2, 2)).toThrow(/Int32Array/);

@@ -6,7 +6,7 @@
  * transposed operands go to BLAS as they are.
  *
  * The addon also carries the arithmetic of three of our own kernels, GatherRows, ScatterRows
- * and the population's Adam, and of the wasm backend's loop for a batch of tiny products: the
+ * and the population's Adam, of the population's dropout masks, and of the wasm backend's loop for a batch of tiny products: the
  * same float32 operations in the same order, so equal to them bit for bit, and used whenever
  * the addon loads (`useNativeKernels`).
  *
@@ -51,6 +51,13 @@ export interface OpenBlasAddon {
   ): void;
   /** The wasm backend's blocked batch product on untransposed operands, bitwise (see native/openblas/blocked.c). */
   blockedBatchMatmul(a: Float32Array, b: Float32Array, out: Float32Array, batch: number, m: number, n: number, k: number, strideA: number, strideB: number): void;
+  /**
+   * Dropout multipliers from seedrandom's alea generators: block i starts from states[4i..4i+4)
+   * (c, s0, s1, s2; advanced in place) and fills, for b < batch, out[start + b * rowStride + j]
+   * with scale or 0 for j < cells, where blocks[4i..4i+4) = (start, batch, rowStride, cells);
+   * bitwise `fillDropoutBlocks`'s JavaScript loop (see native/openblas/dropout.c).
+   */
+  aleaDropout(out: Float32Array, states: Float64Array, blocks: Float64Array, keep: number, scale: number): void;
   /** OpenBLAS's build description (version, target core, thread limit). */
   config(): string;
 }
@@ -88,8 +95,9 @@ export function openBlasAvailable(): boolean {
 let nativeEnabled = true;
 
 /**
- * Whether GatherRows, ScatterRows, the population's Adam and wasm's batches of tiny products
- * run in the addon when it loads (default) or as before; the results are the same bits.
+ * Whether GatherRows, ScatterRows, the population's Adam and dropout masks, and wasm's
+ * batches of tiny products run in the addon when it loads (default) or as before; the
+ * results are the same bits.
  */
 export function useNativeKernels(enabled: boolean): void {
   nativeEnabled = enabled;

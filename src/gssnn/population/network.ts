@@ -17,7 +17,7 @@ import { registerSegmentKernels, SCATTER_ROWS } from '../kernels/register.ts';
 import { outputWidth } from '../models/output.ts';
 import { type ModelFamily, modelKindFromName, type ModelSpec } from '../models/spec.ts';
 import { gelu } from '../nn/ops.ts';
-import { fillDropoutBlock } from './dropoutMasks.ts';
+import { dropoutBlock, type DropoutBlock, fillDropoutBlocks } from './dropoutMasks.ts';
 import { messageIndices, planWiring, type PopulationWiring } from './graphTables.ts';
 
 export type NetworkFamily = ModelFamily;
@@ -130,28 +130,35 @@ export class PopulationNetwork {
     const rate = this.specs[0].gnn.dropout;
     if (rate <= 0 || this.family === 'linear') return [];
     const { depth, dim } = this.specs[0].gnn;
-    const masks: tf.Tensor[] = [];
-    if (this.family === 'mlp') {
-      const buffers = Array.from({ length: depth }, () => new Float32Array(this.members * batch * dim));
-      for (let k = 0; k < this.members; k++) {
-        for (const buffer of buffers) fillDropoutBlock(buffer, k, { batch, rows: 1, rowsMax: 1, width: dim }, rate, this.dropoutStreams[k]);
-      }
-      return buffers.map((b) => tf.tensor3d(b, [this.members, batch, dim]));
+    const K = this.members;
+    // Each layer's masks, in the order a member's model draws them: [rowsMax, rows of member k].
+    const w = this.wiring;
+    const layerMasks: { rowsMax: number; rows: (k: number) => number }[] = w
+      ? [
+          { rowsMax: w.nodesMax, rows: (k) => w.nodes[k] },
+          { rowsMax: w.messagesMax, rows: (k) => w.messages[k] },
+        ]
+      : [{ rowsMax: 1, rows: () => 1 }];
+    const shapes = Array.from({ length: depth }, () => layerMasks).flat();
+    const offsets: number[] = [];
+    let size = 0;
+    for (const { rowsMax } of shapes) {
+      offsets.push(size);
+      size += K * batch * rowsMax * dim;
     }
-    const w = this.wiring!;
-    const nodeBuffers = Array.from({ length: depth }, () => new Float32Array(this.members * batch * w.nodesMax * dim));
-    const messageBuffers = Array.from({ length: depth }, () => new Float32Array(this.members * batch * w.messagesMax * dim));
-    for (let k = 0; k < this.members; k++) {
-      for (let l = 0; l < depth; l++) {
-        fillDropoutBlock(nodeBuffers[l], k, { batch, rows: w.nodes[k], rowsMax: w.nodesMax, width: dim }, rate, this.dropoutStreams[k]);
-        fillDropoutBlock(messageBuffers[l], k, { batch, rows: w.messages[k], rowsMax: w.messagesMax, width: dim }, rate, this.dropoutStreams[k]);
-      }
+    const blocks: DropoutBlock[] = [];
+    for (let k = 0; k < K; k++) {
+      shapes.forEach(({ rowsMax, rows }, i) => {
+        blocks.push(dropoutBlock(k, { batch, rows: rows(k), rowsMax, width: dim }, this.dropoutStreams[k], offsets[i]));
+      });
     }
-    for (let l = 0; l < depth; l++) {
-      masks.push(tf.tensor4d(nodeBuffers[l], [this.members, batch, w.nodesMax, dim]));
-      masks.push(tf.tensor4d(messageBuffers[l], [this.members, batch, w.messagesMax, dim]));
-    }
-    return masks;
+    // One buffer for every mask, so that the native generators all run in one call.
+    const buffer = new Float32Array(size);
+    fillDropoutBlocks(buffer, blocks, rate);
+    return shapes.map(({ rowsMax }, i) => {
+      const values = buffer.subarray(offsets[i], offsets[i] + K * batch * rowsMax * dim);
+      return w ? tf.tensor4d(values, [K, batch, rowsMax, dim]) : tf.tensor3d(values, [K, batch, dim]);
+    });
   }
 
   /**
