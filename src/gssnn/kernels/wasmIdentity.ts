@@ -1,8 +1,10 @@
 /**
  * The wasm backend's Identity kernel copies its input, and tfjs runs Identity for every
  * tensor it saves for the backward pass (a training step of the `small` G-SSNN saved ~150,
- * about a tenth of the step's time). Tensors are immutable, so this one shares the input's
- * data and counts one more reference, as the cpu backend does.
+ * about a tenth of the step's time). Its Cast copies too, even to the dtype the input already
+ * has, which tfjs's gradients ask for all the time (Multiply's casts both operands to
+ * float32: 36 copies in a population's step). Tensors are immutable, so these share the
+ * input's data and count one more reference, as the cpu backend does.
  */
 import * as tf from '@tensorflow/tfjs-core';
 
@@ -10,19 +12,32 @@ interface RefCountingBackend {
   incRef(dataId: tf.TensorInfo['dataId']): void;
 }
 
-let shared: tf.KernelFunc | null = null;
+function share(x: tf.TensorInfo, backend: unknown): tf.TensorInfo {
+  (backend as RefCountingBackend).incRef(x.dataId);
+  return { dataId: x.dataId, shape: x.shape, dtype: x.dtype };
+}
 
-/** Installs the sharing Identity on the wasm backend (idempotent). */
+const installed = new Map<string, tf.KernelFunc>();
+
+/** Replaces wasm's kernel `name` by `wrap(stock)` (idempotent). */
+function replace(name: string, wrap: (stock: tf.KernelFunc) => tf.KernelFunc): void {
+  const stock = tf.getKernel(name, 'wasm');
+  if (!stock || stock.kernelFunc === installed.get(name)) return;
+  const kernelFunc = wrap(stock.kernelFunc);
+  installed.set(name, kernelFunc);
+  tf.unregisterKernel(name, 'wasm');
+  tf.registerKernel({ ...stock, kernelFunc });
+}
+
+/** Installs the sharing Identity, and Cast to the same dtype, on the wasm backend (idempotent). */
 export function installWasmSharedIdentity(): void {
-  const stock = tf.getKernel(tf.Identity, 'wasm');
-  if (!stock || stock.kernelFunc === shared) return;
-  const stockFunc = stock.kernelFunc;
-  shared = ({ inputs, backend, attrs }) => {
-    const { x } = inputs as { x: tf.TensorInfo };
-    if (x.dtype === 'string') return stockFunc({ inputs, backend, attrs });
-    (backend as unknown as RefCountingBackend).incRef(x.dataId);
-    return { dataId: x.dataId, shape: x.shape, dtype: x.dtype };
-  };
-  tf.unregisterKernel(tf.Identity, 'wasm');
-  tf.registerKernel({ ...stock, kernelFunc: shared });
+  replace(tf.Identity, (stock) => (args) => {
+    const { x } = args.inputs as { x: tf.TensorInfo };
+    return x.dtype === 'string' ? stock(args) : share(x, args.backend);
+  });
+  replace(tf.Cast, (stock) => (args) => {
+    const { x } = args.inputs as { x: tf.TensorInfo };
+    const { dtype } = args.attrs as unknown as { dtype: tf.DataType };
+    return x.dtype === dtype && dtype !== 'string' ? share(x, args.backend) : stock(args);
+  });
 }
