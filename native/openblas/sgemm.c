@@ -85,6 +85,7 @@ static napi_value init(napi_env env, napi_value exports) {
   define_adam(env, exports);
   define_blocked_matmul(env, exports);
   define_dropout(env, exports);
+  define_ordered_matmul(env, exports);
   return exports;
 }
 

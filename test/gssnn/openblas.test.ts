@@ -1,8 +1,9 @@
 /**
  * The OpenBLAS addon (native/openblas) against a float64 loop: batched, broadcast and
  * transposed products of any small shape, including empty ones; its row gather and scatter
- * and its Adam equal the JavaScript kernels bit for bit, its blocked products wasm's own loop
- * (and training with them equals training without); bad arguments
+ * and its Adam equal the JavaScript kernels bit for bit, its ordered products wasm's XNNPACK
+ * products and its blocked products wasm's own loop (and training with them equals training
+ * without); bad arguments
  * are refused with an error instead of reading past an array. Switching between `wasm` and
  * `wasm-openblas` swaps the product kernel both ways.
  */
@@ -170,6 +171,41 @@ describe('the OpenBLAS addon', () => {
     );
   });
 
+  it.skipIf(!OPENBLAS)("computes wasm's ordinary (XNNPACK) products to the same bits, transposed and broadcast operands included", async () => {
+    await initBackend('wasm');
+    const shapes = fc.record({
+      batch: fc.integer({ min: 1, max: 4 }),
+      broadcast: fc.constantFrom('none', 'a', 'b'),
+      m: fc.integer({ min: 1, max: 40 }),
+      k: fc.integer({ min: 1, max: 700 }),
+      n: fc.integer({ min: 1, max: 40 }),
+      transposeA: fc.boolean(),
+      transposeB: fc.boolean(),
+    });
+    await fc.assert(
+      fc.asyncProperty(shapes, fc.integer(), async ({ batch, broadcast, m, k, n, transposeA, transposeB }, seed) => {
+        const rng = new Random(seed);
+        const next = () => rng.next();
+        // Zeros of both signs and many magnitudes, so that the order of each sum shows in its bits.
+        const values = (count: number) => Float32Array.from({ length: count }, () => (next() < 0.05 ? (next() < 0.5 ? 0 : -0) : (next() - 0.5) * 10 ** Math.floor(next() * 8 - 4)));
+        const batchA = broadcast === 'a' ? 1 : batch;
+        const batchB = broadcast === 'b' ? 1 : batch;
+        const a = tf.tensor3d(values(batchA * m * k), transposeA ? [batchA, k, m] : [batchA, m, k]);
+        const b = tf.tensor3d(values(batchB * k * n), transposeB ? [batchB, n, k] : [batchB, k, n]);
+        const product = () => tf.tidy(() => tf.matMul(a, b, transposeA, transposeB).dataSync().slice());
+        const native = product();
+        useNativeKernels(false);
+        try {
+          expect(native).toEqual(product());
+        } finally {
+          useNativeKernels(true);
+          tf.dispose([a, b]);
+        }
+      }),
+      { numRuns: 150 },
+    );
+  });
+
   it.skipIf(!OPENBLAS)("computes wasm's batches of tiny products (attention's) to the same bits as the backend's own loop", async () => {
     await initBackend('wasm');
     const shapes = fc.record({
@@ -234,6 +270,10 @@ describe('the OpenBLAS addon', () => {
     expect(() => blas.sgemmBatch(four, four, new Float32Array(3), 1, 2, 2, 2, false, false, 4, 4)).toThrow(/do not fit/);
     expect(() => (blas.sgemmBatch as unknown as (...args: unknown[]) => void)(four, four, four)).toThrow(/11 arguments/);
     expect(() => blas.blockedBatchMatmul(four, four, four, 2, 2, 2, 2, 4, 4)).toThrow(/do not fit/);
+    expect(() => blas.orderedBatchMatmul(four, four, four, 2, 2, 2, 2, false, true, 4, 4)).toThrow(/do not fit/);
+    expect(() => blas.orderedBatchMatmul(four, four, four, 1, 2, 2, -2, false, false, 4, 4)).toThrow(/non-negative/);
+    expect(() => blas.orderedBatchMatmul(four, four, four, 1, 2, 2, 2, 0 as unknown as boolean, false, 4, 4)).toThrow(/booleans/);
+    expect(() => (blas.orderedBatchMatmul as unknown as (...args: unknown[]) => void)(four, four, four)).toThrow(/11 arguments/);
     expect(() => blas.blockedBatchMatmul(four, four, four, 1, 2, 2, -2, 4, 4)).toThrow(/non-negative/);
     expect(() => blas.blockedBatchMatmul(four, new Int32Array(4) as unknown as Float32Array, four, 1, 2, 2, 2, 4, 4)).toThrow(/Float32Arrays/);
     expect(() => (blas.blockedBatchMatmul as unknown as (...args: unknown[]) => void)(four, four, four)).toThrow(/9 arguments/);

@@ -5,10 +5,11 @@
  * addon Float32Array views of the wasm heap, so operands and result are never copied, and
  * transposed operands go to BLAS as they are.
  *
- * The addon also carries the arithmetic of three of our own kernels, GatherRows, ScatterRows
- * and the population's Adam, of the population's dropout masks, and of the wasm backend's loop for a batch of tiny products: the
- * same float32 operations in the same order, so equal to them bit for bit, and used whenever
- * the addon loads (`useNativeKernels`).
+ * The addon also carries the arithmetic of three of our own kernels (GatherRows, ScatterRows
+ * and the population's Adam), of the population's dropout masks, and of the wasm backend's
+ * products (XNNPACK's, and its own loop for a batch of tiny products): the same float32
+ * operations in the same order, so equal to them bit for bit, and used whenever the addon
+ * loads (`useNativeKernels`).
  *
  * OpenBLAS picks its inner kernels by CPU, so its products are not bitwise the same on
  * every machine (wasm's SIMD arithmetic is); the backend is therefore chosen explicitly,
@@ -48,6 +49,24 @@ export interface OpenBlasAddon {
     vOut: Float32Array,
     members: number,
     constants: Float32Array,
+  ): void;
+  /**
+   * Batched products with wasm's arithmetic for its ordinary (XNNPACK) products, bitwise:
+   * each output sums op(A)[i, p] * op(B)[p, j] from 0 in order of p (see
+   * native/openblas/ordered.c); transposed operands are read in place, a stride of 0 broadcasts.
+   */
+  orderedBatchMatmul(
+    a: Float32Array,
+    b: Float32Array,
+    out: Float32Array,
+    batch: number,
+    m: number,
+    n: number,
+    k: number,
+    transposeA: boolean,
+    transposeB: boolean,
+    strideA: number,
+    strideB: number,
   ): void;
   /** The wasm backend's blocked batch product on untransposed operands, bitwise (see native/openblas/blocked.c). */
   blockedBatchMatmul(a: Float32Array, b: Float32Array, out: Float32Array, batch: number, m: number, n: number, k: number, strideA: number, strideB: number): void;
@@ -96,7 +115,7 @@ let nativeEnabled = true;
 
 /**
  * Whether GatherRows, ScatterRows, the population's Adam and dropout masks, and wasm's
- * batches of tiny products run in the addon when it loads (default) or as before; the
+ * products run in the addon when it loads (default) or as before; the
  * results are the same bits.
  */
 export function useNativeKernels(enabled: boolean): void {

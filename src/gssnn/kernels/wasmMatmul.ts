@@ -8,8 +8,10 @@
  * Transpose kernel, and a batch is run as one 2-D product per batch entry on copies of its
  * operands. Results are identical.
  *
- * Where the native addon is built, the stock loop's many tiny products (attention's) run
- * there instead, with the same arithmetic and so the same bits (blocked.c).
+ * Where the native addon is built, every product runs there instead, with the same
+ * arithmetic and so the same bits: XNNPACK's (each output summed from 0 in order along the
+ * shared dimension, ordered.c; 2-4x faster on these shapes) and the stock loop's many tiny
+ * products (attention's, blocked.c).
  *
  * The `wasm-openblas` backend replaces both with one call of the OpenBLAS addon
  * (openblas.ts); `installWasmMatmul` switches between the two.
@@ -45,16 +47,33 @@ export function installWasmMatmul(flavour: 'xnnpack' | 'openblas'): void {
   tf.registerKernel({ ...kernels.stock, kernelFunc });
 }
 
+const batchOf = (t: tf.TensorInfo) => t.shape.slice(0, -2).reduce((x, y) => x * y, 1);
+
+/**
+ * Many tiny products (attention over [batch, heads, tokens, tokens]) are faster in the
+ * stock loop than one call each, and so have its arithmetic. Decided by rank and shape,
+ * never by the batch count, so that an entry's result does not depend on how many entries
+ * share the call.
+ */
+function isAttentionLike(a: tf.TensorInfo, b: tf.TensorInfo, transposeA = false, transposeB = false): boolean {
+  const [rowsA, colsA] = a.shape.slice(-2);
+  const [rowsB, colsB] = b.shape.slice(-2);
+  return a.shape.length >= 4 && rowsA * colsA * (transposeB ? rowsB : colsB) < 32768;
+}
+
+/** Whether the batches are equal or one of them is a single matrix. */
+function broadcastable(a: tf.TensorInfo, b: tf.TensorInfo): boolean {
+  const batchA = batchOf(a);
+  const batchB = batchOf(b);
+  return batchA === batchB || batchA === 1 || batchB === 1;
+}
+
 function xnnpackWrapper(stockFunc: tf.KernelFunc, transposeFunc: tf.KernelFunc): tf.KernelFunc {
   const untransposed = (a: tf.TensorInfo, b: tf.TensorInfo, backend: WasmBackendLike, attrs: tf.NamedAttrMap) => {
-    const batchA = a.shape.slice(0, -2).reduce((x, y) => x * y, 1);
-    const batchB = b.shape.slice(0, -2).reduce((x, y) => x * y, 1);
+    const batchA = batchOf(a);
+    const batchB = batchOf(b);
     const batch = Math.max(batchA, batchB);
-    const [m, k] = a.shape.slice(-2);
-    // Many tiny products (attention over [batch, heads, tokens, tokens]) are faster in the
-    // stock loop than one call each. Decided by rank and shape, never by the batch count, so
-    // that an entry's result does not depend on how many entries share the call.
-    const attentionLike = a.shape.length >= 4 && m * k * b.shape[b.shape.length - 1] < 32768;
+    const attentionLike = isAttentionLike(a, b, false, false);
     const sameOuter = a.shape.length === b.shape.length && a.shape.slice(0, -2).every((d, i) => d === b.shape[i]);
     const native = attentionLike && batch > 1 && sameOuter ? nativeKernels() : null;
     if (native) return blockedProducts(a, b, batch, backend, native);
@@ -67,6 +86,8 @@ function xnnpackWrapper(stockFunc: tf.KernelFunc, transposeFunc: tf.KernelFunc):
     const { a, b } = inputs as { a: tf.TensorInfo; b: tf.TensorInfo };
     const { transposeA, transposeB } = (attrs ?? {}) as { transposeA?: boolean; transposeB?: boolean };
     const be = backend as unknown as WasmBackendLike;
+    const ordered = nativeKernels();
+    if (ordered && !isAttentionLike(a, b, transposeA, transposeB) && broadcastable(a, b)) return orderedProducts(a, b, !!transposeA, !!transposeB, be, ordered);
     const plain = { ...attrs, transposeA: false, transposeB: false };
     if (!transposeA && !transposeB) return untransposed(a, b, be, plain);
     const swapLast = (t: tf.TensorInfo) => {
@@ -94,6 +115,22 @@ function blockedProducts(a: tf.TensorInfo, b: tf.TensorInfo, batch: number, back
   const n = b.shape[b.shape.length - 1];
   const out = backend.makeOutput([...a.shape.slice(0, -2), m, n], 'float32');
   native.blockedBatchMatmul(backend.typedArrayFromHeap(a), backend.typedArrayFromHeap(b), backend.typedArrayFromHeap(out), batch, m, n, k, m * k, k * n);
+  return out;
+}
+
+/**
+ * XNNPACK's products (either side may have batch 1, broadcast; transposed operands read in
+ * place) in the native addon, which computes the same bits (native/openblas/ordered.c).
+ */
+function orderedProducts(a: tf.TensorInfo, b: tf.TensorInfo, transposeA: boolean, transposeB: boolean, backend: WasmBackendLike, native: OpenBlasAddon): tf.TensorInfo {
+  const [m, k] = transposeA ? a.shape.slice(-2).reverse() : a.shape.slice(-2);
+  const n = transposeB ? b.shape[b.shape.length - 2] : b.shape[b.shape.length - 1];
+  const [batchA, batchB] = [batchOf(a), batchOf(b)];
+  const out = backend.makeOutput([...(batchA >= batchB ? a : b).shape.slice(0, -2), m, n], 'float32');
+  const strideA = batchA === 1 ? 0 : m * k;
+  const strideB = batchB === 1 ? 0 : k * n;
+  const [viewA, viewB, viewOut] = [a, b, out].map((t) => backend.typedArrayFromHeap(t));
+  native.orderedBatchMatmul(viewA, viewB, viewOut, Math.max(batchA, batchB), m, n, k, transposeA, transposeB, strideA, strideB);
   return out;
 }
 
