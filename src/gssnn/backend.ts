@@ -23,6 +23,7 @@ import { dirname, join } from 'node:path';
 import { registerReductionGradients } from './kernels/reductionGradients.ts';
 import { registerSegmentKernels } from './kernels/register.ts';
 import { installCpuMatmul } from './kernels/cpuMatmul.ts';
+import { installWasmElementwise } from './kernels/wasmElementwise.ts';
 import { installWasmSharedIdentity } from './kernels/wasmIdentity.ts';
 import { loadOpenBlas } from './kernels/openblas.ts';
 import { installWasmMatmul } from './kernels/wasmMatmul.ts';
@@ -184,6 +185,7 @@ async function loadWasm(matmul: 'xnnpack' | 'openblas'): Promise<Loaded> {
   await tf.ready();
   installWasmMatmul(matmul);
   installWasmSharedIdentity();
+  installWasmElementwise();
   const simd = Boolean(await tf.env().getAsync('WASM_HAS_SIMD_SUPPORT'));
   return { version: wasm.version_wasm, details: { simd, threads: false, ...(blas ? { openblas: blas.config() } : {}) } };
 }

@@ -2,8 +2,8 @@
  * The OpenBLAS addon (native/openblas) against a float64 loop: batched, broadcast and
  * transposed products of any small shape, including empty ones; its row gather and scatter
  * and its Adam equal the JavaScript kernels bit for bit, its ordered products wasm's XNNPACK
- * products and its blocked products wasm's own loop (and training with them equals training
- * without); bad arguments
+ * products, its blocked products wasm's own loop and its elementwise kernels wasm's (and
+ * training with them equals training without); bad arguments
  * are refused with an error instead of reading past an array. Switching between `wasm` and
  * `wasm-openblas` swaps the product kernel both ways.
  */
@@ -206,6 +206,51 @@ describe('the OpenBLAS addon', () => {
     );
   });
 
+  it.skipIf(!OPENBLAS)("computes wasm's Add, Sub, Multiply, RealDiv, Sum and Mean to the same bits, broadcast and on any axes", async () => {
+    await initBackend('wasm');
+    const cases = fc
+      .array(fc.integer({ min: 1, max: 5 }), { minLength: 0, maxLength: 5 })
+      .chain((shape) =>
+        fc.record({
+          shape: fc.constant(shape),
+          // The other operand: some trailing dimensions of the shape, each possibly 1 (broadcast).
+          other: fc.array(fc.boolean(), { minLength: shape.length, maxLength: shape.length }).chain((ones) =>
+            fc.integer({ min: 0, max: shape.length }).map((drop) => shape.map((d, i) => (ones[i] ? 1 : d)).slice(drop)),
+          ),
+          swap: fc.boolean(),
+          axes: fc.subarray(shape.map((_, i) => i)),
+          keepDims: fc.boolean(),
+          seed: fc.integer(),
+        }),
+      );
+    await fc.assert(
+      fc.asyncProperty(cases, async ({ shape, other, swap, axes, keepDims, seed }) => {
+        const rng = new Random(seed);
+        const next = () => rng.next();
+        const values = (count: number) => Float32Array.from({ length: count }, () => (next() < 0.05 ? (next() < 0.5 ? 0 : -0) : (next() - 0.5) * 10 ** Math.floor(next() * 8 - 4)));
+        const x = tf.tensor(values(tf.util.sizeFromShape(shape)), shape);
+        const y = tf.tensor(values(tf.util.sizeFromShape(other)), other);
+        const [a, b] = swap ? [y, x] : [x, y];
+        const run = () =>
+          tf.tidy(() =>
+            [tf.add(a, b), tf.sub(a, b), tf.mul(a, b), tf.div(a, b), tf.sum(x, axes, keepDims), tf.mean(x, axes.length ? axes : undefined, keepDims)].map((t) => ({
+              shape: t.shape,
+              values: t.dataSync().slice(),
+            })),
+          );
+        const native = run();
+        useNativeKernels(false);
+        try {
+          expect(native).toEqual(run());
+        } finally {
+          useNativeKernels(true);
+          tf.dispose([x, y]);
+        }
+      }),
+      { numRuns: 300 },
+    );
+  });
+
   it.skipIf(!OPENBLAS)("computes wasm's batches of tiny products (attention's) to the same bits as the backend's own loop", async () => {
     await initBackend('wasm');
     const shapes = fc.record({
@@ -271,6 +316,13 @@ describe('the OpenBLAS addon', () => {
     expect(() => (blas.sgemmBatch as unknown as (...args: unknown[]) => void)(four, four, four)).toThrow(/11 arguments/);
     expect(() => blas.blockedBatchMatmul(four, four, four, 2, 2, 2, 2, 4, 4)).toThrow(/do not fit/);
     expect(() => blas.orderedBatchMatmul(four, four, four, 2, 2, 2, 2, false, true, 4, 4)).toThrow(/do not fit/);
+    const dims = (...d: number[]) => Float64Array.from(d);
+    expect(() => blas.binaryOp(0, four, four, four, dims(2, 3), dims(3, 1), dims(3, 1))).toThrow(/do not fit/);
+    expect(() => blas.binaryOp(4, four, four, four, dims(4), dims(1), dims(1))).toThrow(/op must be/);
+    expect(() => blas.binaryOp(0, four, four, four, dims(4), dims(1), dims(1, 1))).toThrow(/same length/);
+    expect(() => blas.binaryOp(0, four, four, four, dims(4.5), dims(1), dims(1))).toThrow(/non-negative integers/);
+    expect(() => blas.reduceSum(four, four, dims(4), dims(1), dims(2), dims(4), false)).toThrow(/do not fit/);
+    expect(() => blas.reduceSum(four, four, dims(4), dims(1, 1), dims(), dims(), false)).toThrow(/one stride/);
     expect(() => blas.orderedBatchMatmul(four, four, four, 1, 2, 2, -2, false, false, 4, 4)).toThrow(/non-negative/);
     expect(() => blas.orderedBatchMatmul(four, four, four, 1, 2, 2, 2, 0 as unknown as boolean, false, 4, 4)).toThrow(/booleans/);
     expect(() => (blas.orderedBatchMatmul as unknown as (...args: unknown[]) => void)(four, four, four)).toThrow(/11 arguments/);

@@ -68,6 +68,16 @@ export interface OpenBlasAddon {
     strideA: number,
     strideB: number,
   ): void;
+  /**
+   * out = a op b (0 add, 1 sub, 2 mul, 3 div) over the output's dimensions `dims`, a and b
+   * read at their strides (0 where broadcast); wasm's arithmetic (native/openblas/elementwise.c).
+   */
+  binaryOp(op: number, a: Float32Array, b: Float32Array, out: Float32Array, dims: Float64Array, stridesA: Float64Array, stridesB: Float64Array): void;
+  /**
+   * out[o] = the sum (or mean) of x over the reduced positions, in row-major order of the
+   * reduced axes, each sum from 0 (wasm's arithmetic; native/openblas/elementwise.c).
+   */
+  reduceSum(x: Float32Array, out: Float32Array, keptDims: Float64Array, keptStrides: Float64Array, reducedDims: Float64Array, reducedStrides: Float64Array, mean: boolean): void;
   /** The wasm backend's blocked batch product on untransposed operands, bitwise (see native/openblas/blocked.c). */
   blockedBatchMatmul(a: Float32Array, b: Float32Array, out: Float32Array, batch: number, m: number, n: number, k: number, strideA: number, strideB: number): void;
   /**
