@@ -1,12 +1,14 @@
 /*
- * Batched products with the wasm backend's float32 arithmetic for its ordinary products
- * (XNNPACK's, kernels/wasmMatmul.ts): every output starts at 0 and adds the products
- * a[i, p] * b[p, j] one p at a time, in order, each product and each sum rounded to float32
- * (no fused multiply-add: built with -ffp-contract=off). The order is all that fixes the
- * bits, so the same results come out however the outputs are grouped: here 4 rows by 16
- * columns at a time in vector registers, with AVX where the CPU has it.
+ * Batched products with the wasm backend's float32 arithmetic (kernels/wasmMatmul.ts):
+ * every output starts at 0 and adds the products a[i, p] * b[p, j] one p at a time, in
+ * order, each product and each sum rounded to float32 (no fused multiply-add: built with
+ * -ffp-contract=off). That is XNNPACK's arithmetic (chunk 0); wasm's own loop for a batch of
+ * tiny products (attention's) instead sums chunks of 48 p from 0 and adds each chunk's sum to
+ * the output in order (chunk 48). The order is all that fixes the bits, so the same results
+ * come out however the outputs are grouped: here 4 rows by 16 columns at a time in vector
+ * registers, with AVX where the CPU has it.
  *
- *   orderedBatchMatmul(a, b, out, batch, m, n, k, transposeA, transposeB, strideA, strideB)
+ *   orderedBatchMatmul(a, b, out, batch, m, n, k, transposeA, transposeB, strideA, strideB, chunk)
  *
  * a: [.., m, k] ([.., k, m] if transposeA), b: [.., k, n] ([.., n, k] if transposeB),
  * out: [batch, m, n]; stride 0 broadcasts. Transposed operands are read in place.
@@ -25,12 +27,12 @@
 typedef float v8 __attribute__((vector_size(32)));
 
 /* Rows [i, i + rows) of a (row r, column p at a[r * rowStep + p * colStep]) x the 16 columns
-   of `panel` ([k][16], zero-padded past `cols`). */
-static inline __attribute__((always_inline)) void block(int rows, const float *a, int64_t rowStep, int64_t colStep, int64_t k, const float *panel,
-                                                        float *out, int64_t n, int64_t cols) {
+   of `panel` ([k][16], zero-padded past `cols`), p in [p0, p1): written to out, or added to it. */
+static inline __attribute__((always_inline)) void block(int rows, const float *a, int64_t rowStep, int64_t colStep, int64_t p0, int64_t p1,
+                                                        const float *panel, float *out, int64_t n, int64_t cols, int add) {
   v8 acc[ROWS][2];
   for (int r = 0; r < ROWS; r++) acc[r][0] = acc[r][1] = (v8){0};
-  for (int64_t p = 0; p < k; p++) {
+  for (int64_t p = p0; p < p1; p++) {
     v8 b0, b1;
     memcpy(&b0, panel + p * COLS, sizeof b0);
     memcpy(&b1, panel + p * COLS + 8, sizeof b1);
@@ -45,13 +47,18 @@ static inline __attribute__((always_inline)) void block(int rows, const float *a
     float row[COLS];
     memcpy(row, &acc[r][0], sizeof acc[r][0]);
     memcpy(row + 8, &acc[r][1], sizeof acc[r][1]);
-    memcpy(out + r * n, row, (size_t)cols * sizeof(float));
+    float *to = out + r * n;
+    if (add) {
+      for (int64_t c = 0; c < cols; c++) to[c] = to[c] + row[c];
+    } else {
+      memcpy(to, row, (size_t)cols * sizeof(float));
+    }
   }
 }
 
 __attribute__((target_clones("avx", "default"))) static void ordered_products(const float *a, const float *b, float *out, int64_t batch, int64_t m,
                                                                               int64_t n, int64_t k, int transposeA, int transposeB, int64_t strideA,
-                                                                              int64_t strideB, float *panel) {
+                                                                              int64_t strideB, int64_t chunk, float *panel) {
   const int64_t rowStep = transposeA ? 1 : k, colStep = transposeA ? m : 1;
   for (int64_t t = 0; t < batch; t++) {
     const float *at = a + t * strideA, *bt = b + t * strideB;
@@ -67,32 +74,37 @@ __attribute__((target_clones("avx", "default"))) static void ordered_products(co
           memcpy(to, bt + p * n + j0, (size_t)cols * sizeof(float));
         }
       }
-      int64_t i = 0;
-      for (; i + ROWS <= m; i += ROWS) block(ROWS, at + i * rowStep, rowStep, colStep, k, panel, ot + i * n + j0, n, cols);
-      const float *rest = at + i * rowStep;
-      float *restOut = ot + i * n + j0;
-      switch (m - i) {
-        case 3: block(3, rest, rowStep, colStep, k, panel, restOut, n, cols); break;
-        case 2: block(2, rest, rowStep, colStep, k, panel, restOut, n, cols); break;
-        case 1: block(1, rest, rowStep, colStep, k, panel, restOut, n, cols); break;
+      /* The first chunk's sums are the outputs (0 + s is s: a sum from +0 is never -0). */
+      for (int64_t p0 = 0; p0 < k; p0 += chunk) {
+        const int64_t p1 = p0 + chunk < k ? p0 + chunk : k;
+        const int add = p0 > 0;
+        int64_t i = 0;
+        for (; i + ROWS <= m; i += ROWS) block(ROWS, at + i * rowStep, rowStep, colStep, p0, p1, panel, ot + i * n + j0, n, cols, add);
+        const float *rest = at + i * rowStep;
+        float *restOut = ot + i * n + j0;
+        switch (m - i) {
+          case 3: block(3, rest, rowStep, colStep, p0, p1, panel, restOut, n, cols, add); break;
+          case 2: block(2, rest, rowStep, colStep, p0, p1, panel, restOut, n, cols, add); break;
+          case 1: block(1, rest, rowStep, colStep, p0, p1, panel, restOut, n, cols, add); break;
+        }
       }
     }
   }
 }
 
 static napi_value ordered_batch_matmul(napi_env env, napi_callback_info info) {
-  napi_value argv[11];
+  napi_value argv[12];
   float *arrays[3];
   size_t lengths[3];
-  if (!exact_args(env, info, 11, argv, "orderedBatchMatmul", "expected 11 arguments") ||
+  if (!exact_args(env, info, 12, argv, "orderedBatchMatmul", "expected 12 arguments") ||
       !float_arrays(env, argv, 3, arrays, lengths, "orderedBatchMatmul", "a, b and out must be Float32Arrays")) {
     return NULL;
   }
-  int64_t dims[6];
+  int64_t dims[7];
   bool transposed[2];
-  for (int i = 0; i < 6; i++) {
+  for (int i = 0; i < 7; i++) {
     if (napi_get_value_int64(env, argv[i < 4 ? 3 + i : 5 + i], &dims[i]) != napi_ok || dims[i] < 0) {
-      throw_named(env, "orderedBatchMatmul", "batch, m, n, k and the strides must be non-negative integers", 1);
+      throw_named(env, "orderedBatchMatmul", "batch, m, n, k, the strides and chunk must be non-negative integers", 1);
       return NULL;
     }
   }
@@ -101,6 +113,7 @@ static napi_value ordered_batch_matmul(napi_env env, napi_callback_info info) {
     return NULL;
   }
   const int64_t batch = dims[0], m = dims[1], n = dims[2], k = dims[3], strideA = dims[4], strideB = dims[5];
+  const int64_t chunk = dims[6] > 0 ? dims[6] : k;
   if (!batch_fits(batch, m, n, k, strideA, strideB, lengths[0], lengths[1], lengths[2])) {
     throw_named(env, "orderedBatchMatmul", "shapes do not fit the arrays", 0);
     return NULL;
@@ -115,7 +128,7 @@ static napi_value ordered_batch_matmul(napi_env env, napi_callback_info info) {
     throw_named(env, "orderedBatchMatmul", "out of memory", 0);
     return NULL;
   }
-  ordered_products(arrays[0], arrays[1], arrays[2], batch, m, n, k, transposed[0], transposed[1], strideA, strideB, panel);
+  ordered_products(arrays[0], arrays[1], arrays[2], batch, m, n, k, transposed[0], transposed[1], strideA, strideB, chunk, panel);
   free(panel);
   return NULL;
 }

@@ -10,7 +10,8 @@
  * (k x n, or n x k when transposeB); a stride of 0 broadcasts one operand over the batch.
  * Runs on the calling thread: OpenBLAS is limited to one thread at load. The addon also
  * carries the row gather and scatter kernels (rows.c), the population's Adam (adam.c) and
- * the wasm backend's blocked batch product (blocked.c), each bitwise equal to its counterpart.
+ * dropout masks (dropout.c), and the wasm backend's products (ordered.c) and reductions and
+ * broadcast arithmetic (elementwise.c), each bitwise equal to its counterpart.
  */
 #include <cblas.h>
 #include <node_api.h>
@@ -83,7 +84,6 @@ static napi_value init(napi_env env, napi_value exports) {
   napi_define_properties(env, exports, 2, properties);
   define_row_kernels(env, exports);
   define_adam(env, exports);
-  define_blocked_matmul(env, exports);
   define_dropout(env, exports);
   define_ordered_matmul(env, exports);
   define_elementwise(env, exports);

@@ -49,7 +49,6 @@ static inline int batch_fits(int64_t batch, int64_t m, int64_t n, int64_t k, int
 
 void define_row_kernels(napi_env env, napi_value exports);
 void define_adam(napi_env env, napi_value exports);
-void define_blocked_matmul(napi_env env, napi_value exports);
 void define_dropout(napi_env env, napi_value exports);
 void define_ordered_matmul(napi_env env, napi_value exports);
 void define_elementwise(napi_env env, napi_value exports);

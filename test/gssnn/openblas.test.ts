@@ -2,7 +2,7 @@
  * The OpenBLAS addon (native/openblas) against a float64 loop: batched, broadcast and
  * transposed products of any small shape, including empty ones; its row gather and scatter
  * and its Adam equal the JavaScript kernels bit for bit, its ordered products wasm's XNNPACK
- * products, its blocked products wasm's own loop and its elementwise kernels wasm's (and
+ * products and wasm's own loop for tiny products, and its elementwise kernels wasm's (and
  * training with them equals training without); bad arguments
  * are refused with an error instead of reading past an array. Switching between `wasm` and
  * `wasm-openblas` swaps the product kernel both ways.
@@ -314,8 +314,7 @@ describe('the OpenBLAS addon', () => {
     expect(() => blas.sgemmBatch(four, four, four, 2, 2, 2, 2, false, false, 4, 4)).toThrow(/do not fit/);
     expect(() => blas.sgemmBatch(four, four, new Float32Array(3), 1, 2, 2, 2, false, false, 4, 4)).toThrow(/do not fit/);
     expect(() => (blas.sgemmBatch as unknown as (...args: unknown[]) => void)(four, four, four)).toThrow(/11 arguments/);
-    expect(() => blas.blockedBatchMatmul(four, four, four, 2, 2, 2, 2, 4, 4)).toThrow(/do not fit/);
-    expect(() => blas.orderedBatchMatmul(four, four, four, 2, 2, 2, 2, false, true, 4, 4)).toThrow(/do not fit/);
+    expect(() => blas.orderedBatchMatmul(four, four, four, 2, 2, 2, 2, false, true, 4, 4, 0)).toThrow(/do not fit/);
     const dims = (...d: number[]) => Float64Array.from(d);
     expect(() => blas.binaryOp(0, four, four, four, dims(2, 3), dims(3, 1), dims(3, 1))).toThrow(/do not fit/);
     expect(() => blas.binaryOp(4, four, four, four, dims(4), dims(1), dims(1))).toThrow(/op must be/);
@@ -323,12 +322,11 @@ describe('the OpenBLAS addon', () => {
     expect(() => blas.binaryOp(0, four, four, four, dims(4.5), dims(1), dims(1))).toThrow(/non-negative integers/);
     expect(() => blas.reduceSum(four, four, dims(4), dims(1), dims(2), dims(4), false)).toThrow(/do not fit/);
     expect(() => blas.reduceSum(four, four, dims(4), dims(1, 1), dims(), dims(), false)).toThrow(/one stride/);
-    expect(() => blas.orderedBatchMatmul(four, four, four, 1, 2, 2, -2, false, false, 4, 4)).toThrow(/non-negative/);
-    expect(() => blas.orderedBatchMatmul(four, four, four, 1, 2, 2, 2, 0 as unknown as boolean, false, 4, 4)).toThrow(/booleans/);
-    expect(() => (blas.orderedBatchMatmul as unknown as (...args: unknown[]) => void)(four, four, four)).toThrow(/11 arguments/);
-    expect(() => blas.blockedBatchMatmul(four, four, four, 1, 2, 2, -2, 4, 4)).toThrow(/non-negative/);
-    expect(() => blas.blockedBatchMatmul(four, new Int32Array(4) as unknown as Float32Array, four, 1, 2, 2, 2, 4, 4)).toThrow(/Float32Arrays/);
-    expect(() => (blas.blockedBatchMatmul as unknown as (...args: unknown[]) => void)(four, four, four)).toThrow(/9 arguments/);
+    expect(() => blas.orderedBatchMatmul(four, four, four, 1, 2, 2, -2, false, false, 4, 4, 0)).toThrow(/non-negative/);
+    expect(() => blas.orderedBatchMatmul(four, four, four, 1, 2, 2, 2, false, false, 4, 4, -1)).toThrow(/non-negative/);
+    expect(() => blas.orderedBatchMatmul(four, four, four, 1, 2, 2, 2, 0 as unknown as boolean, false, 4, 4, 0)).toThrow(/booleans/);
+    expect(() => blas.orderedBatchMatmul(four, new Int32Array(4) as unknown as Float32Array, four, 1, 2, 2, 2, false, false, 4, 4, 0)).toThrow(/Float32Arrays/);
+    expect(() => (blas.orderedBatchMatmul as unknown as (...args: unknown[]) => void)(four, four, four)).toThrow(/12 arguments/);
     expect(() => (blas.adamUpdate as unknown as (...args: unknown[]) => void)(four)).toThrow(/10 arguments/);
     const state = new Float64Array(4);
     expect(() => blas.aleaDropout(four, state, Float64Array.of(1, 1, 0, 4), 0.5, 2)).toThrow(/do not fit/);

@@ -51,9 +51,10 @@ export interface OpenBlasAddon {
     constants: Float32Array,
   ): void;
   /**
-   * Batched products with wasm's arithmetic for its ordinary (XNNPACK) products, bitwise:
-   * each output sums op(A)[i, p] * op(B)[p, j] from 0 in order of p (see
-   * native/openblas/ordered.c); transposed operands are read in place, a stride of 0 broadcasts.
+   * Batched products with wasm's arithmetic, bitwise: each output sums op(A)[i, p] * op(B)[p, j]
+   * from 0 in order of p (XNNPACK's products: chunk 0), or sums chunks of `chunk` p from 0 and
+   * adds them in order (wasm's own loop for tiny products: chunk 48); see
+   * native/openblas/ordered.c. Transposed operands are read in place, a stride of 0 broadcasts.
    */
   orderedBatchMatmul(
     a: Float32Array,
@@ -67,6 +68,7 @@ export interface OpenBlasAddon {
     transposeB: boolean,
     strideA: number,
     strideB: number,
+    chunk: number,
   ): void;
   /**
    * out = a op b (0 add, 1 sub, 2 mul, 3 div) over the output's dimensions `dims`, a and b
@@ -78,8 +80,6 @@ export interface OpenBlasAddon {
    * reduced axes, each sum from 0 (wasm's arithmetic; native/openblas/elementwise.c).
    */
   reduceSum(x: Float32Array, out: Float32Array, keptDims: Float64Array, keptStrides: Float64Array, reducedDims: Float64Array, reducedStrides: Float64Array, mean: boolean): void;
-  /** The wasm backend's blocked batch product on untransposed operands, bitwise (see native/openblas/blocked.c). */
-  blockedBatchMatmul(a: Float32Array, b: Float32Array, out: Float32Array, batch: number, m: number, n: number, k: number, strideA: number, strideB: number): void;
   /**
    * Dropout multipliers from seedrandom's alea generators: block i starts from states[4i..4i+4)
    * (c, s0, s1, s2; advanced in place) and fills, for b < batch, out[start + b * rowStride + j]

@@ -10,8 +10,8 @@
  *
  * Where the native addon is built, every product runs there instead, with the same
  * arithmetic and so the same bits: XNNPACK's (each output summed from 0 in order along the
- * shared dimension, ordered.c; 2-4x faster on these shapes) and the stock loop's many tiny
- * products (attention's, blocked.c).
+ * shared dimension; 2-4x faster on these shapes) and the stock loop's many tiny products
+ * (attention's; chunks of 48 along the shared dimension), both in ordered.c.
  *
  * The `wasm-openblas` backend replaces both with one call of the OpenBLAS addon
  * (openblas.ts); `installWasmMatmul` switches between the two.
@@ -47,6 +47,9 @@ export function installWasmMatmul(flavour: 'xnnpack' | 'openblas'): void {
   tf.registerKernel({ ...kernels.stock, kernelFunc });
 }
 
+/** The stock loop sums its products in chunks of this many along the shared dimension. */
+const STOCK_LOOP_CHUNK = 48;
+
 const batchOf = (t: tf.TensorInfo) => t.shape.slice(0, -2).reduce((x, y) => x * y, 1);
 
 /**
@@ -76,7 +79,7 @@ function xnnpackWrapper(stockFunc: tf.KernelFunc, transposeFunc: tf.KernelFunc):
     const attentionLike = isAttentionLike(a, b, false, false);
     const sameOuter = a.shape.length === b.shape.length && a.shape.slice(0, -2).every((d, i) => d === b.shape[i]);
     const native = attentionLike && batch > 1 && sameOuter ? nativeKernels() : null;
-    if (native) return blockedProducts(a, b, batch, backend, native);
+    if (native) return stockLoopProducts(a, b, batch, backend, native);
     if (batch <= 1 || attentionLike || (batchA !== 1 && batchA !== batch) || (batchB !== 1 && batchB !== batch)) {
       return stockFunc({ inputs: { a, b }, backend: backend as unknown as tf.KernelBackend, attrs }) as tf.TensorInfo;
     }
@@ -108,13 +111,13 @@ function xnnpackWrapper(stockFunc: tf.KernelFunc, transposeFunc: tf.KernelFunc):
 
 /**
  * The stock loop's products (a batch of equal-shaped, untransposed operands) in the native
- * addon, which computes the same bits (native/openblas/blocked.c).
+ * addon, which computes the same bits (native/openblas/ordered.c, in chunks of 48).
  */
-function blockedProducts(a: tf.TensorInfo, b: tf.TensorInfo, batch: number, backend: WasmBackendLike, native: OpenBlasAddon): tf.TensorInfo {
+function stockLoopProducts(a: tf.TensorInfo, b: tf.TensorInfo, batch: number, backend: WasmBackendLike, native: OpenBlasAddon): tf.TensorInfo {
   const [m, k] = a.shape.slice(-2);
   const n = b.shape[b.shape.length - 1];
   const out = backend.makeOutput([...a.shape.slice(0, -2), m, n], 'float32');
-  native.blockedBatchMatmul(backend.typedArrayFromHeap(a), backend.typedArrayFromHeap(b), backend.typedArrayFromHeap(out), batch, m, n, k, m * k, k * n);
+  native.orderedBatchMatmul(backend.typedArrayFromHeap(a), backend.typedArrayFromHeap(b), backend.typedArrayFromHeap(out), batch, m, n, k, false, false, m * k, k * n, STOCK_LOOP_CHUNK);
   return out;
 }
 
@@ -130,7 +133,7 @@ function orderedProducts(a: tf.TensorInfo, b: tf.TensorInfo, transposeA: boolean
   const strideA = batchA === 1 ? 0 : m * k;
   const strideB = batchB === 1 ? 0 : k * n;
   const [viewA, viewB, viewOut] = [a, b, out].map((t) => backend.typedArrayFromHeap(t));
-  native.orderedBatchMatmul(viewA, viewB, viewOut, Math.max(batchA, batchB), m, n, k, transposeA, transposeB, strideA, strideB);
+  native.orderedBatchMatmul(viewA, viewB, viewOut, Math.max(batchA, batchB), m, n, k, transposeA, transposeB, strideA, strideB, 0);
   return out;
 }
 
