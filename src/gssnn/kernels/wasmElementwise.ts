@@ -60,39 +60,88 @@ export function broadcastPlan(aShape: readonly number[], bShape: readonly number
   return { dims, stridesA, stridesB };
 }
 
+/** What a native call needs for one pair of shapes, computed once per pair (a step repeats its shapes). */
+interface BinaryPlan {
+  outShape: number[];
+  dims: Float64Array;
+  stridesA: Float64Array;
+  stridesB: Float64Array;
+}
+
+interface ReducePlan {
+  outShape: number[];
+  keptDims: Float64Array;
+  keptStrides: Float64Array;
+  reducedDims: Float64Array;
+  reducedStrides: Float64Array;
+}
+
+/** A small cache of plans by key, emptied when it grows past `limit` (shapes change rarely). */
+function planCache<T>(limit = 512) {
+  const plans = new Map<string, T>();
+  return (key: string, make: () => T): T => {
+    let plan = plans.get(key);
+    if (!plan) {
+      if (plans.size >= limit) plans.clear();
+      plan = make();
+      plans.set(key, plan);
+    }
+    return plan;
+  };
+}
+
+const binaryPlans = planCache<BinaryPlan | null>();
+const reducePlans = planCache<ReducePlan>();
+
 function binaryKernel(op: number, stock: tf.KernelFunc): tf.KernelFunc {
   return (args) => {
     const { a, b } = args.inputs as { a: tf.TensorInfo; b: tf.TensorInfo };
-    const broadcast = !tf.util.arraysEqual(a.shape, b.shape);
-    const native = broadcast && a.dtype === 'float32' && b.dtype === 'float32' ? nativeKernels() : null;
-    const plan = native ? broadcastPlan(a.shape, b.shape) : null;
-    if (!native || !plan || plan.dims.length > 8) return stock(args);
+    const native = a.dtype === 'float32' && b.dtype === 'float32' && !tf.util.arraysEqual(a.shape, b.shape) ? nativeKernels() : null;
+    const plan = native
+      ? binaryPlans(`${a.shape}|${b.shape}`, () => {
+          const { dims, stridesA, stridesB } = broadcastPlan(a.shape, b.shape);
+          if (dims.length > 8) return null;
+          const outShape = tf.backend_util.assertAndGetBroadcastShape(a.shape, b.shape);
+          return { outShape, dims: Float64Array.from(dims), stridesA: Float64Array.from(stridesA), stridesB: Float64Array.from(stridesB) };
+        })
+      : null;
+    if (!native || !plan) return stock(args);
     const backend = args.backend as unknown as WasmHeapBackend;
-    const out = backend.makeOutput(tf.backend_util.assertAndGetBroadcastShape(a.shape, b.shape), 'float32');
-    if (tf.util.sizeFromShape(out.shape) === 0) return out;
-    const [va, vb, vo] = [a, b, out].map((t) => backend.typedArrayFromHeap(t) as Float32Array);
-    native.binaryOp(op, va, vb, vo, Float64Array.from(plan.dims), Float64Array.from(plan.stridesA), Float64Array.from(plan.stridesB));
+    const out = backend.makeOutput(plan.outShape, 'float32');
+    if (tf.util.sizeFromShape(plan.outShape) === 0) return out;
+    const heap = (t: tf.TensorInfo) => backend.typedArrayFromHeap(t) as Float32Array;
+    native.binaryOp(op, heap(a), heap(b), heap(out), plan.dims, plan.stridesA, plan.stridesB);
     return out;
+  };
+}
+
+function reducePlan(shape: readonly number[], axis: number | number[], keepDims: boolean): ReducePlan {
+  const axes = tf.util.parseAxisParam(axis, shape as number[]);
+  const strides = rowMajorStrides(shape);
+  const kept = shape.map((_, i) => i).filter((i) => !axes.includes(i));
+  const reduced = shape.map((_, i) => i).filter((i) => axes.includes(i));
+  const pick = (of: readonly number[], at: number[]) => Float64Array.from(at.map((i) => of[i]));
+  return {
+    outShape: keepDims ? shape.map((d, i) => (axes.includes(i) ? 1 : d)) : kept.map((i) => shape[i]),
+    keptDims: pick(shape, kept),
+    keptStrides: pick(strides, kept),
+    reducedDims: pick(shape, reduced),
+    reducedStrides: pick(strides, reduced),
   };
 }
 
 function reduceKernel(mean: boolean, stock: tf.KernelFunc): tf.KernelFunc {
   return (args) => {
     const { x } = args.inputs as { x: tf.TensorInfo };
-    const native = x.dtype === 'float32' ? nativeKernels() : null;
-    if (!native || x.shape.length > 8) return stock(args);
+    const native = x.dtype === 'float32' && x.shape.length <= 8 ? nativeKernels() : null;
+    if (!native) return stock(args);
     const { axis, keepDims } = args.attrs as unknown as { axis: number | number[]; keepDims: boolean };
-    const axes = tf.util.parseAxisParam(axis, x.shape);
-    const strides = rowMajorStrides(x.shape);
-    const kept = x.shape.map((_, i) => i).filter((i) => !axes.includes(i));
-    const reduced = x.shape.map((_, i) => i).filter((i) => axes.includes(i));
-    const outShape = keepDims ? x.shape.map((d, i) => (axes.includes(i) ? 1 : d)) : kept.map((i) => x.shape[i]);
+    const plan = reducePlans(`${x.shape}|${axis}|${keepDims}`, () => reducePlan(x.shape, axis, keepDims));
     const backend = args.backend as unknown as WasmHeapBackend;
-    const out = backend.makeOutput(outShape, 'float32');
+    const out = backend.makeOutput(plan.outShape, 'float32');
     if (tf.util.sizeFromShape(x.shape) === 0) return out;
-    const [vx, vo] = [x, out].map((t) => backend.typedArrayFromHeap(t) as Float32Array);
-    const pick = (of: readonly number[], at: number[]) => Float64Array.from(at.map((i) => of[i]));
-    native.reduceSum(vx, vo, pick(x.shape, kept), pick(strides, kept), pick(x.shape, reduced), pick(strides, reduced), mean);
+    const heap = (t: tf.TensorInfo) => backend.typedArrayFromHeap(t) as Float32Array;
+    native.reduceSum(heap(x), heap(out), plan.keptDims, plan.keptStrides, plan.reducedDims, plan.reducedStrides, mean);
     return out;
   };
 }
