@@ -63,6 +63,36 @@ const cases = fc.record({
   broadcastB: fc.boolean(),
 });
 
+/** Runs `run` with the native kernels and again without them, and expects the same result. */
+function expectNativeUnchanged<T>(run: () => T): void {
+  const native = run();
+  useNativeKernels(false);
+  try {
+    expect(native).toEqual(run());
+  } finally {
+    useNativeKernels(true);
+  }
+}
+
+/** Values of many magnitudes and zeros of both signs, so that the order of a sum shows in its bits. */
+function spreadValues(seed: number): (count: number) => Float32Array {
+  const rng = new Random(seed);
+  const next = () => rng.next();
+  return (count) => Float32Array.from({ length: count }, () => (next() < 0.05 ? (next() < 0.5 ? 0 : -0) : (next() - 0.5) * 10 ** Math.floor(next() * 8 - 4)));
+}
+
+/** tf.matMul of random operands of these shapes is the same with the native kernels as without. */
+function expectProductUnchanged(seed: number, aShape: number[], bShape: number[], transposeA: boolean, transposeB: boolean): void {
+  const values = spreadValues(seed);
+  const a = tf.tensor(values(tf.util.sizeFromShape(aShape)), aShape);
+  const b = tf.tensor(values(tf.util.sizeFromShape(bShape)), bShape);
+  try {
+    expectNativeUnchanged(() => tf.tidy(() => tf.matMul(a, b, transposeA, transposeB).dataSync().slice()));
+  } finally {
+    tf.dispose([a, b]);
+  }
+}
+
 describe('the OpenBLAS addon', () => {
   it('is built where CI requires it', () => {
     if (!process.env.SYNTH_REQUIRE_OPENBLAS) return;
@@ -159,13 +189,7 @@ describe('the OpenBLAS addon', () => {
           fillDropoutBlocks(out, blocks(streams), rate);
           return out;
         };
-        const native = fill();
-        useNativeKernels(false);
-        try {
-          expect(native).toEqual(fill());
-        } finally {
-          useNativeKernels(true);
-        }
+        expectNativeUnchanged(fill);
       }),
       { numRuns: 200 },
     );
@@ -184,23 +208,9 @@ describe('the OpenBLAS addon', () => {
     });
     await fc.assert(
       fc.asyncProperty(shapes, fc.integer(), async ({ batch, broadcast, m, k, n, transposeA, transposeB }, seed) => {
-        const rng = new Random(seed);
-        const next = () => rng.next();
-        // Zeros of both signs and many magnitudes, so that the order of each sum shows in its bits.
-        const values = (count: number) => Float32Array.from({ length: count }, () => (next() < 0.05 ? (next() < 0.5 ? 0 : -0) : (next() - 0.5) * 10 ** Math.floor(next() * 8 - 4)));
         const batchA = broadcast === 'a' ? 1 : batch;
         const batchB = broadcast === 'b' ? 1 : batch;
-        const a = tf.tensor3d(values(batchA * m * k), transposeA ? [batchA, k, m] : [batchA, m, k]);
-        const b = tf.tensor3d(values(batchB * k * n), transposeB ? [batchB, n, k] : [batchB, k, n]);
-        const product = () => tf.tidy(() => tf.matMul(a, b, transposeA, transposeB).dataSync().slice());
-        const native = product();
-        useNativeKernels(false);
-        try {
-          expect(native).toEqual(product());
-        } finally {
-          useNativeKernels(true);
-          tf.dispose([a, b]);
-        }
+        expectProductUnchanged(seed, transposeA ? [batchA, k, m] : [batchA, m, k], transposeB ? [batchB, n, k] : [batchB, k, n], transposeA, transposeB);
       }),
       { numRuns: 150 },
     );
@@ -225,9 +235,7 @@ describe('the OpenBLAS addon', () => {
       );
     await fc.assert(
       fc.asyncProperty(cases, async ({ shape, other, swap, axes, keepDims, seed }) => {
-        const rng = new Random(seed);
-        const next = () => rng.next();
-        const values = (count: number) => Float32Array.from({ length: count }, () => (next() < 0.05 ? (next() < 0.5 ? 0 : -0) : (next() - 0.5) * 10 ** Math.floor(next() * 8 - 4)));
+        const values = spreadValues(seed);
         const x = tf.tensor(values(tf.util.sizeFromShape(shape)), shape);
         const y = tf.tensor(values(tf.util.sizeFromShape(other)), other);
         const [a, b] = swap ? [y, x] : [x, y];
@@ -238,12 +246,9 @@ describe('the OpenBLAS addon', () => {
               values: t.dataSync().slice(),
             })),
           );
-        const native = run();
-        useNativeKernels(false);
         try {
-          expect(native).toEqual(run());
+          expectNativeUnchanged(run);
         } finally {
-          useNativeKernels(true);
           tf.dispose([x, y]);
         }
       }),
@@ -265,20 +270,7 @@ describe('the OpenBLAS addon', () => {
     await fc.assert(
       fc.asyncProperty(shapes, fc.integer(), async ({ rows, heads, m, k, n, transposeA, transposeB }, seed) => {
         fc.pre(rows * heads > 1 && m * k * n < 32768);
-        const rng = new Random(seed);
-        const next = () => rng.next();
-        const values = (count: number) => Float32Array.from({ length: count }, () => (next() - 0.5) * 10 ** Math.floor(next() * 8 - 4));
-        const a = tf.tensor4d(values(rows * heads * m * k), transposeA ? [rows, heads, k, m] : [rows, heads, m, k]);
-        const b = tf.tensor4d(values(rows * heads * k * n), transposeB ? [rows, heads, n, k] : [rows, heads, k, n]);
-        const product = () => tf.tidy(() => tf.matMul(a, b, transposeA, transposeB).dataSync().slice());
-        const native = product();
-        useNativeKernels(false);
-        try {
-          expect(native).toEqual(product());
-        } finally {
-          useNativeKernels(true);
-          tf.dispose([a, b]);
-        }
+        expectProductUnchanged(seed, transposeA ? [rows, heads, k, m] : [rows, heads, m, k], transposeB ? [rows, heads, n, k] : [rows, heads, k, n], transposeA, transposeB);
       }),
       { numRuns: 150 },
     );
@@ -298,13 +290,7 @@ describe('the OpenBLAS addon', () => {
         model.dispose();
         return w;
       });
-    const native = weights();
-    useNativeKernels(false);
-    try {
-      expect(weights()).toEqual(native);
-    } finally {
-      useNativeKernels(true);
-    }
+    expectNativeUnchanged(weights);
   });
 
   it.skipIf(!OPENBLAS)('refuses arrays of another type or too short for the shapes', () => {

@@ -149,6 +149,22 @@ export function install(kernelName: string, backendName: string, kernelFunc: tf.
   tf.registerKernel({ kernelName, backendName, kernelFunc });
 }
 
+const wrapped = new Map<string, tf.KernelFunc>();
+
+/**
+ * Replaces `backendName`'s kernel `kernelName` by `wrap(stock)`, keeping the rest of its
+ * config (a wasm kernel's setup). Idempotent: a kernel already wrapped is left alone.
+ */
+export function wrapKernel(kernelName: string, backendName: string, wrap: (stock: tf.KernelFunc) => tf.KernelFunc): void {
+  const key = `${backendName}/${kernelName}`;
+  const stock = tf.getKernel(kernelName, backendName);
+  if (!stock || stock.kernelFunc === wrapped.get(key)) return;
+  const kernelFunc = wrap(stock.kernelFunc);
+  wrapped.set(key, kernelFunc);
+  tf.unregisterKernel(kernelName, backendName);
+  tf.registerKernel({ ...stock, kernelFunc });
+}
+
 /**
  * Registers the kernels for the given backends (default: cpu, wasm, tensorflow). Call it
  * after importing a backend package: importing tfjs-backend-cpu re-registers its stock kernel.

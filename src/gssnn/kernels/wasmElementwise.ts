@@ -10,6 +10,7 @@
  */
 import * as tf from '@tensorflow/tfjs-core';
 import { nativeKernels } from './openblas.ts';
+import { wrapKernel } from './register.ts';
 
 interface WasmHeapBackend {
   makeOutput(shape: number[], dtype: tf.DataType): tf.TensorInfo;
@@ -146,20 +147,9 @@ function reduceKernel(mean: boolean, stock: tf.KernelFunc): tf.KernelFunc {
   };
 }
 
-const installed = new Map<string, tf.KernelFunc>();
-
-function replace(name: string, make: (stock: tf.KernelFunc) => tf.KernelFunc): void {
-  const stock = tf.getKernel(name, 'wasm');
-  if (!stock || stock.kernelFunc === installed.get(name)) return;
-  const kernelFunc = make(stock.kernelFunc);
-  installed.set(name, kernelFunc);
-  tf.unregisterKernel(name, 'wasm');
-  tf.registerKernel({ ...stock, kernelFunc });
-}
-
 /** Installs the six kernels on the wasm backend (idempotent; each falls back to the stock one). */
 export function installWasmElementwise(): void {
-  for (const [name, op] of Object.entries(BINARY_OPS)) replace(name, (stock) => binaryKernel(op, stock));
-  replace(tf.Sum, (stock) => reduceKernel(false, stock));
-  replace(tf.Mean, (stock) => reduceKernel(true, stock));
+  for (const [name, op] of Object.entries(BINARY_OPS)) wrapKernel(name, 'wasm', (stock) => binaryKernel(op, stock));
+  wrapKernel(tf.Sum, 'wasm', (stock) => reduceKernel(false, stock));
+  wrapKernel(tf.Mean, 'wasm', (stock) => reduceKernel(true, stock));
 }

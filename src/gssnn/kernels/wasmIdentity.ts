@@ -7,6 +7,7 @@
  * input's data and count one more reference, as the cpu backend does.
  */
 import * as tf from '@tensorflow/tfjs-core';
+import { wrapKernel } from './register.ts';
 
 interface RefCountingBackend {
   incRef(dataId: tf.TensorInfo['dataId']): void;
@@ -17,25 +18,13 @@ function share(x: tf.TensorInfo, backend: unknown): tf.TensorInfo {
   return { dataId: x.dataId, shape: x.shape, dtype: x.dtype };
 }
 
-const installed = new Map<string, tf.KernelFunc>();
-
-/** Replaces wasm's kernel `name` by `wrap(stock)` (idempotent). */
-function replace(name: string, wrap: (stock: tf.KernelFunc) => tf.KernelFunc): void {
-  const stock = tf.getKernel(name, 'wasm');
-  if (!stock || stock.kernelFunc === installed.get(name)) return;
-  const kernelFunc = wrap(stock.kernelFunc);
-  installed.set(name, kernelFunc);
-  tf.unregisterKernel(name, 'wasm');
-  tf.registerKernel({ ...stock, kernelFunc });
-}
-
 /** Installs the sharing Identity, and Cast to the same dtype, on the wasm backend (idempotent). */
 export function installWasmSharedIdentity(): void {
-  replace(tf.Identity, (stock) => (args) => {
+  wrapKernel(tf.Identity, 'wasm', (stock) => (args) => {
     const { x } = args.inputs as { x: tf.TensorInfo };
     return x.dtype === 'string' ? stock(args) : share(x, args.backend);
   });
-  replace(tf.Cast, (stock) => (args) => {
+  wrapKernel(tf.Cast, 'wasm', (stock) => (args) => {
     const { x } = args.inputs as { x: tf.TensorInfo };
     const { dtype } = args.attrs as unknown as { dtype: tf.DataType };
     return x.dtype === dtype && dtype !== 'string' ? share(x, args.backend) : stock(args);
