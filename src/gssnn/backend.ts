@@ -220,7 +220,7 @@ function hintFor(name: BackendName): string | null {
     case 'cpu':
       return (
         '`npm install @tensorflow/tfjs-node` (needs internet at install time: it downloads libtensorflow) ' +
-        'runs on the native TensorFlow library, typically 10-50x faster than wasm for matmuls' +
+        'runs on the native TensorFlow library (its own BLAS and threads)' +
         (name === 'cpu' ? '; the wasm backend (shipped) is also faster than cpu' : '')
       );
   }

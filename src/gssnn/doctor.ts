@@ -119,7 +119,7 @@ export function formatDoctorReport(report: DoctorReport): string {
   const blas = report.openblas;
   lines.push(
     blas.available
-      ? `OpenBLAS addon: ${blas.config}; its row and Adam kernels in use (same bits as JavaScript)${b.name === 'wasm-openblas' ? '' : '; opt in to its products with --backend wasm-openblas (faster, bitwise reproducible on the same kind of CPU only)'}`
+      ? `OpenBLAS addon: ${blas.config}; its kernels for wasm's products and reductions and the population's rows, Adam and dropout in use (same bits as without it)${b.name === 'wasm-openblas' ? '' : "; opt in to OpenBLAS's products with --backend wasm-openblas (faster, bitwise reproducible on the same kind of CPU only)"}`
       : `OpenBLAS addon: unavailable: ${blas.why}`,
   );
   if (report.probe) {
