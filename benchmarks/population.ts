@@ -1,9 +1,10 @@
 /**
  * Population training against training the same models one after another: K `small`
  * G-SSNNs wired by K different graphs of the original run's search (its stored program
- * records), same seeds, same data, trained once as K separate `train()` runs and once as one
- * population (src/gssnn/population/). Runs alternate (sequential, population, ...) and the
- * best round of each counts. Images are synthetic (throughput does not depend on pixel
+ * records), same seeds, same data, trained as K separate `train()` runs, as K populations of
+ * one (the population path's single-model speed: `sequentialAsPopulationsOfOne`) and as one
+ * population (src/gssnn/population/). Runs alternate (sequential, populations of one,
+ * population, ...) and the best round of each counts. Images are synthetic (throughput does not depend on pixel
  * values); every member's weights are compared between the two ways and the largest
  * difference is reported. Where the OpenBLAS addon is built, the same comparison is also run
  * on the `wasm-openblas` backend (`wasmOpenblas` in the results).
@@ -78,6 +79,18 @@ async function measure(backendName: BackendName) {
     return { seconds, cpuSeconds: (cpuMillis() - cpuStart) / 1000, weights };
   }
 
+  /** One after another again, each as a population of one (the faster single-model path). */
+  function singly() {
+    let seconds = 0;
+    const cpuStart = cpuMillis();
+    for (const m of population) {
+      const [{ model, result }] = trainPopulation([m]);
+      seconds += result.trainSeconds;
+      model.dispose();
+    }
+    return { seconds, cpuSeconds: (cpuMillis() - cpuStart) / 1000 };
+  }
+
   function together() {
     const cpuStart = cpuMillis();
     const trained = trainPopulation(population);
@@ -90,15 +103,27 @@ async function measure(backendName: BackendName) {
 
   // One short warm-up of each path compiles kernels and allocates buffers.
   trainPopulation(population.slice(0, 2).map((m) => ({ ...m, config: { ...m.config, epochs: 1 } }))).forEach((t) => t.model.dispose());
-  const best = { sequential: { seconds: Infinity, cpuSeconds: Infinity }, population: { seconds: Infinity, cpuSeconds: Infinity } };
+  const best = {
+    sequential: { seconds: Infinity, cpuSeconds: Infinity },
+    singly: { seconds: Infinity, cpuSeconds: Infinity },
+    population: { seconds: Infinity, cpuSeconds: Infinity },
+  };
+  const keepBest = (a: { seconds: number; cpuSeconds: number }, b: { seconds: number; cpuSeconds: number }) => ({
+    seconds: Math.min(a.seconds, b.seconds),
+    cpuSeconds: Math.min(a.cpuSeconds, b.cpuSeconds),
+  });
   let largestDifference = 0;
   for (let r = 0; r < rounds; r++) {
     const s = sequential();
+    const one = singly();
     const p = together();
-    best.sequential = { seconds: Math.min(best.sequential.seconds, s.seconds), cpuSeconds: Math.min(best.sequential.cpuSeconds, s.cpuSeconds) };
-    best.population = { seconds: Math.min(best.population.seconds, p.seconds), cpuSeconds: Math.min(best.population.cpuSeconds, p.cpuSeconds) };
+    best.sequential = keepBest(best.sequential, s);
+    best.singly = keepBest(best.singly, one);
+    best.population = keepBest(best.population, p);
     s.weights.forEach((model, k) => model.forEach((w, i) => w.forEach((x, j) => (largestDifference = Math.max(largestDifference, Math.abs(x - p.weights[k][i][j]))))));
-    process.stderr.write(`round ${r + 1}: sequential ${s.seconds.toFixed(1)} s (cpu ${s.cpuSeconds.toFixed(1)} s), population ${p.seconds.toFixed(1)} s (cpu ${p.cpuSeconds.toFixed(1)} s)\n`);
+    process.stderr.write(
+      `round ${r + 1}: sequential ${s.seconds.toFixed(1)} s (cpu ${s.cpuSeconds.toFixed(1)} s), as populations of one ${one.seconds.toFixed(1)} s, population ${p.seconds.toFixed(1)} s (cpu ${p.cpuSeconds.toFixed(1)} s)\n`,
+    );
   }
   return { backend, best, largestDifference };
 }
@@ -106,11 +131,18 @@ async function measure(backendName: BackendName) {
 const rate = (seconds: number) => Math.round(examples / seconds);
 function figures(m: Awaited<ReturnType<typeof measure>>) {
   const { best } = m;
-  const speedup = { wall: Number((best.sequential.seconds / best.population.seconds).toFixed(2)), cpu: Number((best.sequential.cpuSeconds / best.population.cpuSeconds).toFixed(2)) };
+  const ratio = (a: { seconds: number; cpuSeconds: number }) => ({
+    wall: Number((a.seconds / best.population.seconds).toFixed(2)),
+    cpu: Number((a.cpuSeconds / best.population.cpuSeconds).toFixed(2)),
+  });
+  const throughput = (a: { seconds: number; cpuSeconds: number }) => ({ seconds: Number(a.seconds.toFixed(2)), examplesPerSecond: rate(a.seconds), cpuExamplesPerSecond: rate(a.cpuSeconds) });
+  const speedup = ratio(best.sequential);
   return {
-    sequential: { seconds: Number(best.sequential.seconds.toFixed(2)), examplesPerSecond: rate(best.sequential.seconds), cpuExamplesPerSecond: rate(best.sequential.cpuSeconds) },
-    population: { seconds: Number(best.population.seconds.toFixed(2)), examplesPerSecond: rate(best.population.seconds), cpuExamplesPerSecond: rate(best.population.cpuSeconds) },
+    sequential: throughput(best.sequential),
+    sequentialAsPopulationsOfOne: throughput(best.singly),
+    population: throughput(best.population),
     speedup,
+    speedupOverPopulationsOfOne: ratio(best.singly),
     goal: { speedup: 8, met: speedup.wall >= 8 },
     largestWeightDifference: Number(m.largestDifference.toExponential(2)),
   };
@@ -121,8 +153,8 @@ const blas = openBlasAvailable() ? await measure('wasm-openblas') : null;
 const note = loadNote();
 reportBenchmark('population', {
   benchmark: 'population',
-  what: `${members} small G-SSNNs with different wirings, ${epochs} epochs of ${trainCount} examples each: trained one after another (train()) vs as one population; examples/s of training (wall: train seconds; cpu: process CPU time of the whole call, evaluation of the training split included in both)`,
-  command: 'npx tsx benchmarks/population.ts',
+  what: `${members} small G-SSNNs with different wirings, ${epochs} epochs of ${trainCount} examples each: trained one after another (train(); and again as populations of one, the population path's single-model speed) vs as one population; examples/s of training (wall: train seconds; cpu: process CPU time of the whole call, evaluation of the training split included)`,
+  command: `npx tsx benchmarks/population.ts${process.argv.slice(2).length ? ` ${process.argv.slice(2).join(' ')}` : ''}`,
   members,
   preset: preset.name,
   batchSize: preset.train.batchSize,
