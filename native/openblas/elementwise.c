@@ -64,7 +64,7 @@ static uint64_t extent(const int64_t *dims, const int64_t *strides, size_t rank)
     for (int64_t j = 0; j < inner; j++) { const float x = pa[j * sa], y = pb[j * sb]; po[j] = EXPR; } \
   }
 
-__attribute__((target_clones("avx", "default"))) static void binary_loop(int op, const float *a, const float *b, float *out, const int64_t *dims,
+AVX_CLONES static void binary_loop(int op, const float *a, const float *b, float *out, const int64_t *dims,
                                                                          const int64_t *stridesA, const int64_t *stridesB, size_t rank) {
   const int64_t inner = dims[rank - 1], sa = stridesA[rank - 1], sb = stridesB[rank - 1];
   int64_t index[MAX_RANK] = {0};

@@ -56,7 +56,7 @@ static inline __attribute__((always_inline)) void block(int rows, const float *a
   }
 }
 
-__attribute__((target_clones("avx", "default"))) static void ordered_products(const float *a, const float *b, float *out, int64_t batch, int64_t m,
+AVX_CLONES static void ordered_products(const float *a, const float *b, float *out, int64_t batch, int64_t m,
                                                                               int64_t n, int64_t k, int transposeA, int transposeB, int64_t strideA,
                                                                               int64_t strideB, int64_t chunk, float *panel) {
   const int64_t rowStep = transposeA ? 1 : k, colStep = transposeA ? m : 1;

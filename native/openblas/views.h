@@ -6,6 +6,14 @@
 #include <stdint.h>
 #include <stdio.h>
 
+/* A function compiled twice, with AVX and without, the CPU choosing at load (x86-64 ELF:
+   GCC and clang); elsewhere compiled once for the target. */
+#if defined(__x86_64__) && defined(__ELF__)
+#define AVX_CLONES __attribute__((target_clones("avx", "default")))
+#else
+#define AVX_CLONES
+#endif
+
 /* The data pointer and element count of a typed array of the given type; 0 if it is not one. */
 static inline int typed_view(napi_env env, napi_value value, napi_typedarray_type want, void **data, size_t *length) {
   napi_typedarray_type type;
