@@ -87,6 +87,7 @@ static napi_value init(napi_env env, napi_value exports) {
   define_dropout(env, exports);
   define_ordered_matmul(env, exports);
   define_elementwise(env, exports);
+  define_transpose(env, exports);
   return exports;
 }
 

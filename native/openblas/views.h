@@ -60,5 +60,6 @@ void define_adam(napi_env env, napi_value exports);
 void define_dropout(napi_env env, napi_value exports);
 void define_ordered_matmul(napi_env env, napi_value exports);
 void define_elementwise(napi_env env, napi_value exports);
+void define_transpose(napi_env env, napi_value exports);
 
 #endif

@@ -2,7 +2,7 @@
  * The OpenBLAS addon (native/openblas) against a float64 loop: batched, broadcast and
  * transposed products of any small shape, including empty ones; its row gather and scatter
  * and its Adam equal the JavaScript kernels bit for bit, its ordered products wasm's XNNPACK
- * products and wasm's own loop for tiny products, and its elementwise kernels wasm's (and
+ * products and wasm's own loop for tiny products, and its elementwise kernels and transposes wasm's (and
  * training with them equals training without); bad arguments
  * are refused with an error instead of reading past an array. Switching between `wasm` and
  * `wasm-openblas` swaps the product kernel both ways.
@@ -256,6 +256,30 @@ describe('the OpenBLAS addon', () => {
     );
   });
 
+  it.skipIf(!OPENBLAS)("transposes as wasm's kernel does, any rank up to 6, float32 and int32", async () => {
+    await initBackend('wasm');
+    const cases = fc
+      .array(fc.integer({ min: 1, max: 4 }), { minLength: 1, maxLength: 6 })
+      .chain((shape) => fc.record({ shape: fc.constant(shape), perm: fc.shuffledSubarray(shape.map((_, i) => i), { minLength: shape.length }), int: fc.boolean(), seed: fc.integer() }));
+    fc.assert(
+      fc.property(cases, ({ shape, perm, int, seed }) => {
+        const values = spreadValues(seed)(tf.util.sizeFromShape(shape));
+        const x = int ? tf.tensor(Int32Array.from(values, (v) => Math.round(v * 1e4)), shape, 'int32') : tf.tensor(values, shape);
+        try {
+          expectNativeUnchanged(() =>
+            tf.tidy(() => {
+              const y = tf.transpose(x, perm);
+              return { shape: y.shape, values: y.dataSync().slice() };
+            }),
+          );
+        } finally {
+          x.dispose();
+        }
+      }),
+      { numRuns: 300 },
+    );
+  });
+
   it.skipIf(!OPENBLAS)("computes wasm's batches of tiny products (attention's) to the same bits as the backend's own loop", async () => {
     await initBackend('wasm');
     const shapes = fc.record({
@@ -308,6 +332,9 @@ describe('the OpenBLAS addon', () => {
     expect(() => blas.binaryOp(0, four, four, four, dims(4.5), dims(1), dims(1))).toThrow(/non-negative integers/);
     expect(() => blas.reduceSum(four, four, dims(4), dims(1), dims(2), dims(4), false)).toThrow(/do not fit/);
     expect(() => blas.reduceSum(four, four, dims(4), dims(1, 1), dims(), dims(), false)).toThrow(/one stride/);
+    expect(() => blas.transpose(four, four, dims(2, 3), dims(1, 2))).toThrow(/do not fit/);
+    expect(() => blas.transpose(four, four, dims(2, 2), dims(1))).toThrow(/equal length/);
+    expect(() => blas.transpose(new Float64Array(4) as unknown as Float32Array, four, dims(4), dims(1))).toThrow(/Float32Arrays or Int32Arrays/);
     expect(() => blas.orderedBatchMatmul(four, four, four, 1, 2, 2, -2, false, false, 4, 4, 0)).toThrow(/non-negative/);
     expect(() => blas.orderedBatchMatmul(four, four, four, 1, 2, 2, 2, false, false, 4, 4, -1)).toThrow(/non-negative/);
     expect(() => blas.orderedBatchMatmul(four, four, four, 1, 2, 2, 2, 0 as unknown as boolean, false, 4, 4, 0)).toThrow(/booleans/);

@@ -87,6 +87,11 @@ export interface OpenBlasAddon {
    * bitwise `fillDropoutBlocks`'s JavaScript loop (see native/openblas/dropout.c).
    */
   aleaDropout(out: Float32Array, states: Float64Array, blocks: Float64Array, keep: number, scale: number): void;
+  /**
+   * out (row-major over dims) takes x's 4-byte values, output dimension d stepping strides[d]
+   * through x: a transpose (see native/openblas/transpose.c).
+   */
+  transpose(x: Float32Array | Int32Array, out: Float32Array | Int32Array, dims: Float64Array, strides: Float64Array): void;
   /** OpenBLAS's build description (version, target core, thread limit). */
   config(): string;
 }

@@ -5,8 +5,10 @@
  * `small` preset's shapes: a reduction over other than the innermost axes, which wasm runs
  * after transposing its input, is 4-5x faster read in place; a broadcast product 2x; a
  * product of equal shapes runs at memory speed either way and stays with wasm (XNNPACK).
- * Other dtypes, and every call while the native kernels are switched off
- * (`useNativeKernels`), go to the stock kernels.
+ * Its Transpose of 4-byte values too (transpose.c; data movement only): wasm's loops for rank
+ * 5 and more are generic and slow, and the reference models' attention and pixel unshuffle
+ * use them every step. Other dtypes, and every call while the native kernels are switched
+ * off (`useNativeKernels`), go to the stock kernels.
  */
 import * as tf from '@tensorflow/tfjs-core';
 import { nativeKernels } from './openblas.ts';
@@ -91,8 +93,53 @@ function planCache<T>(limit = 512) {
   };
 }
 
+interface TransposePlan {
+  outShape: number[];
+  dims: Float64Array;
+  strides: Float64Array;
+}
+
 const binaryPlans = planCache<BinaryPlan | null>();
 const reducePlans = planCache<ReducePlan>();
+const transposePlans = planCache<TransposePlan>();
+
+/**
+ * The output's dimensions and, for each, its stride in the input, with unit dimensions
+ * dropped and neighbours that stay neighbours merged (most transposes become rank 2 or 3).
+ */
+export function transposePlan(shape: readonly number[], perm: readonly number[]): TransposePlan {
+  const inStrides = rowMajorStrides(shape);
+  const dims: number[] = [];
+  const strides: number[] = [];
+  for (const axis of perm) {
+    if (shape[axis] === 1) continue;
+    const last = dims.length - 1;
+    if (last >= 0 && strides[last] === inStrides[axis] * shape[axis]) {
+      dims[last] *= shape[axis];
+      strides[last] = inStrides[axis];
+    } else {
+      dims.push(shape[axis]);
+      strides.push(inStrides[axis]);
+    }
+  }
+  if (dims.length === 0) dims.push(1), strides.push(1);
+  return { outShape: perm.map((axis) => shape[axis]), dims: Float64Array.from(dims), strides: Float64Array.from(strides) };
+}
+
+function transposeKernel(stock: tf.KernelFunc): tf.KernelFunc {
+  return (args) => {
+    const { x } = args.inputs as { x: tf.TensorInfo };
+    const native = (x.dtype === 'float32' || x.dtype === 'int32') && x.shape.length <= 8 ? nativeKernels() : null;
+    if (!native) return stock(args);
+    const { perm } = args.attrs as unknown as { perm: number[] };
+    const plan = transposePlans(`${x.shape}|${perm}`, () => transposePlan(x.shape, perm));
+    const backend = args.backend as unknown as WasmHeapBackend;
+    const out = backend.makeOutput(plan.outShape, x.dtype);
+    if (tf.util.sizeFromShape(plan.outShape) === 0) return out;
+    native.transpose(backend.typedArrayFromHeap(x) as Float32Array, backend.typedArrayFromHeap(out) as Float32Array, plan.dims, plan.strides);
+    return out;
+  };
+}
 
 function binaryKernel(op: number, stock: tf.KernelFunc): tf.KernelFunc {
   return (args) => {
@@ -147,8 +194,9 @@ function reduceKernel(mean: boolean, stock: tf.KernelFunc): tf.KernelFunc {
   };
 }
 
-/** Installs the six kernels on the wasm backend (idempotent; each falls back to the stock one). */
+/** Installs the seven kernels on the wasm backend (idempotent; each falls back to the stock one). */
 export function installWasmElementwise(): void {
+  wrapKernel(tf.Transpose, 'wasm', transposeKernel);
   for (const [name, op] of Object.entries(BINARY_OPS)) wrapKernel(name, 'wasm', (stock) => binaryKernel(op, stock));
   wrapKernel(tf.Sum, 'wasm', (stock) => reduceKernel(false, stock));
   wrapKernel(tf.Mean, 'wasm', (stock) => reduceKernel(true, stock));
