@@ -7,6 +7,7 @@ import { PRESETS } from '../../src/gssnn/presets.ts';
 import { classificationLoss } from '../../src/gssnn/train/losses.ts';
 import { createOptimizer } from '../../src/gssnn/train/optimizers.ts';
 import { ReduceLrOnPlateau, StepSchedule } from '../../src/gssnn/train/scheduler.ts';
+import { Random } from '../../src/util/random.ts';
 
 const referenceLog = path.resolve(import.meta.dirname, '../../reference/gssnn-original/log.json');
 
@@ -30,6 +31,36 @@ describe('optimizers', () => {
     expect(w.dataSync()[0]).toBeCloseTo(0.8, 5);
     adam.dispose();
     tf.dispose([w, g]);
+  });
+
+  it("Adam's fused kernel makes, bit for bit, PyTorch's update written out in float32 tensor operations", async () => {
+    for (const backend of ['cpu', 'wasm'] as const) {
+      await initBackend(backend);
+      const rng = new Random(11);
+      const values = (n: number) => Float32Array.from({ length: n }, () => (rng.next() - 0.5) * 10 ** Math.floor(rng.next() * 8 - 5));
+      const [beta1, beta2, eps] = [0.9, 0.999, 1e-8];
+      const w = tf.variable(tf.tensor1d(values(64)));
+      const reference = { w: tf.variable(w.clone()), m: tf.variable(tf.zerosLike(w)), v: tf.variable(tf.zerosLike(w)) };
+      const adam = createOptimizer({ kind: 'adam', lr: 1e-2 });
+      for (let step = 1; step <= 6; step++) {
+        const lr = 1e-2 / step; // a schedule changes the rate between steps
+        const g = tf.tensor1d(values(64));
+        adam.lr = lr;
+        adam.apply([w], [g]);
+        tf.tidy(() => {
+          const { m, v } = reference;
+          m.assign(tf.add(tf.mul(m, beta1), tf.mul(g, 1 - beta1)));
+          v.assign(tf.add(tf.mul(v, beta2), tf.mul(tf.square(g), 1 - beta2)));
+          const denominator = tf.add(tf.div(tf.sqrt(v), Math.sqrt(1 - beta2 ** step)), eps);
+          reference.w.assign(tf.sub(reference.w, tf.mul(tf.div(m, denominator), lr / (1 - beta1 ** step))));
+        });
+        g.dispose();
+        expect(w.dataSync()).toEqual(reference.w.dataSync());
+      }
+      adam.dispose();
+      tf.dispose([w, reference.w, reference.m, reference.v]);
+    }
+    await initBackend();
   });
 
   it('SGD with momentum follows PyTorch (buffer starts at the first gradient)', () => {

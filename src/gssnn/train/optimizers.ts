@@ -4,6 +4,7 @@
  * moments, eps outside the square root); SGD has optional heavy-ball momentum as PyTorch's.
  */
 import * as tf from '@tensorflow/tfjs-core';
+import { PopulationAdam } from '../population/adam.ts';
 
 export type OptimizerConfig =
   | { readonly kind: 'adam'; readonly lr: number; readonly beta1?: number; readonly beta2?: number; readonly eps?: number }
@@ -21,44 +22,28 @@ export function createOptimizer(config: OptimizerConfig): Optimizer {
   return config.kind === 'adam' ? new Adam(config) : new Sgd(config);
 }
 
+/**
+ * PyTorch's Adam: m = m b1 + g (1 - b1), v = v b2 + g^2 (1 - b2), then
+ * w -= (m / (sqrt(v) / sqrt(1 - b2^t) + eps)) lr / (1 - b1^t), each operation rounded to
+ * float32 in that order. It runs as the population's Adam kernel with one member (one kernel
+ * per weight instead of a dozen; population/adam.ts computes exactly these operations).
+ */
 class Adam implements Optimizer {
   lr: number;
-  private readonly beta1: number;
-  private readonly beta2: number;
-  private readonly eps: number;
-  private step = 0;
-  private moments: { m: tf.Variable; v: tf.Variable }[] | null = null;
+  private readonly population: PopulationAdam;
 
   constructor(config: Extract<OptimizerConfig, { kind: 'adam' }>) {
     this.lr = config.lr;
-    this.beta1 = config.beta1 ?? 0.9;
-    this.beta2 = config.beta2 ?? 0.999;
-    this.eps = config.eps ?? 1e-8;
+    this.population = new PopulationAdam(config, 1);
   }
 
   apply(variables: readonly tf.Variable[], grads: readonly tf.Tensor[]): void {
-    this.moments ??= variables.map((v) => ({ m: tf.variable(tf.zerosLike(v), false), v: tf.variable(tf.zerosLike(v), false) }));
-    this.step += 1;
-    const correction1 = 1 - this.beta1 ** this.step;
-    const correction2 = 1 - this.beta2 ** this.step;
-    tf.tidy(() => {
-      variables.forEach((variable, i) => {
-        const g = grads[i];
-        const { m, v } = this.moments![i];
-        m.assign(tf.add(tf.mul(m, this.beta1), tf.mul(g, 1 - this.beta1)));
-        v.assign(tf.add(tf.mul(v, this.beta2), tf.mul(tf.square(g), 1 - this.beta2)));
-        const denominator = tf.add(tf.div(tf.sqrt(v), Math.sqrt(correction2)), this.eps);
-        variable.assign(tf.sub(variable, tf.mul(tf.div(m, denominator), this.lr / correction1)));
-      });
-    });
+    this.population.lr[0] = this.lr;
+    this.population.apply(variables, grads, [true]);
   }
 
   dispose(): void {
-    for (const { m, v } of this.moments ?? []) {
-      m.dispose();
-      v.dispose();
-    }
-    this.moments = null;
+    this.population.dispose();
   }
 }
 
