@@ -16,6 +16,7 @@ import { epochBatches } from '../train/batches.ts';
 import type { LossKind } from '../train/losses.ts';
 import type { StepSchedule } from '../train/scheduler.ts';
 import { epochsFor, stepScheduleFor, validateTrainConfig, type EpochRecord, type SplitMetrics, type TrainConfig, type TrainResult, type TrainStatus } from '../train/trainer.ts';
+import { TracedComputation } from '../kernels/kernelTrace.ts';
 import { PopulationAdam } from './adam.ts';
 import { architectureKey, populationUnsupported, PopulationNetwork } from './network.ts';
 import { gatherRowsOfMembers, oneHotOfMembers, stageSplit, type StagedSplit } from './staging.ts';
@@ -61,7 +62,15 @@ interface MemberState {
   order: Random;
 }
 
-export function trainPopulation(members: readonly PopulationMember[]): TrainedMember[] {
+export interface PopulationOptions {
+  /**
+   * Replay each step's recorded kernels instead of running them through tfjs's engine
+   * (kernels/kernelTrace.ts; the same kernels on the same data, so the same bits). Default true.
+   */
+  readonly replayKernels?: boolean;
+}
+
+export function trainPopulation(members: readonly PopulationMember[], options: PopulationOptions = {}): TrainedMember[] {
   if (members.length === 0) return [];
   const key = populationKey(members[0]);
   members.forEach((m, k) => {
@@ -83,7 +92,7 @@ export function trainPopulation(members: readonly PopulationMember[]): TrainedMe
     const config = members[0].config;
     if (config.optimizer.kind !== 'adam') throw new RangeError('a population trains with Adam');
     optimizer = new PopulationAdam(config.optimizer, members.length);
-    const results = run(network, optimizer, members);
+    const results = run(network, optimizer, members, options.replayKernels ?? true);
     // Each member's trained weights go back into its own model.
     models.forEach((model, k) => {
       const values = network!.memberValues(k);
@@ -100,7 +109,7 @@ export function trainPopulation(members: readonly PopulationMember[]): TrainedMe
   }
 }
 
-function run(network: PopulationNetwork, optimizer: PopulationAdam, members: readonly PopulationMember[]): TrainResult[] {
+function run(network: PopulationNetwork, optimizer: PopulationAdam, members: readonly PopulationMember[], replayKernels: boolean): TrainResult[] {
   const K = members.length;
   const config = members[0].config;
   const spec = members[0].spec;
@@ -121,48 +130,54 @@ function run(network: PopulationNetwork, optimizer: PopulationAdam, members: rea
   const epochCount = epochsFor(config, train[0].count);
   const started = performance.now();
   const rowShape = rowsOf(spec);
-  for (let epoch = 0; epoch < epochCount && states.some((s) => s.training); epoch++) {
-    // Every member draws its epoch order from its own stream (a stopped member draws none).
-    const orders = states.map((s) => (s.training ? epochBatches(train[0].count, config.batchSize, s.order) : null));
-    const template = orders.find((o) => o !== null)!;
-    for (const s of states) {
-      s.lossSum = 0;
-      s.lossCount = 0;
-    }
-    for (let b = 0; b < template.length; b++) {
-      const indices = orders.map((o) => (o ? o[b] : template[b]));
-      const batch = indices[0].length;
-      states.forEach((s, k) => {
-        if (s.training) optimizer.lr[k] = s.schedule.rateAt(s.steps + 1);
-      });
-      const losses = step(network, optimizer, train, indices, classes, config.loss, states.map((s) => s.training), rowShape);
+  // One trace per batch size (an epoch's last batch may be shorter).
+  const traces = replayKernels ? new Map<number, TracedComputation>() : null;
+  try {
+    for (let epoch = 0; epoch < epochCount && states.some((s) => s.training); epoch++) {
+      // Every member draws its epoch order from its own stream (a stopped member draws none).
+      const orders = states.map((s) => (s.training ? epochBatches(train[0].count, config.batchSize, s.order) : null));
+      const template = orders.find((o) => o !== null)!;
+      for (const s of states) {
+        s.lossSum = 0;
+        s.lossCount = 0;
+      }
+      for (let b = 0; b < template.length; b++) {
+        const indices = orders.map((o) => (o ? o[b] : template[b]));
+        const batch = indices[0].length;
+        states.forEach((s, k) => {
+          if (s.training) optimizer.lr[k] = s.schedule.rateAt(s.steps + 1);
+        });
+        const losses = step(network, optimizer, train, indices, classes, config.loss, states.map((s) => s.training), rowShape, traces);
+        states.forEach((s, k) => {
+          if (!s.training) return;
+          const loss = losses[k];
+          s.steps += 1;
+          if (!Number.isFinite(loss)) {
+            s.status = 'diverged';
+            s.divergedAt = { step: s.steps, epoch, loss };
+            s.training = false;
+            return;
+          }
+          s.seen += batch;
+          s.lossSum += loss * batch;
+          s.lossCount += batch;
+          s.schedule.observe(loss);
+        });
+        if (!states.some((s) => s.training)) break;
+      }
+      const validation = config.validateEachEpoch ? evaluateMembers(network, staged((d) => d.validation), config, classes, rowShape) : null;
       states.forEach((s, k) => {
         if (!s.training) return;
-        const loss = losses[k];
-        s.steps += 1;
-        if (!Number.isFinite(loss)) {
-          s.status = 'diverged';
-          s.divergedAt = { step: s.steps, epoch, loss };
-          s.training = false;
-          return;
-        }
-        s.seen += batch;
-        s.lossSum += loss * batch;
-        s.lossCount += batch;
-        s.schedule.observe(loss);
+        s.history.push({
+          epoch,
+          trainLoss: s.lossSum / Math.max(1, s.lossCount),
+          lr: s.schedule.rate,
+          ...(validation ? { validation: validation[k] } : {}),
+        });
       });
-      if (!states.some((s) => s.training)) break;
     }
-    const validation = config.validateEachEpoch ? evaluateMembers(network, staged((d) => d.validation), config, classes, rowShape) : null;
-    states.forEach((s, k) => {
-      if (!s.training) return;
-      s.history.push({
-        epoch,
-        trainLoss: s.lossSum / Math.max(1, s.lossCount),
-        lr: s.schedule.rate,
-        ...(validation ? { validation: validation[k] } : {}),
-      });
-    });
+  } finally {
+    traces?.forEach((t) => t.dispose());
   }
   // Each member is charged its share of the population's training time.
   const trainSeconds = (performance.now() - started) / 1000 / K;
@@ -241,24 +256,42 @@ function step(
   loss: LossKind,
   training: readonly boolean[],
   rowShape: { perExample: number; width: number },
+  traces: Map<number, TracedComputation> | null = null,
 ): Float32Array {
   return tf.tidy(() => {
     const batch = indices[0].length;
     const x = inputTensor(train, indices, rowShape);
     const target = tf.tensor3d(oneHotOfMembers(train, indices, classes), [train.length, batch, classes]);
     const masks = network.drawMasks(batch);
-    let perMember: tf.Tensor1D | null = null;
-    const { grads } = tf.variableGrads(() => {
-      perMember = tf.keep(memberLosses(loss, network.logits(x, batch, masks), target));
-      return tf.sum(perMember) as tf.Scalar;
-    }, network.variables);
-    const losses = perMember!.dataSync() as Float32Array;
-    // Kept to outlive variableGrads' scope; no tidy frees a kept tensor.
-    perMember!.dispose();
+    const inputs = [x, target, ...masks, ...network.variables];
+    const compute = (values: readonly tf.Tensor[]) => lossAndGradients(network, loss, batch, masks.length, values);
+    let traced = traces?.get(batch);
+    if (traces && !traced) traces.set(batch, (traced = new TracedComputation(compute)));
+    const [perMember, ...grads] = traced ? traced.call(inputs) : compute(inputs);
+    const losses = perMember.dataSync() as Float32Array;
+    perMember.dispose();
     const updates = training.map((t, k) => t && Number.isFinite(losses[k]));
-    if (updates.some(Boolean)) optimizer.apply(network.variables, network.variables.map((v) => grads[v.name]), updates);
+    if (updates.some(Boolean)) optimizer.apply(network.variables, grads, updates);
     return losses.slice();
   });
+}
+
+/**
+ * Every member's batch loss `[K]` and the gradients of their sum, in `network.variables`
+ * order; `values` = (x, target, the masks, the variables), the step's only inputs, so that the
+ * computation can be traced (kernels/kernelTrace.ts).
+ */
+function lossAndGradients(network: PopulationNetwork, loss: LossKind, batch: number, maskCount: number, values: readonly tf.Tensor[]): tf.Tensor[] {
+  const [x, target] = values;
+  const masks = values.slice(2, 2 + maskCount);
+  let perMember: tf.Tensor1D | null = null;
+  const { value, grads } = tf.variableGrads(() => {
+    // Kept to outlive variableGrads' scope.
+    perMember = tf.keep(memberLosses(loss, network.logits(x, batch, masks), target as tf.Tensor3D));
+    return tf.sum(perMember) as tf.Scalar;
+  }, network.variables);
+  value.dispose();
+  return [perMember!, ...network.variables.map((v) => grads[v.name])];
 }
 
 /** Loss and accuracy of every member on its split, in eval mode (as `evaluateModel`). */
