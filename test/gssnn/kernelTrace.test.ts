@@ -34,7 +34,8 @@ function memory() {
 
 /**
  * A small network's loss and weight gradients: a matrix product, GELU (erf), a layer norm,
- * a softmax cross-entropy and a row gather, so that many kinds of kernels, saved tensors and
+ * a concat, a stack, a sum of many, a softmax cross-entropy and a row gather, so that many
+ * kinds of kernels, saved tensors and
  * gradient-side constants are recorded. Inputs: x, the one-hot targets and the two weights
  * (they change between calls, so they are inputs).
  */
@@ -46,7 +47,11 @@ function lossAndGradients(w1: tf.Variable, w2: tf.Variable, rows: tf.Tensor1D) {
       const gelu = tf.mul(tf.mul(h, 0.5), tf.add(1, tf.erf(tf.mul(h, Math.SQRT1_2))));
       const { mean, variance } = tf.moments(gelu, [1], true);
       const normed = tf.div(tf.sub(gelu, mean), tf.sqrt(tf.add(variance, 1e-5)));
-      const logits = tf.gather(tf.matMul(normed as tf.Tensor2D, w2), rows);
+      const scores = tf.matMul(normed as tf.Tensor2D, w2);
+      // Kernels of a list of tensors (Concat, Pack, AddN) take an array of inputs.
+      const total = tf.sum(scores, 1);
+      const mixed = tf.addN([scores, tf.mul(scores, 0.5), tf.stack([total, total, total], 1)]);
+      const logits = tf.gather(tf.slice(tf.concat([mixed, scores], 1), [0, 1], [-1, 3]), rows);
       return tf.losses.softmaxCrossEntropy(tf.gather(target, rows), logits) as tf.Scalar;
     }, [w1, w2]);
     return [value, grads[w1.name], grads[w2.name]];
@@ -160,5 +165,24 @@ describe.each(BACKENDS)('population steps replayed on %s', (backend) => {
     expect(engine[1].result.status).toBe('diverged');
     expect(engine[0].result.status).toBe('completed');
     expect(memory()).toEqual(before);
+  });
+
+  it('train single-logit models (binary cross-entropy, the logits a concat) bit for bit as through the engine', async () => {
+    await initBackend(backend);
+    const preset = { ...PRESETS.tiny, train: { ...PRESETS.tiny.train, loss: 'binary-cross-entropy' as const } };
+    const data = blobs(5, { train: 48, validation: 16, test: 16 });
+    const members: PopulationMember[] = [0, 1].map((k) => ({
+      spec: specFor({ kind: 'linear', preset, inputShape: data.inputShape, numClasses: data.numClasses, seed: 70 + k }),
+      data,
+      config: { ...scheduleFor(preset, 3), seed: 70 + k },
+    }));
+    expect(members[0].spec.singleLogit).toBe(true);
+    const run = (replayKernels: boolean) =>
+      trainPopulation(members, { replayKernels }).map(({ model, result }) => {
+        const weights = model.variables.map((v) => Array.from(v.dataSync()));
+        model.dispose();
+        return { loss: result.test.loss, history: result.history, weights };
+      });
+    expect(run(true)).toEqual(run(false));
   });
 });

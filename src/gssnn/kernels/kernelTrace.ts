@@ -29,6 +29,8 @@ interface RecordedKernel {
   readonly kernelFunc: tf.KernelFunc;
   readonly attrs: tf.NamedAttrMap;
   readonly inputs: readonly KernelInput[];
+  /** Kernels of a list of tensors (Concat, AddN, Pack) take their inputs as an array. */
+  readonly inputsAsArray: boolean;
   readonly outputs: readonly number[];
   readonly outputShapes: readonly (readonly number[])[];
 }
@@ -167,7 +169,15 @@ function record(inputs: readonly tf.Tensor[], fn: (inputs: readonly tf.Tensor[])
           slotOf.set(t.dataId, slot);
           return slot;
         });
-        kernels.push({ name: config.kernelName, kernelFunc, attrs: { ...(args.attrs ?? {}) }, inputs: kernelInputs, outputs, outputShapes: outs.map((t) => t.shape.slice()) });
+        kernels.push({
+          name: config.kernelName,
+          kernelFunc,
+          attrs: { ...(args.attrs ?? {}) },
+          inputs: kernelInputs,
+          inputsAsArray: Array.isArray(args.inputs),
+          outputs,
+          outputShapes: outs.map((t) => t.shape.slice()),
+        });
       }
       return result;
     };
@@ -205,7 +215,7 @@ function record(inputs: readonly tf.Tensor[], fn: (inputs: readonly tf.Tensor[])
 function sameRecording(a: Recording, b: Recording): boolean {
   if (a.inputs !== b.inputs || a.slotCount !== b.slotCount || a.kernels.length !== b.kernels.length || a.captured.length !== b.captured.length) return false;
   if (JSON.stringify(a.outputs) !== JSON.stringify(b.outputs)) return false;
-  const signature = (k: RecordedKernel) => JSON.stringify([k.name, k.attrs, k.inputs.map((i) => [i.name, i.slot, i.info?.shape, i.info?.dtype]), k.outputs, k.outputShapes]);
+  const signature = (k: RecordedKernel) => JSON.stringify([k.name, k.attrs, k.inputsAsArray, k.inputs.map((i) => [i.name, i.slot, i.info?.shape, i.info?.dtype]), k.outputs, k.outputShapes]);
   for (let i = 0; i < a.kernels.length; i++) {
     if (a.kernels[i].kernelFunc !== b.kernels[i].kernelFunc || signature(a.kernels[i]) !== signature(b.kernels[i])) return false;
   }
@@ -263,13 +273,13 @@ class Trace {
     for (const { slot, dataId } of recording.captured) slots[slot] = dataId;
     for (let i = 0; i < this.kernels.length; i++) {
       const kernel = this.kernels[i];
-      const named: Record<string, tf.TensorInfo> = {};
+      const named: Record<string, tf.TensorInfo> | tf.TensorInfo[] = kernel.inputsAsArray ? [] : {};
       for (const input of kernel.inputs) {
         if (input.slot < 0) continue;
         input.info.dataId = slots[input.slot];
-        named[input.name] = input.info;
+        (named as Record<string, tf.TensorInfo>)[input.name] = input.info;
       }
-      const out = kernel.kernelFunc({ inputs: named, attrs: kernel.attrs, backend });
+      const out = kernel.kernelFunc({ inputs: named as tf.NamedTensorInfoMap, attrs: kernel.attrs, backend });
       if (Array.isArray(out)) out.forEach((info, j) => (slots[kernel.outputs[j]] = info.dataId));
       else slots[kernel.outputs[0]] = out.dataId;
       for (const slot of this.freeAfter[i]) backend.disposeData(slots[slot]);
