@@ -19,7 +19,7 @@ import { buildCoherence, buildComparisons, buildMeasures, buildReferences, build
 import { gatherBenchmarks } from './benchmarks.ts';
 import { ResultCache, type CachedResult } from './cache.ts';
 import type { LeaderboardJob, LeaderboardJobResult } from './job.ts';
-import { leaderboardPopulationKey, runLeaderboardJobGroup, type LeaderboardJobOutcome } from './jobGroup.ts';
+import { estimatedJobCost, leaderboardPopulationKey, runLeaderboardJobGroup, type LeaderboardJobOutcome } from './jobGroup.ts';
 import { populationGroups } from '../gssnn/population/groups.ts';
 import { renderMarkdown } from './markdown.ts';
 import { modelKindOf, planJobs, type PlannedJob } from './plan.ts';
@@ -77,7 +77,7 @@ type JobDone = (planned: PlannedJob, outcome: { ok: true; result: LeaderboardJob
 
 async function trainMissing(missing: readonly PlannedJob[], workers: number, populationBatch: number, onDone: JobDone): Promise<void> {
   // Groups of one still train through the population code, so results do not depend on the batch.
-  const groups = populationGroups(missing, (p) => leaderboardPopulationKey(p.job), populationBatch, workers);
+  const groups = populationGroups(missing, (p) => leaderboardPopulationKey(p.job), populationBatch, workers, (p) => estimatedJobCost(p.job));
   const report = (group: number[], outcomes: readonly LeaderboardJobOutcome[]) =>
     group.forEach((i, j) => onDone(missing[i], outcomes[j].ok ? { ok: true, result: outcomes[j].value } : { ok: false, error: outcomes[j].error }));
   if (workers <= 1) {

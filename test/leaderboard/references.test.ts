@@ -1,12 +1,14 @@
 /**
- * Reference protocols (the original's baseline beside the grid), base-rate tests, paired
+ * Reference protocols (the original's baseline beside the grid, scheduled first), base-rate tests, paired
  * intervals with Holm adjustment, the findings they are read into, and the wirings check.
  */
 import { describe, expect, it } from 'vitest';
 import { buildComparisons, buildReferences, buildRows } from '../../src/leaderboard/aggregate.ts';
 import type { CachedResult } from '../../src/leaderboard/cache.ts';
 import { renderMarkdown } from '../../src/leaderboard/markdown.ts';
+import { estimatedJobCost, leaderboardPopulationKey } from '../../src/leaderboard/jobGroup.ts';
 import { planJobs, planReferences } from '../../src/leaderboard/plan.ts';
+import { populationGroups } from '../../src/gssnn/population/groups.ts';
 import { assembleLeaderboard, wiringsOf } from '../../src/leaderboard/run.ts';
 import type { SelectedProgram } from '../../src/leaderboard/selected.ts';
 import { chainGraph } from '../../src/gssnn/models/wiring.ts';
@@ -68,6 +70,19 @@ describe('reference protocols', () => {
     const all = planJobs(suite, selectedFixture().graph, 'cpu');
     expect(all.slice(-3).map((p) => p.hash)).toEqual(refs.map((r) => r.hash));
     expect(new Set(all.map((p) => p.hash)).size).toBe(all.length);
+  });
+
+  it("start first when a leaderboard hands out its groups: the paper preset's runs cost the most", () => {
+    const suite = SUITES.small;
+    const planned = planJobs(suite, selectedFixture().graph, 'wasm');
+    const groups = populationGroups(planned, (p) => leaderboardPopulationKey(p.job), 16, 2, (p) => estimatedJobCost(p.job));
+    expect(groups[0].map((i) => planned[i].job.task)).toEqual(Array(5).fill('raven-constant-color-paper'));
+    const [paper, small] = [planned.at(-1)!.job, planned[0].job];
+    expect(paper.preset).toBe('paper');
+    expect(estimatedJobCost(paper)).toBeGreaterThan(20 * estimatedJobCost(small));
+    // A run with the coherence probe trains alone and takes per-example gradients: it counts for more.
+    const probe = planned.find((p) => p.job.coherence !== null)!.job;
+    expect(estimatedJobCost(probe)).toBeGreaterThan(estimatedJobCost({ ...probe, coherence: null }));
   });
 
   it('summarise over seeds beside the base rate and the published result, and stay out of the grid', () => {

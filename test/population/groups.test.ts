@@ -34,3 +34,11 @@ test('a batch of one puts every job in its own group', () => {
   expect(populationGroups(['a', 'a', 'b'], (k) => k, 1, 1)).toEqual([[0], [1], [2]]);
   expect(() => populationGroups(['a'], (k) => k, 0)).toThrow(/positive integer/);
 });
+
+test('given job costs, the costliest groups come first (ties keep list order)', () => {
+  const cost: Record<string, number> = { small: 1, paper: 100 };
+  const keys = ['small', 'small', 'small', 'paper'];
+  expect(populationGroups(keys, (k) => k, 16, 2)).toEqual([[0, 1], [2], [3]]);
+  expect(populationGroups(keys, (k) => k, 16, 2, (k) => cost[k])).toEqual([[3], [0, 1], [2]]);
+  expect(populationGroups(['a', 'b', 'c'], (k) => k, 16, 1, () => 1)).toEqual([[0], [1], [2]]);
+});
