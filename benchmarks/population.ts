@@ -3,10 +3,11 @@
  * G-SSNNs wired by K different graphs of the original run's search (its stored program
  * records), same seeds, same data, trained as K separate `train()` runs, as K populations of
  * one (the population path's single-model speed: `sequentialAsPopulationsOfOne`) and as one
- * population (src/gssnn/population/). Runs alternate (sequential, populations of one,
- * population, ...) and the best round of each counts. Images are synthetic (throughput does not depend on pixel
- * values); every member's weights are compared between the two ways and the largest
- * difference is reported. Where the OpenBLAS addon is built, the same comparison is also run
+ * population (src/gssnn/population/); the last two again with every step run through tfjs's
+ * engine instead of replayed (`withoutReplay`, kernels/kernelTrace.ts). Runs alternate
+ * (sequential, populations of one, population, ...) and the best round of each counts.
+ * Images are synthetic (throughput does not depend on pixel values); every member's weights
+ * are compared between the two ways and the largest difference is reported. Where the OpenBLAS addon is built, the same comparison is also run
  * on the `wasm-openblas` backend (`wasmOpenblas` in the results).
  *
  *   npx tsx benchmarks/population.ts [--members K] [--train N] [--epochs E] [--rounds R]
@@ -80,20 +81,20 @@ async function measure(backendName: BackendName) {
   }
 
   /** One after another again, each as a population of one (the faster single-model path). */
-  function singly() {
+  function singly(replayKernels = true) {
     let seconds = 0;
     const cpuStart = cpuMillis();
     for (const m of population) {
-      const [{ model, result }] = trainPopulation([m]);
+      const [{ model, result }] = trainPopulation([m], { replayKernels });
       seconds += result.trainSeconds;
       model.dispose();
     }
     return { seconds, cpuSeconds: (cpuMillis() - cpuStart) / 1000 };
   }
 
-  function together() {
+  function together(replayKernels = true) {
     const cpuStart = cpuMillis();
-    const trained = trainPopulation(population);
+    const trained = trainPopulation(population, { replayKernels });
     const cpuSeconds = (cpuMillis() - cpuStart) / 1000;
     const weights = trained.map(({ model }) => model.variables.map((v) => v.dataSync().slice()));
     trained.forEach(({ model }) => model.dispose());
@@ -107,6 +108,8 @@ async function measure(backendName: BackendName) {
     sequential: { seconds: Infinity, cpuSeconds: Infinity },
     singly: { seconds: Infinity, cpuSeconds: Infinity },
     population: { seconds: Infinity, cpuSeconds: Infinity },
+    singlyThroughEngine: { seconds: Infinity, cpuSeconds: Infinity },
+    populationThroughEngine: { seconds: Infinity, cpuSeconds: Infinity },
   };
   const keepBest = (a: { seconds: number; cpuSeconds: number }, b: { seconds: number; cpuSeconds: number }) => ({
     seconds: Math.min(a.seconds, b.seconds),
@@ -117,12 +120,16 @@ async function measure(backendName: BackendName) {
     const s = sequential();
     const one = singly();
     const p = together();
+    const oneThroughEngine = singly(false);
+    const pThroughEngine = together(false);
     best.sequential = keepBest(best.sequential, s);
     best.singly = keepBest(best.singly, one);
     best.population = keepBest(best.population, p);
+    best.singlyThroughEngine = keepBest(best.singlyThroughEngine, oneThroughEngine);
+    best.populationThroughEngine = keepBest(best.populationThroughEngine, pThroughEngine);
     s.weights.forEach((model, k) => model.forEach((w, i) => w.forEach((x, j) => (largestDifference = Math.max(largestDifference, Math.abs(x - p.weights[k][i][j]))))));
     process.stderr.write(
-      `round ${r + 1}: sequential ${s.seconds.toFixed(1)} s (cpu ${s.cpuSeconds.toFixed(1)} s), as populations of one ${one.seconds.toFixed(1)} s, population ${p.seconds.toFixed(1)} s (cpu ${p.cpuSeconds.toFixed(1)} s)\n`,
+      `round ${r + 1}: sequential ${s.seconds.toFixed(1)} s (cpu ${s.cpuSeconds.toFixed(1)} s), as populations of one ${one.seconds.toFixed(1)} s (${oneThroughEngine.seconds.toFixed(1)} s without replay), population ${p.seconds.toFixed(1)} s (cpu ${p.cpuSeconds.toFixed(1)} s; ${pThroughEngine.seconds.toFixed(1)} s without replay)\n`,
     );
   }
   return { backend, best, largestDifference };
@@ -143,6 +150,15 @@ function figures(m: Awaited<ReturnType<typeof measure>>) {
     population: throughput(best.population),
     speedup,
     speedupOverPopulationsOfOne: ratio(best.singly),
+    // The same two paths with every step run through tfjs's engine instead of replayed (kernels/kernelTrace.ts).
+    withoutReplay: {
+      sequentialAsPopulationsOfOne: throughput(best.singlyThroughEngine),
+      population: throughput(best.populationThroughEngine),
+      replaySpeedup: {
+        populationsOfOne: Number((best.singlyThroughEngine.seconds / best.singly.seconds).toFixed(2)),
+        population: Number((best.populationThroughEngine.seconds / best.population.seconds).toFixed(2)),
+      },
+    },
     goal: { speedup: 8, met: speedup.wall >= 8 },
     largestWeightDifference: Number(m.largestDifference.toExponential(2)),
   };
