@@ -8,9 +8,9 @@
  * gradient functions' JavaScript), which is most of a small model's step.
  *
  * A trace is only used once two consecutive recordings agree (kernels, shapes, attributes and
- * the values of every tensor the computation creates from JavaScript), and never when the
- * computation reads tensor values into JavaScript, runs kernels from inside kernels or meets a
- * kernel that returns engine tensors (such computations keep running through the engine).
+ * the values of every tensor read that neither the inputs nor the kernels made), and never when
+ * the computation reads tensor values into JavaScript, runs kernels from inside kernels or meets
+ * a kernel that returns engine tensors (such computations keep running through the engine).
  */
 import * as tf from '@tensorflow/tfjs-core';
 
@@ -19,9 +19,10 @@ type Backend = tf.KernelBackend & { incRef?(dataId: DataId): void; disposeData(d
 
 interface KernelInput {
   readonly name: string;
-  /** Slot holding the input's data (see Recording.slots), or -1 for an absent optional input. */
+  /** Slot holding the input's data (see Recording), or -1 for an absent optional input. */
   readonly slot: number;
-  readonly info: { dataId: DataId; shape: number[]; dtype: tf.DataType };
+  /** What the kernel is handed (its data swapped in on every replay); null when absent. */
+  readonly info: { dataId: DataId; shape: number[]; dtype: tf.DataType } | null;
 }
 
 interface RecordedKernel {
@@ -149,7 +150,7 @@ function record(inputs: readonly tf.Tensor[], fn: (inputs: readonly tf.Tensor[])
       const kernelInputs: KernelInput[] = [];
       if (replayable) {
         for (const [name, t] of Object.entries(args.inputs)) {
-          kernelInputs.push(t == null ? { name, slot: -1, info: null! } : { name, slot: slotFor(t.dataId), info: { dataId: t.dataId, shape: t.shape.slice(), dtype: t.dtype } });
+          kernelInputs.push(t == null ? { name, slot: -1, info: null } : { name, slot: slotFor(t.dataId), info: { dataId: t.dataId, shape: t.shape.slice(), dtype: t.dtype } });
         }
       }
       depth++;
@@ -275,7 +276,7 @@ class Trace {
       const kernel = this.kernels[i];
       const named: Record<string, tf.TensorInfo> | tf.TensorInfo[] = kernel.inputsAsArray ? [] : {};
       for (const input of kernel.inputs) {
-        if (input.slot < 0) continue;
+        if (input.info === null) continue;
         input.info.dataId = slots[input.slot];
         (named as Record<string, tf.TensorInfo>)[input.name] = input.info;
       }
