@@ -83,6 +83,7 @@ export function trainPopulation(members: readonly PopulationMember[], options: P
   const initialWeights = models.map((model) => model.variables.map((v) => (v.dataSync() as Float32Array).slice()));
   let network: PopulationNetwork | null = null;
   let optimizer: PopulationAdam | null = null;
+  const traces = (options.replayKernels ?? true) ? new Map<number, TracedComputation>() : null;
   try {
     network = new PopulationNetwork(
       members.map((m) => m.spec),
@@ -92,7 +93,7 @@ export function trainPopulation(members: readonly PopulationMember[], options: P
     const config = members[0].config;
     if (config.optimizer.kind !== 'adam') throw new RangeError('a population trains with Adam');
     optimizer = new PopulationAdam(config.optimizer, members.length);
-    const results = run(network, optimizer, members, options.replayKernels ?? true);
+    const results = run(network, optimizer, members, traces);
     // Each member's trained weights go back into its own model.
     models.forEach((model, k) => {
       const values = network!.memberValues(k);
@@ -104,12 +105,14 @@ export function trainPopulation(members: readonly PopulationMember[], options: P
     models.forEach((m) => m.dispose());
     throw err;
   } finally {
+    traces?.forEach((t) => t.dispose());
     optimizer?.dispose();
     network?.dispose();
   }
 }
 
-function run(network: PopulationNetwork, optimizer: PopulationAdam, members: readonly PopulationMember[], replayKernels: boolean): TrainResult[] {
+/** `traces`: the step's trace per batch size (an epoch's last batch may be shorter), or null to run every step through the engine. */
+function run(network: PopulationNetwork, optimizer: PopulationAdam, members: readonly PopulationMember[], traces: Map<number, TracedComputation> | null): TrainResult[] {
   const K = members.length;
   const config = members[0].config;
   const spec = members[0].spec;
@@ -130,54 +133,48 @@ function run(network: PopulationNetwork, optimizer: PopulationAdam, members: rea
   const epochCount = epochsFor(config, train[0].count);
   const started = performance.now();
   const rowShape = rowsOf(spec);
-  // One trace per batch size (an epoch's last batch may be shorter).
-  const traces = replayKernels ? new Map<number, TracedComputation>() : null;
-  try {
-    for (let epoch = 0; epoch < epochCount && states.some((s) => s.training); epoch++) {
-      // Every member draws its epoch order from its own stream (a stopped member draws none).
-      const orders = states.map((s) => (s.training ? epochBatches(train[0].count, config.batchSize, s.order) : null));
-      const template = orders.find((o) => o !== null)!;
-      for (const s of states) {
-        s.lossSum = 0;
-        s.lossCount = 0;
-      }
-      for (let b = 0; b < template.length; b++) {
-        const indices = orders.map((o) => (o ? o[b] : template[b]));
-        const batch = indices[0].length;
-        states.forEach((s, k) => {
-          if (s.training) optimizer.lr[k] = s.schedule.rateAt(s.steps + 1);
-        });
-        const losses = step(network, optimizer, train, indices, classes, config.loss, states.map((s) => s.training), rowShape, traces);
-        states.forEach((s, k) => {
-          if (!s.training) return;
-          const loss = losses[k];
-          s.steps += 1;
-          if (!Number.isFinite(loss)) {
-            s.status = 'diverged';
-            s.divergedAt = { step: s.steps, epoch, loss };
-            s.training = false;
-            return;
-          }
-          s.seen += batch;
-          s.lossSum += loss * batch;
-          s.lossCount += batch;
-          s.schedule.observe(loss);
-        });
-        if (!states.some((s) => s.training)) break;
-      }
-      const validation = config.validateEachEpoch ? evaluateMembers(network, staged((d) => d.validation), config, classes, rowShape) : null;
+  for (let epoch = 0; epoch < epochCount && states.some((s) => s.training); epoch++) {
+    // Every member draws its epoch order from its own stream (a stopped member draws none).
+    const orders = states.map((s) => (s.training ? epochBatches(train[0].count, config.batchSize, s.order) : null));
+    const template = orders.find((o) => o !== null)!;
+    for (const s of states) {
+      s.lossSum = 0;
+      s.lossCount = 0;
+    }
+    for (let b = 0; b < template.length; b++) {
+      const indices = orders.map((o) => (o ? o[b] : template[b]));
+      const batch = indices[0].length;
+      states.forEach((s, k) => {
+        if (s.training) optimizer.lr[k] = s.schedule.rateAt(s.steps + 1);
+      });
+      const losses = step(network, optimizer, train, indices, classes, config.loss, states.map((s) => s.training), rowShape, traces);
       states.forEach((s, k) => {
         if (!s.training) return;
-        s.history.push({
-          epoch,
-          trainLoss: s.lossSum / Math.max(1, s.lossCount),
-          lr: s.schedule.rate,
-          ...(validation ? { validation: validation[k] } : {}),
-        });
+        const loss = losses[k];
+        s.steps += 1;
+        if (!Number.isFinite(loss)) {
+          s.status = 'diverged';
+          s.divergedAt = { step: s.steps, epoch, loss };
+          s.training = false;
+          return;
+        }
+        s.seen += batch;
+        s.lossSum += loss * batch;
+        s.lossCount += batch;
+        s.schedule.observe(loss);
       });
+      if (!states.some((s) => s.training)) break;
     }
-  } finally {
-    traces?.forEach((t) => t.dispose());
+    const validation = config.validateEachEpoch ? evaluateMembers(network, staged((d) => d.validation), config, classes, rowShape) : null;
+    states.forEach((s, k) => {
+      if (!s.training) return;
+      s.history.push({
+        epoch,
+        trainLoss: s.lossSum / Math.max(1, s.lossCount),
+        lr: s.schedule.rate,
+        ...(validation ? { validation: validation[k] } : {}),
+      });
+    });
   }
   // Each member is charged its share of the population's training time.
   const trainSeconds = (performance.now() - started) / 1000 / K;
