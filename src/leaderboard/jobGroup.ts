@@ -24,7 +24,7 @@ export function leaderboardPopulationKey(job: LeaderboardJob): string {
 
 /**
  * Relative cost of one example through a preset's model (training step or three evaluations):
- * `vs-pytorch` measures about 2,200-3,100 examples/s for `small` models and 28 for `paper`'s.
+ * `vs-pytorch` measures about 2,200-5,300 examples/s for `small` models and 28-29 for `paper`'s.
  */
 const PRESET_COST: Readonly<Record<PresetName, number>> = { tiny: 0.25, small: 1, paper: 100 };
 

@@ -5,9 +5,8 @@
  * thread trains a large population while the others idle. A key's jobs are cut into chunks
  * of equal size (differing by at most one), and the groups come largest first (costliest
  * first, given each job's estimated cost), so that a pool handing them out in order starts
- * the longest work first. When there are still fewer
- * groups than threads the largest are halved. Deterministic: the same jobs always give the
- * same groups.
+ * the longest work first. When there are still fewer groups than threads the largest are
+ * halved. Deterministic: the same jobs always give the same groups.
  */
 export function populationGroups<T>(items: readonly T[], keyOf: (item: T) => string, size: number, workers = 1, costOf?: (item: T) => number): number[][] {
   if (!Number.isInteger(size) || size < 1) throw new RangeError(`population batch must be a positive integer, got ${size}`);
