@@ -11,7 +11,8 @@
  *   orderedBatchMatmul(a, b, out, batch, m, n, k, transposeA, transposeB, strideA, strideB, chunk)
  *
  * a: [.., m, k] ([.., k, m] if transposeA), b: [.., k, n] ([.., n, k] if transposeB),
- * out: [batch, m, n]; stride 0 broadcasts. Transposed operands are read in place.
+ * out: [batch, m, n]; stride 0 broadcasts. A transposed b is read in place; a transposed a is
+ * copied into rows once per product.
  */
 #include <node_api.h>
 #include <stdbool.h>

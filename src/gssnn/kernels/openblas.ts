@@ -54,7 +54,8 @@ export interface OpenBlasAddon {
    * Batched products with wasm's arithmetic, bitwise: each output sums op(A)[i, p] * op(B)[p, j]
    * from 0 in order of p (XNNPACK's products: chunk 0), or sums chunks of `chunk` p from 0 and
    * adds them in order (wasm's own loop for tiny products: chunk 48); see
-   * native/openblas/ordered.c. Transposed operands are read in place, a stride of 0 broadcasts.
+   * native/openblas/ordered.c. A transposed B is read in place (a transposed A is copied into
+   * rows), a stride of 0 broadcasts.
    */
   orderedBatchMatmul(
     a: Float32Array,
